@@ -1,0 +1,2 @@
+// The Bus interface with Kafka and in-process implementations
+export {};

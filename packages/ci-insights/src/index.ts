@@ -1,0 +1,2 @@
+// CI test history: flakiness, prioritisation, build-failure risk
+export {};

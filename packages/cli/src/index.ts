@@ -1,0 +1,2 @@
+// The vigil command: embedded pipeline, queries, CI tools
+export {};

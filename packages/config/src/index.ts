@@ -1,0 +1,2 @@
+// Vigil configuration: one YAML file plus environment overrides, validated once
+export {};

@@ -1,0 +1,2 @@
+// Pure per-series anomaly scorers and the default ensemble
+export {};

@@ -1,0 +1,2 @@
+// Spans, metrics and logs into series
+export {};

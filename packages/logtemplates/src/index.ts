@@ -1,0 +1,2 @@
+// Online log template mining
+export {};

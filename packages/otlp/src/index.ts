@@ -1,0 +1,2 @@
+// OTLP protobuf and JSON codecs generated from proto/
+export {};

@@ -1,0 +1,2 @@
+// Pure streaming statistics
+export {};

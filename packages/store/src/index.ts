@@ -1,0 +1,2 @@
+// ClickHouse store (server or chDB in-process) and migrations
+export {};

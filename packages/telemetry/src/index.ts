@@ -1,0 +1,2 @@
+// Structured logs, Prometheus metrics, health endpoints and optional OTel self-tracing
+export {};

@@ -1,0 +1,2 @@
+// Alert lifecycle, notifications, rollback hooks, deployment gate
+export {};

@@ -1,0 +1,2 @@
+// OTLP gRPC/HTTP receivers into Kafka
+export {};

@@ -1,0 +1,2 @@
+// Kafka in, features, scorers, verdicts out
+export {};

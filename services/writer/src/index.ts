@@ -1,0 +1,2 @@
+// vigil_* topics into ClickHouse exactly once
+export {};
