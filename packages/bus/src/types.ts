@@ -107,6 +107,13 @@ export interface ConsumerOptions {
   maxBatchRecords?: number;
   /** Session timeout for group membership (Kafka). Default 10000. */
   sessionTimeoutMs?: number;
+  /**
+   * Added: delay before a batch whose handler threw is delivered again; doubles on each
+   * consecutive failure of the same partition, up to 30x this value. Default 200.
+   */
+  retryBackoffMs?: number;
+  /** Added: told about every handler failure (the batch is then delivered again). */
+  onError?: (error: unknown, batch: InBatch) => void;
 }
 
 export type BatchHandler = (batch: InBatch) => Promise<void>;
@@ -118,6 +125,8 @@ export interface Consumer {
   commit(offsets: PartitionOffset[]): Promise<void>;
   /** Leave the group. Uncommitted work is delivered again to whoever takes the partition. */
   close(): Promise<void>;
+  /** Added: the partitions this member owns now (empty before `run` and after `close`). */
+  assignment(): TopicPartitions[];
 }
 
 export interface Bus {

@@ -1,2 +1,7 @@
-// vigil_* topics into ClickHouse exactly once
-export {};
+// services/writer: every vigil_* topic into ClickHouse, exactly once; the query API beside the store.
+export { createWriter, writerTopics } from './pipeline.js';
+export type { Writer, WriterDeps } from './pipeline.js';
+export { rowsFor } from './mappers/rows.js';
+export type { TableRow } from './mappers/rows.js';
+export { dedupToken, PartitionSink } from './sink/partition-sink.js';
+export { queryRoutes, parseDurationMs } from './api/query-api.js';

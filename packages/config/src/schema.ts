@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { apiSchema, busSchema, storeSchema, telemetrySchema, topicsSchema } from './sections/core.js';
+import { collectorSchema } from './sections/collector.js';
+import { detectorSchema } from './sections/detector.js';
+import { alerterSchema } from './sections/alerter.js';
+import { writerSchema } from './sections/writer.js';
+
+/** The whole of vigil.yaml: types, defaults and validation in one schema. */
+export const vigilSchema = z
+  .object({
+    bus: busSchema.default({}),
+    store: storeSchema.default({}),
+    topics: topicsSchema.default({}),
+    telemetry: telemetrySchema.default({}),
+    api: apiSchema.default({}),
+    collector: collectorSchema.default({}),
+    detector: detectorSchema.default({}),
+    alerter: alerterSchema.default({}),
+    writer: writerSchema.default({}),
+  })
+  .strict();
+
+export type VigilConfig = z.infer<typeof vigilSchema>;
+/** What a user may write: every key optional. */
+export type VigilConfigInput = z.input<typeof vigilSchema>;

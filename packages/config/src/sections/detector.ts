@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { listenerSchema } from './common.js';
+
+/** The detector section of vigil.yaml. Owned by services/detector. */
+export const detectorSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    /** Consumer group shared by every detector replica. */
+    groupId: z.string().default('vigil-detector'),
+    /** Unique per replica: names its transactional producer (fencing) and its logs. */
+    instanceId: z.string().default('detector-1'),
+    /**
+     * How often outputs, state snapshots and consumed offsets commit together in one Kafka
+     * transaction. Lower means fresher results, higher means fewer, larger transactions.
+     */
+    commitIntervalMs: z.number().int().min(10).max(60_000).default(500),
+    /** RED window length (event time). */
+    windowMs: z.number().int().min(1_000).max(3_600_000).default(10_000),
+    /** How late (event time) a span may arrive and still count in its window. */
+    allowedLatenessMs: z.number().int().min(0).max(600_000).default(2_000),
+    /** Alert threshold on the score in [0, 1]; undefined uses the default scorer's. */
+    alertThreshold: z.number().min(0).max(1).optional(),
+    /** Cardinality guard: series per service past which new series are counted and dropped. */
+    maxSeriesPerService: z.number().int().min(1).default(2_000),
+    /** Templates kept per service (least recently seen evicted). */
+    maxTemplatesPerService: z.number().int().min(1).default(1_000),
+    verification: z
+      .object({
+        /** Overall false-fail probability per deployment, split over its checks (Bonferroni). */
+        alpha: z.number().gt(0).lt(0.5).default(0.01),
+        /** Probability of missing a real regression of the size below. */
+        beta: z.number().gt(0).lt(0.5).default(0.1),
+        /** A regression worth failing: candidate error ratio at least this multiple of baseline. */
+        errorRatioFactor: z.number().gt(1).default(3),
+        /** Smallest error-ratio rise that counts, absolute (keeps tiny baselines from failing on one error). */
+        minErrorRatioIncrease: z.number().min(0).max(1).default(0.01),
+        /** Candidate traffic before a pass may be declared. */
+        minSamples: z.number().int().min(1).default(300),
+        /** Verification gives up (inconclusive, or pass when enough traffic) after this long. */
+        maxDurationMs: z.number().int().min(1_000).default(15 * 60_000),
+        /** How far back the before/after baseline reaches (exponential decay half-life). */
+        baselineHalfLifeMs: z.number().int().min(1_000).default(10 * 60_000),
+      })
+      .strict()
+      .default({}),
+    api: listenerSchema(8081).default({}),
+  })
+  .strict();
+
+export type DetectorConfig = z.infer<typeof detectorSchema>;

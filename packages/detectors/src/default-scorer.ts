@@ -1,0 +1,183 @@
+import { AnomalyLikelihood, Ewma, HOUR_OF_DAY, Refractory, SeasonalProfile } from '@vigil/stats';
+import { ScorerConfigError, resolveScorerConfig } from './config.js';
+import type { DefaultScorerConfig, DefaultScorerConfigInput } from './config.js';
+import type { ScoreComponent, ScoreResult, SeriesScorer } from './types.js';
+
+/**
+ * The default per-series scorer: the layering of DETECTION.md, every layer O(1).
+ *  1. Baselines: a short EWMA level and an hour-of-day seasonal profile (@vigil/stats), each with
+ *     an EWMA scale of its own one-step residual. The baseline whose recent residual scale is the
+ *     smaller (the better predictor of this series lately) gives the expected value and z.
+ *  2. Raw score: min(1, z/rawScale), |residual| in scale units, saturating.
+ *  3. Likelihood: HTM-style tail probability of the short moving average of the raw score,
+ *     log-transformed (@vigil/stats AnomalyLikelihood).
+ *  4. Range awareness: a value beyond the running [min, max] seen so far by more than
+ *     `range.tolerance` of the range scores at least the alert threshold.
+ *  5. Refractory suppression: after an alarm, scores are damped for `refractory.periodPoints`.
+ *
+ * Cold start: the first `warmupPoints` points score 0 with component 'warmup' and never alarm.
+ * Cost per update: O(1) (two exp, one log, one erfc, a few divisions).
+ * Memory per series: ~110 numbers (seasonal profile 72, likelihood ring 10); see the bench.
+ */
+export class DefaultScorer implements SeriesScorer {
+  readonly config: Readonly<DefaultScorerConfig>;
+  private n = 0;
+  private min = 0;
+  private max = 0;
+  private level: Ewma;
+  private levelScale: Ewma;
+  private seasonal: SeasonalProfile;
+  private seasonalScale: Ewma;
+  private likelihood: AnomalyLikelihood;
+  private refractory: Refractory;
+
+  constructor(config: DefaultScorerConfigInput | Readonly<DefaultScorerConfig> = {}) {
+    this.config = resolveScorerConfig(config as DefaultScorerConfigInput);
+    const c = this.config;
+    this.level = new Ewma(c.levelAlpha);
+    this.levelScale = new Ewma(c.scaleAlpha);
+    this.seasonal = new SeasonalProfile({ ...HOUR_OF_DAY, alpha: c.seasonal.alpha });
+    this.seasonalScale = new Ewma(c.scaleAlpha);
+    this.likelihood = new AnomalyLikelihood({ ...c.likelihood, learningPeriod: c.warmupPoints });
+    this.refractory = new Refractory({ threshold: c.alertThreshold, ...c.refractory });
+  }
+
+  /** Points seen. */
+  get count(): number {
+    return this.n;
+  }
+
+  update(timestampMs: number, value: number): ScoreResult {
+    const c = this.config;
+    if (!Number.isFinite(value)) {
+      // Bad input never crashes nor poisons the state: scored 0, not learnt.
+      return { score: 0, alarm: false, value, expected: NaN, lower: NaN, upper: NaN, component: 'none', count: this.n };
+    }
+    const first = this.n === 0;
+    // --- 1. residuals against the baselines, using only the past ---
+    let expected = first ? value : this.level.mean;
+    const rL = value - this.level.mean;
+    let scale = Math.sqrt(this.levelScale.variance);
+    const tiny = 1e-9 * (1 + Math.abs(this.level.mean));
+    let z = first ? 0 : Math.abs(rL) / (scale + tiny);
+    let rS = NaN;
+    if (c.seasonal.enabled && this.seasonal.countAt(timestampMs) >= c.seasonal.minSlotCount) {
+      const e = this.seasonal.expected(timestampMs);
+      rS = value - e;
+      const s = Math.sqrt(this.seasonalScale.variance);
+      const zS = Math.abs(rS) / (s + tiny);
+      // Model selection: the baseline with the smaller recent residual scale predicts better.
+      if (s < scale) {
+        z = zS;
+        expected = e;
+        scale = s;
+      }
+    }
+    // --- 2. raw score ---
+    const zz = z / c.rawScale;
+    const raw = zz >= 1 ? 1 : zz;
+    // --- 3. likelihood ---
+    let score = this.likelihood.update(raw);
+    let component: ScoreComponent = score > 0 ? 'residual' : 'none';
+    // --- 4. range awareness ---
+    if (c.range.enabled && this.n >= c.warmupPoints) {
+      const span = this.max - this.min;
+      const tol = c.range.tolerance * span;
+      const out = value > this.max + tol ? value - this.max : value < this.min - tol ? this.min - value : 0;
+      if (out > 0) {
+        const rangeScore = c.alertThreshold + (1 - c.alertThreshold) * (out / (out + span + tiny));
+        if (rangeScore > score) {
+          score = rangeScore;
+          component = 'range';
+        }
+      }
+    }
+    // --- learn ---
+    if (!first) {
+      this.levelScale.update(rL);
+      if (!Number.isNaN(rS)) this.seasonalScale.update(rS);
+    }
+    this.level.update(value);
+    this.seasonal.update(timestampMs, value);
+    if (first || value < this.min) this.min = value;
+    if (first || value > this.max) this.max = value;
+    this.n++;
+    // --- cold start, 5. refractory ---
+    if (this.n <= c.warmupPoints) {
+      return { score: 0, alarm: false, value, expected, lower: expected - c.bandWidth * scale, upper: expected + c.bandWidth * scale, component: 'warmup', count: this.n };
+    }
+    const step = this.refractory.update(score);
+    if (step.suppressed && score >= c.alertThreshold) component = 'suppressed';
+    return {
+      score: step.score,
+      alarm: step.alarm,
+      value,
+      expected,
+      lower: expected - c.bandWidth * scale,
+      upper: expected + c.bandWidth * scale,
+      component,
+      count: this.n,
+    };
+  }
+
+  toJSON(): DefaultScorerState {
+    return {
+      v: 1,
+      n: this.n,
+      min: this.min,
+      max: this.max,
+      level: [this.level.count, this.level.mean, this.level.variance],
+      levelScale: [this.levelScale.count, this.levelScale.mean, this.levelScale.variance],
+      seasonal: this.seasonal.toJSON().data,
+      seasonalScale: [this.seasonalScale.count, this.seasonalScale.mean, this.seasonalScale.variance],
+      likelihood: stripOptions(this.likelihood.toJSON()),
+      refractory: [this.refractory.remaining, this.refractory.alarms],
+    };
+  }
+
+  /** Restores a scorer from toJSON() output; `config` must be the one it was created with. */
+  static fromJSON(state: unknown, config: DefaultScorerConfigInput | Readonly<DefaultScorerConfig> = {}): DefaultScorer {
+    const s = state as DefaultScorerState;
+    if (typeof s !== 'object' || s === null || s.v !== 1) throw new ScorerConfigError('state.v', (s as { v?: unknown } | null)?.v, 'unsupported state version');
+    const d = new DefaultScorer(config);
+    d.n = s.n;
+    d.min = s.min;
+    d.max = s.max;
+    const setEwma = (e: Ewma, a: number[]): void => {
+      e.count = a[0];
+      e.mean = a[1];
+      e.variance = a[2];
+    };
+    setEwma(d.level, s.level);
+    setEwma(d.levelScale, s.levelScale);
+    setEwma(d.seasonalScale, s.seasonalScale);
+    d.seasonal = SeasonalProfile.fromJSON({ options: d.seasonal.options, data: s.seasonal });
+    d.likelihood = AnomalyLikelihood.fromJSON({ ...s.likelihood, options: d.likelihood.options });
+    d.refractory.remaining = s.refractory[0];
+    d.refractory.alarms = s.refractory[1];
+    return d;
+  }
+}
+
+/** Serialised per-series state of DefaultScorer (config is not included: it is global). */
+export interface DefaultScorerState {
+  v: 1;
+  n: number;
+  min: number;
+  max: number;
+  level: number[];
+  levelScale: number[];
+  seasonal: number[];
+  seasonalScale: number[];
+  likelihood: Omit<ReturnType<AnomalyLikelihood['toJSON']>, 'options'> & { options?: unknown };
+  refractory: number[];
+}
+
+function stripOptions<T extends { options: unknown }>(o: T): Omit<T, 'options'> {
+  const { options: _options, ...rest } = o;
+  return rest;
+}
+
+export function createDefaultScorer(config?: DefaultScorerConfigInput): DefaultScorer {
+  return new DefaultScorer(config);
+}

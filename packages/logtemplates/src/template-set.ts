@@ -1,0 +1,323 @@
+// The templates of one service and the online clustering that maintains them.
+//
+// Algorithm (online, one pass, one configuration for every source):
+// 1. The tokenizer masks variables by shape, so most lines of one event already share the exact
+//    same masked text: an exact lookup (hash map) finds their template in O(length).
+// 2. Variables that have no recognisable shape (user names, program names, enum values) leave
+//    lines of one event on different masked texts. Each template is indexed under every
+//    "all but position p" key; when `generaliseAfterValues` templates differ only at p, they are
+//    merged into one template with a wildcard at p (and into an existing template whose text
+//    becomes identical). Later lines reach a generalised template by a scan over the generalised
+//    templates of the same length, cached in a bounded alias map.
+// 3. Memory is bounded: at most `maxTemplates` templates (least recently seen evicted) and
+//    `maxAliases` cached lookups, each with at most `maxTokensPerLine` tokens.
+//
+// Cost per line: O(tokens) for the exact hit (the common case); on a miss O(tokens × generalised
+// templates of that length) plus O(tokens) index updates when a template is created.
+// Memory per template: its text, its tokens and one index entry per literal word (see the bench).
+
+import { hash64Hex, hashStrings32 } from './hash.js';
+import { WILDCARD, isDelimiterToken, templateText } from './tokenizer.js';
+
+export interface Template {
+  /** Stable id: a hash of the template text. */
+  readonly id: string;
+  readonly text: string;
+  readonly tokens: string[];
+  readonly glue: boolean[];
+  count: number;
+  firstSeenMs: number;
+  lastSeenMs: number;
+  /** Has wildcards that match any word (created by generalisation): matched by scan. */
+  general: boolean;
+  /** Set when this template was merged into another one (follow to the survivor). */
+  mergedInto: Template | undefined;
+  /** Evicted or merged: no longer in the set. */
+  dead: boolean;
+}
+
+export interface MatchOutcome {
+  template: Template;
+  created: boolean;
+  /** Templates absorbed by a generalisation or merge triggered by this line (ids). */
+  mergedIds: string[] | undefined;
+}
+
+export interface TemplateSetJSON {
+  /** Least recently seen first. */
+  templates: Array<{ tokens: string[]; glue: string; count: number; firstSeenMs: number; lastSeenMs: number; general: boolean }>;
+  evicted: number;
+}
+
+function newTemplate(tokens: string[], glue: boolean[], general: boolean, timeMs: number): Template {
+  const text = templateText(tokens, glue);
+  return { id: hash64Hex(text), text, tokens, glue, count: 0, firstSeenMs: timeMs, lastSeenMs: timeMs, general, mergedInto: undefined, dead: false };
+}
+
+/** Follow merges to the surviving template. */
+export function resolveTemplate(t: Template): Template {
+  let cur = t;
+  while (cur.mergedInto !== undefined) cur = cur.mergedInto;
+  return cur;
+}
+
+function sameExcept(a: Template, tokens: readonly string[], glue: readonly boolean[], p: number): boolean {
+  if (a.tokens.length !== tokens.length) return false;
+  for (let i = 0; i < tokens.length; i++) {
+    if (a.glue[i] !== glue[i]) return false;
+    if (i !== p && a.tokens[i] !== tokens[i]) return false;
+  }
+  return true;
+}
+
+function matchesGeneral(t: Template, tokens: readonly string[], glue: readonly boolean[]): boolean {
+  const tt = t.tokens;
+  if (tt.length !== tokens.length) return false;
+  for (let i = 0; i < tt.length; i++) {
+    if (t.glue[i] !== glue[i]) return false;
+    const x = tt[i];
+    if (x !== WILDCARD && x !== tokens[i]) return false;
+    // A wildcard stands for a word, never for punctuation that structures the line.
+    if (x === WILDCARD && tokens[i] !== WILDCARD && isDelimiterToken(tokens[i])) return false;
+  }
+  return true;
+}
+
+/** Positions that can be generalised: words (not punctuation). */
+function wordPositions(tokens: readonly string[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < tokens.length; i++) if (!isDelimiterToken(tokens[i])) out.push(i);
+  return out;
+}
+
+export class TemplateSet {
+  /** Live templates by text, least recently seen first (Map insertion order is the LRU order). */
+  private readonly byText = new Map<string, Template>();
+  /** Cached masked-line text → template for lines that matched a generalised template. */
+  private readonly aliases = new Map<string, Template>();
+  /** Generalised templates by token count (scanned on an exact miss). */
+  private readonly generalByLength = new Map<number, Template[]>();
+  /** "All but position p" hash → templates (verified on use). */
+  private readonly families = new Map<number, Template[]>();
+  private lastTouched: Template | undefined;
+  evicted = 0;
+
+  constructor(
+    private readonly maxTemplates: number,
+    private readonly maxAliases: number,
+    private readonly generaliseAfterValues: number,
+  ) {}
+
+  get size(): number {
+    return this.byText.size;
+  }
+
+  templates(): IterableIterator<Template> {
+    return this.byText.values();
+  }
+
+  /** Read-only lookup (no learning). */
+  find(tokens: string[], glue: boolean[]): Template | undefined {
+    const text = templateText(tokens, glue);
+    const t = this.byText.get(text) ?? this.aliases.get(text);
+    if (t !== undefined && !t.dead) return t;
+    if (t !== undefined) {
+      const r = resolveTemplate(t);
+      if (!r.dead) return r;
+    }
+    return this.scan(tokens, glue);
+  }
+
+  /** Find or create the template of a masked line and count it. */
+  observe(tokens: string[], glue: boolean[], timeMs: number): MatchOutcome {
+    const text = templateText(tokens, glue);
+    let t = this.byText.get(text);
+    if (t === undefined) {
+      const a = this.aliases.get(text);
+      if (a !== undefined) {
+        const r = resolveTemplate(a);
+        if (r.dead) this.aliases.delete(text);
+        else {
+          t = r;
+          if (r !== a) this.aliases.set(text, r);
+        }
+      }
+    }
+    if (t === undefined) {
+      t = this.scan(tokens, glue);
+      if (t !== undefined) this.remember(text, t);
+    }
+    if (t !== undefined) {
+      this.count(t, timeMs);
+      return { template: t, created: false, mergedIds: undefined };
+    }
+    const created = newTemplate(tokens, glue, false, timeMs);
+    this.insert(created);
+    this.count(created, timeMs);
+    const g = this.tryGeneralise(created, timeMs);
+    if (g !== undefined) {
+      this.remember(text, g.template);
+      return { template: g.template, created: false, mergedIds: g.mergedIds };
+    }
+    this.evictOverflow();
+    return { template: created, created: true, mergedIds: undefined };
+  }
+
+  private count(t: Template, timeMs: number): void {
+    t.count++;
+    if (timeMs > t.lastSeenMs) t.lastSeenMs = timeMs;
+    if (timeMs < t.firstSeenMs) t.firstSeenMs = timeMs;
+    if (this.lastTouched !== t) {
+      // LRU: move to the most recent end.
+      this.byText.delete(t.text);
+      this.byText.set(t.text, t);
+      this.lastTouched = t;
+    }
+  }
+
+  private remember(text: string, t: Template): void {
+    this.aliases.delete(text);
+    this.aliases.set(text, t);
+    if (this.aliases.size > this.maxAliases) {
+      const oldest = this.aliases.keys().next().value as string;
+      this.aliases.delete(oldest);
+    }
+  }
+
+  private scan(tokens: readonly string[], glue: readonly boolean[]): Template | undefined {
+    const list = this.generalByLength.get(tokens.length);
+    if (list === undefined) return undefined;
+    for (let i = 0; i < list.length; i++) if (matchesGeneral(list[i], tokens, glue)) return list[i];
+    return undefined;
+  }
+
+  private familyKey(tokens: readonly string[], p: number): number {
+    return hashStrings32(tokens, p, tokens.length * 0x9e3779b1);
+  }
+
+  private insert(t: Template): void {
+    this.byText.set(t.text, t);
+    this.lastTouched = t;
+    for (const p of wordPositions(t.tokens)) {
+      const k = this.familyKey(t.tokens, p);
+      const fam = this.families.get(k);
+      if (fam === undefined) this.families.set(k, [t]);
+      else fam.push(t);
+    }
+    if (t.general) {
+      const list = this.generalByLength.get(t.tokens.length);
+      if (list === undefined) this.generalByLength.set(t.tokens.length, [t]);
+      else list.push(t);
+    }
+  }
+
+  private remove(t: Template): void {
+    t.dead = true;
+    this.byText.delete(t.text);
+    if (this.lastTouched === t) this.lastTouched = undefined;
+    for (const p of wordPositions(t.tokens)) {
+      const k = this.familyKey(t.tokens, p);
+      const fam = this.families.get(k);
+      if (fam === undefined) continue;
+      const i = fam.indexOf(t);
+      if (i >= 0) fam.splice(i, 1);
+      if (fam.length === 0) this.families.delete(k);
+    }
+    if (t.general) {
+      const list = this.generalByLength.get(t.tokens.length);
+      if (list !== undefined) {
+        const i = list.indexOf(t);
+        if (i >= 0) list.splice(i, 1);
+        if (list.length === 0) this.generalByLength.delete(t.tokens.length);
+      }
+    }
+  }
+
+  /**
+   * When `generaliseAfterValues` templates (this one included) differ only at one word position,
+   * replace them by one template with a wildcard there; merge into an existing template whose
+   * text is the same.
+   */
+  private tryGeneralise(t: Template, timeMs: number): { template: Template; mergedIds: string[] } | undefined {
+    for (const p of wordPositions(t.tokens)) {
+      const fam = this.families.get(this.familyKey(t.tokens, p));
+      if (fam === undefined || fam.length < this.generaliseAfterValues) continue;
+      const members: Template[] = [];
+      for (const m of fam) if (!m.dead && sameExcept(m, t.tokens, t.glue, p)) members.push(m);
+      if (members.length < this.generaliseAfterValues) continue;
+      const tokens = t.tokens.slice();
+      tokens[p] = WILDCARD;
+      const glue = t.glue.slice();
+      const text = templateText(tokens, glue);
+      let target = this.byText.get(text);
+      if (target === undefined || target.dead) {
+        target = newTemplate(tokens, glue, true, timeMs);
+        target.count = 0;
+        target.firstSeenMs = timeMs;
+        this.insert(target);
+      } else if (!target.general) {
+        this.remove(target);
+        target.dead = false;
+        target.general = true;
+        this.insert(target);
+      }
+      const mergedIds: string[] = [];
+      for (const m of members) {
+        if (m === target) continue;
+        this.absorb(target, m);
+        mergedIds.push(m.id);
+      }
+      this.byText.delete(target.text);
+      this.byText.set(target.text, target);
+      this.lastTouched = target;
+      this.evictOverflow();
+      return { template: target, mergedIds };
+    }
+    return undefined;
+  }
+
+  private absorb(into: Template, m: Template): void {
+    this.remove(m);
+    m.mergedInto = into;
+    into.count += m.count;
+    if (m.firstSeenMs < into.firstSeenMs) into.firstSeenMs = m.firstSeenMs;
+    if (m.lastSeenMs > into.lastSeenMs) into.lastSeenMs = m.lastSeenMs;
+  }
+
+  private evictOverflow(): void {
+    while (this.byText.size > this.maxTemplates) {
+      const oldest = this.byText.values().next().value as Template;
+      this.remove(oldest);
+      this.evicted++;
+    }
+  }
+
+  toJSON(): TemplateSetJSON {
+    const templates: TemplateSetJSON['templates'] = [];
+    for (const t of this.byText.values()) {
+      templates.push({
+        tokens: t.tokens,
+        glue: t.glue.map((g) => (g ? '1' : '0')).join(''),
+        count: t.count,
+        firstSeenMs: t.firstSeenMs,
+        lastSeenMs: t.lastSeenMs,
+        general: t.general,
+      });
+    }
+    return { templates, evicted: this.evicted };
+  }
+
+  static fromJSON(json: TemplateSetJSON, maxTemplates: number, maxAliases: number, generaliseAfterValues: number): TemplateSet {
+    const set = new TemplateSet(maxTemplates, maxAliases, generaliseAfterValues);
+    for (const j of json.templates) {
+      const glue = Array.from(j.glue, (c) => c === '1');
+      const t = newTemplate(j.tokens.slice(), glue, j.general, j.firstSeenMs);
+      t.count = j.count;
+      t.lastSeenMs = j.lastSeenMs;
+      set.insert(t);
+    }
+    set.evicted = json.evicted;
+    set.evictOverflow();
+    return set;
+  }
+}

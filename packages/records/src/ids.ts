@@ -1,0 +1,8 @@
+import { createHash } from 'node:crypto';
+
+/** A short stable id: the first 16 hex digits of SHA-256 over the parts joined by NUL. */
+export function stableId(...parts: Array<string | number | undefined>): string {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(String(p ?? '')).update('\0');
+  return h.digest('hex').slice(0, 16);
+}

@@ -1,0 +1,8 @@
+// Vigil's own messages on the vigil_* topics.
+export type {
+  DeploymentRecord, ScoreRecord, AnomalyRecord, VerdictRecord, VerdictEvidence, TemplateRecord,
+  AlertRecord, RollbackRecord, DeadLetterRecord, VigilRecord, Signal,
+} from './records.js';
+export { encodeRecord, decodeRecord, RecordDecodeError } from './codec.js';
+export type { RecordSchema } from './codec.js';
+export { stableId } from './ids.js';

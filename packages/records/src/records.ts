@@ -1,0 +1,192 @@
+// Vigil's own messages. Encoding on the bus: UTF-8 JSON, one object per record, with a
+// `schema` field naming the message and its version (e.g. "vigil.anomaly/1"), so a consumer
+// can reject what it does not understand instead of misreading it. Times are ms since the epoch.
+// Record keys: the service name (so one service's records stay on one partition, in order).
+
+/** A deployment: announced through the API, or seen as a new service.version on a resource. */
+export interface DeploymentRecord {
+  schema: 'vigil.deployment/1';
+  /** Stable id: the same deployment always gets the same id (dedup across restarts). */
+  id: string;
+  service: string;
+  version: string;
+  environment?: string;
+  commit?: string;
+  /** When the deployment happened (ms). */
+  timeMs: number;
+  source: 'api' | 'resource';
+  previousVersion?: string;
+  links?: Array<{ name: string; url: string }>;
+}
+
+export type Signal = 'traces' | 'metrics' | 'logs';
+
+/** One scored window of one series, with the expected band: the data behind every chart. */
+export interface ScoreRecord {
+  schema: 'vigil.score/1';
+  /** Stable series id (hash of `seriesKey`). */
+  seriesId: string;
+  /** Human-readable identity, e.g. "checkout|POST /pay|error_ratio". */
+  seriesKey: string;
+  service: string;
+  signal: Signal;
+  /** What is measured: rate, error_ratio, latency_p50/p95/p99, a metric name, a template count. */
+  metric: string;
+  operation?: string;
+  version?: string;
+  windowStartMs: number;
+  windowEndMs: number;
+  value: number;
+  expected: number;
+  lower: number;
+  upper: number;
+  /** In [0, 1]; high means anomalous. */
+  score: number;
+  /** Components of the ensemble that fired. */
+  components: string[];
+  /** True while the series is warming up (no alarms). */
+  warmingUp: boolean;
+}
+
+/** A score past the alert threshold, with its explanation. */
+export interface AnomalyRecord {
+  schema: 'vigil.anomaly/1';
+  /** Stable id: seriesId + window start, so a replay yields the same id. */
+  id: string;
+  seriesId: string;
+  seriesKey: string;
+  service: string;
+  signal: Signal;
+  metric: string;
+  operation?: string;
+  version?: string;
+  windowStartMs: number;
+  windowEndMs: number;
+  value: number;
+  expected: number;
+  lower: number;
+  upper: number;
+  score: number;
+  threshold: number;
+  components: string[];
+  severity: 'info' | 'warning' | 'critical';
+  /** The deployment in effect for this service when the anomaly started. */
+  deployment?: { id: string; version: string; ageMs: number };
+  /** One sentence a person can read. */
+  summary: string;
+}
+
+export interface VerdictEvidence {
+  /** Which comparison: error_ratio, latency_p99, new_log_template, ... */
+  check: string;
+  operation?: string;
+  baseline: number;
+  candidate: number;
+  /** Effect size, e.g. ratio candidate/baseline or difference. */
+  effect: number;
+  /** The test statistic (e.g. log-likelihood ratio of the mixture SPRT) and its bound. */
+  statistic: number;
+  bound: number;
+  decided: 'pass' | 'fail' | 'undecided';
+  detail?: string;
+}
+
+/** The result of verifying a deployment: running until decided, then pass, fail or inconclusive. */
+export interface VerdictRecord {
+  schema: 'vigil.verdict/1';
+  /** Stable id: deploymentId + status. */
+  id: string;
+  deploymentId: string;
+  service: string;
+  version: string;
+  baselineVersion?: string;
+  environment?: string;
+  status: 'running' | 'pass' | 'fail' | 'inconclusive';
+  /** canary: old version's concurrent traffic; before_after: the service before the deploy. */
+  mode: 'canary' | 'before_after';
+  deployedAtMs: number;
+  decidedAtMs: number;
+  evidence: VerdictEvidence[];
+  summary: string;
+}
+
+/** A log template seen in a window (counts), or first seen (isNew). */
+export interface TemplateRecord {
+  schema: 'vigil.template/1';
+  service: string;
+  templateId: string;
+  template: string;
+  windowStartMs: number;
+  windowEndMs: number;
+  count: number;
+  /** Counts by severity text (ERROR, WARN, ...). */
+  severities: Record<string, number>;
+  firstSeenMs: number;
+  isNew: boolean;
+  /** First seen after a deployment of this service: the deployment id. */
+  newSinceDeployment?: string;
+  version?: string;
+}
+
+/** What the alerter publishes about an alert's lifecycle (the writer lands it in `alerts`). */
+export interface AlertRecord {
+  schema: 'vigil.alert/1';
+  /** Stable across restarts and replays: hash of rule + group labels. */
+  id: string;
+  /** Same as id unless a new incident opens on the same group after resolution. */
+  incidentId: string;
+  rule: string;
+  status: 'pending' | 'firing' | 'resolved';
+  severity: 'info' | 'warning' | 'critical';
+  service: string;
+  labels: Record<string, string>;
+  summary: string;
+  startsAtMs: number;
+  endsAtMs?: number;
+  updatedAtMs: number;
+  /** Anomaly and verdict ids behind this alert. */
+  anomalyIds: string[];
+  verdictId?: string;
+  /** Delivery outcomes, one per receiver attempt series. */
+  notifications: Array<{ receiver: string; kind: string; status: 'sent' | 'failed' | 'suppressed'; attempts: number; atMs: number; error?: string }>;
+}
+
+/** Every rollback action, audited. */
+export interface RollbackRecord {
+  schema: 'vigil.rollback/1';
+  /** One rollback per deployment: the deployment id is the key of exactly-once. */
+  id: string;
+  deploymentId: string;
+  service: string;
+  version: string;
+  reason: string;
+  verdictId?: string;
+  alertId?: string;
+  hook: 'webhook' | 'command' | 'none';
+  dryRun: boolean;
+  result: 'succeeded' | 'failed' | 'skipped';
+  detail?: string;
+  atMs: number;
+}
+
+/** A record that could not be processed, with why. */
+export interface DeadLetterRecord {
+  schema: 'vigil.dead_letter/1';
+  sourceTopic: string;
+  sourcePartition: number;
+  sourceOffset: string;
+  reason: string;
+  atMs: number;
+  /** The original bytes, base64. */
+  payload: string;
+}
+
+export type VigilRecord =
+  | DeploymentRecord
+  | ScoreRecord
+  | AnomalyRecord
+  | VerdictRecord
+  | TemplateRecord
+  | AlertRecord
+  | RollbackRecord
+  | DeadLetterRecord;

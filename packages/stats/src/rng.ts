@@ -1,0 +1,47 @@
+import { asObject, num } from './errors.js';
+
+/**
+ * Mulberry32: a 32-bit seeded PRNG (Tommy Ettinger, 2017; public domain). Period 2^32, passes
+ * gjrand/PractRand at the sizes we use (sampling, tie-breaking, test data). Not cryptographic.
+ * Cost per draw: a handful of 32-bit integer operations. Memory: one 32-bit state word.
+ * Same seed ⇒ same sequence, also across a JSON round trip.
+ */
+export class Mulberry32 {
+  private state: number;
+
+  constructor(seed: number) {
+    this.state = seed >>> 0;
+  }
+
+  /** Next unsigned 32-bit integer. */
+  nextUint32(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  }
+
+  /** Uniform in [0, 1). */
+  next(): number {
+    return this.nextUint32() / 4294967296;
+  }
+
+  /** Standard normal by Box–Muller (uses two uniforms per draw; no cached spare, so state stays one word). */
+  nextGaussian(): number {
+    const u = 1 - this.next(); // (0, 1]
+    const v = this.next();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  }
+
+  toJSON(): { state: number } {
+    return { state: this.state };
+  }
+
+  static fromJSON(json: unknown): Mulberry32 {
+    const o = asObject(json, 'Mulberry32');
+    const r = new Mulberry32(0);
+    r.state = num(o, 'state', 'Mulberry32') >>> 0;
+    return r;
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * Wald's sequential probability ratio test on a Bernoulli stream, H0: p = p0 against H1: p = p1
+ * (p1 > p0). After each observation the log-likelihood ratio moves by log(p1/p0) for a 1 and by
+ * log((1-p1)/(1-p0)) for a 0. Crossing upper = log((1-β)/α) rejects H0 (fail) with false-alarm
+ * probability at most about α; crossing lower = log(β/(1-α)) accepts H0 (pass). Wald (1945),
+ * "Sequential Tests of Statistical Hypotheses"; the bounds are his approximations, which err on
+ * the conservative side. The test decides as soon as the data allow: a large regression crosses
+ * the upper bound within a handful of errors.
+ *
+ * p0 and p1 may change between observations (the baseline is re-estimated as it grows); each
+ * step uses the hypotheses in force at that moment. The statistic is clamped below at `lower`
+ * minus a margin so a long clean run cannot bank unlimited credit against a later regression.
+ * Cost O(1) per observation; state: three numbers.
+ */
+export class BernoulliSprt {
+  llr = 0;
+  n = 0;
+  ones = 0;
+  readonly upper: number;
+  readonly lower: number;
+
+  constructor(
+    readonly alpha: number,
+    readonly beta: number,
+  ) {
+    this.upper = Math.log((1 - beta) / alpha);
+    this.lower = Math.log(beta / (1 - alpha));
+  }
+
+  /** Add `ones` successes out of `n` trials under hypotheses p0 < p1. */
+  observe(ones: number, n: number, p0: number, p1: number): void {
+    if (n <= 0) return;
+    const a = clampP(p0);
+    const b = Math.max(clampP(p1), a * 1.0001);
+    this.llr += ones * Math.log(b / a) + (n - ones) * Math.log((1 - b) / (1 - a));
+    // Keep the credit from a long clean run bounded (see above).
+    this.llr = Math.max(this.llr, this.lower - 2);
+    this.n += n;
+    this.ones += ones;
+  }
+
+  get decision(): 'fail' | 'pass' | 'undecided' {
+    if (this.llr >= this.upper) return 'fail';
+    if (this.llr <= this.lower) return 'pass';
+    return 'undecided';
+  }
+
+  toJSON() {
+    return { llr: this.llr, n: this.n, ones: this.ones, alpha: this.alpha, beta: this.beta };
+  }
+
+  static fromJSON(j: { llr: number; n: number; ones: number; alpha: number; beta: number }): BernoulliSprt {
+    const s = new BernoulliSprt(j.alpha, j.beta);
+    s.llr = j.llr;
+    s.n = j.n;
+    s.ones = j.ones;
+    return s;
+  }
+}
+
+function clampP(p: number): number {
+  return Math.min(1 - 1e-9, Math.max(1e-9, p));
+}
+
+/**
+ * Wilson score interval upper bound for a proportion (Wilson 1927): a baseline error ratio
+ * estimated from few requests is taken at its plausible worst, so noise in the baseline does
+ * not turn into false fails.
+ */
+export function wilsonUpper(ones: number, n: number, z = 2.326): number {
+  if (n <= 0) return 1;
+  const p = ones / n;
+  const z2 = z * z;
+  const centre = p + z2 / (2 * n);
+  const margin = z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  return Math.min(1, (centre + margin) / (1 + z2 / n));
+}

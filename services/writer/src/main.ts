@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+// services/writer: load config, build, start, stop on SIGTERM.
+import { createBus } from '@vigil/bus';
+import { loadConfig, topicDefinitions } from '@vigil/config';
+import { createStore } from '@vigil/store';
+import { createTelemetry, runMain, startAdminServer } from '@vigil/telemetry';
+import { createWriter } from './pipeline.js';
+import { queryRoutes } from './api/query-api.js';
+
+runMain({
+  name: 'writer',
+  async start() {
+    const config = loadConfig();
+    const telemetry = createTelemetry({ service: 'writer', logLevel: config.telemetry.logLevel });
+    const store = await createStore(config.store);
+    const migrations = await store.migrate();
+    telemetry.event('migrations', migrations);
+    const bus = createBus(config.bus);
+    await bus.ensureTopics(topicDefinitions(config));
+    const writer = createWriter({ config, bus, store, telemetry });
+    await writer.start();
+    const admin = await startAdminServer({ telemetry, listener: config.writer.api, routes: [queryRoutes(store)] });
+    telemetry.event('listening', { api: admin.port });
+    return async (deadlineMs) => {
+      await admin.close();
+      await writer.shutdown(deadlineMs);
+      await bus.shutdown();
+      await store.close();
+    };
+  },
+});

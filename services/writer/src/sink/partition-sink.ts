@@ -1,0 +1,186 @@
+import type { InRecord } from '@vigil/bus';
+import { decodeRecord, RecordDecodeError } from '@vigil/records';
+import type { DeadLetterRecord, VigilRecord } from '@vigil/records';
+import type { Store } from '@vigil/store';
+import { StoreError } from '@vigil/store';
+import { rowsFor } from '../mappers/rows.js';
+
+export interface OffsetRange {
+  first: bigint;
+  last: bigint;
+}
+
+export interface SinkDeps {
+  store: Store;
+  /** Commit `next` (last + 1) for this partition. */
+  commit(topic: string, partition: number, next: bigint): Promise<void>;
+  /** Send undecodable records to the dead-letter topic (acknowledged before we commit past them). */
+  deadLetter(records: DeadLetterRecord[]): Promise<void>;
+  deadLetterTopic: string;
+  count(event: 'rows' | 'batches' | 'dead_letters' | 'retries' | 'dedup_replays', n: number, table?: string): void;
+  nowMs(): number;
+}
+
+/** The deduplication token of one table's rows from one offset range: the same range, the same token. */
+export function dedupToken(topic: string, partition: number, range: OffsetRange, table: string): string {
+  return `${topic}:${partition}:${range.first}-${range.last}:${table}`;
+}
+
+/**
+ * One partition's path into ClickHouse. Records are buffered, then written as one insert per
+ * table for an offset range; the range is recorded (writer_ranges) before the inserts and the
+ * Kafka offset is committed only after ClickHouse acknowledged them all. A crash anywhere
+ * replays the same range with the same tokens, which ClickHouse deduplicates.
+ */
+export class PartitionSink {
+  private buffer: InRecord[] = [];
+  private bufferSinceMs = 0;
+  /** A range recorded by an earlier run that may not have been committed: replay it exactly. */
+  private pendingIntent: OffsetRange | null = null;
+  private chain: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+    private readonly deps: SinkDeps,
+    private readonly maxBatchRows: number,
+  ) {}
+
+  /** Load the last range this partition's writer recorded (called on assignment). */
+  async restoreIntent(): Promise<void> {
+    const rows = await this.deps.store.query<{ first_offset: string; last_offset: string }>(
+      `SELECT first_offset, last_offset FROM ${this.deps.store.table('writer_ranges')} WHERE topic = {t:String} AND partition = {p:UInt32} ORDER BY first_offset DESC LIMIT 1`,
+      { t: this.topic, p: this.partition },
+    );
+    this.pendingIntent = rows.length ? { first: BigInt(rows[0].first_offset), last: BigInt(rows[0].last_offset) } : null;
+  }
+
+  get buffered(): number {
+    return this.buffer.length;
+  }
+
+  get ageMs(): number {
+    return this.buffer.length ? this.deps.nowMs() - this.bufferSinceMs : 0;
+  }
+
+  add(records: InRecord[]): void {
+    if (records.length === 0) return;
+    if (this.buffer.length === 0) this.bufferSinceMs = this.deps.nowMs();
+    for (const r of records) this.buffer.push(r);
+  }
+
+  /** Flush what is buffered, one range at a time; serialised per partition. */
+  flush(): Promise<void> {
+    const next = this.chain.then(() => this.flushNow());
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Drop the buffer without writing (partition revoked: the next owner reads it again). */
+  close(): void {
+    this.closed = true;
+    this.buffer = [];
+  }
+
+  private async flushNow(): Promise<void> {
+    while (!this.closed && this.buffer.length > 0) {
+      const range = this.nextRange();
+      if (!range) return; // waiting for the rest of a recorded range to arrive
+      const take = this.buffer.filter((r) => BigInt(r.offset) <= range.last);
+      try {
+        await this.writeRange(range, take, range === this.pendingIntent);
+      } catch (err) {
+        // Some tables of this range may have landed: retry exactly this range, same tokens.
+        this.pendingIntent = range;
+        throw err;
+      }
+      if (range === this.pendingIntent) this.pendingIntent = null;
+      this.buffer = this.buffer.slice(take.length);
+      if (this.buffer.length) this.bufferSinceMs = this.deps.nowMs();
+      await this.deps.commit(this.topic, this.partition, range.last + 1n);
+    }
+  }
+
+  private nextRange(): OffsetRange | null {
+    const first = BigInt(this.buffer[0].offset);
+    const intent = this.pendingIntent;
+    if (intent && intent.last >= first) {
+      if (intent.first < first) {
+        // The start of that range was committed already: it is behind us.
+        this.pendingIntent = null;
+      } else if (intent.first === first) {
+        const last = BigInt(this.buffer[this.buffer.length - 1].offset);
+        return last >= intent.last ? intent : null;
+      } else {
+        this.pendingIntent = null;
+      }
+    } else if (intent) {
+      this.pendingIntent = null;
+    }
+    const n = Math.min(this.buffer.length, this.maxBatchRows);
+    return { first, last: BigInt(this.buffer[n - 1].offset) };
+  }
+
+  private async writeRange(range: OffsetRange, records: InRecord[], replay: boolean): Promise<void> {
+    const { store } = this.deps;
+    if (replay) this.deps.count('dedup_replays', 1);
+    else {
+      await store.insert('writer_ranges', [
+        { topic: this.topic, partition: this.partition, first_offset: range.first.toString(), last_offset: range.last.toString() },
+      ]);
+    }
+    const byTable = new Map<string, Array<Record<string, unknown>>>();
+    const dead: DeadLetterRecord[] = [];
+    for (const rec of records) {
+      let decoded: VigilRecord;
+      try {
+        decoded = decodeRecord(rec.value);
+      } catch (err) {
+        dead.push(this.deadLetterFor(rec, err instanceof RecordDecodeError ? err.message : String(err)));
+        continue;
+      }
+      for (const { table, row } of rowsFor(decoded)) {
+        let rows = byTable.get(table);
+        if (!rows) byTable.set(table, (rows = []));
+        rows.push(row);
+      }
+    }
+    for (const table of [...byTable.keys()].sort()) {
+      const rows = byTable.get(table) as Array<Record<string, unknown>>;
+      const token = dedupToken(this.topic, this.partition, range, table);
+      try {
+        await store.insert(table, rows, { dedupToken: token });
+      } catch (err) {
+        if (!(err instanceof StoreError) || err.retryable) throw err;
+        // Bad data: find the bad rows one by one; the good ones land, the bad ones are dead-lettered.
+        for (let i = 0; i < rows.length; i++) {
+          try {
+            await store.insert(table, [rows[i]], { dedupToken: `${token}:${i}` });
+          } catch (rowErr) {
+            if (!(rowErr instanceof StoreError) || rowErr.retryable) throw rowErr;
+            dead.push({
+              schema: 'vigil.dead_letter/1', sourceTopic: this.topic, sourcePartition: this.partition,
+              sourceOffset: `${range.first}-${range.last}#${i}`, reason: `${table}: ${rowErr.message.slice(0, 500)}`,
+              atMs: this.deps.nowMs(), payload: Buffer.from(JSON.stringify(rows[i])).toString('base64'),
+            });
+          }
+        }
+      }
+      this.deps.count('rows', rows.length, table);
+    }
+    if (dead.length) {
+      this.deps.count('dead_letters', dead.length);
+      // A poison record on the dead-letter topic itself is only counted: no loop.
+      if (this.topic !== this.deps.deadLetterTopic) await this.deps.deadLetter(dead);
+    }
+    this.deps.count('batches', 1);
+  }
+
+  private deadLetterFor(rec: InRecord, reason: string): DeadLetterRecord {
+    return {
+      schema: 'vigil.dead_letter/1', sourceTopic: rec.topic, sourcePartition: rec.partition, sourceOffset: rec.offset,
+      reason, atMs: this.deps.nowMs(), payload: (rec.value ?? Buffer.alloc(0)).toString('base64'),
+    };
+  }
+}
