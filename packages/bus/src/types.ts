@@ -135,6 +135,13 @@ export interface Bus {
   ensureTopics(specs: TopicSpec[]): Promise<void>;
   producer(options?: ProducerOptions): Promise<Producer>;
   consumer(options: ConsumerOptions): Consumer;
+  /**
+   * Read one partition from its beginning to its end as of the call, outside any group, read
+   * committed (added by the lead for state restore: the detector reads its compacted state
+   * topic partition on assignment). Kafka: a throwaway consumer assigned just that partition,
+   * stopping at the high watermark (an empty partition returns at once). Memory: a copy.
+   */
+  readPartition(topic: string, partition: number): Promise<InRecord[]>;
   /** Close every producer and consumer this bus made. Idempotent. */
   shutdown(): Promise<void>;
 }

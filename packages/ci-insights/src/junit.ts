@@ -133,23 +133,21 @@ export function parseJUnitXml(xml: string, options: JUnitOptions): JUnitResult {
       }
     }
     if (status !== 'passed') flakyAttempts = []; // flaky* only make sense on a test that finally passed
-    const base = {
-      suite,
-      testName,
-      pipeline: options.pipeline,
-      runId: options.runId,
-      ...(options.revision !== undefined ? { revision: options.revision } : {}),
-      timeMs,
+    const mk = (st: TestStatus, ms: number, attempt?: number): TestRun => {
+      const r: TestRun = { suite, testName, pipeline: options.pipeline, runId: options.runId, status: st, durationMs: ms, timeMs };
+      if (options.revision !== undefined) r.revision = options.revision;
+      if (attempt !== undefined) r.attempt = attempt;
+      return r;
     };
     if (flakyAttempts.length > 0) {
       // Surefire order: failed attempts first, then the passing one.
-      flakyAttempts.forEach((a, i) => runs.push({ ...base, status: a.status, durationMs: a.durationMs, attempt: i + 1 }));
-      runs.push({ ...base, status, durationMs, attempt: flakyAttempts.length + 1 });
+      flakyAttempts.forEach((a, i) => runs.push(mk(a.status, a.durationMs, i + 1)));
+      runs.push(mk(status, durationMs, flakyAttempts.length + 1));
     } else if (retries.length > 0) {
-      runs.push({ ...base, status, durationMs, attempt: 1 });
-      retries.forEach((a, i) => runs.push({ ...base, status: a.status, durationMs: a.durationMs, attempt: i + 2 }));
+      runs.push(mk(status, durationMs, 1));
+      retries.forEach((a, i) => runs.push(mk(a.status, a.durationMs, i + 2)));
     } else {
-      runs.push({ ...base, status, durationMs });
+      runs.push(mk(status, durationMs));
     }
   };
 

@@ -17,3 +17,4 @@ export { writerSchema } from './sections/writer.js';
 export type { WriterConfig } from './sections/writer.js';
 export { topicDefinitions } from './topics.js';
 export type { TopicDefinition } from './topics.js';
+export { busOptions } from './bus-options.js';

@@ -139,6 +139,17 @@ export class DefaultScorer implements SeriesScorer {
   static fromJSON(state: unknown, config: DefaultScorerConfigInput | Readonly<DefaultScorerConfig> = {}): DefaultScorer {
     const s = state as DefaultScorerState;
     if (typeof s !== 'object' || s === null || s.v !== 1) throw new ScorerConfigError('state.v', (s as { v?: unknown } | null)?.v, 'unsupported state version');
+    const finite = (key: string, v: unknown, len?: number): void => {
+      const ok = Array.isArray(v) ? (len === undefined || v.length === len) && v.every((x) => typeof x === 'number' && Number.isFinite(x)) : typeof v === 'number' && Number.isFinite(v);
+      if (!ok) throw new ScorerConfigError(`state.${key}`, v, 'corrupt state field');
+    };
+    finite('n', s.n);
+    finite('min', s.min);
+    finite('max', s.max);
+    finite('level', s.level, 3);
+    finite('levelScale', s.levelScale, 3);
+    finite('seasonalScale', s.seasonalScale, 3);
+    finite('refractory', s.refractory, 2);
     const d = new DefaultScorer(config);
     d.n = s.n;
     d.min = s.min;

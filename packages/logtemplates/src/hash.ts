@@ -45,6 +45,8 @@ function fmix32(h: number): number {
   return h >>> 0;
 }
 
+const HEX_BYTE: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 function hex8(x: number): string {
-  return (x >>> 0).toString(16).padStart(8, '0');
+  return HEX_BYTE[(x >>> 24) & 255] + HEX_BYTE[(x >>> 16) & 255] + HEX_BYTE[(x >>> 8) & 255] + HEX_BYTE[x & 255];
 }

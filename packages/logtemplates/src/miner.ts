@@ -110,6 +110,10 @@ export interface TemplateMinerJSON {
   windows: Array<{ startMs: number; service: string; lines: number; severity: number[]; templates: Array<[string, string, number, number[]]> }>;
 }
 
+/** Window entry that collects the templates past the per-window cap. */
+export const OVERFLOW_ID = 'overflow';
+const OVERFLOW_TEXT = '(templates over the per-window cap)';
+
 const zeros = (): number[] => [0, 0, 0, 0, 0, 0, 0];
 
 function severityRecord(a: readonly number[]): SeverityCounts {
@@ -209,8 +213,17 @@ export class TemplateMiner {
     w.severity[sev]++;
     let acc = w.templates.get(t.id);
     if (acc === undefined) {
-      acc = { count: 0, severity: zeros(), template: t.text };
-      w.templates.set(t.id, acc);
+      // Bounded like the template set: past the cap, a window folds new ids into one entry.
+      if (w.templates.size >= this.options.maxTemplatesPerService) {
+        acc = w.templates.get(OVERFLOW_ID);
+        if (acc === undefined) {
+          acc = { count: 0, severity: zeros(), template: OVERFLOW_TEXT };
+          w.templates.set(OVERFLOW_ID, acc);
+        }
+      } else {
+        acc = { count: 0, severity: zeros(), template: t.text };
+        w.templates.set(t.id, acc);
+      }
     }
     acc.count++;
     acc.severity[sev]++;

@@ -19,6 +19,9 @@
 import { hash64Hex, hashStrings32 } from './hash.js';
 import { WILDCARD, isDelimiterToken, templateText } from './tokenizer.js';
 
+/** Constant words (besides the varying one) a template needs before a slot may generalise. */
+const MIN_CONTEXT_WORDS = 2;
+
 export interface Template {
   /** Stable id: a hash of the template text. */
   readonly id: string;
@@ -239,6 +242,11 @@ export class TemplateSet {
    * text is the same.
    */
   private tryGeneralise(t: Template, timeMs: number): { template: Template; mergedIds: string[] } | undefined {
+    // A slot is only a parameter when enough constant words around it fix the event: a one- or
+    // two-word line (`cancelAutohide`, `closeQs`) is its own event, whatever varies.
+    let literals = 0;
+    for (const x of t.tokens) if (x !== WILDCARD && !isDelimiterToken(x)) literals++;
+    if (literals - 1 < MIN_CONTEXT_WORDS) return undefined;
     for (const p of wordPositions(t.tokens)) {
       const fam = this.families.get(this.familyKey(t.tokens, p));
       if (fam === undefined || fam.length < this.generaliseAfterValues) continue;
@@ -265,7 +273,8 @@ export class TemplateSet {
       for (const m of members) {
         if (m === target) continue;
         this.absorb(target, m);
-        mergedIds.push(m.id);
+        // The template created by this very line was never reported: not an alias to announce.
+        if (m !== t) mergedIds.push(m.id);
       }
       this.byText.delete(target.text);
       this.byText.set(target.text, target);

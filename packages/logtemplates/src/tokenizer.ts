@@ -93,6 +93,11 @@ function wordShape(s: string, start: number, end: number): number {
       if ((tld.length === 2 && isLetter(tld.charCodeAt(0)) && isLetter(tld.charCodeAt(1))) || TLDS.has(tld)) return VARIABLE;
     }
   }
+  // Component names `package/class` (`com.tencent.mm/.ui.LauncherUI`): a slash inside a dotted word.
+  if (dots >= 2 && len > 2) {
+    const slash = s.indexOf('/', start);
+    if (slash > start && slash < end) return VARIABLE;
+  }
   if (digits > 0) return HAS_DIGITS;
   if (len >= 3 && len <= 9 && CALENDAR.has(s.slice(start, end))) return VARIABLE;
   // Long hex strings written only with the letters a-f (hashes without digits).

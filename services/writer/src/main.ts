@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // services/writer: load config, build, start, stop on SIGTERM.
 import { createBus } from '@vigil/bus';
-import { loadConfig, topicDefinitions } from '@vigil/config';
+import { busOptions, loadConfig, topicDefinitions } from '@vigil/config';
 import { createStore } from '@vigil/store';
 import { createTelemetry, runMain, startAdminServer } from '@vigil/telemetry';
 import { createWriter } from './pipeline.js';
@@ -14,8 +14,8 @@ runMain({
     const telemetry = createTelemetry({ service: 'writer', logLevel: config.telemetry.logLevel });
     const store = await createStore(config.store);
     const migrations = await store.migrate();
-    telemetry.event('migrations', migrations);
-    const bus = createBus(config.bus);
+    telemetry.event('migrations', { ...migrations });
+    const bus = createBus(busOptions(config.bus));
     await bus.ensureTopics(topicDefinitions(config));
     const writer = createWriter({ config, bus, store, telemetry });
     await writer.start();

@@ -83,7 +83,6 @@ export function createWriter(deps: WriterDeps): Writer {
     for (const { topic, partitions } of assigned) {
       for (const p of partitions) {
         const sink = makeSink(topic, p);
-        await sink.restoreIntent();
         sinks.set(keyOf(topic, p), sink);
       }
     }
@@ -106,7 +105,6 @@ export function createWriter(deps: WriterDeps): Writer {
     if (!sink) {
       // Buses that do not report assignment first: create on first sight.
       sink = makeSink(batch.topic, batch.partition);
-      await sink.restoreIntent();
       sinks.set(keyOf(batch.topic, batch.partition), sink);
     }
     sink.add(batch.records);

@@ -32,6 +32,10 @@ for (let i = 0; i < SIGNAL.length; i++) {
   SIGNAL[i] = 100 + 20 * Math.sin((2 * Math.PI * i) / 1440) + 5 * rng.nextGaussian() + (rng.next() < 0.001 ? 80 : 0);
 }
 const MASK = SIGNAL.length - 1;
+// Stationary heavy-tailed noise (a residual), for SPOT: on the raw signal's daily cycle SPOT's
+// fixed threshold drifts out of place (DSPOT's case) and the figure would mean nothing.
+const NOISE = new Float64Array(1 << 16);
+for (let i = 0; i < NOISE.length; i++) NOISE[i] = Math.abs(rng.nextGaussian()) * (rng.next() < 0.05 ? 3 : 1);
 
 interface Row {
   name: string;
@@ -64,11 +68,11 @@ const NS = 1000;
     }),
   );
 }
-function component<T>(name: string, make: () => T, feed: (o: T, t: number, x: number) => number): void {
+function component<T>(name: string, make: () => T, feed: (o: T, t: number, x: number) => number, updates = UPDATES): void {
   const objs = Array.from({ length: NS }, make);
   let step = 0;
   rows.push(
-    timeIt(name, UPDATES, (n) => {
+    timeIt(name, updates, (n) => {
       let acc = 0;
       for (let i = 0; i < n; i++) {
         const k = i % NS;
@@ -86,7 +90,9 @@ component('AnomalyLikelihood', () => new AnomalyLikelihood(), (o, _t, x) => o.up
 component('Refractory', () => new Refractory(), (o, _t, x) => o.update(x / 200).score);
 component('HoltWinters (m=24)', () => new HoltWinters(), (o, _t, x) => (o.update(x), o.level));
 component('DDSketch.add (α=1%)', () => new DDSketch(), (o, _t, x) => (o.add(x), 0));
-component('Spot (grimshaw, 64 peaks)', () => new Spot({ calibrationSize: 200 }), (o, _t, x) => (o.update(x).alarm ? 1 : 0));
+// SPOT refits (Grimshaw, O(maxPeaks·grid)) on each peak, about 2 % of the values.
+let spotI = 0;
+component('Spot (grimshaw, 64 peaks)', () => new Spot({ calibrationSize: 200 }), (o) => (o.update(NOISE[spotI++ & MASK]).alarm ? 1 : 0), Math.ceil(UPDATES / 10));
 
 console.log('component                        updates/s per core');
 for (const r of rows) console.log(`${r.name.padEnd(32)} ${r.updatesPerCoreS.toLocaleString('en-US').padStart(14)}`);
@@ -112,11 +118,16 @@ for (const s of many) {
   if (len > jsonMax) jsonMax = len;
 }
 const jsonBytesPerSeries = Math.round(jsonBytes / SERIES);
+// A series that has filled every hour slot (three days of minutes): the largest steady state.
+const full = new DefaultScorer(DEFAULT_SCORER_CONFIG);
+for (let i = 0; i < 3 * 1440; i++) full.update(T0 + i * STEP_MS, SIGNAL[i & MASK]);
+const jsonBytesFullCycle = Buffer.byteLength(JSON.stringify(full));
 console.log('');
 console.log(`series                            ${SERIES}`);
 console.log(`heap bytes per series            ${heapBytesPerSeries}`);
-console.log(`JSON bytes per series (mean/max) ${jsonBytesPerSeries} / ${jsonMax}`);
-const target = rows[0].updatesPerCoreS >= 1_000_000 && heapBytesPerSeries <= 2048 && jsonMax <= 2048;
+console.log(`JSON bytes per series (mean/max) ${jsonBytesPerSeries} / ${jsonMax}  (after warm-up)`);
+console.log(`JSON bytes, all 24 slots filled  ${jsonBytesFullCycle}`);
+const target = rows[0].updatesPerCoreS >= 1_000_000 && heapBytesPerSeries <= 2048 && jsonMax <= 2048 && jsonBytesFullCycle <= 2048;
 console.log(`targets (≥1,000,000 updates/s, ≤2 KB/series): ${target ? 'met' : 'NOT met'}`);
 
 const out: Record<string, number | boolean> = { series: SERIES, updates: UPDATES };
@@ -124,6 +135,7 @@ for (const r of rows) out[`${r.name.replace(/[^A-Za-z0-9]+/g, '_').replace(/_+$/
 out.heap_bytes_per_series = heapBytesPerSeries;
 out.json_bytes_per_series = jsonBytesPerSeries;
 out.json_bytes_per_series_max = jsonMax;
+out.json_bytes_full_cycle = jsonBytesFullCycle;
 out.targets_met = target;
 console.log(JSON.stringify(out));
 void many.length;

@@ -29,13 +29,14 @@ export function dedupToken(topic: string, partition: number, range: OffsetRange,
 /**
  * One partition's path into ClickHouse. Records are buffered, then written as one insert per
  * table for an offset range; the range is recorded (writer_ranges) before the inserts and the
- * Kafka offset is committed only after ClickHouse acknowledged them all. A crash anywhere
- * replays the same range with the same tokens, which ClickHouse deduplicates.
+ * Kafka offset is committed only after ClickHouse acknowledged them all. A crash anywhere, or a
+ * replay of the topic from offset 0, finds the recorded range for its first offset and cuts the
+ * same batch again, with the same tokens, which ClickHouse deduplicates.
  */
 export class PartitionSink {
   private buffer: InRecord[] = [];
   private bufferSinceMs = 0;
-  /** A range recorded by an earlier run that may not have been committed: replay it exactly. */
+  /** A range whose write failed part-way: the retry must use exactly it. */
   private pendingIntent: OffsetRange | null = null;
   private chain: Promise<void> = Promise.resolve();
   private closed = false;
@@ -47,13 +48,14 @@ export class PartitionSink {
     private readonly maxBatchRows: number,
   ) {}
 
-  /** Load the last range this partition's writer recorded (called on assignment). */
-  async restoreIntent(): Promise<void> {
-    const rows = await this.deps.store.query<{ first_offset: string; last_offset: string }>(
-      `SELECT first_offset, last_offset FROM ${this.deps.store.table('writer_ranges')} WHERE topic = {t:String} AND partition = {p:UInt32} ORDER BY first_offset DESC LIMIT 1`,
-      { t: this.topic, p: this.partition },
+  /** The range an earlier run recorded starting at `first`, if any (a replay must reuse it). */
+  private async recordedRange(first: bigint): Promise<OffsetRange | null> {
+    if (this.pendingIntent && this.pendingIntent.first === first) return this.pendingIntent;
+    const rows = await this.deps.store.query<{ last_offset: string }>(
+      `SELECT last_offset FROM ${this.deps.store.table('writer_ranges')} WHERE topic = {t:String} AND partition = {p:UInt32} AND first_offset = {f:UInt64} LIMIT 1`,
+      { t: this.topic, p: this.partition, f: first.toString() },
     );
-    this.pendingIntent = rows.length ? { first: BigInt(rows[0].first_offset), last: BigInt(rows[0].last_offset) } : null;
+    return rows.length ? { first, last: BigInt(rows[0].last_offset) } : null;
   }
 
   get buffered(): number {
@@ -85,41 +87,30 @@ export class PartitionSink {
 
   private async flushNow(): Promise<void> {
     while (!this.closed && this.buffer.length > 0) {
-      const range = this.nextRange();
-      if (!range) return; // waiting for the rest of a recorded range to arrive
+      const first = BigInt(this.buffer[0].offset);
+      const recorded = await this.recordedRange(first);
+      let range: OffsetRange;
+      if (recorded) {
+        // Replay (after a crash, a retry, or from offset 0): cut exactly where the first run did.
+        if (BigInt(this.buffer[this.buffer.length - 1].offset) < recorded.last) return; // wait for the rest
+        range = recorded;
+      } else {
+        const n = Math.min(this.buffer.length, this.maxBatchRows);
+        range = { first, last: BigInt(this.buffer[n - 1].offset) };
+      }
       const take = this.buffer.filter((r) => BigInt(r.offset) <= range.last);
       try {
-        await this.writeRange(range, take, range === this.pendingIntent);
+        await this.writeRange(range, take, recorded !== null);
       } catch (err) {
         // Some tables of this range may have landed: retry exactly this range, same tokens.
         this.pendingIntent = range;
         throw err;
       }
-      if (range === this.pendingIntent) this.pendingIntent = null;
+      this.pendingIntent = null;
       this.buffer = this.buffer.slice(take.length);
       if (this.buffer.length) this.bufferSinceMs = this.deps.nowMs();
       await this.deps.commit(this.topic, this.partition, range.last + 1n);
     }
-  }
-
-  private nextRange(): OffsetRange | null {
-    const first = BigInt(this.buffer[0].offset);
-    const intent = this.pendingIntent;
-    if (intent && intent.last >= first) {
-      if (intent.first < first) {
-        // The start of that range was committed already: it is behind us.
-        this.pendingIntent = null;
-      } else if (intent.first === first) {
-        const last = BigInt(this.buffer[this.buffer.length - 1].offset);
-        return last >= intent.last ? intent : null;
-      } else {
-        this.pendingIntent = null;
-      }
-    } else if (intent) {
-      this.pendingIntent = null;
-    }
-    const n = Math.min(this.buffer.length, this.maxBatchRows);
-    return { first, last: BigInt(this.buffer[n - 1].offset) };
   }
 
   private async writeRange(range: OffsetRange, records: InRecord[], replay: boolean): Promise<void> {

@@ -1,0 +1,653 @@
+// The Kafka Bus, on kafkajs 2.2.4. Works with Kafka 2.x and 3.x brokers (kafkajs speaks request
+// versions that Kafka 4.0 removed, see infra/kafka/README.md).
+//
+// Producer: acks=all (-1) and idempotent. kafkajs serialises an idempotent producer's Produce
+// requests per broker with a lock (src/producer/eosManager: acquireBrokerLock), so at most one
+// is in flight per broker whatever maxInFlightRequests says; that keeps sequence numbers and
+// per-key order intact across retries. Transactional producers also set maxInFlightRequests=1,
+// as the kafkajs transactions docs require. The bus picks every partition itself (explicit
+// `partition` on each message): keyed records with Kafka's murmur2 partitioner (partitionForKey,
+// identical to the Java client's default), keyless records round-robin; knowing the partition
+// lets send() return each record's offset (base offset of its partition + index).
+//
+// Consumer: one kafkajs consumer per Consumer, read_committed, autoCommit off, eachBatch with
+// eachBatchAutoResolve off and one partition at a time. A batch is "resolved" (kafkajs' fetch
+// position moves past it) only when the handler returns; offsets are committed only by
+// `commit` or a transaction. If the handler throws, the consumer waits (retryBackoffMs, doubling)
+// and seeks the partition back to the group's committed offset (read from the broker), or to
+// where this assignment started when the group has none: the contract's redelivery.
+// kafkajs rebalances eagerly and restarts every partition at its committed offset after each
+// rebalance, so onRevoked(everything owned) then onAssigned(everything owned now) is called on
+// every rebalance (like Java's eager protocol).
+import {
+  Kafka, Partitioners, logLevel as KafkaLogLevel,
+  type Admin, type Consumer as KafkaConsumer, type EachBatchPayload, type KafkaConfig, type LogEntry,
+  type Producer as KafkaProducer, type SASLOptions,
+} from 'kafkajs';
+import { BusError, toBusError } from './errors.js';
+import { groupPartitions, keyBytes, retryDelayMs, sleep, tpKey } from './common.js';
+import { partitionForKey } from './murmur2.js';
+import {
+  CONSUMER_DEFAULTS, parseOffset, resolveKafkaOptions, validateConsumerOptions,
+  type BusLogLevel, type BusLogger, type KafkaBusOptions, type ResolvedKafkaOptions,
+} from './options.js';
+import type {
+  BatchHandler, Bus, Consumer, ConsumerOptions, InBatch, InRecord, OutRecord, PartitionOffset, Producer,
+  ProducerOptions, RecordPosition, TopicPartitions, TopicSpec, Transaction,
+} from './types.js';
+
+const LEVELS: Record<BusLogLevel, KafkaLogLevel> = {
+  nothing: KafkaLogLevel.NOTHING,
+  error: KafkaLogLevel.ERROR,
+  warn: KafkaLogLevel.WARN,
+  info: KafkaLogLevel.INFO,
+  debug: KafkaLogLevel.DEBUG,
+};
+
+// kafkajs reports normal group life (members joining, leaving, rebalancing) at WARN or ERROR;
+// these become info so that a healthy rebalance prints nothing by default.
+const ROUTINE = [
+  'The group is rebalancing, re-joining',
+  'The coordinator is not aware of this member, re-joining the group',
+  'Restarting the consumer',
+  'Consumer group received unsubscribed topics',
+];
+
+const stderrLogger: BusLogger = {
+  warn: (m, f) => console.warn(`[bus] ${m}${f && Object.keys(f).length ? ' ' + JSON.stringify(f) : ''}`),
+  error: (m, f) => console.error(`[bus] ${m}${f && Object.keys(f).length ? ' ' + JSON.stringify(f) : ''}`),
+};
+
+function logCreator(logger: BusLogger) {
+  return () =>
+    ({ namespace, level, log }: LogEntry): void => {
+      const { message, timestamp: _t, logger: _l, ...rest } = log as { message: string; timestamp: string; logger?: string };
+      const fields = { namespace, ...rest };
+      const routine = ROUTINE.some((r) => message.startsWith(r));
+      if (level === KafkaLogLevel.ERROR && !routine) logger.error(message, fields);
+      else if (level === KafkaLogLevel.WARN && !routine) logger.warn(message, fields);
+      else if (level === KafkaLogLevel.DEBUG) logger.debug?.(message, fields);
+      else logger.info?.(message, fields);
+    };
+}
+
+function kafkaConfig(o: ResolvedKafkaOptions): KafkaConfig {
+  const config: KafkaConfig = {
+    clientId: o.clientId,
+    brokers: o.brokers,
+    connectionTimeout: o.connectionTimeoutMs,
+    requestTimeout: o.requestTimeoutMs,
+    logLevel: LEVELS[o.logLevel],
+    logCreator: logCreator(o.logger ?? stderrLogger),
+    // Bounded client-level retries: a down broker surfaces as BUS_UNAVAILABLE within ~10 s
+    // instead of kafkajs retrying for minutes (callers own the retry policy).
+    retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 3000 },
+  };
+  if (o.ssl !== undefined) config.ssl = o.ssl;
+  if (o.sasl !== undefined) config.sasl = { ...o.sasl } as SASLOptions;
+  return config;
+}
+
+function headersOut(h: Record<string, string> | undefined): Record<string, string> | undefined {
+  return h && Object.keys(h).length > 0 ? { ...h } : undefined;
+}
+
+function headersIn(h: Record<string, unknown> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!h) return out;
+  for (const [k, v] of Object.entries(h)) {
+    const first = Array.isArray(v) ? v[0] : v;
+    if (first === undefined || first === null) continue;
+    out[k] = Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
+  }
+  return out;
+}
+
+export class KafkaBus implements Bus {
+  readonly kind = 'kafka' as const;
+  readonly options: ResolvedKafkaOptions;
+  readonly kafka: Kafka;
+  private adminClient: Promise<Admin> | null = null;
+  private readonly partitionCounts = new Map<string, { n: number; at: number }>();
+  private readonly producers = new Set<KafkaBusProducer>();
+  private readonly consumers = new Set<KafkaBusConsumer>();
+  private closed = false;
+
+  constructor(options: KafkaBusOptions) {
+    this.options = resolveKafkaOptions(options);
+    this.kafka = new Kafka(kafkaConfig(this.options));
+  }
+
+  admin(): Promise<Admin> {
+    this.assertOpen();
+    if (!this.adminClient) {
+      const admin = this.kafka.admin();
+      this.adminClient = admin.connect().then(
+        () => admin,
+        (err) => {
+          this.adminClient = null;
+          throw toBusError(err, 'connect admin');
+        },
+      );
+    }
+    return this.adminClient;
+  }
+
+  assertOpen(): void {
+    if (this.closed) throw new BusError('BUS_CLOSED', 'the bus was shut down');
+  }
+
+  async ensureTopics(specs: TopicSpec[]): Promise<void> {
+    const admin = await this.admin();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const missing = specs.filter((s) => !existing.has(s.topic));
+      if (missing.length === 0) return;
+      await admin.createTopics({
+        waitForLeaders: true,
+        timeout: this.options.requestTimeoutMs,
+        topics: missing.map((s) => {
+          const configEntries: Array<{ name: string; value: string }> = [];
+          if (s.compacted) configEntries.push({ name: 'cleanup.policy', value: 'compact' });
+          if (s.retentionMs !== undefined) configEntries.push({ name: 'retention.ms', value: String(s.retentionMs) });
+          return { topic: s.topic, numPartitions: s.partitions, configEntries };
+        }),
+      });
+      for (const s of missing) this.partitionCounts.set(s.topic, { n: s.partitions, at: Date.now() });
+    } catch (err) {
+      // Another process may have created a topic between listTopics and createTopics.
+      if ((err as { type?: string }).type === 'TOPIC_ALREADY_EXISTS') return;
+      throw toBusError(err, 'ensureTopics');
+    }
+  }
+
+  /** Partition count of a topic, cached for a minute (partitions can be added, never removed). */
+  async partitions(topic: string): Promise<number> {
+    const cached = this.partitionCounts.get(topic);
+    if (cached && Date.now() - cached.at < 60_000) return cached.n;
+    const admin = await this.admin();
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+      const n = topics[0]?.partitions.length ?? 0;
+      if (n === 0) throw new BusError('BUS_UNKNOWN_TOPIC', `unknown topic '${topic}' (create it with ensureTopics)`);
+      this.partitionCounts.set(topic, { n, at: Date.now() });
+      return n;
+    } catch (err) {
+      throw toBusError(err, `metadata of '${topic}'`);
+    }
+  }
+
+  async producer(options: ProducerOptions = {}): Promise<Producer> {
+    this.assertOpen();
+    const txId = options.transactionalId;
+    if (txId !== undefined && (typeof txId !== 'string' || txId === '')) {
+      throw new BusError('BUS_INVALID', `producer: 'transactionalId' must be a non-empty string, got ${JSON.stringify(txId)}`);
+    }
+    const producer = this.kafka.producer({
+      idempotent: true,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner, // unused (explicit partitions) but silences kafkajs' warning
+      ...(txId !== undefined
+        ? { transactionalId: txId, maxInFlightRequests: 1, transactionTimeout: this.options.transactionTimeoutMs }
+        : {}),
+    });
+    try {
+      await producer.connect();
+    } catch (err) {
+      throw toBusError(err, 'connect producer');
+    }
+    const p = new KafkaBusProducer(this, producer, txId);
+    this.producers.add(p);
+    return p;
+  }
+
+  consumer(options: ConsumerOptions): Consumer {
+    this.assertOpen();
+    validateConsumerOptions(options);
+    const c = new KafkaBusConsumer(this, options);
+    this.consumers.add(c);
+    return c;
+  }
+
+  async readPartition(topic: string, partition: number): Promise<InRecord[]> {
+    const n = await this.partitions(topic);
+    if (!Number.isInteger(partition) || partition < 0 || partition >= n) {
+      throw new BusError('BUS_INVALID', `readPartition: ${topic} has no partition ${partition} (it has ${n})`);
+    }
+    const admin = await this.admin();
+    let high: number;
+    let low: number;
+    try {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      const o = offsets.find((x) => x.partition === partition)!;
+      high = Number(o.high);
+      low = Number(o.low);
+    } catch (err) {
+      throw toBusError(err, `readPartition offsets of ${topic}/${partition}`);
+    }
+    if (high <= low) return [];
+    // kafkajs only consumes through groups: a throwaway group that reads just this partition
+    // (other partitions are paused on sight) up to the end offset taken above, then is deleted.
+    const groupId = `vigil-read-${topic}-${partition}-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+    const consumer = this.kafka.consumer({
+      groupId,
+      readUncommitted: false,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: 100,
+      sessionTimeout: 10_000,
+    });
+    const records: InRecord[] = [];
+    let reached = low - 1;
+    consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {
+      const { topic: t, partition: p, lastOffset } = e.payload as { topic: string; partition: number; lastOffset: string };
+      if (t === topic && p === partition) reached = Math.max(reached, Number(lastOffset));
+    });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatch: async ({ batch, isRunning }) => {
+          if (batch.partition !== partition) {
+            // Not resolved and paused: never fetched again (the group is thrown away).
+            consumer.pause([{ topic, partitions: [batch.partition] }]);
+            return;
+          }
+          if (!isRunning()) return;
+          for (const m of batch.messages) {
+            if (Number(m.offset) >= high) break;
+            records.push(toInRecord(topic, partition, m));
+          }
+        },
+      });
+      const deadline = Date.now() + this.options.requestTimeoutMs;
+      while (reached < high - 1) {
+        if (Date.now() > deadline) {
+          throw new BusError('BUS_TIMEOUT', `readPartition ${topic}/${partition}: reached offset ${reached + 1} of ${high} in ${this.options.requestTimeoutMs} ms`);
+        }
+        await sleep(20);
+      }
+      return records.filter((r) => Number(r.offset) < high);
+    } catch (err) {
+      throw toBusError(err, `readPartition ${topic}/${partition}`);
+    } finally {
+      await consumer.disconnect().catch(() => {});
+      await admin.deleteGroups([groupId]).catch(() => {});
+    }
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.closed) return;
+    await Promise.all([...this.consumers].map((c) => c.close().catch(() => {})));
+    await Promise.all([...this.producers].map((p) => p.close().catch(() => {})));
+    const admin = this.adminClient;
+    this.adminClient = null;
+    this.closed = true;
+    if (admin) await admin.then((a) => a.disconnect()).catch(() => {});
+  }
+
+  forgetProducer(p: KafkaBusProducer): void {
+    this.producers.delete(p);
+  }
+
+  forgetConsumer(c: KafkaBusConsumer): void {
+    this.consumers.delete(c);
+  }
+}
+
+function toInRecord(topic: string, partition: number, m: EachBatchPayload['batch']['messages'][number]): InRecord {
+  return {
+    topic,
+    partition,
+    offset: m.offset,
+    key: m.key ?? null,
+    value: m.value ?? null,
+    headers: headersIn(m.headers as Record<string, unknown> | undefined),
+    timestampMs: Number(m.timestamp),
+  };
+}
+
+interface Planned {
+  topic: string;
+  partition: number;
+  index: number;
+}
+
+class KafkaBusProducer implements Producer {
+  private closed = false;
+  private txnOpen = false;
+  private readonly roundRobin = new Map<string, number>();
+
+  constructor(
+    private readonly bus: KafkaBus,
+    private readonly producer: KafkaProducer,
+    private readonly transactionalId: string | undefined,
+  ) {}
+
+  /** Choose partitions and build kafkajs topicMessages (records keep their order per partition). */
+  private async plan(records: OutRecord[]) {
+    if (!Array.isArray(records)) throw new BusError('BUS_INVALID', 'send: records must be an array');
+    const byTopic = new Map<string, Array<{ key?: Buffer | null; value: Buffer | null; partition: number; headers?: Record<string, string>; timestamp: string }>>();
+    const planned: Planned[] = [];
+    const perPartition = new Map<string, number>();
+    for (const [i, r] of records.entries()) {
+      if (r.value !== null && !Buffer.isBuffer(r.value)) {
+        throw new BusError('BUS_INVALID', `send: record ${i} of ${r.topic}: value must be a Buffer or null`);
+      }
+      const n = await this.bus.partitions(r.topic);
+      const key = keyBytes(r.key);
+      let partition: number;
+      if (r.partition !== undefined) {
+        if (!Number.isInteger(r.partition) || r.partition < 0 || r.partition >= n) {
+          throw new BusError('BUS_INVALID', `send: ${r.topic} has no partition ${r.partition} (it has ${n})`);
+        }
+        partition = r.partition;
+      } else if (key !== null) {
+        partition = partitionForKey(key, n);
+      } else {
+        const c = this.roundRobin.get(r.topic) ?? 0;
+        this.roundRobin.set(r.topic, c + 1);
+        partition = c % n;
+      }
+      const k = tpKey(r.topic, partition);
+      const index = perPartition.get(k) ?? 0;
+      perPartition.set(k, index + 1);
+      planned.push({ topic: r.topic, partition, index });
+      const list = byTopic.get(r.topic) ?? [];
+      const headers = headersOut(r.headers);
+      list.push({
+        key,
+        value: r.value,
+        partition,
+        timestamp: String(r.timestampMs ?? Date.now()),
+        ...(headers ? { headers } : {}),
+      });
+      byTopic.set(r.topic, list);
+    }
+    const topicMessages = [...byTopic.entries()].map(([topic, messages]) => ({ topic, messages }));
+    return { planned, topicMessages };
+  }
+
+  async send(records: OutRecord[]): Promise<RecordPosition[]> {
+    this.assertUsable();
+    if (records.length === 0) return [];
+    const { planned, topicMessages } = await this.plan(records);
+    let meta;
+    try {
+      meta = await this.producer.sendBatch({ topicMessages, acks: -1, timeout: this.bus.options.requestTimeoutMs });
+    } catch (err) {
+      throw toBusError(err, 'send');
+    }
+    const base = new Map<string, bigint>();
+    for (const m of meta) base.set(tpKey(m.topicName, m.partition), BigInt(m.baseOffset ?? '-1'));
+    return planned.map((p) => {
+      const b = base.get(tpKey(p.topic, p.partition));
+      if (b === undefined || b < 0n) throw new BusError('BUS_UNKNOWN', `send: no offset acknowledged for ${p.topic}/${p.partition}`);
+      return { topic: p.topic, partition: p.partition, offset: String(b + BigInt(p.index)) };
+    });
+  }
+
+  async transaction(): Promise<Transaction> {
+    this.assertUsable();
+    if (this.transactionalId === undefined) {
+      throw new BusError('BUS_INVALID', 'transaction() needs a producer created with a transactionalId');
+    }
+    if (this.txnOpen) throw new BusError('BUS_INVALID', 'a transaction is already open on this producer');
+    let txn;
+    try {
+      txn = await this.producer.transaction();
+    } catch (err) {
+      throw toBusError(err, 'begin transaction');
+    }
+    this.txnOpen = true;
+    let done = false;
+    const check = (): void => {
+      this.assertUsable();
+      if (done) throw new BusError('BUS_INVALID', 'the transaction is already committed or aborted');
+    };
+    const finish = (): void => {
+      done = true;
+      this.txnOpen = false;
+    };
+    return {
+      send: async (records) => {
+        check();
+        if (records.length === 0) return;
+        const { topicMessages } = await this.plan(records);
+        try {
+          await txn.sendBatch({ topicMessages, acks: -1, timeout: this.bus.options.requestTimeoutMs });
+        } catch (err) {
+          throw toBusError(err, 'transaction send');
+        }
+      },
+      sendOffsets: async (groupId, offsets) => {
+        check();
+        const topics = groupPartitions(offsets.map((o) => ({ topic: o.topic, partition: o.partition })));
+        const byKey = new Map(offsets.map((o) => [tpKey(o.topic, o.partition), String(parseOffset('sendOffsets', o.offset))]));
+        try {
+          await txn.sendOffsets({
+            consumerGroupId: groupId,
+            topics: topics.map(({ topic, partitions }) => ({
+              topic,
+              partitions: partitions.map((partition) => ({ partition, offset: byKey.get(tpKey(topic, partition))! })),
+            })),
+          });
+        } catch (err) {
+          throw toBusError(err, 'transaction sendOffsets');
+        }
+      },
+      commit: async () => {
+        check();
+        try {
+          await txn.commit();
+          finish();
+        } catch (err) {
+          const e = toBusError(err, 'transaction commit');
+          if (!txn.isActive()) finish();
+          throw e;
+        }
+      },
+      abort: async () => {
+        if (done) throw new BusError('BUS_INVALID', 'the transaction is already committed or aborted');
+        try {
+          await txn.abort();
+        } catch (err) {
+          throw toBusError(err, 'transaction abort');
+        } finally {
+          finish();
+        }
+      },
+    };
+  }
+
+  private assertUsable(): void {
+    if (this.closed) throw new BusError('BUS_CLOSED', 'the producer was closed');
+    this.bus.assertOpen();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.bus.forgetProducer(this);
+    await this.producer.disconnect().catch(() => {});
+  }
+}
+
+class KafkaBusConsumer implements Consumer {
+  private consumer: KafkaConsumer | null = null;
+  private owned: TopicPartitions[] = [];
+  /** Offset of the first batch of each partition since the last (re)assignment. */
+  private initial = new Map<string, string>();
+  private failures = new Map<string, number>();
+  /** onRevoked/onAssigned calls, in order; batches wait for it. */
+  private callbacks: Promise<void> = Promise.resolve();
+  private closing: Promise<void> | null = null;
+  private closed = false;
+  private readonly maxBatchRecords: number;
+  private readonly retryBackoffMs: number;
+
+  constructor(private readonly bus: KafkaBus, private readonly options: ConsumerOptions) {
+    this.maxBatchRecords = options.maxBatchRecords ?? CONSUMER_DEFAULTS.maxBatchRecords;
+    this.retryBackoffMs = options.retryBackoffMs ?? CONSUMER_DEFAULTS.retryBackoffMs;
+  }
+
+  assignment(): TopicPartitions[] {
+    return this.owned.map((tp) => ({ topic: tp.topic, partitions: [...tp.partitions] }));
+  }
+
+  async run(handler: BatchHandler): Promise<void> {
+    if (this.closing) throw new BusError('BUS_CLOSED', 'the consumer was closed');
+    if (this.consumer) throw new BusError('BUS_INVALID', 'run() was already called on this consumer');
+    const sessionTimeout = this.options.sessionTimeoutMs ?? CONSUMER_DEFAULTS.sessionTimeoutMs;
+    const consumer = this.bus.kafka.consumer({
+      groupId: this.options.groupId,
+      sessionTimeout,
+      // Heartbeats are how a member learns of a rebalance: frequent ones make joins fast.
+      heartbeatInterval: Math.max(100, Math.min(3000, Math.floor(sessionTimeout / 10))),
+      rebalanceTimeout: Math.max(sessionTimeout, 10_000),
+      readUncommitted: false,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: this.bus.options.fetchMaxWaitMs,
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      const assignment = (e.payload as { memberAssignment: Record<string, number[]> }).memberAssignment;
+      this.onJoin(assignment);
+    });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? CONSUMER_DEFAULTS.fromBeginning });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: 1,
+        eachBatch: (payload) => this.eachBatch(handler, payload),
+      });
+    } catch (err) {
+      await consumer.disconnect().catch(() => {});
+      this.consumer = null;
+      throw toBusError(err, `consumer ${this.options.groupId}`);
+    }
+    await this.callbacks;
+  }
+
+  /** Eager rebalance: everything owned before is revoked, everything owned now is assigned. */
+  private onJoin(memberAssignment: Record<string, number[]>): void {
+    const previous = this.owned;
+    const next = groupPartitions(
+      Object.entries(memberAssignment).flatMap(([topic, ps]) => ps.map((partition) => ({ topic, partition }))),
+    );
+    this.owned = next;
+    this.initial.clear();
+    this.failures.clear();
+    this.callbacks = this.callbacks.then(async () => {
+      if (previous.length > 0) await this.callback('onRevoked', previous);
+      await this.callback('onAssigned', next);
+    });
+  }
+
+  private async callback(name: 'onAssigned' | 'onRevoked', tps: TopicPartitions[]): Promise<void> {
+    const f = this.options[name];
+    if (!f) return;
+    try {
+      await f(tps.map((tp) => ({ topic: tp.topic, partitions: [...tp.partitions] })));
+    } catch (err) {
+      this.options.onError?.(err, { topic: tps[0]?.topic ?? '', partition: -1, records: [], highWatermark: '0' });
+    }
+  }
+
+  private async eachBatch(handler: BatchHandler, payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
+    await this.callbacks;
+    if (!isRunning() || isStale() || batch.messages.length === 0) return;
+    const { topic, partition } = batch;
+    const key = tpKey(topic, partition);
+    if (!this.initial.has(key)) {
+      // First batch since assignment: kafkajs fetched it from the committed offset (or the
+      // reset position when the group has none), which is where a failure rewinds to.
+      this.initial.set(key, (batch as unknown as { fetchedOffset: string }).fetchedOffset ?? batch.firstOffset()!);
+    }
+    for (let from = 0; from < batch.messages.length; from += this.maxBatchRecords) {
+      const slice = batch.messages.slice(from, from + this.maxBatchRecords);
+      const inBatch: InBatch = {
+        topic,
+        partition,
+        records: slice.map((m) => toInRecord(topic, partition, m)),
+        highWatermark: batch.highWatermark,
+      };
+      try {
+        await handler(inBatch);
+      } catch (err) {
+        await this.redeliver(key, topic, partition, err, inBatch, heartbeat);
+        return;
+      }
+      this.failures.delete(key);
+      resolveOffset(slice[slice.length - 1]!.offset);
+      await heartbeat().catch(() => {});
+      if (!isRunning() || isStale()) return;
+    }
+  }
+
+  private async redeliver(
+    key: string, topic: string, partition: number, err: unknown, batch: InBatch, heartbeat: () => Promise<void>,
+  ): Promise<void> {
+    const n = (this.failures.get(key) ?? 0) + 1;
+    this.failures.set(key, n);
+    try {
+      this.options.onError?.(err, batch);
+    } catch {
+      // the error hook must not break delivery
+    }
+    // Wait in small steps so the member keeps heartbeating.
+    const until = Date.now() + retryDelayMs(this.retryBackoffMs, n);
+    while (Date.now() < until) {
+      await sleep(Math.min(200, until - Date.now()));
+      await heartbeat().catch(() => {});
+    }
+    let offset = this.initial.get(key)!;
+    try {
+      const admin = await this.bus.admin();
+      const [res] = await admin.fetchOffsets({ groupId: this.options.groupId, topics: [topic] });
+      const committed = res?.partitions.find((p) => p.partition === partition)?.offset;
+      if (committed !== undefined && Number(committed) >= 0) offset = committed;
+    } catch {
+      // fall back to where this assignment started
+    }
+    this.consumer?.seek({ topic, partition, offset });
+  }
+
+  async commit(offsets: PartitionOffset[]): Promise<void> {
+    if (this.closing || !this.consumer) throw new BusError('BUS_CLOSED', 'the consumer is not running');
+    const list = offsets.map((o) => {
+      const owns = this.owned.some((tp) => tp.topic === o.topic && tp.partitions.includes(o.partition));
+      if (!owns) throw new BusError('BUS_REBALANCED', `commit: ${o.topic}/${o.partition} is not owned by this member (rebalanced)`);
+      return { topic: o.topic, partition: o.partition, offset: String(parseOffset('commit', o.offset)) };
+    });
+    try {
+      await this.consumer.commitOffsets(list);
+    } catch (err) {
+      throw toBusError(err, 'commit');
+    }
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      const consumer = this.consumer;
+      if (consumer) {
+        // disconnect() stops fetching, waits for the batch in flight and leaves the group.
+        await consumer.disconnect().catch(() => {});
+        await this.callbacks;
+        if (this.owned.length > 0) await this.callback('onRevoked', this.owned);
+      }
+      this.owned = [];
+      this.closed = true;
+      this.bus.forgetConsumer(this);
+    })();
+    return this.closing;
+  }
+}
+
+/** A Bus on a Kafka cluster (see the top of this file for the semantics and settings). */
+export function createKafkaBus(options: KafkaBusOptions): KafkaBus {
+  return new KafkaBus(options);
+}

@@ -1,0 +1,98 @@
+import fc from 'fast-check';
+import { Mulberry32 } from '@vigil/stats';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_ALERT_THRESHOLD, DEFAULT_SCORER_CONFIG, DefaultScorer, createDefaultScorer, resolveScorerConfig } from './index.js';
+
+const T0 = Date.UTC(2024, 0, 1);
+const STEP = 300_000; // 5 minutes
+
+function signal(seed: number, n: number): number[] {
+  const r = new Mulberry32(seed);
+  return Array.from({ length: n }, (_, i) => 50 + 10 * Math.sin((2 * Math.PI * i) / 288) + r.nextGaussian());
+}
+
+describe('DefaultScorer', () => {
+  it('never alarms and scores 0 during the documented warm-up', () => {
+    const s = createDefaultScorer();
+    const xs = signal(1, DEFAULT_SCORER_CONFIG.warmupPoints);
+    xs[50] = 1e6; // even an absurd value
+    xs.forEach((x, i) => {
+      const r = s.update(T0 + i * STEP, x);
+      expect(r.alarm).toBe(false);
+      expect(r.score).toBe(0);
+      expect(r.component).toBe('warmup');
+    });
+  });
+  it('after warm-up, a large spike alarms, explains itself, and repeats are suppressed', () => {
+    const s = createDefaultScorer();
+    const xs = signal(2, 2000);
+    let alarmsBefore = 0;
+    for (let i = 0; i < 1500; i++) if (s.update(T0 + i * STEP, xs[i]).alarm) alarmsBefore++;
+    expect(alarmsBefore).toBeLessThanOrEqual(2);
+    const r = s.update(T0 + 1500 * STEP, 200);
+    expect(r.alarm).toBe(true);
+    expect(r.score).toBeGreaterThanOrEqual(DEFAULT_ALERT_THRESHOLD);
+    expect(r.score).toBeLessThanOrEqual(1);
+    expect(r.value).toBe(200);
+    expect(r.upper).toBeLessThan(200);
+    expect(r.lower).toBeLessThan(r.expected);
+    expect(r.expected).toBeGreaterThan(30);
+    expect(r.expected).toBeLessThan(70);
+    expect(['range', 'residual']).toContain(r.component);
+    const next = s.update(T0 + 1501 * STEP, 210);
+    expect(next.alarm).toBe(false); // refractory
+    expect(next.score).toBeLessThan(DEFAULT_ALERT_THRESHOLD);
+  });
+  it('scores are in [0, 1] and non-finite input is ignored', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.double({ min: -1e9, max: 1e9, noNaN: true }), fc.constant(Number.NaN), fc.constant(Infinity)), { minLength: 1, maxLength: 400 }), (xs) => {
+        const s = new DefaultScorer({ warmupPoints: 30 });
+        xs.forEach((x, i) => {
+          const r = s.update(T0 + i * STEP, x);
+          expect(r.score).toBeGreaterThanOrEqual(0);
+          expect(r.score).toBeLessThanOrEqual(1);
+        });
+      }),
+      { numRuns: 50 },
+    );
+  });
+  it('JSON round trip preserves every later score exactly', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 31 }), fc.integer({ min: 1, max: 700 }), (seed, cut) => {
+        const xs = signal(seed, 800);
+        xs[600] += 40;
+        const a = createDefaultScorer();
+        for (let i = 0; i < cut; i++) a.update(T0 + i * STEP, xs[i]);
+        const b = DefaultScorer.fromJSON(JSON.parse(JSON.stringify(a)), DEFAULT_SCORER_CONFIG);
+        for (let i = cut; i < xs.length; i++) expect(b.update(T0 + i * STEP, xs[i])).toEqual(a.update(T0 + i * STEP, xs[i]));
+      }),
+      { numRuns: 15 },
+    );
+  });
+  it('same seed, same output', () => {
+    const run = (seed: number): number[] => {
+      const s = createDefaultScorer();
+      return signal(seed, 700).map((x, i) => s.update(T0 + i * STEP, x).score);
+    };
+    expect(run(7)).toEqual(run(7));
+    expect(run(7)).not.toEqual(run(8));
+  });
+  it('serialised state stays within 2 KB per series after a full daily cycle', () => {
+    const s = createDefaultScorer();
+    signal(3, 24 * 12 * 3).forEach((x, i) => s.update(T0 + i * STEP, x));
+    expect(Buffer.byteLength(JSON.stringify(s))).toBeLessThanOrEqual(2048);
+  });
+});
+
+describe('scorer config', () => {
+  it('rejects unknown keys and bad values, quoting key and value', () => {
+    expect(() => resolveScorerConfig({ warmupPoint: 5 } as never)).toThrow(/warmupPoint=5: unknown key/);
+    expect(() => resolveScorerConfig({ refractory: { period: 3 } } as never)).toThrow(/refractory\.period=3/);
+    expect(() => resolveScorerConfig({ alertThreshold: 2 })).toThrow(/alertThreshold=2/);
+    expect(resolveScorerConfig({}).alertThreshold).toBe(DEFAULT_ALERT_THRESHOLD);
+    expect(Object.isFrozen(DEFAULT_SCORER_CONFIG)).toBe(true);
+  });
+  it('rejects a corrupt state', () => {
+    expect(() => DefaultScorer.fromJSON({ v: 99 })).toThrow(/state\.v=99/);
+  });
+});

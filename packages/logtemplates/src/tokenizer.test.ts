@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { templateText, tokenize } from './tokenizer.js';
+
+const masked = (s: string): string => {
+  const t = tokenize(s);
+  return templateText(t.tokens, t.glue);
+};
+
+describe('tokenize', () => {
+  it('masks variables by shape', () => {
+    expect(masked('Received block blk_-1608 of size 91178 from /10.250.10.6')).toBe('Received block blk_<*> of size <*> from <*>');
+    expect(masked('connect to 10.0.0.1:8080 failed after 250ms')).toBe('connect to <*> failed after <*>');
+    expect(masked('GET https://example.com/a?b=1 took 3 sec')).toBe('GET <*> took <*>');
+    expect(masked('id 123e4567-e89b-12d3-a456-426614174000 at 0xdeadbeef')).toBe('id <*> at <*>');
+    expect(masked('host proxy.cse.cuhk.edu.hk:5070 and wpad:80')).toBe('host <*> and <*>');
+    expect(masked('mac FF:F2:9F:16:E2:23 seen')).toBe('mac <*> seen');
+    expect(masked('at Fri Jul  1 07:57:30 2005')).toBe('at <*>');
+    expect(masked('loading ./runtime_malloc from C:\\Windows\\x.dll')).toBe('loading <*> from C:<*>');
+  });
+
+  it('splits where punctuation binds values to words', () => {
+    expect(masked('session opened for user root by (uid=509)')).toBe('session opened for user root by (uid=<*>)');
+    expect(masked('[HRESULT = 0x800f080d - CBS_E_INVALID]')).toBe('[HRESULT = <*> - CBS_E_INVALID]');
+    expect(masked('generating core.2275')).toBe('generating core.<*>');
+  });
+
+  it('drops annotations made only of variables and collapses variable lists', () => {
+    expect(masked('close, 1165 bytes (1.13 KB) sent, 783 bytes received')).toBe(masked('close, 0 bytes sent, 12 bytes received'));
+    expect(masked('REPORT : 7013 5007 150218 240')).toBe('REPORT : <*>');
+  });
+
+  it('bounds the tokens read per line', () => {
+    const t = tokenize('w '.repeat(1000), 16);
+    expect(t.tokens.length).toBe(17);
+    expect(t.tokens[16]).toBe('<*>');
+  });
+});

@@ -1,0 +1,98 @@
+// The record written to the vigil_deployments topic (JSON, UTF-8; Kafka key = `service`).
+// Two sources: `POST /v1/deployments` (source "api") and telemetry whose resource carries a
+// service.version not seen before for its service (source "resource").
+//
+// Deduplication: `id` is deterministic, so consumers deduplicate by id (the writer stores it
+// as the table's dedup key). A "resource" event's id depends only on (service, version,
+// environment): restarting the collector, or running several collectors, re-emits the same id.
+// An "api" event's id also covers `time`, so a redeploy of an older version is a new event.
+import { createHash } from 'node:crypto';
+
+export interface DeploymentLink {
+  name?: string;
+  url: string;
+}
+
+export interface DeploymentEvent {
+  /** Deterministic id (hex, 32 chars): sha256 of the identifying fields (see above). */
+  id: string;
+  /** Service identity, the same string as the otlp_* record keys: `namespace/name` or `name`. */
+  service: string;
+  version: string;
+  /** deployment.environment.name; '' when unknown. */
+  environment: string;
+  /** VCS commit, '' when unknown. */
+  commit: string;
+  /** When the deployment happened (api) or was first seen (resource), ms since the epoch. */
+  timeMs: number;
+  source: 'api' | 'resource';
+  links: DeploymentLink[];
+}
+
+export function deploymentId(parts: string[]): string {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p).update('\u0000');
+  return h.digest('hex').slice(0, 32);
+}
+
+export function resourceDeployment(service: string, version: string, environment: string, timeMs: number): DeploymentEvent {
+  return {
+    id: deploymentId(['resource', service, version, environment]),
+    service, version, environment, commit: '', timeMs, source: 'resource', links: [],
+  };
+}
+
+export class DeploymentInputError extends Error {}
+
+const MAX_FIELD = 512;
+
+function text(body: Record<string, unknown>, key: string, required: boolean): string {
+  const v = body[key];
+  if (v === undefined || v === null) {
+    if (required) throw new DeploymentInputError(`"${key}" is required`);
+    return '';
+  }
+  if (typeof v !== 'string') throw new DeploymentInputError(`"${key}" must be a string, got ${JSON.stringify(v)}`);
+  if (required && v.length === 0) throw new DeploymentInputError(`"${key}" must not be empty`);
+  if (v.length > MAX_FIELD) throw new DeploymentInputError(`"${key}" is longer than ${MAX_FIELD} characters`);
+  return v;
+}
+
+/**
+ * Validates a `POST /v1/deployments` body:
+ * `{ service, version, environment?, commit?, time? (ISO-8601 or ms), links?: [{name?, url}] }`.
+ * `now` stamps events without `time`.
+ */
+export function parseDeploymentRequest(value: unknown, now: number): DeploymentEvent {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new DeploymentInputError('body must be a JSON object');
+  const body = value as Record<string, unknown>;
+  const known = new Set(['service', 'version', 'environment', 'commit', 'time', 'links']);
+  for (const k of Object.keys(body)) if (!known.has(k)) throw new DeploymentInputError(`unknown key "${k}"`);
+  const service = text(body, 'service', true);
+  const version = text(body, 'version', true);
+  const environment = text(body, 'environment', false);
+  const commit = text(body, 'commit', false);
+  let timeMs = now;
+  const t = body.time;
+  if (typeof t === 'number' && Number.isFinite(t) && t > 0) timeMs = Math.round(t);
+  else if (typeof t === 'string') {
+    const parsed = Date.parse(t);
+    if (Number.isNaN(parsed)) throw new DeploymentInputError(`"time" is not an ISO-8601 date: ${JSON.stringify(t)}`);
+    timeMs = parsed;
+  } else if (t !== undefined && t !== null) throw new DeploymentInputError(`"time" must be an ISO-8601 string or ms, got ${JSON.stringify(t)}`);
+  const links: DeploymentLink[] = [];
+  if (body.links !== undefined && body.links !== null) {
+    if (!Array.isArray(body.links) || body.links.length > 20) throw new DeploymentInputError('"links" must be an array of at most 20 {name?, url}');
+    for (const l of body.links as unknown[]) {
+      if (l === null || typeof l !== 'object') throw new DeploymentInputError('each link must be an object {name?, url}');
+      const lo = l as Record<string, unknown>;
+      const url = text(lo, 'url', true);
+      const name = text(lo, 'name', false);
+      links.push(name ? { name, url } : { url });
+    }
+  }
+  return {
+    id: deploymentId(['api', service, version, environment, commit, String(timeMs)]),
+    service, version, environment, commit, timeMs, source: 'api', links,
+  };
+}

@@ -1,0 +1,85 @@
+// The only place where the collector's stages are wired:
+//   receivers (otlp-grpc, otlp-http) -> admission (in-flight bytes) -> ingest (validate, split
+//   per resource, key, deployment events) -> exporters/kafka (producer, acks=all) -> answer.
+// Start downstream first (producer), then receivers; stop upstream first (receivers), then the
+// producer once every in-flight request has been answered.
+import type { Bus, Producer } from '@vigil/bus';
+import type { VigilConfig } from '@vigil/config';
+import type { Telemetry } from '@vigil/telemetry';
+import { collectorMetrics } from './collector-metrics.js';
+import type { CollectorMetrics } from './collector-metrics.js';
+import { InflightLimiter } from './processors/admission/inflight-limiter.js';
+import { KafkaExporter } from './exporters/kafka/kafka-exporter.js';
+import { Ingest } from './ingest/ingest.js';
+import { OtlpHttpReceiver } from './receivers/otlp-http/otlp-http-receiver.js';
+import type { DeploymentHandler } from './receivers/otlp-http/otlp-http-receiver.js';
+import { OtlpGrpcReceiver } from './receivers/otlp-grpc/otlp-grpc-receiver.js';
+import { DeploymentInputError, parseDeploymentRequest } from './deployments/deployment-event.js';
+import { VersionTracker } from './deployments/version-tracker.js';
+
+export interface Pipeline {
+  http: OtlpHttpReceiver | null;
+  grpc: OtlpGrpcReceiver | null;
+  limiter: InflightLimiter;
+  exporter: KafkaExporter;
+  metrics: CollectorMetrics;
+}
+
+export function buildPipeline(config: VigilConfig, producer: Producer, telemetry: Telemetry, now: () => number = Date.now): Pipeline {
+  const c = config.collector;
+  const metrics = collectorMetrics(telemetry);
+  const limiter = new InflightLimiter(c.maxInflightBytes, (held) => metrics.inflightBytes.set(held));
+  const exporter = new KafkaExporter(producer, {
+    produceTimeoutMs: c.produceTimeoutMs,
+    busDownHoldMs: c.busDownHoldMs,
+    now,
+    onProduceDuration: (s, ok) => metrics.produceSeconds.observe({ outcome: ok ? 'acked' : 'failed' }, s),
+  });
+  const ingest = new Ingest({
+    topics: { traces: config.topics.spans, metrics: config.topics.metrics, logs: config.topics.logs },
+    deploymentsTopic: config.topics.deployments,
+    maxRecordBytes: c.maxRecordBytes,
+    validateUtf8: c.validateUtf8,
+    retryAfterS: c.retryAfterS,
+    versions: c.deployments.fromServiceVersion ? new VersionTracker(c.deployments.maxSeen) : null,
+    exporter,
+    limiter,
+    metrics,
+    now,
+  });
+  const deployments: DeploymentHandler = async (body) => {
+    let event;
+    try {
+      event = parseDeploymentRequest(body, now());
+    } catch (e) {
+      if (e instanceof DeploymentInputError) return { status: 400, body: { code: 3, message: e.message } };
+      throw e;
+    }
+    const value = Buffer.from(JSON.stringify(event));
+    const sent = await exporter.send(
+      [{ topic: config.topics.deployments, key: event.service, value, headers: { 'vigil-deployment-id': event.id } }],
+      () => {},
+    );
+    if (sent.kind === 'acked') {
+      metrics.deployments.inc({ source: 'api' });
+      metrics.records.inc({ topic: config.topics.deployments });
+      telemetry.event('deployment_recorded', { service: event.service, version: event.version, id: event.id });
+      return { status: 202, body: event };
+    }
+    if (sent.kind === 'permanent') return { status: 400, body: { code: 3, message: sent.reason } };
+    return { status: 503, body: { code: 14, message: sent.reason }, retryAfterS: c.retryAfterS };
+  };
+  const http = c.http.enabled
+    ? new OtlpHttpReceiver({ config: c.http, consumer: ingest, limiter, metrics, telemetry, deployments, retryAfterS: c.retryAfterS })
+    : null;
+  const grpc = c.grpc.enabled
+    ? new OtlpGrpcReceiver({ config: c.grpc, consumer: ingest, limiter, metrics, telemetry, retryAfterS: c.retryAfterS })
+    : null;
+  return { http, grpc, limiter, exporter, metrics };
+}
+
+/** Topics the collector writes; created when missing (existing topics are left alone). */
+export async function ensureCollectorTopics(bus: Bus, config: VigilConfig): Promise<void> {
+  const t = config.topics;
+  await bus.ensureTopics([t.spans, t.metrics, t.logs, t.deployments].map((topic) => ({ topic, partitions: t.partitions })));
+}

@@ -1,0 +1,253 @@
+// OTLP/HTTP receiver (OTLP specification, "OTLP/HTTP"): POST /v1/traces, /v1/metrics,
+// /v1/logs with application/x-protobuf or application/json bodies, optionally gzip (also
+// deflate, br). Answers in the request's encoding:
+//   200 Export*ServiceResponse (with partial_success when items were rejected)
+//   400 malformed payload, 413 body too large (wire or decompressed), 415 unknown content type
+//       or encoding, 404 unknown path, 405 wrong method, 401 missing/bad bearer token,
+//   429 in-flight limit / 503 bus unavailable, both with Retry-After (retryable per the spec).
+// Error bodies are google.rpc.Status. Also serves POST /v1/deployments (JSON).
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createListenerServer, checkBearer, listen } from '@vigil/telemetry';
+import type { Telemetry } from '@vigil/telemetry';
+import type { CollectorConfig } from '@vigil/config';
+import { encodeExportResponse, encodeRpcStatus, exportResponseToJson } from '@vigil/otlp';
+import type { Signal } from '@vigil/otlp';
+import type { InflightLimiter } from '../../processors/admission/inflight-limiter.js';
+import type { CollectorMetrics } from '../../collector-metrics.js';
+import { REJECTED_KEY } from '../../ingest/outcome.js';
+import type { Format, IngestOutcome, OtlpConsumer } from '../../ingest/outcome.js';
+import { parseContentEncoding, readBody } from './read-body.js';
+
+const PATHS: Record<string, Signal> = { '/v1/traces': 'traces', '/v1/metrics': 'metrics', '/v1/logs': 'logs' };
+export const DEPLOYMENTS_PATH = '/v1/deployments';
+const MAX_DEPLOYMENT_BODY = 64 * 1024;
+
+/** google.rpc.Code values used in Status bodies (google/rpc/code.proto). */
+const RPC_CODE: Record<number, number> = { 400: 3, 401: 16, 404: 5, 405: 12, 413: 8, 415: 3, 429: 8, 500: 13, 503: 14 };
+
+export type DeploymentHandler = (body: unknown) => Promise<{ status: number; body: unknown; retryAfterS?: number }>;
+
+export interface OtlpHttpReceiverOptions {
+  config: CollectorConfig['http'];
+  consumer: OtlpConsumer;
+  limiter: InflightLimiter;
+  metrics: CollectorMetrics;
+  telemetry: Telemetry;
+  deployments?: DeploymentHandler;
+  /** Retry-After seconds on 429 (in-flight limit reached while reading). */
+  retryAfterS: number;
+}
+
+function mediaType(header: string | undefined): Format | null {
+  const v = (header ?? '').split(';')[0].trim().toLowerCase();
+  if (v === 'application/x-protobuf' || v === 'application/protobuf') return 'protobuf';
+  if (v === 'application/json') return 'json';
+  return null;
+}
+
+export class OtlpHttpReceiver {
+  private server: Server | null = null;
+  private readonly cors: { any: boolean; origins: Set<string>; headers: string; maxAge: string };
+
+  constructor(private readonly o: OtlpHttpReceiverOptions) {
+    const c = o.config.cors;
+    this.cors = {
+      any: c.allowedOrigins.includes('*'),
+      origins: new Set(c.allowedOrigins),
+      headers: ['content-type', 'content-encoding', 'authorization', ...c.allowedHeaders].join(', '),
+      maxAge: String(c.maxAgeS),
+    };
+  }
+
+  async start(): Promise<number> {
+    const server = createListenerServer(this.o.config, (req, res) => {
+      this.handle(req, res).catch((err: unknown) => {
+        this.o.telemetry.event('http_receiver_error', { err: (err as Error).message }, 'error');
+        if (!res.headersSent) this.status(res, 500, 'internal error', 'json');
+        else res.destroy();
+      });
+    });
+    // Slow-loris bounds: a request must arrive whole in time.
+    server.requestTimeout = 60_000;
+    server.headersTimeout = 20_000;
+    server.keepAliveTimeout = 65_000;
+    this.server = server;
+    return listen(server, this.o.config.host, this.o.config.port);
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = null;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+  }
+
+  /** Forcefully drops connections still open (after the shutdown deadline). */
+  destroy(): void {
+    this.server?.closeAllConnections();
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    const signal = PATHS[path];
+    const isDeploy = path === DEPLOYMENTS_PATH && this.o.deployments !== undefined;
+    const label = signal ?? (isDeploy ? 'deployments' : 'none');
+    const answer = (code: number): void => {
+      this.o.metrics.requests.inc({ transport: 'http', signal: label, code: String(code) });
+      if (signal) this.o.metrics.requestSeconds.observe({ transport: 'http', signal }, (performance.now() - started) / 1000);
+    };
+    const format = mediaType(req.headers['content-type']) ?? 'json';
+    if (!signal && !isDeploy) {
+      this.drain(req);
+      this.status(res, 404, `no OTLP endpoint at ${path}`, format);
+      return answer(404);
+    }
+    const corsOk = this.applyCors(req, res);
+    if (req.method === 'OPTIONS') {
+      this.drain(req);
+      res.writeHead(corsOk ? 204 : 403, { 'content-length': 0 });
+      res.end();
+      return answer(corsOk ? 204 : 403);
+    }
+    if (req.method !== 'POST') {
+      this.drain(req);
+      res.setHeader('allow', 'POST, OPTIONS');
+      this.status(res, 405, `method ${req.method} not allowed on ${path}`, format);
+      return answer(405);
+    }
+    if (!checkBearer(req.headers.authorization, this.o.config.auth.bearerTokens)) {
+      this.drain(req);
+      res.setHeader('www-authenticate', 'Bearer');
+      this.status(res, 401, 'missing or invalid bearer token', format);
+      return answer(401);
+    }
+    const declared = mediaType(req.headers['content-type']);
+    if (declared === null || (isDeploy && declared !== 'json')) {
+      this.drain(req);
+      this.status(res, 415, `unsupported content type ${JSON.stringify(req.headers['content-type'] ?? '')}; use application/x-protobuf or application/json`, 'json');
+      return answer(415);
+    }
+    const encoding = parseContentEncoding(req.headers['content-encoding']);
+    if (encoding === null) {
+      this.drain(req);
+      this.status(res, 415, `unsupported content encoding ${JSON.stringify(req.headers['content-encoding'])}`, declared);
+      return answer(415);
+    }
+    const maxBytes = isDeploy ? MAX_DEPLOYMENT_BODY : this.o.config.maxBodyBytes;
+    const length = Number(req.headers['content-length'] ?? '-1');
+    if (length > maxBytes) {
+      this.drain(req, true);
+      this.status(res, 413, `request body of ${length} bytes exceeds ${maxBytes}`, declared);
+      return answer(413);
+    }
+    const read = await readBody(req, encoding, maxBytes, this.o.limiter);
+    if (signal) this.o.metrics.bytes.inc({ transport: 'http', signal, stage: 'wire' }, read.wireBytes);
+    if (!read.ok) {
+      this.drain(req, true);
+      if (read.status === 429) res.setHeader('retry-after', String(this.retryAfterS()));
+      this.status(res, read.status, read.message, declared);
+      return answer(read.status);
+    }
+    if (isDeploy) {
+      this.o.limiter.release(read.reserved);
+      return this.deployment(read.body, res, answer);
+    }
+    this.o.metrics.bytes.inc({ transport: 'http', signal, stage: 'decompressed' }, read.body.length);
+    const outcome = await this.o.consumer.consume(signal, read.body, declared, read.reserved);
+    this.respond(res, signal, declared, outcome);
+    answer(outcome.kind === 'ok' ? 200 : outcome.kind === 'invalid' ? 400 : outcome.status);
+  }
+
+  private async deployment(body: Buffer, res: ServerResponse, answer: (code: number) => void): Promise<void> {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString('utf8'));
+    } catch (e) {
+      this.status(res, 400, `invalid JSON: ${(e as Error).message}`, 'json');
+      return answer(400);
+    }
+    const out = await this.o.deployments!(parsed);
+    const text = JSON.stringify(out.body);
+    const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) };
+    if (out.retryAfterS !== undefined) headers['retry-after'] = String(out.retryAfterS);
+    res.writeHead(out.status, headers);
+    res.end(text);
+    answer(out.status);
+  }
+
+  private retryAfterS(): number {
+    return this.o.retryAfterS;
+  }
+
+  private respond(res: ServerResponse, signal: Signal, format: Format, outcome: IngestOutcome): void {
+    if (outcome.kind === 'ok') {
+      const response = outcome.rejected > 0
+        ? { partialSuccess: { rejected: BigInt(outcome.rejected), errorMessage: outcome.message } }
+        : { partialSuccess: undefined };
+      if (format === 'protobuf') {
+        const body = encodeExportResponse(response);
+        res.writeHead(200, { 'content-type': 'application/x-protobuf', 'content-length': body.length });
+        res.end(body);
+      } else {
+        const text = JSON.stringify(exportResponseToJson(response, REJECTED_KEY[signal]));
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+        res.end(text);
+      }
+      return;
+    }
+    if (outcome.kind === 'invalid') {
+      this.status(res, 400, outcome.message, format);
+      return;
+    }
+    res.setHeader('retry-after', String(outcome.retryAfterS));
+    this.status(res, outcome.status, outcome.message, format);
+  }
+
+  /** An error answer: google.rpc.Status in the request's encoding. */
+  private status(res: ServerResponse, code: number, message: string, format: Format): void {
+    const rpc = RPC_CODE[code] ?? 2;
+    if (format === 'protobuf') {
+      const body = encodeRpcStatus({ code: rpc, message, details: [] });
+      res.writeHead(code, { 'content-type': 'application/x-protobuf', 'content-length': body.length });
+      res.end(body);
+    } else {
+      const text = JSON.stringify({ code: rpc, message, details: [] });
+      res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+      res.end(text);
+    }
+  }
+
+  private applyCors(req: IncomingMessage, res: ServerResponse): boolean {
+    const origin = req.headers.origin;
+    if (!origin || (!this.cors.any && !this.cors.origins.has(origin))) return false;
+    res.setHeader('access-control-allow-origin', this.cors.any ? '*' : origin);
+    res.setHeader('vary', 'Origin');
+    res.setHeader('access-control-allow-methods', 'POST, OPTIONS');
+    res.setHeader('access-control-allow-headers', this.cors.headers);
+    res.setHeader('access-control-max-age', this.cors.maxAge);
+    return true;
+  }
+
+  /**
+   * Discards the rest of a body we will not read. After an early answer the client may still be
+   * sending; reading it keeps the connection usable. Past `maxBodyBytes` more, the socket is
+   * closed instead (and the answer says Connection: close).
+   */
+  private drain(req: IncomingMessage, closeAfter = false): void {
+    if (req.complete) return;
+    let left = this.o.config.maxBodyBytes;
+    req.on('data', (c: Buffer) => {
+      left -= c.length;
+      if (left < 0) req.socket.destroy();
+    });
+    req.on('error', () => {});
+    req.resume();
+    if (closeAfter) req.socket.setTimeout(30_000, () => req.socket.destroy());
+  }
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+// services/detector: load config, build, start, stop on SIGTERM.
+import { createBus } from '@vigil/bus';
+import { busOptions, loadConfig, topicDefinitions } from '@vigil/config';
+import { createTelemetry, runMain, startAdminServer } from '@vigil/telemetry';
+import { createDetector } from './pipeline.js';
+
+runMain({
+  name: 'detector',
+  async start() {
+    const config = loadConfig();
+    const telemetry = createTelemetry({ service: 'detector', logLevel: config.telemetry.logLevel });
+    const bus = createBus(busOptions(config.bus));
+    await bus.ensureTopics(topicDefinitions(config));
+    const detector = createDetector({ config, bus, telemetry });
+    await detector.start();
+    const admin = await startAdminServer({ telemetry, listener: config.detector.api });
+    telemetry.event('listening', { api: admin.port });
+    return async (deadlineMs) => {
+      await admin.close();
+      await detector.shutdown(deadlineMs);
+      await bus.shutdown();
+    };
+  },
+});

@@ -1,0 +1,226 @@
+import type { Bus, Consumer, InBatch, OutRecord, PartitionOffset, Producer, TopicPartitions } from '@vigil/bus';
+import type { VigilConfig } from '@vigil/config';
+import { encodeRecord } from '@vigil/records';
+import type { DeadLetterRecord } from '@vigil/records';
+import type { Telemetry } from '@vigil/telemetry';
+import { createProcessor } from './processors/processors.js';
+import type { PartitionProcessor, ProcessorKind } from './processors/processors.js';
+import { decodeSnapshot, encodeSnapshot } from './state/snapshot.js';
+
+export interface DetectorDeps {
+  config: VigilConfig;
+  bus: Bus;
+  telemetry: Telemetry;
+  nowMs?: () => number;
+}
+
+export interface Detector {
+  start(): Promise<void>;
+  /** Commit what is pending now (tests). */
+  commitNow(): Promise<void>;
+  shutdown(deadlineMs?: number): Promise<void>;
+  readonly stats: { records: number; outputs: number; deadLetters: number; commits: number; aborts: number; partitions: number };
+}
+
+interface Task {
+  topic: string;
+  partition: number;
+  processor: PartitionProcessor;
+  pending: OutRecord[];
+  /** Next offset to read; null until a record was processed. */
+  nextOffset: bigint | null;
+  committedOffset: bigint | null;
+  dirty: boolean;
+}
+
+/**
+ * The detector: a consumer group over otlp_spans, otlp_metrics and otlp_logs. Each input
+ * partition has its own processor (features → scorers → verification). Every
+ * `commitIntervalMs`, one Kafka transaction carries the outputs produced since the last one,
+ * a snapshot of every changed partition's state (compacted state topic) and the consumed
+ * offsets: all or nothing. A crash replays from the committed offsets onto the committed
+ * state, so outputs are neither lost nor doubled (exactly once, read committed).
+ */
+export function createDetector(deps: DetectorDeps): Detector {
+  const { config, bus, telemetry } = deps;
+  const d = config.detector;
+  const t = config.topics;
+  const nowMs = deps.nowMs ?? (() => Date.now());
+  const log = telemetry.child('detector');
+  const kinds = new Map<string, ProcessorKind>([[t.spans, 'spans'], [t.metrics, 'metrics'], [t.logs, 'logs']]);
+  const recordsIn = telemetry.counter('vigil_detector_records_total', 'Input records processed', ['topic']);
+  const outputsC = telemetry.counter('vigil_detector_outputs_total', 'Output records committed', ['topic']);
+  const deadC = telemetry.counter('vigil_detector_dead_letters_total', 'Input records dead-lettered', ['topic', 'reason']);
+  const txnC = telemetry.counter('vigil_detector_transactions_total', 'Transactions by outcome', ['outcome']);
+  const seriesG = telemetry.gauge('vigil_detector_series', 'Series held by this detector');
+  const stats = { records: 0, outputs: 0, deadLetters: 0, commits: 0, aborts: 0, partitions: 0 };
+  const tasks = new Map<string, Task>();
+  const key = (topic: string, partition: number) => `${topic}#${partition}`;
+  let consumer: Consumer | null = null;
+  let producer: Producer | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  let committing: Promise<void> = Promise.resolve();
+  let stopping = false;
+  let restarting = false;
+
+  const ctx = { detector: d, topics: t };
+
+  async function restoreTask(topic: string, partition: number): Promise<Task> {
+    const kind = kinds.get(topic);
+    if (!kind) throw new Error(`detector: no processor for topic ${topic}`);
+    const records = await bus.readPartition(t.detectorState, partition % t.partitions);
+    let snapshot: ReturnType<typeof decodeSnapshot> = null;
+    try {
+      snapshot = decodeSnapshot(records, topic, partition);
+    } catch (err) {
+      log.event('state_unreadable', { topic, partition, err: (err as Error).message }, 'error');
+    }
+    const processor = createProcessor(kind, ctx, snapshot?.state);
+    if (snapshot) log.event('state_restored', { topic, partition, nextOffset: snapshot.nextOffset.toString(), series: processor.seriesCount });
+    return { topic, partition, processor, pending: [], nextOffset: snapshot?.nextOffset ?? null, committedOffset: snapshot?.nextOffset ?? null, dirty: false };
+  }
+
+  const onAssigned = async (assigned: TopicPartitions[]) => {
+    for (const { topic, partitions } of assigned) {
+      for (const p of partitions) if (!tasks.has(key(topic, p))) tasks.set(key(topic, p), await restoreTask(topic, p));
+    }
+    stats.partitions = tasks.size;
+  };
+  const onRevoked = async (revoked: TopicPartitions[]) => {
+    // Commit what we have for them first, so the next owner starts from fresh state.
+    await commitNow().catch(() => undefined);
+    for (const { topic, partitions } of revoked) for (const p of partitions) tasks.delete(key(topic, p));
+    stats.partitions = tasks.size;
+  };
+
+  const handle = async (batch: InBatch) => {
+    let task = tasks.get(key(batch.topic, batch.partition));
+    if (!task) {
+      task = await restoreTask(batch.topic, batch.partition);
+      tasks.set(key(batch.topic, batch.partition), task);
+    }
+    for (const rec of batch.records) {
+      const offset = BigInt(rec.offset);
+      // Already reflected in the restored state (possible only if offsets lag the snapshot).
+      if (task.nextOffset !== null && offset < task.nextOffset) continue;
+      try {
+        if (!rec.value) throw new Error('empty record');
+        const outs = task.processor.process(rec.value);
+        for (const o of outs) task.pending.push(o);
+      } catch (err) {
+        const reason = (err as Error).message?.slice(0, 300) ?? String(err);
+        const dl: DeadLetterRecord = {
+          schema: 'vigil.dead_letter/1', sourceTopic: rec.topic, sourcePartition: rec.partition, sourceOffset: rec.offset,
+          reason, atMs: rec.timestampMs, payload: (rec.value ?? Buffer.alloc(0)).toString('base64'),
+        };
+        task.pending.push({ topic: t.deadLetter, key: rec.topic, value: encodeRecord(dl) });
+        deadC.inc({ topic: rec.topic, reason: (err as { code?: string }).code ?? 'decode' });
+        stats.deadLetters++;
+      }
+      task.nextOffset = offset + 1n;
+      task.dirty = true;
+      stats.records++;
+    }
+    recordsIn.inc({ topic: batch.topic }, batch.records.length);
+    // Bound what waits for the next transaction.
+    if (task.pending.length >= 20_000) await commitNow();
+  };
+
+  function commitNow(): Promise<void> {
+    const next = committing.then(commitOnce);
+    committing = next.catch(() => undefined);
+    return next;
+  }
+
+  async function commitOnce(): Promise<void> {
+    if (!producer) return;
+    const dirty = [...tasks.values()].filter((task) => task.dirty && task.nextOffset !== null);
+    if (dirty.length === 0) return;
+    // Take everything synchronously: state, outputs and offsets describe the same instant.
+    const records: OutRecord[] = [];
+    const offsets: PartitionOffset[] = [];
+    for (const task of dirty) {
+      for (const o of task.pending) records.push(o);
+      for (const s of encodeSnapshot(t.detectorState, t.partitions, task.topic, task.partition, task.nextOffset as bigint, task.processor.toJSON())) records.push(s);
+      offsets.push({ topic: task.topic, partition: task.partition, offset: (task.nextOffset as bigint).toString() });
+      task.pending = [];
+      task.dirty = false;
+    }
+    const txn = await producer.transaction();
+    try {
+      await txn.send(records);
+      await txn.sendOffsets(d.groupId, offsets);
+      await txn.commit();
+    } catch (err) {
+      await txn.abort().catch(() => undefined);
+      stats.aborts++;
+      txnC.inc({ outcome: 'aborted' });
+      log.event('transaction_aborted', { err: (err as Error).message, partitions: offsets.length }, 'warn');
+      // Our in-memory state ran ahead of what committed: drop it and re-read from the committed point.
+      await restart();
+      throw err;
+    }
+    for (const task of dirty) task.committedOffset = task.nextOffset;
+    let outputs = 0;
+    for (const r of records) {
+      if (r.topic === t.detectorState) continue;
+      outputs++;
+      outputsC.inc({ topic: r.topic });
+    }
+    stats.outputs += outputs;
+    stats.commits++;
+    txnC.inc({ outcome: 'committed' });
+    let series = 0;
+    for (const task of tasks.values()) series += task.processor.seriesCount;
+    seriesG.set(series);
+  }
+
+  async function startConsumer(): Promise<void> {
+    consumer = bus.consumer({ groupId: d.groupId, topics: [t.spans, t.metrics, t.logs], fromBeginning: true, onAssigned, onRevoked });
+    await consumer.run(handle);
+  }
+
+  async function restart(): Promise<void> {
+    if (restarting || stopping) return;
+    restarting = true;
+    try {
+      const old = consumer;
+      consumer = null;
+      tasks.clear();
+      await old?.close().catch(() => undefined);
+      tasks.clear();
+      await startConsumer();
+    } finally {
+      restarting = false;
+    }
+  }
+
+  return {
+    stats,
+    async start() {
+      producer = await bus.producer({ transactionalId: `vigil-detector-${d.instanceId}` });
+      await startConsumer();
+      timer = setInterval(() => {
+        commitNow().catch(() => undefined);
+      }, d.commitIntervalMs);
+      timer.unref();
+      log.event('detector_started', { instance: d.instanceId, group: d.groupId });
+    },
+    commitNow,
+    async shutdown(deadlineMs = 10_000) {
+      if (stopping) return;
+      stopping = true;
+      if (timer) clearInterval(timer);
+      const deadline = new Promise<void>((r) => setTimeout(r, deadlineMs).unref());
+      await Promise.race([
+        (async () => {
+          await commitNow().catch(() => undefined);
+          await consumer?.close();
+          await producer?.close();
+        })(),
+        deadline,
+      ]);
+      log.event('detector_stopped', { ...stats, nowMs: nowMs() });
+    },
+  };
+}

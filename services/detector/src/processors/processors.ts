@@ -1,0 +1,299 @@
+import type { OutRecord } from '@vigil/bus';
+import type { DetectorConfig, TopicsConfig } from '@vigil/config';
+import { isErrorSpan, LogTemplateFeatures, MetricSeries, RedAggregator } from '@vigil/features';
+import type { MetricSeriesJSON, RedAggregatorJSON, RedWindow, SpanInput } from '@vigil/features';
+import type { TemplateMinerJSON } from '@vigil/logtemplates';
+import { encodeRecord } from '@vigil/records';
+import type { TemplateRecord, VigilRecord } from '@vigil/records';
+import { logsFromRecord, metricPointsFromRecord, spansFromRecord } from '../mapping/otlp-inputs.js';
+import { deploymentId, ServiceVerifier } from '../verification/verifier.js';
+import type { ServiceVerifierJSON, VerificationOptions } from '../verification/verifier.js';
+import { SeriesScorers, seriesKeyOf } from './series-scorers.js';
+import type { DeploymentInEffect } from './series-scorers.js';
+
+export type ProcessorKind = 'spans' | 'metrics' | 'logs';
+
+/** Turns one input partition's records into output records; deterministic; state as JSON. */
+export interface PartitionProcessor {
+  readonly kind: ProcessorKind;
+  /** Process one record's bytes. Throws on undecodable input (the caller dead-letters it). */
+  process(value: Uint8Array): OutRecord[];
+  toJSON(): unknown;
+  /** Series held, for metrics and memory accounting. */
+  readonly seriesCount: number;
+}
+
+export interface ProcessorContext {
+  detector: DetectorConfig;
+  topics: TopicsConfig;
+}
+
+const out = (topic: string, key: string, record: VigilRecord): OutRecord => ({ topic, key, value: encodeRecord(record) });
+
+/** Per service: the version in effect and since when (event time), from the stream itself. */
+class VersionTracker {
+  versions = new Map<string, DeploymentInEffect>();
+  /** Returns true when `version` is new for `service` (a deployment in the stream). */
+  see(service: string, version: string | undefined, timeMs: number): boolean {
+    if (!version) return false;
+    const cur = this.versions.get(service);
+    if (cur && cur.version === version) return false;
+    this.versions.set(service, { id: deploymentId(service, version), version, sinceMs: timeMs });
+    return cur !== undefined;
+  }
+  get(service: string): DeploymentInEffect | undefined {
+    return this.versions.get(service);
+  }
+  toJSON(): Array<[string, DeploymentInEffect]> {
+    return [...this.versions];
+  }
+  static fromJSON(j: Array<[string, DeploymentInEffect]>): VersionTracker {
+    const t = new VersionTracker();
+    t.versions = new Map(j);
+    return t;
+  }
+}
+
+const RED_METRICS = ['rate', 'error_ratio', 'latency_p50', 'latency_p95', 'latency_p99'] as const;
+function redValue(w: RedWindow, metric: (typeof RED_METRICS)[number]): number {
+  switch (metric) {
+    case 'rate': return w.requestRatePerS;
+    case 'error_ratio': return w.errorRatio;
+    case 'latency_p50': return w.latencyMs.p50;
+    case 'latency_p95': return w.latencyMs.p95;
+    case 'latency_p99': return w.latencyMs.p99;
+  }
+}
+
+function verificationOptions(d: DetectorConfig): VerificationOptions {
+  return { ...d.verification };
+}
+
+interface SpansState {
+  kind: 'spans';
+  red: RedAggregatorJSON;
+  scorers: ReturnType<SeriesScorers['toJSON']>;
+  verifiers: ServiceVerifierJSON[];
+  versions: ReturnType<VersionTracker['toJSON']>;
+}
+
+/** Spans → RED windows → scores and anomalies; spans → deployment verification → verdicts. */
+export class SpansProcessor implements PartitionProcessor {
+  readonly kind = 'spans';
+  private verifiers = new Map<string, ServiceVerifier>();
+
+  constructor(
+    private readonly ctx: ProcessorContext,
+    private red = new RedAggregator({ windowMs: ctx.detector.windowMs, allowedLatenessMs: ctx.detector.allowedLatenessMs, maxOperationsPerService: ctx.detector.maxSeriesPerService }),
+    private scorers = new SeriesScorers(ctx.detector.maxSeriesPerService, ctx.detector.alertThreshold),
+    private versions = new VersionTracker(),
+  ) {}
+
+  get seriesCount(): number {
+    return this.scorers.size;
+  }
+
+  process(value: Uint8Array): OutRecord[] {
+    const { topics } = this.ctx;
+    const outs: OutRecord[] = [];
+    for (const { identity, spans } of spansFromRecord(value)) {
+      for (const span of spans) {
+        const kind = span.kind;
+        const endMs = Number(BigInt(span.endTimeUnixNano as bigint) / 1_000_000n);
+        const startMs = Number(BigInt(span.startTimeUnixNano as bigint) / 1_000_000n);
+        if (this.red.add(span) !== 'counted') continue;
+        this.versions.see(identity.service, identity.version, startMs);
+        if (kind !== 2 && kind !== 5) continue;
+        let verifier = this.verifiers.get(identity.service);
+        if (!verifier) {
+          verifier = new ServiceVerifier(identity.service, { ...verificationOptions(this.ctx.detector), environment: identity.environment });
+          this.verifiers.set(identity.service, verifier);
+        }
+        for (const verdict of verifier.observe({
+          operation: span.name, version: identity.version ?? '', isError: isError(span), durationMs: Math.max(0, endMs - startMs) + subMs(span),
+          timeMs: startMs,
+        })) {
+          outs.push(out(topics.verdicts, verdict.service, verdict));
+        }
+      }
+    }
+    for (const w of this.red.closeWindows()) {
+      if (w.serviceVersion !== null) continue; // per-version windows feed verification, not alerts
+      const deployment = this.versions.get(w.service);
+      for (const metric of RED_METRICS) {
+        const scored = this.scorers.score({
+          service: w.service, signal: 'traces', metric, operation: w.operation, seriesKey: seriesKeyOf(w.service, w.operation, metric),
+          windowStartMs: w.windowStartMs, windowEndMs: w.windowEndMs, value: redValue(w, metric),
+        }, deployment);
+        if (!scored) continue;
+        outs.push(out(topics.scores, w.service, scored.score));
+        if (scored.anomaly) outs.push(out(topics.anomalies, w.service, scored.anomaly));
+      }
+    }
+    return outs;
+  }
+
+  toJSON(): SpansState {
+    return { kind: 'spans', red: this.red.toJSON(), scorers: this.scorers.toJSON(), verifiers: [...this.verifiers.values()].map((v) => v.toJSON()), versions: this.versions.toJSON() };
+  }
+
+  static fromJSON(j: SpansState, ctx: ProcessorContext): SpansProcessor {
+    const p = new SpansProcessor(ctx, RedAggregator.fromJSON(j.red), SeriesScorers.fromJSON(j.scorers, ctx.detector.maxSeriesPerService, ctx.detector.alertThreshold), VersionTracker.fromJSON(j.versions));
+    for (const v of j.verifiers) p.verifiers.set(v.service, ServiceVerifier.fromJSON(v, verificationOptions(ctx.detector)));
+    return p;
+  }
+}
+
+function isError(span: SpanInput): boolean {
+  return isErrorSpan(span);
+}
+/** Sub-millisecond part of a duration (the ms division above truncates). */
+function subMs(span: SpanInput): number {
+  const d = BigInt(span.endTimeUnixNano as bigint) - BigInt(span.startTimeUnixNano as bigint);
+  return d > 0n ? Number(d % 1_000_000n) / 1e6 : 0;
+}
+
+interface MetricsState {
+  kind: 'metrics';
+  series: MetricSeriesJSON;
+  scorers: ReturnType<SeriesScorers['toJSON']>;
+  versions: ReturnType<VersionTracker['toJSON']>;
+}
+
+/** Metric points → normalised samples (rates, quantiles) → scores and anomalies. */
+export class MetricsProcessor implements PartitionProcessor {
+  readonly kind = 'metrics';
+  constructor(
+    private readonly ctx: ProcessorContext,
+    private series = new MetricSeries({ maxSeriesPerService: ctx.detector.maxSeriesPerService }),
+    private scorers = new SeriesScorers(ctx.detector.maxSeriesPerService, ctx.detector.alertThreshold),
+    private versions = new VersionTracker(),
+  ) {}
+
+  get seriesCount(): number {
+    return this.scorers.size;
+  }
+
+  process(value: Uint8Array): OutRecord[] {
+    const { topics } = this.ctx;
+    const outs: OutRecord[] = [];
+    for (const { identity, points } of metricPointsFromRecord(value)) {
+      for (const point of points) {
+        for (const s of this.series.add(point)) {
+          this.versions.see(identity.service, identity.version, s.timeMs);
+          const scored = this.scorers.score({
+            service: s.service, signal: 'metrics', metric: `${s.metric}:${s.field}`, seriesKey: seriesKeyOf(s.service, s.seriesKey, s.field),
+            windowStartMs: s.timeMs, windowEndMs: s.timeMs, value: s.value,
+          }, this.versions.get(s.service));
+          if (!scored) continue;
+          outs.push(out(topics.scores, s.service, scored.score));
+          if (scored.anomaly) outs.push(out(topics.anomalies, s.service, scored.anomaly));
+        }
+      }
+    }
+    return outs;
+  }
+
+  toJSON(): MetricsState {
+    return { kind: 'metrics', series: this.series.toJSON(), scorers: this.scorers.toJSON(), versions: this.versions.toJSON() };
+  }
+
+  static fromJSON(j: MetricsState, ctx: ProcessorContext): MetricsProcessor {
+    return new MetricsProcessor(ctx, MetricSeries.fromJSON(j.series), SeriesScorers.fromJSON(j.scorers, ctx.detector.maxSeriesPerService, ctx.detector.alertThreshold), VersionTracker.fromJSON(j.versions));
+  }
+}
+
+interface LogsState {
+  kind: 'logs';
+  miner: TemplateMinerJSON;
+  scorers: ReturnType<SeriesScorers['toJSON']>;
+  versions: ReturnType<VersionTracker['toJSON']>;
+}
+
+const ERROR_SEVERITY_NUMBER = 17; // OTel logs data model: 17-20 ERROR, 21-24 FATAL
+
+/** Log records → templates (counts per window, new templates) → template records, error-count scores, anomalies. */
+export class LogsProcessor implements PartitionProcessor {
+  readonly kind = 'logs';
+  constructor(
+    private readonly ctx: ProcessorContext,
+    private features = new LogTemplateFeatures({ windowMs: ctx.detector.windowMs, maxTemplatesPerService: ctx.detector.maxTemplatesPerService }),
+    private scorers = new SeriesScorers(ctx.detector.maxSeriesPerService, ctx.detector.alertThreshold),
+    private versions = new VersionTracker(),
+  ) {}
+
+  get seriesCount(): number {
+    return this.scorers.size;
+  }
+
+  process(value: Uint8Array): OutRecord[] {
+    const { topics } = this.ctx;
+    const outs: OutRecord[] = [];
+    for (const { identity, records } of logsFromRecord(value)) {
+      for (const rec of records) {
+        const timeMs = Number(BigInt((rec.timeUnixNano || rec.observedTimeUnixNano || 0n) as bigint) / 1_000_000n);
+        this.versions.see(identity.service, identity.version, timeMs);
+        const dep = this.versions.get(identity.service);
+        const r = this.features.add(rec, dep ? Math.max(0, timeMs - dep.sinceMs) : undefined);
+        if (!r.ok || !r.newTemplate) continue;
+        const nt = r.newTemplate;
+        const isErrorLine = (rec.severityNumber ?? 0) >= ERROR_SEVERITY_NUMBER || /^(error|fatal|critical)/i.test(rec.severityText ?? '');
+        const tr: TemplateRecord = {
+          schema: 'vigil.template/1', service: nt.service, templateId: nt.templateId, template: nt.template, windowStartMs: timeMs,
+          windowEndMs: timeMs, count: 0, severities: {}, firstSeenMs: nt.firstSeenMs, isNew: true,
+          newSinceDeployment: nt.afterDeploy && dep ? dep.id : undefined, version: dep?.version,
+        };
+        outs.push(out(topics.templates, nt.service, tr));
+        if (nt.afterDeploy && dep && isErrorLine) {
+          const seriesKey = seriesKeyOf(nt.service, 'new_log_template', nt.templateId);
+          outs.push(out(topics.anomalies, nt.service, {
+            schema: 'vigil.anomaly/1', id: `tpl-${nt.templateId}-${dep.id}`, seriesId: nt.templateId, seriesKey, service: nt.service,
+            signal: 'logs', metric: 'new_log_template', version: dep.version, windowStartMs: timeMs, windowEndMs: timeMs,
+            value: 1, expected: 0, lower: 0, upper: 0, score: 1, threshold: 0, components: ['new_template'], severity: 'warning',
+            deployment: { id: dep.id, version: dep.version, ageMs: Math.max(0, timeMs - dep.sinceMs) },
+            summary: `${nt.service}: new error log template after deploying ${dep.version}: "${nt.template.slice(0, 200)}"`,
+          }));
+        }
+      }
+    }
+    for (const w of this.features.closeWindows()) {
+      for (const t of w.templates) {
+        outs.push(out(topics.templates, w.service, {
+          schema: 'vigil.template/1', service: w.service, templateId: t.templateId, template: t.template, windowStartMs: w.windowStartMs,
+          windowEndMs: w.windowEndMs, count: t.count, severities: nonZero(t.severity), firstSeenMs: w.windowStartMs, isNew: false,
+          version: this.versions.get(w.service)?.version,
+        }));
+      }
+      const errorCount = w.severity.error + w.severity.fatal;
+      const scored = this.scorers.score({
+        service: w.service, signal: 'logs', metric: 'log_error_count', seriesKey: seriesKeyOf(w.service, 'log_error_count'),
+        windowStartMs: w.windowStartMs, windowEndMs: w.windowEndMs, value: Number.isFinite(errorCount) ? errorCount : 0,
+      }, this.versions.get(w.service));
+      if (scored) {
+        outs.push(out(topics.scores, w.service, scored.score));
+        if (scored.anomaly) outs.push(out(topics.anomalies, w.service, scored.anomaly));
+      }
+    }
+    return outs;
+  }
+
+  toJSON(): LogsState {
+    return { kind: 'logs', miner: this.features.toJSON(), scorers: this.scorers.toJSON(), versions: this.versions.toJSON() };
+  }
+
+  static fromJSON(j: LogsState, ctx: ProcessorContext): LogsProcessor {
+    return new LogsProcessor(ctx, LogTemplateFeatures.fromJSON(j.miner), SeriesScorers.fromJSON(j.scorers, ctx.detector.maxSeriesPerService, ctx.detector.alertThreshold), VersionTracker.fromJSON(j.versions));
+  }
+}
+
+function nonZero(counts: Record<string, number>): Record<string, number> {
+  const o: Record<string, number> = {};
+  for (const [k, v] of Object.entries(counts)) if (v > 0) o[k] = v;
+  return o;
+}
+
+export function createProcessor(kind: ProcessorKind, ctx: ProcessorContext, state?: unknown): PartitionProcessor {
+  if (kind === 'spans') return state ? SpansProcessor.fromJSON(state as SpansState, ctx) : new SpansProcessor(ctx);
+  if (kind === 'metrics') return state ? MetricsProcessor.fromJSON(state as MetricsState, ctx) : new MetricsProcessor(ctx);
+  return state ? LogsProcessor.fromJSON(state as LogsState, ctx) : new LogsProcessor(ctx);
+}

@@ -1,0 +1,114 @@
+import { createDefaultScorer, DefaultScorer } from '@vigil/detectors';
+import type { DefaultScorerState, ScoreResult } from '@vigil/detectors';
+import { stableId } from '@vigil/records';
+import type { AnomalyRecord, ScoreRecord, Signal } from '@vigil/records';
+
+export interface SeriesPoint {
+  service: string;
+  signal: Signal;
+  metric: string;
+  operation?: string;
+  version?: string;
+  seriesKey: string;
+  windowStartMs: number;
+  windowEndMs: number;
+  value: number;
+}
+
+export interface DeploymentInEffect {
+  id: string;
+  version: string;
+  sinceMs: number;
+}
+
+export interface ScoredPoint {
+  score: ScoreRecord;
+  anomaly: AnomalyRecord | null;
+}
+
+/**
+ * One default scorer per series, with a cardinality guard per service: past `maxSeriesPerService`
+ * a new series is counted and dropped, never allowed to exhaust memory.
+ * Memory: one DefaultScorer (≤ 2 KB) per series.
+ */
+export class SeriesScorers {
+  private scorers = new Map<string, DefaultScorer>();
+  private perService = new Map<string, number>();
+  dropped = 0;
+
+  constructor(
+    private readonly maxSeriesPerService: number,
+    private readonly threshold: number | undefined,
+  ) {}
+
+  get size(): number {
+    return this.scorers.size;
+  }
+
+  score(p: SeriesPoint, deployment: DeploymentInEffect | undefined): ScoredPoint | null {
+    let scorer = this.scorers.get(p.seriesKey);
+    if (!scorer) {
+      const n = this.perService.get(p.service) ?? 0;
+      if (n >= this.maxSeriesPerService) {
+        this.dropped++;
+        return null;
+      }
+      this.perService.set(p.service, n + 1);
+      scorer = createDefaultScorer(this.threshold === undefined ? undefined : { alertThreshold: this.threshold });
+      this.scorers.set(p.seriesKey, scorer);
+    }
+    const r = scorer.update(p.windowStartMs, p.value);
+    const seriesId = stableId('series', p.seriesKey);
+    const score: ScoreRecord = {
+      schema: 'vigil.score/1', seriesId, seriesKey: p.seriesKey, service: p.service, signal: p.signal, metric: p.metric,
+      operation: p.operation, version: p.version, windowStartMs: p.windowStartMs, windowEndMs: p.windowEndMs,
+      value: p.value, expected: finiteOr(r.expected, p.value), lower: finiteOr(r.lower, p.value), upper: finiteOr(r.upper, p.value),
+      score: r.score, components: r.component === 'none' ? [] : [r.component], warmingUp: r.component === 'warmup',
+    };
+    return { score, anomaly: r.alarm ? anomalyOf(score, r, scorer.config.alertThreshold, deployment) : null };
+  }
+
+  toJSON(): Array<[string, string, DefaultScorerState]> {
+    return [...this.scorers].map(([key, s]) => [key, serviceOfKey(key), s.toJSON() as DefaultScorerState]);
+  }
+
+  static fromJSON(entries: Array<[string, string, DefaultScorerState]>, maxSeriesPerService: number, threshold: number | undefined): SeriesScorers {
+    const out = new SeriesScorers(maxSeriesPerService, threshold);
+    for (const [key, service, state] of entries) {
+      out.scorers.set(key, DefaultScorer.fromJSON(state, threshold === undefined ? {} : { alertThreshold: threshold }));
+      out.perService.set(service, (out.perService.get(service) ?? 0) + 1);
+    }
+    return out;
+  }
+}
+
+/** Series keys start with the service, then `|`. */
+export function seriesKeyOf(service: string, ...parts: string[]): string {
+  return [service, ...parts].join('|');
+}
+function serviceOfKey(key: string): string {
+  return key.slice(0, key.indexOf('|'));
+}
+
+function finiteOr(v: number, fallback: number): number {
+  return Number.isFinite(v) ? v : fallback;
+}
+
+function anomalyOf(s: ScoreRecord, r: ScoreResult, threshold: number, deployment: DeploymentInEffect | undefined): AnomalyRecord {
+  const above = s.value > s.expected;
+  const worse = s.metric === 'error_ratio' || s.metric.startsWith('latency') || s.metric === 'log_error_count' ? above : true;
+  const severity: AnomalyRecord['severity'] = worse && r.score >= 0.9 ? 'critical' : worse ? 'warning' : 'info';
+  const where = s.operation ? ` ${s.operation}` : '';
+  return {
+    schema: 'vigil.anomaly/1', id: stableId('anomaly', s.seriesId, s.windowStartMs), seriesId: s.seriesId, seriesKey: s.seriesKey,
+    service: s.service, signal: s.signal, metric: s.metric, operation: s.operation, version: s.version,
+    windowStartMs: s.windowStartMs, windowEndMs: s.windowEndMs, value: s.value, expected: s.expected, lower: s.lower, upper: s.upper,
+    score: s.score, threshold, components: s.components, severity,
+    deployment: deployment ? { id: deployment.id, version: deployment.version, ageMs: Math.max(0, s.windowStartMs - deployment.sinceMs) } : undefined,
+    summary: `${s.service}${where}: ${s.metric} ${fmt(s.value)} ${above ? 'above' : 'below'} the expected ${fmt(s.expected)} (band ${fmt(s.lower)}–${fmt(s.upper)}), score ${s.score.toFixed(2)}`,
+  };
+}
+
+function fmt(v: number): string {
+  return Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(3);
+}
