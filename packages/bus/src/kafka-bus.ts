@@ -51,7 +51,16 @@ const ROUTINE = [
   'The coordinator is not aware of this member, re-joining the group',
   'Restarting the consumer',
   'Consumer group received unsubscribed topics',
+  // Deliberate: the idempotent producer gives up after the client's bounded retries so that
+  // callers see BUS_UNAVAILABLE instead of a send that never settles (see README).
+  'Limiting retries for the idempotent producer',
 ];
+
+// Errors that reach the caller anyway (as a rejected promise mapped to a BusError) need no log
+// line: kafkajs logs every error response ("Response Produce(...)") and producer failures.
+function reachesCaller(namespace: string, message: string): boolean {
+  return (namespace === 'Connection' && message.startsWith('Response ')) || namespace === 'Producer';
+}
 
 const stderrLogger: BusLogger = {
   warn: (m, f) => console.warn(`[bus] ${m}${f && Object.keys(f).length ? ' ' + JSON.stringify(f) : ''}`),
@@ -63,7 +72,7 @@ function logCreator(logger: BusLogger) {
     ({ namespace, level, log }: LogEntry): void => {
       const { message, timestamp: _t, logger: _l, ...rest } = log as { message: string; timestamp: string; logger?: string };
       const fields = { namespace, ...rest };
-      const routine = ROUTINE.some((r) => message.startsWith(r));
+      const routine = ROUTINE.some((r) => message.startsWith(r)) || reachesCaller(namespace, message);
       if (level === KafkaLogLevel.ERROR && !routine) logger.error(message, fields);
       else if (level === KafkaLogLevel.WARN && !routine) logger.warn(message, fields);
       else if (level === KafkaLogLevel.DEBUG) logger.debug?.(message, fields);

@@ -140,6 +140,9 @@ export interface Bus {
    * committed (added by the lead for state restore: the detector reads its compacted state
    * topic partition on assignment). Kafka: a throwaway consumer assigned just that partition,
    * stopping at the high watermark (an empty partition returns at once). Memory: a copy.
+   * Kafka detail: the end is the last stable offset when called, so records of a transaction
+   * whose commit markers are still being written (milliseconds after `commit()` resolved) can
+   * be missed; its consumer offsets are not yet visible either, so state and offsets agree.
    */
   readPartition(topic: string, partition: number): Promise<InRecord[]>;
   /** Close every producer and consumer this bus made. Idempotent. */

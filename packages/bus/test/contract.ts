@@ -234,10 +234,12 @@ export function runBusContract(label: string, makeBus: () => Bus | Promise<Bus>,
       // Not visible before commit: a read-committed read of the output finds nothing.
       for (const p of [0, 1]) expect(await bus.readPartition(output, p)).toEqual([]);
       await txn.commit();
-      const all = [...(await bus.readPartition(output, 0)), ...(await bus.readPartition(output, 1))];
-      expect(all.map((r) => str(r.value)).sort()).toEqual(['out-x', 'out-y']);
       const reader = await start(opts.name('g-tx-reader'), [output]);
       await waitFor('2 output records', () => reader.records.length >= 2, waitMs);
+      expect(reader.records.map((r) => str(r.value)).sort()).toEqual(['out-x', 'out-y']);
+      // Once a read-committed consumer saw them, readPartition does too.
+      const all = [...(await bus.readPartition(output, 0)), ...(await bus.readPartition(output, 1))];
+      expect(all.map((r) => str(r.value)).sort()).toEqual(['out-x', 'out-y']);
       // The group resumes after the offsets committed with the transaction.
       const member = await start(g, [input]);
       await waitFor('input after offset 2', () => member.records.length >= 1, waitMs);

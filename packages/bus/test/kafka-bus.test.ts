@@ -66,6 +66,37 @@ describe('kafka bus specifics', () => {
     expect(entries).toEqual({ 'cleanup.policy': 'compact', 'retention.ms': '3600000' });
   });
 
+  it('readPartition reads one partition to its end, and nothing from an empty one', async () => {
+    const topic = uniqueName('read-partition');
+    await bus.ensureTopics([{ topic, partitions: 3 }]);
+    const producer = await bus.producer();
+    await producer.send([0, 1, 2, 0, 1, 2, 1].map((partition, i) => ({ topic, partition, value: Buffer.from(`v${i}`) })));
+    const p1 = await bus.readPartition(topic, 1);
+    expect(p1.map((r) => r.value!.toString())).toEqual(['v1', 'v4', 'v6']);
+    expect(p1.map((r) => r.offset)).toEqual(['0', '1', '2']);
+    const empty = uniqueName('read-empty');
+    await bus.ensureTopics([{ topic: empty, partitions: 1 }]);
+    expect(await bus.readPartition(empty, 0)).toEqual([]);
+    await expect(bus.readPartition(topic, 3)).rejects.toMatchObject({ code: 'BUS_INVALID' });
+    await producer.close();
+  });
+
+  it('fences an older transactional producer with the same transactionalId', async () => {
+    const topic = uniqueName('fence');
+    await bus.ensureTopics([{ topic, partitions: 1 }]);
+    const id = uniqueName('fence-id');
+    const old = await bus.producer({ transactionalId: id });
+    const txn = await old.transaction();
+    await txn.send([{ topic, value: Buffer.from('zombie') }]);
+    const fresh = await bus.producer({ transactionalId: id }); // InitProducerId bumps the epoch
+    await expect(txn.commit()).rejects.toMatchObject({ code: 'BUS_FENCED', retryable: false });
+    const t2 = await fresh.transaction();
+    await t2.send([{ topic, value: Buffer.from('ok') }]);
+    await t2.commit();
+    await old.close();
+    await fresh.close();
+  });
+
   it('reports an unreachable cluster as retryable BUS_UNAVAILABLE', async () => {
     const dead = createKafkaBus({ brokers: ['127.0.0.1:9'], connectionTimeoutMs: 200, logLevel: 'nothing' });
     await expect(dead.ensureTopics([{ topic: 'x', partitions: 1 }])).rejects.toMatchObject({ code: 'BUS_UNAVAILABLE', retryable: true });

@@ -19,6 +19,11 @@ export interface Detector {
   /** Commit what is pending now (tests). */
   commitNow(): Promise<void>;
   shutdown(deadlineMs?: number): Promise<void>;
+  /**
+   * Die as a killed process would: leave the group and drop everything not committed, without
+   * committing. (The process-level test uses SIGKILL; this is the in-process equivalent.)
+   */
+  abandon(): Promise<void>;
   readonly stats: { records: number; outputs: number; deadLetters: number; commits: number; aborts: number; partitions: number };
 }
 
@@ -207,6 +212,15 @@ export function createDetector(deps: DetectorDeps): Detector {
       log.event('detector_started', { instance: d.instanceId, group: d.groupId });
     },
     commitNow,
+    async abandon() {
+      stopping = true;
+      if (timer) clearInterval(timer);
+      const c = consumer;
+      consumer = null;
+      producer = null;
+      tasks.clear();
+      await c?.close().catch(() => undefined);
+    },
     async shutdown(deadlineMs = 10_000) {
       if (stopping) return;
       stopping = true;

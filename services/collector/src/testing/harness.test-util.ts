@@ -47,6 +47,7 @@ export async function startHarness(
         ensureTopics: (s) => inner.ensureTopics(s),
         producer: async (o) => wrap(await inner.producer(o)),
         consumer: (o) => inner.consumer(o),
+        readPartition: (...a: Parameters<Bus['readPartition']>) => inner.readPartition(...a),
         shutdown: () => inner.shutdown(),
       }
     : inner;
