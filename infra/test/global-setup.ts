@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import type * as Testcontainers from 'testcontainers';
 import type { TestProject } from 'vitest/node';
 import { ALERTMANAGER_INSTALL_HINT } from './context.js';
 
@@ -63,18 +64,25 @@ async function kafkaReady(brokers: string, timeoutMs: number, waitOnly: boolean)
   await execFileP(process.execPath, args, { timeout: timeoutMs + 10_000 });
 }
 
-async function dockerAnswers(): Promise<boolean> {
+/** Does a Docker engine answer (through Testcontainers)? Returns why not, or null when it does. */
+async function dockerUnavailable(): Promise<string | null> {
   const host = process.env.DOCKER_HOST;
-  if (!host && !existsSync('/var/run/docker.sock')) return false;
+  if (!host && !existsSync('/var/run/docker.sock')) return 'no Docker engine (no DOCKER_HOST, no /var/run/docker.sock)';
+  let tc: typeof Testcontainers;
   try {
-    const { getContainerRuntimeClient } = await import('testcontainers');
+    tc = await import('testcontainers');
+  } catch (err) {
+    // testcontainers 12 depends on undici 8, which needs Node >= 22.19 (zstd in node:zlib).
+    return `the testcontainers package does not load on Node ${process.version}: ${(err as Error).message}`;
+  }
+  try {
     const client = await Promise.race([
-      getContainerRuntimeClient(),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 5000)),
+      tc.getContainerRuntimeClient(),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer in 5 s')), 5000)),
     ]);
-    return Boolean(client.info.engine.serverVersion);
-  } catch {
-    return false;
+    return client.info.containerRuntime.serverVersion ? null : 'the Docker engine reported no version';
+  } catch (err) {
+    return `no Docker engine answers: ${(err as Error).message}`;
   }
 }
 
@@ -172,14 +180,15 @@ async function provideKafka(): Promise<StartedKafka> {
     return { brokers: external, source: `KAFKA_BROKERS ${external}`, stop: async () => {} };
   }
   const failures: string[] = [];
-  if (await dockerAnswers()) {
+  const noDocker = await dockerUnavailable();
+  if (noDocker === null) {
     try {
       return await startTestcontainersKafka();
     } catch (err) {
       failures.push(`Testcontainers (${KAFKA_IMAGE}): ${(err as Error).message}`);
     }
   } else {
-    failures.push('Docker: no engine answers');
+    failures.push(`Testcontainers: ${noDocker}`);
   }
   try {
     return await startLocalKafka();

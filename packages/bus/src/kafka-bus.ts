@@ -202,7 +202,15 @@ export class KafkaBus implements Bus {
     });
     try {
       await producer.connect();
+      if (txId !== undefined) {
+        // Like Java's initTransactions(): get the producer id and epoch now, which fences any
+        // older producer with this transactionalId (kafkajs would otherwise wait for the first
+        // transaction). An abort with nothing added sends no EndTxn; it only resets the state.
+        const t = await producer.transaction();
+        await t.abort();
+      }
     } catch (err) {
+      await producer.disconnect().catch(() => {});
       throw toBusError(err, 'connect producer');
     }
     const p = new KafkaBusProducer(this, producer, txId);

@@ -20,6 +20,7 @@ files=(
 npx --no-install pbjs -t static-module -w es6 --force-long --no-verify --no-delimited \
   --no-service -p "$root/proto" -o "$out/otlp-pbjs.js" "${files[@]}"
 # protobufjs/minimal has no ES export map entry without the .js suffix under NodeNext.
-sed -i 's#from "protobufjs/minimal"#from "protobufjs/minimal.js"#' "$out/otlp-pbjs.js"
+# protobufjs/minimal is CommonJS: under Node ESM its namespace has only `default`, so import that.
+sed -i "s#import \* as \$protobuf from \"protobufjs/minimal\";#import \$protobuf from \"protobufjs/minimal.js\";#" "$out/otlp-pbjs.js"
 npx --no-install pbts -o "$out/otlp-pbjs.d.ts" "$out/otlp-pbjs.js"
 echo "generated $out/otlp-pbjs.js and otlp-pbjs.d.ts"

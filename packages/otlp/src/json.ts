@@ -75,11 +75,6 @@ function u64(o: Json, name: string, path: string): bigint {
   return v === undefined || v === null ? 0n : toBigInt(v, `${path}.${name}`, false);
 }
 
-function i64(o: Json, name: string, path: string): bigint {
-  const v = field(o, name);
-  return v === undefined || v === null ? 0n : toBigInt(v, `${path}.${name}`, true);
-}
-
 function toInt32(v: unknown, path: string, unsigned: boolean, names?: Record<string, number>): number {
   let n: number;
   if (typeof v === 'number') n = v;

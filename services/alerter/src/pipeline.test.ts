@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- received JSON bodies, checked field by field */
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -217,6 +218,7 @@ describe('receiver contracts (local HTTP receivers, field by field)', () => {
     await a.start();
     await h.send(anomaly(T0));
     await rec.waitFor(1);
+    await a.idle();
     const [first] = rec.requests;
     expect(first.path).toBe('/api/v2/alerts');
     const [al] = first.json as Array<Record<string, any>>;
@@ -224,8 +226,10 @@ describe('receiver contracts (local HTTP receivers, field by field)', () => {
     expect(Date.parse(al.endsAt)).toBe(T0 + 4 * MIN);
     h.clock.t = T0 + MIN;
     await h.send(anomaly(T0 + MIN));
+    await settle(a, () => a.engine.counters.anomalies === 2, 'the second anomaly');
     await a.tick();
     await rec.waitFor(2);
+    await a.idle();
     h.clock.t = T0 + 7 * MIN;
     await a.tick();
     await rec.waitFor(3);
@@ -300,6 +304,7 @@ describe('state across restarts', () => {
     h.clock.t = T0 + 4 * MIN;
     await h.send(anomaly(T0 + 4 * MIN));
     await h.send(anomaly(T0 + 4 * MIN, { service: 'search', seriesKey: 'search|GET /q|error_ratio', operation: 'GET /q' }));
+    await settle(a, () => a.engine.counters.anomalies === 4, 'the new anomalies');
     h.clock.t = T0 + 5 * MIN + 1000;
     await a.tick();
     await bad.waitFor(10);

@@ -14,7 +14,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { checkBearer, sendJson } from '@vigil/telemetry';
 import type { RouteHandler } from '@vigil/telemetry';
 import type { AlertEngine } from '../lifecycle/engine.js';
-import { HttpError, readJson } from '../api/http.js';
+import { readJson } from '../api/http.js';
+import type { HttpError } from '../api/http.js';
 
 export interface GateContext {
   engine: AlertEngine;

@@ -15,6 +15,17 @@ export interface KafkaExporterOptions {
   /** Injected clock (ms). */
   now?: () => number;
   onProduceDuration?: (seconds: number, ok: boolean) => void;
+  /** Producer calls in flight at once; more requests wait and are coalesced. Default 2. */
+  maxConcurrentSends?: number;
+  /** Largest coalesced batch (value bytes). Default 16 MiB. */
+  maxBatchBytes?: number;
+}
+
+interface Waiting {
+  records: OutRecord[];
+  bytes: number;
+  resolve: () => void;
+  reject: (err: unknown) => void;
 }
 
 interface ErrorWithRetryable { retryable?: unknown; code?: unknown; message?: unknown }
@@ -23,9 +34,56 @@ export class KafkaExporter {
   private downUntil = 0;
   private lastError = '';
   private readonly now: () => number;
+  private waiting: Waiting[] = [];
+  private waitingBytes = 0;
+  private sending = 0;
+  private readonly maxConcurrentSends: number;
+  private readonly maxBatchBytes: number;
 
   constructor(private readonly producer: Producer, private readonly options: KafkaExporterOptions) {
     this.now = options.now ?? Date.now;
+    this.maxConcurrentSends = options.maxConcurrentSends ?? 2;
+    this.maxBatchBytes = options.maxBatchBytes ?? 16 * 1024 * 1024;
+  }
+
+  /** Queues records for the next coalesced producer.send; resolves when they are acknowledged. */
+  private produce(records: OutRecord[]): Promise<void> {
+    let bytes = 0;
+    for (const r of records) bytes += r.value?.length ?? 0;
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.push({ records, bytes, resolve, reject });
+      this.waitingBytes += bytes;
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.sending < this.maxConcurrentSends && this.waiting.length > 0) {
+      const batch: Waiting[] = [];
+      let bytes = 0;
+      while (this.waiting.length > 0 && (batch.length === 0 || bytes + this.waiting[0].bytes <= this.maxBatchBytes)) {
+        const w = this.waiting.shift()!;
+        batch.push(w);
+        bytes += w.bytes;
+      }
+      this.waitingBytes -= bytes;
+      const records = batch.length === 1 ? batch[0].records : batch.flatMap((w) => w.records);
+      this.sending++;
+      const started = performance.now();
+      this.producer.send(records).then(
+        () => {
+          this.options.onProduceDuration?.((performance.now() - started) / 1000, true);
+          for (const w of batch) w.resolve();
+        },
+        (err: unknown) => {
+          this.options.onProduceDuration?.((performance.now() - started) / 1000, false);
+          for (const w of batch) w.reject(err);
+        },
+      ).finally(() => {
+        this.sending--;
+        this.pump();
+      });
+    }
   }
 
   /** True while the bus is considered down (recent retryable failure). */
@@ -47,15 +105,9 @@ export class KafkaExporter {
       onSettled();
       return Promise.resolve({ kind: 'retry', reason: `bus unavailable: ${this.lastError}` });
     }
-    const started = performance.now();
-    const sending = this.producer.send(records);
-    const result = sending.then(
-      (): SendResult => {
-        this.options.onProduceDuration?.((performance.now() - started) / 1000, true);
-        return { kind: 'acked', records: records.length };
-      },
+    const result = this.produce(records).then(
+      (): SendResult => ({ kind: 'acked', records: records.length }),
       (err: unknown): SendResult => {
-        this.options.onProduceDuration?.((performance.now() - started) / 1000, false);
         const e = err as ErrorWithRetryable;
         const message = typeof e?.message === 'string' ? e.message : String(err);
         // BusError: retryable flag decides. A record too large never fits: permanent.

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gzipSync, deflateSync } from 'node:zlib';
-import { request } from 'node:http';
 import { BusError } from '@vigil/bus';
 import type { Producer } from '@vigil/bus';
 import {
@@ -28,7 +27,7 @@ describe('OTLP/HTTP receiver', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/x-protobuf');
     expect(decodeExportResponse(res.body).partialSuccess).toBeUndefined();
-    const records = (await readTopic(h.bus, 'otlp_spans', 3)).filter((r) => decodeTraces(r.value!).resourceSpans[0].scopeSpans[0].spans[0].traceId[1] === req.resourceSpans[0].scopeSpans[0].spans[0].traceId[1] || true);
+    const records = await readTopic(h.bus, 'otlp_spans', 3);
     const keys = records.map((r) => r.key!.toString());
     for (let i = 0; i < 3; i++) expect(keys).toContain(`shop/svc-${i}`);
     const mine = records.filter((r) => Buffer.compare(r.value!, encodeTraces({ resourceSpans: [req.resourceSpans[0]] })) === 0);
@@ -205,4 +204,3 @@ describe('OTLP/HTTP receiver: backpressure', () => {
   });
 });
 
-void request;

@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+// The vigil command.
+//   vigil start                      the whole pipeline in one process (embedded defaults)
+//   vigil anomalies [--since 15m] [--service S] [--json]
+//   vigil alerts | deployments | templates [--since …] [--service S] [--json]
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '@vigil/config';
+import { runMain } from '@vigil/telemetry';
+import { startEmbedded } from './embedded.js';
+import { getJson, VIEWS } from './queries.js';
+
+const HELP = `vigil — OpenTelemetry anomaly detection and safe deployments
+
+Usage:
+  vigil start                 run collector, detector, alerter and writer in one process
+                              (OTLP on 4317/4318, API on 8080, data under ./data)
+  vigil anomalies [options]   recent anomalies
+  vigil alerts [options]      alerts and their notifications
+  vigil deployments [options] deployments and their verdicts
+  vigil templates [options]   log templates (--new: only those new since a deploy)
+
+Options for queries:
+  --since DURATION   e.g. 30s, 15m, 2h, 7d
+  --service NAME     only this service
+  --limit N          at most N rows (default 100)
+  --json             print JSON instead of a table
+  --api URL          query API (default $VIGIL_API_URL or http://127.0.0.1:8080); token: $VIGIL_API_TOKEN
+
+Configuration: ./vigil.yaml or $VIGIL_CONFIG (see vigil.example.yaml), VIGIL_* overrides,
+KAFKA_BROKERS selects Kafka, CLICKHOUSE_URL a ClickHouse server.
+`;
+
+async function query(view: string, argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      since: { type: 'string' }, service: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' },
+      api: { type: 'string' }, new: { type: 'boolean' }, status: { type: 'string' },
+    },
+    strict: true,
+  });
+  const v = VIEWS[view];
+  const rows = (await getJson(
+    { apiUrl: values.api ?? process.env.VIGIL_API_URL ?? 'http://127.0.0.1:8080', token: process.env.VIGIL_API_TOKEN },
+    v.path,
+    { since: values.since, service: values.service, limit: values.limit, new: values.new ? 'true' : undefined, status: values.status },
+  )) as Array<Record<string, unknown>>;
+  process.stdout.write(values.json ? `${JSON.stringify(rows, null, 2)}\n` : v.render(rows));
+}
+
+async function main(): Promise<void> {
+  const [command, ...rest] = process.argv.slice(2);
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(HELP);
+    return;
+  }
+  if (command === 'start') {
+    runMain({
+      name: 'vigil',
+      async start() {
+        const config = loadConfig();
+        const vigil = await startEmbedded({ config });
+        process.stdout.write(
+          `vigil: OTLP gRPC :${vigil.ports.otlpGrpc}, OTLP HTTP :${vigil.ports.otlpHttp}, API :${vigil.ports.api} ` +
+            `(/healthz, /metrics, /v1/anomalies …), alerter API :${vigil.ports.alerterApi}; bus ${vigil.bus.kind}, store ${vigil.store.kind}\n`,
+        );
+        return (deadlineMs) => vigil.shutdown(deadlineMs);
+      },
+    });
+    return;
+  }
+  if (command in VIEWS) return query(command, rest);
+  process.stderr.write(`vigil: unknown command "${command}"\n\n${HELP}`);
+  process.exitCode = 2;
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`vigil: ${err instanceof ConfigError ? err.message : (err as Error).message}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,89 @@
+import { createBus } from '@vigil/bus';
+import type { Bus } from '@vigil/bus';
+import { createAlerter } from '@vigil/alerter';
+import type { Alerter } from '@vigil/alerter';
+import { createCollector } from '@vigil/collector';
+import type { Collector } from '@vigil/collector';
+import { busOptions, topicDefinitions } from '@vigil/config';
+import type { VigilConfig } from '@vigil/config';
+import { createDetector } from '@vigil/detector';
+import type { Detector } from '@vigil/detector';
+import { createStore } from '@vigil/store';
+import type { Store } from '@vigil/store';
+import { createTelemetry, Registry, startAdminServer } from '@vigil/telemetry';
+import type { RunningServer, Telemetry } from '@vigil/telemetry';
+import { createWriter, queryRoutes } from '@vigil/writer';
+import type { Writer } from '@vigil/writer';
+
+export interface EmbeddedOptions {
+  config: VigilConfig;
+  /** Where log lines go (default stdout). */
+  destination?: NodeJS.WritableStream;
+  /** A bus to use instead of the configured one (tests). */
+  bus?: Bus;
+}
+
+export interface Embedded {
+  readonly config: VigilConfig;
+  readonly bus: Bus;
+  readonly store: Store;
+  readonly telemetry: Telemetry;
+  readonly ports: { otlpHttp: number; otlpGrpc: number; api: number; alerterApi: number; writerApi: number };
+  readonly collector: Collector;
+  readonly detector: Detector;
+  readonly alerter: Alerter;
+  readonly writer: Writer;
+  shutdown(deadlineMs?: number): Promise<void>;
+}
+
+/**
+ * The whole pipeline in one process: collector, detector, alerter and writer around the
+ * in-process bus (or the configured Kafka), with chDB (or the configured ClickHouse server).
+ * Started downstream first (writer, alerter, detector, collector), stopped upstream first.
+ */
+export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded> {
+  const { config } = options;
+  const registry = new Registry();
+  const make = (service: string) => createTelemetry({ service, logLevel: config.telemetry.logLevel, registry, destination: options.destination });
+  const telemetry = make('vigil');
+  const bus = options.bus ?? createBus(busOptions(config.bus) as Parameters<typeof createBus>[0]);
+  await bus.ensureTopics(topicDefinitions(config));
+  const store = await createStore(config.store);
+  const migrations = await store.migrate();
+  telemetry.event('migrations', { applied: migrations.applied, store: store.kind });
+
+  const writer = createWriter({ config, bus, store, telemetry: make('writer') });
+  await writer.start();
+  const alerter = createAlerter({ config, bus, telemetry: make('alerter') });
+  await alerter.start();
+  const detector = createDetector({ config, bus, telemetry: make('detector') });
+  await detector.start();
+  const collector = createCollector({ config, bus, telemetry: make('collector') });
+  const { httpPort, grpcPort } = await collector.start();
+  const api: RunningServer = await startAdminServer({
+    telemetry,
+    listener: config.api,
+    ready: () => collector.ready() && alerter.ready(),
+    routes: [queryRoutes(store)],
+  });
+  const ports = { otlpHttp: httpPort, otlpGrpc: grpcPort, api: api.port, alerterApi: alerter.apiPort, writerApi: api.port };
+  telemetry.event('vigil_started', { ...ports, bus: bus.kind, store: store.kind });
+
+  let stopping: Promise<void> | null = null;
+  return {
+    config, bus, store, telemetry, ports, collector, detector, alerter, writer,
+    shutdown(deadlineMs = 15_000) {
+      stopping ??= (async () => {
+        await collector.shutdown(deadlineMs);
+        await detector.shutdown(deadlineMs);
+        await alerter.shutdown(deadlineMs);
+        await writer.shutdown(deadlineMs);
+        await api.close();
+        if (!options.bus) await bus.shutdown();
+        await store.close();
+        telemetry.event('vigil_stopped', {});
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import { fmtNum, fmtTime, renderTable } from './table.js';
+
+export interface QueryClientOptions {
+  /** Base URL of the query API (the embedded process, or the writer). */
+  apiUrl: string;
+  token?: string;
+}
+
+export async function getJson(opts: QueryClientOptions, path: string, params: Record<string, string | undefined>): Promise<unknown> {
+  const url = new URL(path, opts.apiUrl);
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.set(k, v);
+  let res: Response;
+  try {
+    res = await fetch(url, { headers: opts.token ? { authorization: `Bearer ${opts.token}` } : {} });
+  } catch (err) {
+    throw new Error(`cannot reach the Vigil API at ${opts.apiUrl} (${(err as Error).message}); is \`npm start\` running? Set --api or VIGIL_API_URL.`);
+  }
+  const body = await res.text();
+  if (!res.ok) throw new Error(`${url.pathname}: HTTP ${res.status}: ${body.slice(0, 300)}`);
+  return JSON.parse(body);
+}
+
+type Row = Record<string, unknown>;
+
+export const VIEWS: Record<string, { path: string; render(rows: Row[]): string }> = {
+  anomalies: {
+    path: '/v1/anomalies',
+    render: (rows) => renderTable(rows, [
+      { key: 'windowStartMs', title: 'WHEN', format: fmtTime },
+      { key: 'service', title: 'SERVICE', width: 24 },
+      { key: 'operation', title: 'OPERATION', width: 28 },
+      { key: 'metric', title: 'METRIC', width: 22 },
+      { key: 'value', title: 'VALUE', format: fmtNum },
+      { key: 'expected', title: 'EXPECTED', format: fmtNum },
+      { key: 'score', title: 'SCORE', format: fmtNum },
+      { key: 'severity', title: 'SEVERITY' },
+    ]),
+  },
+  alerts: {
+    path: '/v1/alerts',
+    render: (rows) => renderTable(rows, [
+      { key: 'startsAtMs', title: 'SINCE', format: fmtTime },
+      { key: 'status', title: 'STATUS' },
+      { key: 'severity', title: 'SEVERITY' },
+      { key: 'service', title: 'SERVICE', width: 24 },
+      { key: 'rule', title: 'RULE', width: 24 },
+      { key: 'summary', title: 'SUMMARY', width: 70 },
+    ]),
+  },
+  deployments: {
+    path: '/v1/deployments',
+    render: (rows) => renderTable(rows, [
+      { key: 'deployedAtMs', title: 'DEPLOYED', format: fmtTime },
+      { key: 'service', title: 'SERVICE', width: 24 },
+      { key: 'version', title: 'VERSION', width: 20 },
+      { key: 'status', title: 'VERDICT' },
+      { key: 'verdict', title: 'WHY', width: 70 },
+    ]),
+  },
+  templates: {
+    path: '/v1/templates',
+    render: (rows) => renderTable(rows, [
+      { key: 'service', title: 'SERVICE', width: 24 },
+      { key: 'count', title: 'COUNT' },
+      { key: 'isNew', title: 'NEW', format: (v) => (Number(v) ? 'yes' : '') },
+      { key: 'template', title: 'TEMPLATE', width: 90 },
+    ]),
+  },
+};
