@@ -24,6 +24,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 CACHE_ROOT="${VIGIL_CACHE:-${HOME}/.cache/vigil}"
 KAFKA_HOME="${CACHE_ROOT}/kafka-${KAFKA_VERSION}"
 LIBS="${KAFKA_HOME}/libs"
+CDS_ARCHIVE="${KAFKA_HOME}/kafka-cds.jsa"
 HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms128m -Xmx512m}"
 
 say() { echo "[kafka] $*"; }
@@ -63,6 +64,7 @@ cmd_fetch() {
   fi
   ls "${LIBS}"/kafka_2.13-"${KAFKA_VERSION}".jar >/dev/null 2>&1 || die "Maven ran but ${LIBS} has no kafka_2.13 jar"
   touch "${LIBS}/.complete"
+  rm -f "${CDS_ARCHIVE}"
   say "fetched $(ls "${LIBS}"/*.jar | wc -l) jars in $(elapsed "$t0")s"
 }
 
@@ -131,16 +133,24 @@ cmd_start() {
     local cluster_id
     cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
     say "formatting KRaft storage in ${DIR}/data (cluster id ${cluster_id})"
-    "$java" -Xmx256m -XX:TieredStopAtLevel=1 "${jvm_common[@]}" kafka.tools.StorageTool \
+    local fmt_cds=()
+    if [[ -f "${CDS_ARCHIVE}" ]]; then fmt_cds=(-XX:SharedArchiveFile="${CDS_ARCHIVE}" -Xshare:auto); fi
+    "$java" -Xmx256m -XX:TieredStopAtLevel=1 "${fmt_cds[@]}" "${jvm_common[@]}" kafka.tools.StorageTool \
       format -t "$cluster_id" -c "$props" --ignore-formatted > "${DIR}/logs/format.log" 2>&1 \
       || { cat "${DIR}/logs/format.log" >&2; die "storage format failed"; }
   fi
+
+  # Class-data sharing (JDK 13+ dynamic archive) halves JVM start-up (about 3.5 s -> 1.5 s to
+  # ready here). The first broker records an archive when it exits; `stop` moves it into the
+  # cache; later brokers map it. -Xshare:auto ignores an archive that does not match the JVM.
+  local cds=(-XX:ArchiveClassesAtExit="${DIR}/kafka.jsa")
+  if [[ -f "${CDS_ARCHIVE}" ]]; then cds=(-XX:SharedArchiveFile="${CDS_ARCHIVE}" -Xshare:auto); fi
 
   say "starting Kafka ${KAFKA_VERSION} (KRaft, node 1) on 127.0.0.1:${PORT}, controller :${CONTROLLER_PORT}, dir ${DIR}"
   # SerialGC and a small heap: a test broker on a shared 2-core machine (Kafka's own script uses
   # G1 with 1 GiB, tuned for production). setsid detaches the JVM from this shell's session.
   # shellcheck disable=SC2086
-  setsid "$java" -server $HEAP_OPTS -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError \
+  setsid "$java" -server $HEAP_OPTS -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError "${cds[@]}" \
     "${jvm_common[@]}" kafka.Kafka "$props" > "${DIR}/logs/jvm.log" 2>&1 < /dev/null &
   local pid=$!
   echo "$pid" > "$PID_FILE"
@@ -194,6 +204,11 @@ cmd_stop() {
   local t0; t0="$(now)"
   cmd_stop_pid "$pid"
   rm -f "$PID_FILE"
+  # Keep the class-data archive the JVM wrote at exit (copy, then an atomic rename in the cache).
+  if [[ -s "${DIR}/kafka.jsa" && ! -f "${CDS_ARCHIVE}" ]]; then
+    cp "${DIR}/kafka.jsa" "${CDS_ARCHIVE}.tmp.$$" && mv -f "${CDS_ARCHIVE}.tmp.$$" "${CDS_ARCHIVE}" || rm -f "${CDS_ARCHIVE}.tmp.$$"
+  fi
+  rm -f "${DIR}/kafka.jsa"
   say "Kafka broker on 127.0.0.1:${PORT} stopped in $(elapsed "$t0")s"
 }
 

@@ -36,6 +36,16 @@ export interface DefaultScorerConfig {
     enabled: boolean;
     tolerance: number;
   };
+  /**
+   * Value novelty (see @vigil/stats ValueNovelty): a value in a cell of a fixed grid (set from the
+   * first `calibrationPoints` values) that the series has never visited. Scored
+   * floor + (1 − floor)·novelty, so a value novel at one resolution only stays below 0.5.
+   */
+  novelty: {
+    enabled: boolean;
+    calibrationPoints: number;
+    floor: number;
+  };
   /** Refractory suppression after an alarm. */
   refractory: {
     periodPoints: number;
@@ -55,7 +65,8 @@ export const DEFAULT_SCORER_CONFIG: Readonly<DefaultScorerConfig> = deepFreeze({
   seasonal: { enabled: true, alpha: 0.1, minSlotCount: 24 },
   likelihood: { averagingWindow: 10, refitEvery: 100, blend: 0.0116, minStd: 0.0173 },
   range: { enabled: true, tolerance: 0.05 },
-  refractory: { periodPoints: 100, damping: 0.5 },
+  novelty: { enabled: true, calibrationPoints: 150, floor: 0.3 },
+  refractory: { periodPoints: 60, damping: 0.5 },
 });
 
 export type DefaultScorerConfigInput = {
@@ -118,8 +129,14 @@ export function validateScorerConfig(c: DefaultScorerConfig): void {
   n('likelihood.minStd', c.likelihood.minStd, 0, 1, false, true);
   b('range.enabled', c.range.enabled);
   n('range.tolerance', c.range.tolerance, 0, 10);
+  b('novelty.enabled', c.novelty.enabled);
+  n('novelty.calibrationPoints', c.novelty.calibrationPoints, 1, 1e7, true);
+  n('novelty.floor', c.novelty.floor, 0, 1);
   n('refractory.periodPoints', c.refractory.periodPoints, 0, 1e6, true);
   n('refractory.damping', c.refractory.damping, 0, 1);
+  if (c.novelty.calibrationPoints > c.warmupPoints) {
+    throw new ScorerConfigError('novelty.calibrationPoints', c.novelty.calibrationPoints, `must be at most warmupPoints (${c.warmupPoints})`);
+  }
   if (c.warmupPoints < 2 * c.likelihood.averagingWindow) {
     throw new ScorerConfigError('warmupPoints', c.warmupPoints, `must be at least twice likelihood.averagingWindow (${c.likelihood.averagingWindow})`);
   }

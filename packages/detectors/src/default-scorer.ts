@@ -1,4 +1,4 @@
-import { AnomalyLikelihood, Ewma, HOUR_OF_DAY, Refractory, SeasonalProfile } from '@vigil/stats';
+import { AnomalyLikelihood, Ewma, HOUR_OF_DAY, Refractory, SeasonalProfile, ValueNovelty } from '@vigil/stats';
 import { ScorerConfigError, resolveScorerConfig } from './config.js';
 import type { DefaultScorerConfig, DefaultScorerConfigInput } from './config.js';
 import type { ScoreComponent, ScoreResult, SeriesScorer } from './types.js';
@@ -30,6 +30,7 @@ export class DefaultScorer implements SeriesScorer {
   private seasonalScale: Ewma;
   private likelihood: AnomalyLikelihood;
   private refractory: Refractory;
+  private novelty: ValueNovelty;
 
   constructor(config: DefaultScorerConfigInput | Readonly<DefaultScorerConfig> = {}) {
     this.config = resolveScorerConfig(config as DefaultScorerConfigInput);
@@ -40,6 +41,7 @@ export class DefaultScorer implements SeriesScorer {
     this.seasonalScale = new Ewma(c.scaleAlpha);
     this.likelihood = new AnomalyLikelihood({ ...c.likelihood, learningPeriod: c.warmupPoints });
     this.refractory = new Refractory({ threshold: c.alertThreshold, ...c.refractory });
+    this.novelty = new ValueNovelty({ calibrationPoints: c.novelty.calibrationPoints });
   }
 
   /** Points seen. */
@@ -92,6 +94,17 @@ export class DefaultScorer implements SeriesScorer {
         }
       }
     }
+    // --- 5. value novelty ---
+    if (c.novelty.enabled) {
+      const nov = this.novelty.update(value);
+      if (nov > 0 && this.n >= c.warmupPoints) {
+        const novScore = c.novelty.floor + (1 - c.novelty.floor) * nov;
+        if (novScore > score) {
+          score = novScore;
+          component = 'novelty';
+        }
+      }
+    }
     // --- learn ---
     if (!first) {
       this.levelScale.update(rL);
@@ -122,7 +135,7 @@ export class DefaultScorer implements SeriesScorer {
 
   toJSON(): DefaultScorerState {
     return {
-      v: 1,
+      v: 2,
       n: this.n,
       min: this.min,
       max: this.max,
@@ -132,13 +145,14 @@ export class DefaultScorer implements SeriesScorer {
       seasonalScale: [this.seasonalScale.count, this.seasonalScale.mean, this.seasonalScale.variance],
       likelihood: stripOptions(this.likelihood.toJSON()),
       refractory: [this.refractory.remaining, this.refractory.alarms],
+      novelty: stripOptions(this.novelty.toJSON()),
     };
   }
 
   /** Restores a scorer from toJSON() output; `config` must be the one it was created with. */
   static fromJSON(state: unknown, config: DefaultScorerConfigInput | Readonly<DefaultScorerConfig> = {}): DefaultScorer {
     const s = state as DefaultScorerState;
-    if (typeof s !== 'object' || s === null || s.v !== 1) throw new ScorerConfigError('state.v', (s as { v?: unknown } | null)?.v, 'unsupported state version');
+    if (typeof s !== 'object' || s === null || (s.v !== 1 && s.v !== 2)) throw new ScorerConfigError('state.v', (s as { v?: unknown } | null)?.v, 'unsupported state version');
     const finite = (key: string, v: unknown, len?: number): void => {
       const ok = Array.isArray(v) ? (len === undefined || v.length === len) && v.every((x) => typeof x === 'number' && Number.isFinite(x)) : typeof v === 'number' && Number.isFinite(v);
       if (!ok) throw new ScorerConfigError(`state.${key}`, v, 'corrupt state field');
@@ -164,6 +178,11 @@ export class DefaultScorer implements SeriesScorer {
     setEwma(d.seasonalScale, s.seasonalScale);
     d.seasonal = SeasonalProfile.fromJSON({ options: d.seasonal.options, data: s.seasonal });
     d.likelihood = AnomalyLikelihood.fromJSON({ ...s.likelihood, options: d.likelihood.options });
+    // A version-1 checkpoint predates the novelty layer: it starts calibrating afresh.
+    if (s.v === 2) {
+      if (typeof s.novelty !== 'object' || s.novelty === null) throw new ScorerConfigError('state.novelty', s.novelty, 'corrupt state field');
+      d.novelty = ValueNovelty.fromJSON({ ...s.novelty, options: d.novelty.options });
+    }
     d.refractory.remaining = s.refractory[0];
     d.refractory.alarms = s.refractory[1];
     return d;
@@ -172,7 +191,8 @@ export class DefaultScorer implements SeriesScorer {
 
 /** Serialised per-series state of DefaultScorer (config is not included: it is global). */
 export interface DefaultScorerState {
-  v: 1;
+  /** 2 (1: before the novelty layer; still restorable). */
+  v: 1 | 2;
   n: number;
   min: number;
   max: number;
@@ -182,6 +202,7 @@ export interface DefaultScorerState {
   seasonalScale: number[];
   likelihood: Omit<ReturnType<AnomalyLikelihood['toJSON']>, 'options'> & { options?: unknown };
   refractory: number[];
+  novelty?: Omit<ReturnType<ValueNovelty['toJSON']>, 'options'> & { options?: unknown };
 }
 
 function stripOptions<T extends { options: unknown }>(o: T): Omit<T, 'options'> {

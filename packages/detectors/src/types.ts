@@ -8,6 +8,8 @@ export type ScoreComponent =
   | 'residual'
   /** Value outside the range seen so far (running min/max). */
   | 'range'
+  /** Value in a cell of the value grid the series has never visited. */
+  | 'novelty'
   /** A score above the threshold was damped because an alarm fired recently. */
   | 'suppressed';
 

@@ -5,4 +5,4 @@ export type {
 } from './records.js';
 export { encodeRecord, decodeRecord, RecordDecodeError } from './codec.js';
 export type { RecordSchema } from './codec.js';
-export { stableId } from './ids.js';
+export { stableId, deploymentIdFor } from './ids.js';

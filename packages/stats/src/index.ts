@@ -19,3 +19,5 @@ export { AnomalyLikelihood, ANOMALY_LIKELIHOOD_DEFAULTS, logLikelihoodScore } fr
 export type { AnomalyLikelihoodOptions, AnomalyLikelihoodJSON } from './anomaly-likelihood.js';
 export { Refractory, REFRACTORY_DEFAULTS } from './refractory.js';
 export type { RefractoryOptions, RefractoryStep } from './refractory.js';
+export { ValueNovelty, VALUE_NOVELTY_DEFAULTS } from './value-novelty.js';
+export type { ValueNoveltyOptions, ValueNoveltyJSON } from './value-novelty.js';

@@ -2,11 +2,12 @@
 // Two sources: `POST /v1/deployments` (source "api") and telemetry whose resource carries a
 // service.version not seen before for its service (source "resource").
 //
-// Deduplication: `id` is deterministic, so consumers deduplicate by id (the writer stores it
-// as the table's dedup key). A "resource" event's id depends only on (service, version,
-// environment): restarting the collector, or running several collectors, re-emits the same id.
-// An "api" event's id also covers `time`, so a redeploy of an older version is a new event.
+// Deduplication: `id` is the canonical deployment id of (service, version) from
+// @vigil/records (deploymentIdFor), the same id the detector's verdicts carry: restarting the
+// collector, running several collectors, or announcing a deploy both through the API and
+// through telemetry all name one deployment, and consumers deduplicate by id.
 import { createHash } from 'node:crypto';
+import { deploymentIdFor } from '@vigil/records';
 
 export interface DeploymentLink {
   name?: string;
@@ -27,6 +28,8 @@ export interface DeploymentEvent {
   timeMs: number;
   source: 'api' | 'resource';
   links: DeploymentLink[];
+  /** Vigil's message schema (packages/records: DeploymentRecord). */
+  schema: 'vigil.deployment/1';
 }
 
 export function deploymentId(parts: string[]): string {
@@ -37,7 +40,9 @@ export function deploymentId(parts: string[]): string {
 
 export function resourceDeployment(service: string, version: string, environment: string, timeMs: number): DeploymentEvent {
   return {
-    id: deploymentId(['resource', service, version, environment]),
+    schema: 'vigil.deployment/1',
+    // The canonical id of (service, version): the detector's verdicts name the same deployment.
+    id: deploymentIdFor(service, version),
     service, version, environment, commit: '', timeMs, source: 'resource', links: [],
   };
 }
@@ -88,11 +93,12 @@ export function parseDeploymentRequest(value: unknown, now: number): DeploymentE
       const lo = l as Record<string, unknown>;
       const url = text(lo, 'url', true);
       const name = text(lo, 'name', false);
-      links.push(name ? { name, url } : { url });
+      links.push({ name: name || url, url });
     }
   }
   return {
-    id: deploymentId(['api', service, version, environment, commit, String(timeMs)]),
+    schema: 'vigil.deployment/1',
+    id: deploymentIdFor(service, version),
     service, version, environment, commit, timeMs, source: 'api', links,
   };
 }

@@ -1,6 +1,6 @@
 import { DDSketch } from '@vigil/stats';
 import type { DDSketchJSON } from '@vigil/stats';
-import { stableId } from '@vigil/records';
+import { deploymentIdFor, stableId } from '@vigil/records';
 import type { VerdictEvidence, VerdictRecord } from '@vigil/records';
 import { BernoulliSprt, wilsonUpper } from './sprt.js';
 
@@ -26,7 +26,7 @@ export interface VerificationOptions {
 
 /** The id every part of Vigil gives the deployment of `version` of `service`. */
 export function deploymentId(service: string, version: string): string {
-  return stableId('deployment', service, version);
+  return deploymentIdFor(service, version);
 }
 
 // Latency checks: the share of candidate requests slower than the baseline's q-quantile. With no

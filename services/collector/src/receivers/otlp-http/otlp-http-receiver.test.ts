@@ -8,6 +8,7 @@ import {
 } from '@vigil/otlp';
 import { readTopic, startHarness } from '../../testing/harness.test-util.js';
 import type { Harness } from '../../testing/harness.test-util.js';
+import { deploymentIdFor } from '@vigil/records';
 
 async function post(url: string, body: Uint8Array | string, headers: Record<string, string>) {
   const res = await fetch(url, { method: 'POST', body, headers });
@@ -52,7 +53,9 @@ describe('OTLP/HTTP receiver', () => {
     const svc0 = events.filter((e) => e.service === 'shop/svc-0');
     expect(svc0).toHaveLength(1); // svc-0 1.0.0 sent many times, one event
     expect(svc0[0]).toMatchObject({ version: '1.0.0', environment: 'prod', source: 'resource', timeMs: 1_700_000_000_000 });
-    expect(svc0[0].id).toMatch(/^[0-9a-f]{32}$/);
+    // The canonical id of (service, version), shared with the detector's verdicts.
+    expect(svc0[0].id).toBe(deploymentIdFor('shop/svc-0', '1.0.0'));
+    expect(svc0[0].schema).toBe('vigil.deployment/1');
     expect(deps.find((r) => r.key!.toString() === 'shop/svc-0')).toBeDefined();
   });
 

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Make sure the real components the tests start are installable here: Java 17 and Maven (the
+# local Kafka broker), prometheus-alertmanager (the alerter's integration test). Installs what is
+# missing with apt-get when running as root on Debian; otherwise says what to install and fails.
+# Kafka jars are resolved by infra/kafka/broker.sh (cached outside the repository).
+set -euo pipefail
+
+missing=()
+command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
+command -v mvn >/dev/null 2>&1 || missing+=(maven)
+if ! command -v prometheus-alertmanager >/dev/null 2>&1 && ! command -v alertmanager >/dev/null 2>&1; then
+  missing+=(prometheus-alertmanager)
+fi
+
+if [[ ${#missing[@]} -gt 0 ]]; then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    echo "[vigil test] installing ${missing[*]} (apt-get)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q >/dev/null
+    apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "[vigil test] missing: ${missing[*]}" >&2
+    echo "[vigil test] install them (Debian: sudo apt-get install ${missing[*]}), set KAFKA_BROKERS to use an existing Kafka, or run on a machine with a Docker engine" >&2
+    exit 1
+  fi
+fi
+
+bash "$(dirname "${BASH_SOURCE[0]}")/../kafka/broker.sh" fetch
