@@ -499,7 +499,6 @@ class KafkaBusConsumer implements Consumer {
   /** onRevoked/onAssigned calls, in order; batches wait for it. */
   private callbacks: Promise<void> = Promise.resolve();
   private closing: Promise<void> | null = null;
-  private closed = false;
   private readonly maxBatchRecords: number;
   private readonly retryBackoffMs: number;
 
@@ -527,6 +526,15 @@ class KafkaBusConsumer implements Consumer {
       maxWaitTimeInMs: this.bus.options.fetchMaxWaitMs,
     });
     this.consumer = consumer;
+    consumer.on(consumer.events.CRASH, (e) => {
+      // kafkajs restarts a crashed consumer when the error is retriable; say so when it will not.
+      const { error, restart } = e.payload as { error: Error; restart: boolean };
+      if (!restart) {
+        (this.bus.options.logger ?? stderrLogger).error(`consumer ${this.options.groupId} stopped: ${error?.message}`, {
+          code: toBusError(error).code,
+        });
+      }
+    });
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
       const assignment = (e.payload as { memberAssignment: Record<string, number[]> }).memberAssignment;
       this.onJoin(assignment);
@@ -657,7 +665,6 @@ class KafkaBusConsumer implements Consumer {
         if (this.owned.length > 0) await this.callback('onRevoked', this.owned);
       }
       this.owned = [];
-      this.closed = true;
       this.bus.forgetConsumer(this);
     })();
     return this.closing;

@@ -1,4 +1,4 @@
-import { StatsConfigError, asObject, num, numArray, rejectUnknownKeys, requireNumber } from './errors.js';
+import { StatsConfigError, asObject, num, numArray, rejectUnknownKeys, requireNumber, internOptions } from './errors.js';
 import { normalSf } from './normal.js';
 
 /**
@@ -75,7 +75,7 @@ export class AnomalyLikelihood {
     requireNumber('refitEvery', o.refitEvery, 2, 1e9, { integer: true });
     requireNumber('blend', o.blend, 0, 1, { minExclusive: true });
     requireNumber('minStd', o.minStd, 0, Number.MAX_VALUE, { minExclusive: true });
-    this.options = Object.freeze(o);
+    this.options = internOptions('AnomalyLikelihood', o);
     this.ring = new Float64Array(o.averagingWindow);
   }
 

@@ -1,4 +1,4 @@
-import { asObject, num, rejectUnknownKeys, requireNumber } from './errors.js';
+import { asObject, num, rejectUnknownKeys, requireNumber, internOptions } from './errors.js';
 
 /**
  * Refractory suppression of repeated alarms: after a score reaches `threshold` (an alarm), the
@@ -37,7 +37,7 @@ export class Refractory {
     requireNumber('threshold', o.threshold, 0, 1e300);
     requireNumber('periodPoints', o.periodPoints, 0, 1e9, { integer: true });
     requireNumber('damping', o.damping, 0, 1);
-    this.options = Object.freeze(o);
+    this.options = internOptions('Refractory', o);
   }
 
   /** Filters one score. */

@@ -1,4 +1,4 @@
-import { StatsConfigError, asObject, numArray, rejectUnknownKeys, requireNumber } from './errors.js';
+import { StatsConfigError, asObject, numArray, rejectUnknownKeys, requireNumber, internOptions } from './errors.js';
 
 /**
  * Fixed-memory seasonal profile: the cycle (a day, a week) is cut into `slots` slots of
@@ -52,7 +52,7 @@ export class SeasonalProfile {
     requireNumber('offsetMs', o.offsetMs, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
     requireNumber('alpha', o.alpha, 0, 1, { minExclusive: true });
     if (typeof o.interpolate !== 'boolean') throw new StatsConfigError('interpolate', o.interpolate, 'must be a boolean');
-    this.options = Object.freeze(o);
+    this.options = internOptions('SeasonalProfile', o);
     this.data = new Float64Array(3 * o.slots);
   }
 

@@ -1,4 +1,4 @@
-import { StatsConfigError, asObject, num, numArray, rejectUnknownKeys, requireNumber } from './errors.js';
+import { StatsConfigError, asObject, internOptions, num, numArray, rejectUnknownKeys, requireNumber } from './errors.js';
 
 /**
  * Value novelty: "has this series ever been here before?", at several resolutions.
@@ -66,6 +66,12 @@ export class ValueNovelty {
    */
   private readonly bits: number[];
   private readonly words: number;
+  /** Hot copies of the options (plain fields: frozen objects are slower to read in V8). */
+  private readonly res: number[];
+  private readonly calib: number;
+  private readonly nBins: number;
+  private readonly low: number;
+  private readonly invDecades: number;
 
   constructor(options: ValueNoveltyOptions = {}) {
     rejectUnknownKeys(options, Object.keys(VALUE_NOVELTY_DEFAULTS), 'ValueNovelty');
@@ -79,11 +85,17 @@ export class ValueNovelty {
     if (o.bins % 32 !== 0) throw new StatsConfigError('bins', o.bins, 'must be a multiple of 32');
     requireNumber('lowBins', o.lowBins, 0, o.bins - 1, { integer: true });
     requireNumber('decades', o.decades, 0, 100, { minExclusive: true });
-    const resolutions = o.resolutions === VALUE_NOVELTY_DEFAULTS.resolutions ? o.resolutions : (Object.freeze([...o.resolutions]) as unknown as number[]);
-    this.options = Object.freeze({ ...o, resolutions });
+    this.options = internOptions('ValueNovelty', { ...o, resolutions: Object.freeze([...o.resolutions]) as unknown as number[] });
     this.words = o.bins / 32;
-    this.distinct = new Array<number>(o.resolutions.length).fill(0);
-    this.bits = new Array<number>(this.words * o.resolutions.length).fill(0);
+    this.res = this.options.resolutions;
+    this.calib = o.calibrationPoints;
+    this.nBins = o.bins;
+    this.low = o.lowBins;
+    this.invDecades = 1 / o.decades;
+    this.distinct = [];
+    for (let j = 0; j < o.resolutions.length; j++) this.distinct.push(0);
+    this.bits = [];
+    for (let j = 0; j < this.words * o.resolutions.length; j++) this.bits.push(0);
   }
 
   /** True once the grid is fixed. */
@@ -93,29 +105,29 @@ export class ValueNovelty {
 
   /** Feeds a finite value; returns its novelty in [0, 1] (0 during calibration or if seen). */
   update(x: number): number {
-    const o = this.options;
     this.count++;
-    if (this.count <= o.calibrationPoints) {
+    if (this.count <= this.calib) {
       if (this.count === 1 || x < this.lo) this.lo = x;
       if (this.count === 1 || x > this.hi) this.hi = x;
       // The calibration values themselves are not binned except the last one, which opens the
       // grid (the first cells seen are those the series visits right after calibration).
-      if (this.count < o.calibrationPoints) return 0;
+      if (this.count < this.calib) return 0;
     }
     // A flat calibration still gets a grid: a relative width of 1e-9 (any change is novel).
     const range = this.hi - this.lo > 0 ? this.hi - this.lo : 1e-9 * (1 + Math.abs(this.lo));
     const u = (x - this.lo) / range;
     const p = this.binned + 2;
     let score = 0;
-    const res = o.resolutions;
+    const res = this.res;
+    const bins = this.nBins;
     for (let j = 0; j < res.length; j++) {
-      let b = Math.floor(u * res[j]) + o.lowBins;
+      let b = Math.floor(u * res[j]) + this.low;
       if (b < 0) b = 0;
-      else if (b >= o.bins) b = o.bins - 1;
+      else if (b >= bins) b = bins - 1;
       const w = j * this.words + (b >>> 5);
       const mask = 1 << (b & 31);
       if ((this.bits[w] & mask) === 0) {
-        const s = Math.log10(p / (this.distinct[j] + 1)) / o.decades;
+        const s = Math.log10(p / (this.distinct[j] + 1)) * this.invDecades;
         score += s >= 1 ? 1 : s;
         this.bits[w] = (this.bits[w] | mask) >>> 0;
         this.distinct[j]++;
