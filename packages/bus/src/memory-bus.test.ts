@@ -53,6 +53,17 @@ describe('memory bus specifics', () => {
     await bus.shutdown();
   });
 
+  it('compacts a compacted topic before dropping anything at the bound', async () => {
+    const bus = createMemoryBus({ maxRecordsPerPartition: 50, compactionMinRecords: 1000 });
+    await bus.ensureTopics([{ topic: 'state', partitions: 1, compacted: true }]);
+    const p = await bus.producer();
+    for (let i = 0; i < 40; i++) await p.send([{ topic: 'state', key: `k${i}`, value: buf(String(i)) }]);
+    for (let i = 0; i < 400; i++) await p.send([{ topic: 'state', key: 'k0', value: buf(String(i)) }]);
+    const keys = new Set((await bus.readPartition('state', 0)).map((r) => r.key!.toString()));
+    expect(keys.size).toBe(40); // all 40 live keys survive a 50-record bound
+    await bus.shutdown();
+  });
+
   it('fences an older producer with the same transactionalId', async () => {
     const bus = createMemoryBus();
     await bus.ensureTopics([{ topic: 't', partitions: 1 }]);

@@ -19,7 +19,10 @@
 //   maxBytesPerPartition bytes; beyond that the oldest records are dropped (like Kafka's size
 //   retention; a group whose position falls behind the log start continues at the log start).
 //   Compacted topics keep the latest record per key, compacting after every
-//   max(compactionMinRecords, live keys) appends, so a compacted partition holds O(keys) records.
+//   max(compactionMinRecords, live keys) appends (and before anything is dropped at the bound),
+//   so a compacted partition holds O(keys) records; live state beyond the bound is still lost,
+//   so size the bound for the state it must hold. Trimming ignores group commits on purpose:
+//   state topics are read with readPartition, never committed, and must not lose live keys.
 // - Topics are created by ensureTopics; producing to or consuming an unknown topic fails with
 //   BUS_UNKNOWN_TOPIC unless `autoCreatePartitions` > 0 (then it is created on first use).
 // Cost: send is O(records) plus amortised O(1) trimming; a consumer batch is O(log n + batch).
@@ -264,13 +267,19 @@ export class MemoryBus implements Bus {
       log.appendsSinceCompaction += 1;
       if (log.appendsSinceCompaction >= Math.max(this.options.compactionMinRecords, log.liveKeys)) compact(log);
     }
-    this.retain(log);
+    this.retain(log, topic.spec.compacted === true);
     return offset;
   }
 
-  private retain(log: PartitionLog): void {
+  private retain(log: PartitionLog, compacted: boolean): void {
     const { maxRecordsPerPartition: maxN, maxBytesPerPartition: maxB } = this.options;
     if (log.records.length <= maxN && log.bytes <= maxB) return;
+    // A compacted (state) topic first drops superseded values; only live state beyond the bound
+    // is lost, which the bound's documentation warns about.
+    if (compacted) {
+      compact(log);
+      if (log.records.length <= maxN && log.bytes <= maxB) return;
+    }
     // Trim to 90% of the bound so the O(n) splice is amortised over many appends.
     const targetN = Math.floor(maxN * 0.9);
     const targetB = Math.floor(maxB * 0.9);

@@ -12,7 +12,7 @@ import { createStore } from '@vigil/store';
 import type { Store } from '@vigil/store';
 import { createTelemetry, Registry, startAdminServer } from '@vigil/telemetry';
 import type { RunningServer, Telemetry } from '@vigil/telemetry';
-import { createWriter, queryRoutes } from '@vigil/writer';
+import { ciRoutes, createWriter, queryRoutes } from '@vigil/writer';
 import type { Writer } from '@vigil/writer';
 
 export interface EmbeddedOptions {
@@ -64,7 +64,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
     telemetry,
     listener: config.api,
     ready: () => collector.ready() && alerter.ready(),
-    routes: [queryRoutes(store)],
+    routes: [queryRoutes(store), ciRoutes(store)],
   });
   const ports = { otlpHttp: httpPort, otlpGrpc: grpcPort, api: api.port, alerterApi: alerter.apiPort, writerApi: api.port };
   telemetry.event('vigil_started', { ...ports, bus: bus.kind, store: store.kind });

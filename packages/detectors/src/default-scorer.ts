@@ -13,11 +13,17 @@ import type { ScoreComponent, ScoreResult, SeriesScorer } from './types.js';
  *     log-transformed (@vigil/stats AnomalyLikelihood).
  *  4. Range awareness: a value beyond the running [min, max] seen so far by more than
  *     `range.tolerance` of the range scores at least the alert threshold.
- *  5. Refractory suppression: after an alarm, scores are damped for `refractory.periodPoints`.
+ *  5. Value novelty: a value in a never-visited cell of a grid fixed from the first values
+ *     (@vigil/stats ValueNovelty, CAD OSE's order-zero idea without its look-ahead); scores
+ *     floor + (1 − floor)·novelty. It finds level shifts and gaps inside the seen range.
+ *  6. Refractory suppression: after an alarm, scores are damped for `refractory.periodPoints`.
+ * The score is the largest of layers 3–5 (each already on the likelihood's scale: only clearly
+ * improbable points reach the threshold), so `component` names the layer that decided.
  *
  * Cold start: the first `warmupPoints` points score 0 with component 'warmup' and never alarm.
- * Cost per update: O(1) (two exp, one log, one erfc, a few divisions).
- * Memory per series: ~110 numbers (seasonal profile 72, likelihood ring 10); see the bench.
+ * Cost per update: O(1) (two exp, one log, one erfc, four cell look-ups, a few divisions).
+ * Memory per series: ~150 numbers (seasonal profile 72, novelty 36, likelihood ring 10); see the
+ * bench (≈1.95 KB of heap).
  */
 export class DefaultScorer implements SeriesScorer {
   readonly config: Readonly<DefaultScorerConfig>;

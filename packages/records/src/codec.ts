@@ -24,6 +24,10 @@ const REQUIRED: Record<RecordSchema, string[]> = {
   'vigil.alert/1': ['id', 'rule', 'status', 'service', 'updatedAtMs'],
   'vigil.rollback/1': ['id', 'deploymentId', 'service', 'result', 'atMs'],
   'vigil.dead_letter/1': ['sourceTopic', 'reason', 'atMs'],
+  'vigil.incident/1': ['id', 'alertId', 'service', 'status', 'fingerprint', 'updatedAtMs'],
+  'vigil.feedback/1': ['id', 'status', 'verdict', 'scope', 'service', 'seriesKey', 'createdAtMs', 'updatedAtMs'],
+  'vigil.test_run/1': ['suite', 'testName', 'pipeline', 'runId', 'status', 'timeMs'],
+  'vigil.pipeline_run/1': ['pipeline', 'runId', 'status', 'timeMs'],
 };
 
 /** Decode and check a record; `expected` narrows the accepted schema. Throws RecordDecodeError. */

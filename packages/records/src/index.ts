@@ -2,6 +2,8 @@
 export type {
   DeploymentRecord, ScoreRecord, AnomalyRecord, VerdictRecord, VerdictEvidence, TemplateRecord,
   AlertRecord, RollbackRecord, DeadLetterRecord, VigilRecord, Signal,
+  TestRunRecord, PipelineRunRecord,
+  IncidentRecord, FeedbackRecord,
 } from './records.js';
 export { encodeRecord, decodeRecord, RecordDecodeError } from './codec.js';
 export type { RecordSchema } from './codec.js';

@@ -181,6 +181,119 @@ export interface DeadLetterRecord {
   payload: string;
 }
 
+/**
+ * One execution of one test case (JUnit report or OTel CI span), on the ci_test_runs topic,
+ * keyed by suite. Same fields as @vigil/ci-insights' TestRun, plus where it came from.
+ */
+export interface TestRunRecord {
+  schema: 'vigil.test_run/1';
+  suite: string;
+  testName: string;
+  pipeline: string;
+  runId: string;
+  /** Commit under test; flakiness falls back to the run id without it. */
+  revision?: string;
+  status: 'passed' | 'failed' | 'skipped' | 'error';
+  durationMs: number;
+  /** Start of the execution (ms). */
+  timeMs: number;
+  /** 1-based attempt when a runner re-ran the test. */
+  attempt?: number;
+  source: 'junit' | 'otel';
+}
+
+/**
+ * A CI pipeline run: its outcome (from a root `cicd.pipeline.*` span), or its announcement with
+ * the predicted failure probability (from the writer's CI API). Keyed by pipeline.
+ */
+export interface PipelineRunRecord {
+  schema: 'vigil.pipeline_run/1';
+  pipeline: string;
+  runId: string;
+  revision?: string;
+  /** announced: the run was announced and a failure probability predicted; no outcome yet. */
+  status: 'passed' | 'failed' | 'announced';
+  durationMs?: number;
+  timeMs: number;
+  source: 'otel' | 'api';
+  /** For announced runs: the suite whose tests were assessed. */
+  suite?: string;
+  /** For announced runs: the predicted failure probability, its features and why. */
+  predictedFailureProbability?: number;
+  riskFeatures?: number[];
+  reason?: string;
+}
+
+/**
+ * An incident as the incident memory keeps it (services/alerter → vigil_incidents → table
+ * incident_resolutions): the alert's fingerprint and, once known, what fixed it. Published when
+ * the incident resolves and again whenever a resolution is attached; the latest per id wins.
+ */
+export interface IncidentRecord {
+  schema: 'vigil.incident/1';
+  /** The alert's incident id. */
+  id: string;
+  alertId: string;
+  service: string;
+  title: string;
+  status: 'open' | 'resolved';
+  startsAtMs: number;
+  resolvedAtMs?: number;
+  /** See packages/incidents Fingerprint. */
+  fingerprint: {
+    service: string;
+    signal: string;
+    metric: string;
+    operation: string;
+    templates: string[];
+    deviations: string[];
+    deployChange: string;
+    deployment?: { id: string; version: string; previousVersion?: string; commit?: string };
+    verdict: string;
+  };
+  resolution?: {
+    source: 'api' | 'pagerduty' | 'rollback';
+    fixedBy?: string;
+    links: Array<{ name: string; url: string }>;
+    rollbackHelped?: boolean;
+    notes: string[];
+    by?: string;
+    atMs: number;
+  };
+  /** The similar past incidents shown when it fired (ids and scores). */
+  similar?: Array<{ incidentId: string; score: number }>;
+  updatedAtMs: number;
+}
+
+/**
+ * Operator feedback on an anomaly (services/alerter API → vigil_feedback → table feedback; the
+ * detector consumes it). not_anomaly raises the threshold of its scope (packages/incidents
+ * FeedbackModel); real marks a missed or doubted anomaly as real (falseNegative when it never
+ * alerted). Revoking publishes the same id with status revoked.
+ */
+export interface FeedbackRecord {
+  schema: 'vigil.feedback/1';
+  id: string;
+  status: 'active' | 'revoked';
+  verdict: 'not_anomaly' | 'real';
+  scope: 'series' | 'operation' | 'service';
+  anomalyId?: string;
+  seriesKey: string;
+  service: string;
+  operation?: string;
+  metric?: string;
+  /** The judged score and the threshold it was compared with. */
+  score?: number;
+  threshold?: number;
+  direction?: 'up' | 'down';
+  falseNegative: boolean;
+  note?: string;
+  by?: string;
+  createdAtMs: number;
+  updatedAtMs: number;
+  revokedAtMs?: number;
+}
+
 export type VigilRecord =
   | DeploymentRecord
   | ScoreRecord
@@ -189,4 +302,8 @@ export type VigilRecord =
   | TemplateRecord
   | AlertRecord
   | RollbackRecord
-  | DeadLetterRecord;
+  | DeadLetterRecord
+  | TestRunRecord
+  | PipelineRunRecord
+  | IncidentRecord
+  | FeedbackRecord;

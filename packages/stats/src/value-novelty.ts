@@ -49,6 +49,11 @@ export const VALUE_NOVELTY_DEFAULTS: Readonly<Required<ValueNoveltyOptions>> = O
   decades: 2,
 });
 
+const ZEROS: readonly number[] = new Array<number>(16 * 128).fill(0);
+function zeros(n: number): number[] {
+  return ZEROS.slice(0, n);
+}
+
 export class ValueNovelty {
   readonly options: Readonly<Required<ValueNoveltyOptions>>;
   /** Values seen (calibration included). */
@@ -58,20 +63,12 @@ export class ValueNovelty {
   hi = 0;
   /** Values binned since the grid was fixed. */
   binned = 0;
-  /** Distinct cells seen per resolution. */
-  private readonly distinct: number[];
   /**
-   * Seen-cell bitmaps, resolution after resolution, bins/32 words each. Plain arrays rather than
-   * typed ones: a small typed array costs a few hundred bytes of V8 heap, more than its payload.
+   * One plain array (a small typed array costs a few hundred bytes of V8 heap, more than its
+   * payload): first the distinct cells seen per resolution (R numbers), then the seen-cell
+   * bitmaps, resolution after resolution, bins/32 words each.
    */
-  private readonly bits: number[];
-  private readonly words: number;
-  /** Hot copies of the options (plain fields: frozen objects are slower to read in V8). */
-  private readonly res: number[];
-  private readonly calib: number;
-  private readonly nBins: number;
-  private readonly low: number;
-  private readonly invDecades: number;
+  private readonly cells: number[];
 
   constructor(options: ValueNoveltyOptions = {}) {
     rejectUnknownKeys(options, Object.keys(VALUE_NOVELTY_DEFAULTS), 'ValueNovelty');
@@ -86,16 +83,8 @@ export class ValueNovelty {
     requireNumber('lowBins', o.lowBins, 0, o.bins - 1, { integer: true });
     requireNumber('decades', o.decades, 0, 100, { minExclusive: true });
     this.options = internOptions('ValueNovelty', { ...o, resolutions: Object.freeze([...o.resolutions]) as unknown as number[] });
-    this.words = o.bins / 32;
-    this.res = this.options.resolutions;
-    this.calib = o.calibrationPoints;
-    this.nBins = o.bins;
-    this.low = o.lowBins;
-    this.invDecades = 1 / o.decades;
-    this.distinct = [];
-    for (let j = 0; j < o.resolutions.length; j++) this.distinct.push(0);
-    this.bits = [];
-    for (let j = 0; j < this.words * o.resolutions.length; j++) this.bits.push(0);
+    // Sliced from a zero array: an exact-length backing store (push would over-allocate).
+    this.cells = zeros(o.resolutions.length * (1 + o.bins / 32));
   }
 
   /** True once the grid is fixed. */
@@ -105,32 +94,36 @@ export class ValueNovelty {
 
   /** Feeds a finite value; returns its novelty in [0, 1] (0 during calibration or if seen). */
   update(x: number): number {
+    const o = this.options;
     this.count++;
-    if (this.count <= this.calib) {
+    if (this.count <= o.calibrationPoints) {
       if (this.count === 1 || x < this.lo) this.lo = x;
       if (this.count === 1 || x > this.hi) this.hi = x;
       // The calibration values themselves are not binned except the last one, which opens the
       // grid (the first cells seen are those the series visits right after calibration).
-      if (this.count < this.calib) return 0;
+      if (this.count < o.calibrationPoints) return 0;
     }
     // A flat calibration still gets a grid: a relative width of 1e-9 (any change is novel).
     const range = this.hi - this.lo > 0 ? this.hi - this.lo : 1e-9 * (1 + Math.abs(this.lo));
     const u = (x - this.lo) / range;
     const p = this.binned + 2;
     let score = 0;
-    const res = this.res;
-    const bins = this.nBins;
-    for (let j = 0; j < res.length; j++) {
-      let b = Math.floor(u * res[j]) + this.low;
+    const res = o.resolutions;
+    const bins = o.bins;
+    const cells = this.cells;
+    const r = res.length;
+    const words = bins >>> 5;
+    for (let j = 0; j < r; j++) {
+      let b = Math.floor(u * res[j]) + o.lowBins;
       if (b < 0) b = 0;
       else if (b >= bins) b = bins - 1;
-      const w = j * this.words + (b >>> 5);
+      const w = r + j * words + (b >>> 5);
       const mask = 1 << (b & 31);
-      if ((this.bits[w] & mask) === 0) {
-        const s = Math.log10(p / (this.distinct[j] + 1)) * this.invDecades;
+      if ((cells[w] & mask) === 0) {
+        const s = Math.log10(p / (cells[j] + 1)) / o.decades;
         score += s >= 1 ? 1 : s;
-        this.bits[w] = (this.bits[w] | mask) >>> 0;
-        this.distinct[j]++;
+        cells[w] = (cells[w] | mask) >>> 0;
+        cells[j]++;
       }
     }
     this.binned++;
@@ -139,9 +132,10 @@ export class ValueNovelty {
 
   toJSON(): ValueNoveltyJSON {
     // Bitmaps as hex words: shorter than decimal and exact.
+    const r = this.options.resolutions.length;
     let hex = '';
-    for (const w of this.bits) hex += w.toString(16).padStart(8, '0');
-    return { options: { ...this.options, resolutions: [...this.options.resolutions] }, count: this.count, lo: this.lo, hi: this.hi, binned: this.binned, distinct: [...this.distinct], bits: hex };
+    for (let i = r; i < this.cells.length; i++) hex += this.cells[i].toString(16).padStart(8, '0');
+    return { options: { ...this.options, resolutions: [...this.options.resolutions] }, count: this.count, lo: this.lo, hi: this.hi, binned: this.binned, distinct: this.cells.slice(0, r), bits: hex };
   }
 
   static fromJSON(json: unknown): ValueNovelty {
@@ -151,14 +145,16 @@ export class ValueNovelty {
     v.lo = num(o, 'lo', 'ValueNovelty');
     v.hi = num(o, 'hi', 'ValueNovelty');
     v.binned = num(o, 'binned', 'ValueNovelty');
+    const r = v.options.resolutions.length;
     const d = numArray(o, 'distinct', 'ValueNovelty');
-    if (d.length !== v.distinct.length) throw new StatsConfigError('ValueNovelty.distinct', d.length, `length must be ${v.distinct.length}`);
-    for (let j = 0; j < d.length; j++) v.distinct[j] = d[j];
+    if (d.length !== r) throw new StatsConfigError('ValueNovelty.distinct', d.length, `length must be ${r}`);
+    for (let j = 0; j < r; j++) v.cells[j] = d[j];
+    const words = v.cells.length - r;
     const hex = o.bits;
-    if (typeof hex !== 'string' || hex.length !== 8 * v.bits.length || !/^[0-9a-f]*$/.test(hex)) {
-      throw new StatsConfigError('ValueNovelty.bits', hex, `must be ${8 * v.bits.length} lowercase hex digits`);
+    if (typeof hex !== 'string' || hex.length !== 8 * words || !/^[0-9a-f]*$/.test(hex)) {
+      throw new StatsConfigError('ValueNovelty.bits', hex, `must be ${8 * words} lowercase hex digits`);
     }
-    for (let i = 0; i < v.bits.length; i++) v.bits[i] = parseInt(hex.slice(8 * i, 8 * i + 8), 16);
+    for (let i = 0; i < words; i++) v.cells[r + i] = parseInt(hex.slice(8 * i, 8 * i + 8), 16);
     return v;
   }
 }

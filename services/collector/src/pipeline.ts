@@ -16,6 +16,8 @@ import type { DeploymentHandler } from './receivers/otlp-http/otlp-http-receiver
 import { OtlpGrpcReceiver } from './receivers/otlp-grpc/otlp-grpc-receiver.js';
 import { DeploymentInputError, parseDeploymentRequest } from './deployments/deployment-event.js';
 import { VersionTracker } from './deployments/version-tracker.js';
+import { junitHandler } from './ci/junit-ingest.js';
+import { ciRecordsFromTraces } from './ci/otel-ci.js';
 
 export interface Pipeline {
   http: OtlpHttpReceiver | null;
@@ -46,6 +48,10 @@ export function buildPipeline(config: VigilConfig, producer: Producer, telemetry
     limiter,
     metrics,
     now,
+    ciSpans: (proto) => ciRecordsFromTraces(proto, config.topics.ciTestRuns),
+  });
+  const junit = junitHandler({
+    topic: config.topics.ciTestRuns, exporter, limiter, metrics, maxRecordBytes: c.maxRecordBytes, retryAfterS: c.retryAfterS, now,
   });
   const deployments: DeploymentHandler = async (body) => {
     let event;
@@ -70,7 +76,7 @@ export function buildPipeline(config: VigilConfig, producer: Producer, telemetry
     return { status: 503, body: { code: 14, message: sent.reason }, retryAfterS: c.retryAfterS };
   };
   const http = c.http.enabled
-    ? new OtlpHttpReceiver({ config: c.http, consumer: ingest, limiter, metrics, telemetry, deployments, retryAfterS: c.retryAfterS })
+    ? new OtlpHttpReceiver({ config: c.http, consumer: ingest, limiter, metrics, telemetry, deployments, junit, retryAfterS: c.retryAfterS })
     : null;
   const grpc = c.grpc.enabled
     ? new OtlpGrpcReceiver({ config: c.grpc, consumer: ingest, limiter, metrics, telemetry, retryAfterS: c.retryAfterS })
@@ -81,5 +87,5 @@ export function buildPipeline(config: VigilConfig, producer: Producer, telemetry
 /** Topics the collector writes; created when missing (existing topics are left alone). */
 export async function ensureCollectorTopics(bus: Bus, config: VigilConfig): Promise<void> {
   const t = config.topics;
-  await bus.ensureTopics([t.spans, t.metrics, t.logs, t.deployments].map((topic) => ({ topic, partitions: t.partitions })));
+  await bus.ensureTopics([t.spans, t.metrics, t.logs, t.deployments, t.ciTestRuns].map((topic) => ({ topic, partitions: t.partitions })));
 }

@@ -5,3 +5,7 @@ export { rowsFor } from './mappers/rows.js';
 export type { TableRow } from './mappers/rows.js';
 export { dedupToken, PartitionSink } from './sink/partition-sink.js';
 export { queryRoutes, parseDurationMs } from './api/query-api.js';
+export { ciRoutes, CiApi } from './ci/ci-routes.js';
+export type { CiRoutesOptions } from './ci/ci-routes.js';
+export { CiState, DEFAULT_CI_STATE_OPTIONS } from './ci/ci-state.js';
+export type { CiStateOptions } from './ci/ci-state.js';

@@ -23,10 +23,10 @@ export interface Writer {
   readonly stats: Record<string, number>;
 }
 
-/** The vigil_* topics the writer lands; the only path into ClickHouse. */
+/** The vigil_* topics (and ci_test_runs) the writer lands; the only path into ClickHouse. */
 export function writerTopics(config: VigilConfig): string[] {
   const t = config.topics;
-  return [t.scores, t.anomalies, t.verdicts, t.deployments, t.templates, t.alerts, t.rollbacks, t.deadLetter];
+  return [t.scores, t.anomalies, t.verdicts, t.deployments, t.templates, t.alerts, t.rollbacks, t.deadLetter, t.ciTestRuns];
 }
 
 export function createWriter(deps: WriterDeps): Writer {

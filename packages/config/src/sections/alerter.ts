@@ -175,6 +175,47 @@ const hookSchema = z.discriminatedUnion('type', [
     .strict(),
 ]);
 
+const DAY = 24 * HOUR;
+
+/** Incident memory and feedback (packages/incidents). */
+export const incidentsSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    /** IncidentRecords (fingerprint + resolution) for the writer (table incident_resolutions). */
+    topic: z.string().min(1).default('vigil_incidents'),
+    /** FeedbackRecords for the writer (table feedback) and the detector. */
+    feedbackTopic: z.string().min(1).default('vigil_feedback'),
+    /** Past incidents kept (state topic and index); the oldest go first. */
+    maxIncidents: z.number().int().min(1).max(1_000_000).default(20_000),
+    /** Similar incidents shown per alert, and the least similarity shown. */
+    topK: z.number().int().min(0).max(20).default(3),
+    minSimilarity: z.number().gt(0).max(1).default(0.3),
+    /** Anomalies of the service this long before the alert started belong to its fingerprint. */
+    correlationWindowMs: z.number().int().min(0).default(15 * MINUTE),
+    /** A deployment younger than this when the alert starts is the alert's suspect change. */
+    recentDeployMs: z.number().int().min(0).default(2 * HOUR),
+    pagerduty: z
+      .object({
+        /** Secret of the PagerDuty V3 webhook subscription (X-PagerDuty-Signature); the endpoint is off without it. */
+        signingSecret: z.string().min(8).optional(),
+      })
+      .strict()
+      .default({}),
+    feedback: z
+      .object({
+        /** Apply not_anomaly feedback to incoming anomalies in the alerter too (suppressed, recorded). */
+        apply: z.boolean().default(true),
+        /** Half-life of a feedback's effect. */
+        halfLifeMs: z.number().int().min(MINUTE).default(7 * DAY),
+        /** How far above the benign score a repeat must be to page, in decades of −log10(1 − score). */
+        marginDecades: z.number().min(0).max(6).default(0.5),
+        maxEntries: z.number().int().min(1).default(10_000),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
 export const alerterSchema = z
   .object({
     enabled: z.boolean().default(true),
@@ -236,6 +277,8 @@ export const alerterSchema = z
       .default({}),
     /** Write with transactions (state + records + consumed offsets together). */
     transactions: z.boolean().default(true),
+    /** Incident memory (similar past incidents with their fixes) and operator feedback. */
+    incidents: incidentsSchema.default({}),
   })
   .strict()
   .superRefine((cfg, ctx) => {

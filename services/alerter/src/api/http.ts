@@ -24,3 +24,15 @@ export async function readJson(req: IncomingMessage, limit = 256 * 1024): Promis
     throw new HttpError(400, 'body is not valid JSON');
   }
 }
+
+/** Read the raw body as UTF-8 (at most `limit` bytes): signatures are computed over these bytes. */
+export async function readText(req: IncomingMessage, limit = 256 * 1024): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > limit) throw new HttpError(413, `body larger than ${limit} bytes`);
+    chunks.push(c as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -232,10 +232,26 @@ export class AlertEngine {
     return [...this.deployments.values()].filter((d) => d.service === service && (version === undefined || d.version === version));
   }
 
+  /**
+   * Attach the similar past incidents (incident memory) to an alert's current incident. Kept in
+   * the alert's state so that notifications, re-sends after a restart and the API show them.
+   */
+  annotateSimilar(alertId: string, incidentId: string, similar: AlertState['similar']): boolean {
+    const alert = this.alerts.get(alertId);
+    if (!alert || alert.incidentId !== incidentId) return false;
+    alert.similar = similar;
+    this.markState(alert);
+    return true;
+  }
+
   // ---------------------------------------------------------------- inputs
 
-  /** Apply one anomaly. */
-  onAnomaly(a: AnomalyRecord, now: number): void {
+  /**
+   * Apply one anomaly. `suppressedBy`: operator feedback judged this pattern benign (incident
+   * memory); it still joins its alert (evidence, lifecycle) but an alert made only of such
+   * anomalies is muted, and the mute is recorded in its notifications as suppressed.
+   */
+  onAnomaly(a: AnomalyRecord, now: number, suppressedBy?: string): void {
     this.counters.anomalies++;
     const labels = anomalyLabels(a);
     const rules = matchRules(this.options.rules, a, labels);
@@ -280,6 +296,12 @@ export class AlertEngine {
         this.markRecord(alert);
       }
       this.absorb(alert, rule, a, now);
+      if (suppressedBy === undefined) {
+        alert.unsuppressedAnomalies = (alert.unsuppressedAnomalies ?? 0) + 1;
+        alert.feedbackSuppressedBy = undefined;
+      } else if (!alert.unsuppressedAnomalies) {
+        alert.feedbackSuppressedBy = suppressedBy;
+      }
       this.evaluate(alert, now);
       this.markState(alert);
       this.touched.add(id);
@@ -572,6 +594,7 @@ export class AlertEngine {
 
   private muteReason(alert: AlertState, now: number): string | undefined {
     if (alert.flapping) return `flap guard: re-opened ${alert.flapCount}× within the flap window`;
+    if (alert.feedbackSuppressedBy) return `suppressed by feedback ${alert.feedbackSuppressedBy} (judged not an anomaly)`;
     for (const s of this.silences.values()) {
       if (silenceActive(s, now) && silenceMatches(s, alert.labels)) return `silenced by ${s.id}`;
     }

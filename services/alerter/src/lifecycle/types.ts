@@ -78,6 +78,33 @@ export interface AlertState {
   notifications: NotificationEntry[];
   /** Rule action: rollback runs the hook when the alert fires. */
   action: 'notify' | 'rollback';
+  /** Similar past incidents with their fixes (incident memory), shown in notifications. */
+  similar?: SimilarView[];
+  /** Every anomaly of this incident so far was judged benign by this feedback: no page. */
+  feedbackSuppressedBy?: string;
+  /** Anomalies of this incident that no feedback suppressed (one is enough to page). */
+  unsuppressedAnomalies?: number;
+}
+
+/** A similar past incident as notifications show it (packages/incidents SimilarIncident). */
+export interface SimilarView {
+  incidentId: string;
+  alertId: string;
+  service: string;
+  title: string;
+  score: number;
+  why: string[];
+  startedAtMs: number;
+  resolvedAtMs: number;
+  resolution?: {
+    source: string;
+    fixedBy?: string;
+    links: Array<{ name: string; url: string }>;
+    rollbackHelped?: boolean;
+    notes: string[];
+    by?: string;
+    atMs: number;
+  };
 }
 
 export interface SilenceState extends Silence {

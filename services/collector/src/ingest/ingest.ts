@@ -13,6 +13,7 @@ import type { DeploymentEvent } from '../deployments/deployment-event.js';
 import type { VersionTracker } from '../deployments/version-tracker.js';
 import type { CollectorMetrics } from '../collector-metrics.js';
 import type { Format, IngestOutcome, OtlpConsumer } from './outcome.js';
+import type { CiExtraction } from '../ci/otel-ci.js';
 
 export interface IngestOptions {
   topics: Record<Signal, string>;
@@ -26,6 +27,8 @@ export interface IngestOptions {
   limiter: InflightLimiter;
   metrics: CollectorMetrics;
   now?: () => number;
+  /** CI records (test runs, pipeline runs) of a validated traces request, sent with its spans. */
+  ciSpans?: (proto: Buffer) => CiExtraction | null;
 }
 
 const FROM_JSON = { traces: tracesFromJson, metrics: metricsFromJson, logs: logsFromJson } as const;
@@ -68,8 +71,9 @@ export class Ingest implements OtlpConsumer {
         return { kind: 'retry', status: 503, retryAfterS: this.o.retryAfterS, message: `bus unavailable: ${exporter.downReason}` };
       }
       let split: SplitResult;
+      let proto: Buffer;
       try {
-        const proto = format === 'json' ? jsonToProtobuf(signal, body) : body;
+        proto = format === 'json' ? jsonToProtobuf(signal, body) : body;
         split = splitRequest(signal, proto, { maxRecordBytes: this.o.maxRecordBytes, validateUtf8: this.o.validateUtf8 });
       } catch (e) {
         release();
@@ -83,6 +87,8 @@ export class Ingest implements OtlpConsumer {
       for (const d of deployments) {
         records.push({ topic: this.o.deploymentsTopic, key: d.service, value: Buffer.from(JSON.stringify(d)), headers: { 'vigil-deployment-id': d.id } });
       }
+      const ci = signal === 'traces' && this.o.ciSpans ? this.o.ciSpans(proto) : null;
+      if (ci) for (const r of ci.records) records.push(r);
       if (records.length === 0) {
         release();
         return { kind: 'ok', accepted: 0, rejected: split.rejectedItems, message: split.rejectedMessage };
@@ -94,6 +100,11 @@ export class Ingest implements OtlpConsumer {
         if (deployments.length > 0) {
           metrics.records.inc({ topic: this.o.deploymentsTopic }, deployments.length);
           metrics.deployments.inc({ source: 'resource' }, deployments.length);
+        }
+        if (ci) {
+          if (ci.records.length > 0) metrics.records.inc({ topic: ci.records[0]!.topic }, ci.records.length);
+          metrics.items.inc({ signal: 'ci_spans', outcome: 'accepted' }, ci.tests + ci.pipelines);
+          if (ci.unmapped > 0) metrics.items.inc({ signal: 'ci_spans', outcome: 'unmapped' }, ci.unmapped);
         }
         return { kind: 'ok', accepted: split.items, rejected: split.rejectedItems, message: split.rejectedMessage };
       }

@@ -72,6 +72,44 @@ export function rowsFor(record: VigilRecord): TableRow[] {
         at: record.atMs, source_topic: record.sourceTopic, source_partition: record.sourcePartition ?? 0,
         source_offset: record.sourceOffset ?? '', reason: record.reason, payload: record.payload ?? '',
       } }];
+    case 'vigil.test_run/1':
+      return [{ table: 'ci_test_runs', row: {
+        time: record.timeMs, suite: record.suite, test_name: record.testName, pipeline: record.pipeline, run_id: record.runId,
+        revision: record.revision ?? '', status: record.status, duration_ms: finite(record.durationMs),
+        attempt: Number.isInteger(record.attempt) && record.attempt! > 0 && record.attempt! < 65_536 ? record.attempt : 0,
+        source: record.source ?? '',
+      } }];
+    case 'vigil.pipeline_run/1':
+      return [{ table: 'ci_pipeline_runs', row: {
+        time: record.timeMs, pipeline: record.pipeline, run_id: record.runId, revision: record.revision ?? '', status: record.status,
+        duration_ms: typeof record.durationMs === 'number' && Number.isFinite(record.durationMs) ? record.durationMs : null,
+        predicted_failure_probability: typeof record.predictedFailureProbability === 'number' && Number.isFinite(record.predictedFailureProbability)
+          ? record.predictedFailureProbability : null,
+        suite: record.suite ?? '', risk_features: (record.riskFeatures ?? []).map(finite), reason: record.reason ?? '', source: record.source ?? '',
+      } }];
+    case 'vigil.incident/1': {
+      const fp = record.fingerprint;
+      const res = record.resolution;
+      return [{ table: 'incident_resolutions', row: {
+        id: record.id, alert_id: record.alertId, service: record.service, title: record.title ?? '', status: record.status,
+        starts_at: record.startsAtMs, resolved_at: record.resolvedAtMs ?? null, updated_at: record.updatedAtMs,
+        signal: fp?.signal ?? '', metric: fp?.metric ?? '', operation: fp?.operation ?? '', templates: fp?.templates ?? [],
+        deviations: fp?.deviations ?? [], deploy_change: fp?.deployChange ?? '', deployment_id: fp?.deployment?.id ?? '',
+        deployment_version: fp?.deployment?.version ?? '', verdict: fp?.verdict ?? '', fingerprint: JSON.stringify(fp ?? {}),
+        resolution_source: res?.source ?? '', fixed_by: res?.fixedBy ?? '', rollback_helped: res?.rollbackHelped ?? null,
+        resolution_links: JSON.stringify(res?.links ?? []), resolution_notes: res?.notes ?? [], resolved_by: res?.by ?? '',
+        similar: JSON.stringify(record.similar ?? []),
+      } }];
+    }
+    case 'vigil.feedback/1':
+      return [{ table: 'feedback', row: {
+        id: record.id, status: record.status, verdict: record.verdict, scope: record.scope, anomaly_id: record.anomalyId ?? '',
+        series_key: record.seriesKey, service: record.service, operation: record.operation ?? '', metric: record.metric ?? '',
+        score: typeof record.score === 'number' && Number.isFinite(record.score) ? record.score : null,
+        threshold: typeof record.threshold === 'number' && Number.isFinite(record.threshold) ? record.threshold : null,
+        direction: record.direction ?? '', false_negative: Boolean(record.falseNegative), note: record.note ?? '', created_by: record.by ?? '',
+        created_at: record.createdAtMs, updated_at: record.updatedAtMs, revoked_at: record.revokedAtMs ?? null,
+      } }];
   }
 }
 

@@ -5,7 +5,8 @@
 //   400 malformed payload, 413 body too large (wire or decompressed), 415 unknown content type
 //       or encoding, 404 unknown path, 405 wrong method, 401 missing/bad bearer token,
 //   429 in-flight limit / 503 bus unavailable, both with Retry-After (retryable per the spec).
-// Error bodies are google.rpc.Status. Also serves POST /v1/deployments (JSON).
+// Error bodies are google.rpc.Status. Also serves POST /v1/deployments (JSON) and
+// POST /v1/ci/junit (JUnit XML, see ci/junit-ingest.ts).
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createListenerServer, checkBearer, listen } from '@vigil/telemetry';
 import type { Telemetry } from '@vigil/telemetry';
@@ -17,6 +18,8 @@ import type { CollectorMetrics } from '../../collector-metrics.js';
 import { REJECTED_KEY } from '../../ingest/outcome.js';
 import type { Format, IngestOutcome, OtlpConsumer } from '../../ingest/outcome.js';
 import { parseContentEncoding, readBody } from './read-body.js';
+import { isXmlContentType, JUNIT_PATH } from '../../ci/junit-ingest.js';
+import type { JUnitHandler } from '../../ci/junit-ingest.js';
 
 const PATHS: Record<string, Signal> = { '/v1/traces': 'traces', '/v1/metrics': 'metrics', '/v1/logs': 'logs' };
 export const DEPLOYMENTS_PATH = '/v1/deployments';
@@ -34,6 +37,7 @@ export interface OtlpHttpReceiverOptions {
   metrics: CollectorMetrics;
   telemetry: Telemetry;
   deployments?: DeploymentHandler;
+  junit?: JUnitHandler;
   /** Retry-After seconds on 429 (in-flight limit reached while reading). */
   retryAfterS: number;
 }
@@ -97,13 +101,14 @@ export class OtlpHttpReceiver {
     const path = q < 0 ? url : url.slice(0, q);
     const signal = PATHS[path];
     const isDeploy = path === DEPLOYMENTS_PATH && this.o.deployments !== undefined;
-    const label = signal ?? (isDeploy ? 'deployments' : 'none');
+    const isJUnit = path === JUNIT_PATH && this.o.junit !== undefined;
+    const label = signal ?? (isDeploy ? 'deployments' : isJUnit ? 'ci_junit' : 'none');
     const answer = (code: number): void => {
       this.o.metrics.requests.inc({ transport: 'http', signal: label, code: String(code) });
       if (signal) this.o.metrics.requestSeconds.observe({ transport: 'http', signal }, (performance.now() - started) / 1000);
     };
     const format = mediaType(req.headers['content-type']) ?? 'json';
-    if (!signal && !isDeploy) {
+    if (!signal && !isDeploy && !isJUnit) {
       this.drain(req);
       this.status(res, 404, `no OTLP endpoint at ${path}`, format);
       return answer(404);
@@ -127,6 +132,7 @@ export class OtlpHttpReceiver {
       this.status(res, 401, 'missing or invalid bearer token', format);
       return answer(401);
     }
+    if (isJUnit) return this.junit(req, res, url.slice(q < 0 ? url.length : q + 1), answer);
     const declared = mediaType(req.headers['content-type']);
     if (declared === null || (isDeploy && declared !== 'json')) {
       this.drain(req);
@@ -173,6 +179,44 @@ export class OtlpHttpReceiver {
       return answer(400);
     }
     const out = await this.o.deployments!(parsed);
+    const text = JSON.stringify(out.body);
+    const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) };
+    if (out.retryAfterS !== undefined) headers['retry-after'] = String(out.retryAfterS);
+    res.writeHead(out.status, headers);
+    res.end(text);
+    answer(out.status);
+  }
+
+  /** POST /v1/ci/junit: XML body read under the same caps as OTLP, then handed to the CI handler. */
+  private async junit(req: IncomingMessage, res: ServerResponse, query: string, answer: (code: number) => void): Promise<void> {
+    if (!isXmlContentType(req.headers['content-type'])) {
+      this.drain(req);
+      this.status(res, 415, `unsupported content type ${JSON.stringify(req.headers['content-type'] ?? '')}; use application/xml`, 'json');
+      return answer(415);
+    }
+    const encoding = parseContentEncoding(req.headers['content-encoding']);
+    if (encoding === null) {
+      this.drain(req);
+      this.status(res, 415, `unsupported content encoding ${JSON.stringify(req.headers['content-encoding'])}`, 'json');
+      return answer(415);
+    }
+    const maxBytes = this.o.config.maxBodyBytes;
+    const length = Number(req.headers['content-length'] ?? '-1');
+    if (length > maxBytes) {
+      this.drain(req, true);
+      this.status(res, 413, `request body of ${length} bytes exceeds ${maxBytes}`, 'json');
+      return answer(413);
+    }
+    const read = await readBody(req, encoding, maxBytes, this.o.limiter);
+    this.o.metrics.bytes.inc({ transport: 'http', signal: 'ci_junit', stage: 'wire' }, read.wireBytes);
+    if (!read.ok) {
+      this.drain(req, true);
+      if (read.status === 429) res.setHeader('retry-after', String(this.retryAfterS()));
+      this.status(res, read.status, read.message, 'json');
+      return answer(read.status);
+    }
+    this.o.metrics.bytes.inc({ transport: 'http', signal: 'ci_junit', stage: 'decompressed' }, read.body.length);
+    const out = await this.o.junit!({ body: read.body, query: new URLSearchParams(query), headers: req.headers, reservedBytes: read.reserved });
     const text = JSON.stringify(out.body);
     const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) };
     if (out.retryAfterS !== undefined) headers['retry-after'] = String(out.retryAfterS);
