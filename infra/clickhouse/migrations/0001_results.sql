@@ -66,7 +66,9 @@ SETTINGS non_replicated_deduplication_window = 10000;
 
 CREATE TABLE IF NOT EXISTS {{db}}.deployments
 (
-    -- One row per deployment and status change; argMax(status, updated_at) is the latest verdict.
+    -- One row per deployment and status change. `revision` orders them: a verdict (running, then
+    -- final) always outranks the deployment announcement, whatever the clocks say, and the row
+    -- with the highest revision is the deployment now (argMax(x, revision); FINAL after merges).
     id             String,
     service        LowCardinality(String),
     version        String,
@@ -79,9 +81,10 @@ CREATE TABLE IF NOT EXISTS {{db}}.deployments
     mode           LowCardinality(String),
     verdict_summary String,
     evidence       String CODEC(ZSTD(3)),
-    updated_at     DateTime64(3)
+    updated_at     DateTime64(3),
+    revision       UInt64
 )
-ENGINE = ReplacingMergeTree(updated_at)
+ENGINE = ReplacingMergeTree(revision)
 ORDER BY (service, id)
 TTL toDateTime(deployed_at) + INTERVAL 365 DAY
 SETTINGS non_replicated_deduplication_window = 10000;

@@ -148,25 +148,36 @@ export class KafkaBus implements Bus {
 
   async ensureTopics(specs: TopicSpec[]): Promise<void> {
     const admin = await this.admin();
-    try {
-      const existing = new Set(await admin.listTopics());
-      const missing = specs.filter((s) => !existing.has(s.topic));
-      if (missing.length === 0) return;
-      await admin.createTopics({
-        waitForLeaders: true,
-        timeout: this.options.requestTimeoutMs,
-        topics: missing.map((s) => {
-          const configEntries: Array<{ name: string; value: string }> = [];
-          if (s.compacted) configEntries.push({ name: 'cleanup.policy', value: 'compact' });
-          if (s.retentionMs !== undefined) configEntries.push({ name: 'retention.ms', value: String(s.retentionMs) });
-          return { topic: s.topic, numPartitions: s.partitions, configEntries };
-        }),
-      });
-      for (const s of missing) this.partitionCounts.set(s.topic, { n: s.partitions, at: Date.now() });
-    } catch (err) {
-      // Another process may have created a topic between listTopics and createTopics.
-      if ((err as { type?: string }).type === 'TOPIC_ALREADY_EXISTS') return;
-      throw toBusError(err, 'ensureTopics');
+    // Several services start together and create the same topics: "already exists" and the
+    // retriable errors of a topic whose leaders are still being elected mean "look again".
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const existing = new Set(await admin.listTopics());
+        const missing = specs.filter((s) => !existing.has(s.topic));
+        if (missing.length > 0) {
+          await admin.createTopics({
+            waitForLeaders: true,
+            timeout: this.options.requestTimeoutMs,
+            topics: missing.map((s) => {
+              const configEntries: Array<{ name: string; value: string }> = [];
+              if (s.compacted) configEntries.push({ name: 'cleanup.policy', value: 'compact' });
+              if (s.retentionMs !== undefined) configEntries.push({ name: 'retention.ms', value: String(s.retentionMs) });
+              return { topic: s.topic, numPartitions: s.partitions, configEntries };
+            }),
+          });
+        }
+        // Every partition has a leader before anyone reads or writes.
+        const { topics } = await admin.fetchTopicMetadata({ topics: specs.map((s) => s.topic) });
+        const leaderless = topics.some((t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0));
+        if (leaderless) throw Object.assign(new Error('leaders not elected yet'), { retriable: true });
+        for (const t of topics) this.partitionCounts.set(t.name, { n: t.partitions.length, at: Date.now() });
+        return;
+      } catch (err) {
+        const e = err as { type?: string; retriable?: boolean; message?: string };
+        const again = e.type === 'TOPIC_ALREADY_EXISTS' || e.retriable === true || /leader|does not host/i.test(String(e.message));
+        if (!again || attempt >= 40) throw toBusError(err, 'ensureTopics');
+        await new Promise((r) => setTimeout(r, 250));
+      }
     }
   }
 
@@ -234,13 +245,20 @@ export class KafkaBus implements Bus {
     const admin = await this.admin();
     let high: number;
     let low: number;
-    try {
-      const offsets = await admin.fetchTopicOffsets(topic);
-      const o = offsets.find((x) => x.partition === partition)!;
-      high = Number(o.high);
-      low = Number(o.low);
-    } catch (err) {
-      throw toBusError(err, `readPartition offsets of ${topic}/${partition}`);
+    // Right after a topic is created its leaders may still be moving ("not the leader for that
+    // topic-partition"): such errors are retriable, so try again for a while before giving up.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const offsets = await admin.fetchTopicOffsets(topic);
+        const o = offsets.find((x) => x.partition === partition)!;
+        high = Number(o.high);
+        low = Number(o.low);
+        break;
+      } catch (err) {
+        const retriable = (err as { retriable?: boolean }).retriable === true || /leader/i.test(String((err as Error).message));
+        if (!retriable || attempt >= 40) throw toBusError(err, `readPartition offsets of ${topic}/${partition}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
     }
     if (high <= low) return [];
     // kafkajs only consumes through groups: a throwaway group that reads just this partition

@@ -25,5 +25,8 @@ export function topicDefinitions(config: VigilConfig): TopicDefinition[] {
     { topic: t.detectorState, partitions: n, compacted: true },
     { topic: t.alerterState, partitions: n, compacted: true },
     { topic: t.ciTestRuns, partitions: n },
+    // Incident memory and operator feedback (named in the alerter section).
+    { topic: config.alerter.incidents.topic, partitions: n },
+    { topic: config.alerter.incidents.feedbackTopic, partitions: n },
   ];
 }

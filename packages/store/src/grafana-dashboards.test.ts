@@ -251,6 +251,10 @@ describe('provisioning', () => {
       if (dashboard.schemaVersion < 36) problems.push(`${file}: schemaVersion ${dashboard.schemaVersion}`);
       const ids = allPanels(dashboard.panels).map((p) => p.id);
       if (new Set(ids).size !== ids.length) problems.push(`${file}: duplicate panel ids`);
+      for (const p of allPanels(dashboard.panels)) {
+        const v = p.repeat ? dashboard.templating.list.find((x) => x.name === p.repeat) : undefined;
+        if (p.repeat && !v?.multi) problems.push(`${file} / ${p.title}: repeats over ${p.repeat}, which is not a multi-value variable`);
+      }
       for (const q of queriesOf(dashboard)) {
         if (q.datasource?.type !== PLUGIN || q.datasource.uid !== provisionedUid) {
           problems.push(`${q.key}: data source ${JSON.stringify(q.datasource)} is not {type: ${PLUGIN}, uid: ${provisionedUid}}`);
@@ -316,6 +320,7 @@ function sampleRows(nowMs: number): Record<string, object[]> {
         score: 7, threshold: 6, components: ['ewma'], severity: 'warning', deployment_id: '', deployment_version: '', summary: 'traffic drop',
       },
     ],
+    // revision as the writer computes it (services/writer/src/mappers/rows.ts deploymentRevision).
     deployments: [
       { ...deployment, id: 'dep-1', service: 'checkout', version: 'v1', commit: 'a1b2c3', source: 'argo', previous_version: 'v0', deployed_at: t(180), status: 'deployed', updated_at: t(180) },
       { ...deployment, id: 'dep-1', service: 'checkout', version: 'v1', commit: '', source: 'verdict', previous_version: 'v0', deployed_at: t(180), status: 'pass', mode: 'before_after', verdict_summary: 'no regression', updated_at: t(150) },
@@ -323,7 +328,7 @@ function sampleRows(nowMs: number): Record<string, object[]> {
       { ...deployment, id: 'dep-2', service: 'checkout', version: 'v2', commit: '', source: 'verdict', previous_version: 'v1', deployed_at: t(10), status: 'running', mode: 'canary', updated_at: t(9) },
       { ...deployment, id: 'dep-2', service: 'checkout', version: 'v2', commit: '', source: 'verdict', previous_version: 'v1', deployed_at: t(10), status: 'fail', mode: 'canary', verdict_summary: 'error ratio regressed on POST /pay', evidence: evidence('fail'), updated_at: t(5) },
       { ...deployment, id: 'dep-3', service: 'search', version: 'v7', commit: '0a0b0c', source: 'webhook', previous_version: 'v6', deployed_at: t(60), status: 'deployed', updated_at: t(60) },
-    ],
+    ].map((d) => ({ ...d, revision: (d.status === 'deployed' ? 0 : d.status === 'running' ? 1 : 2) * 2 ** 42 + Number(d.updated_at) })),
     verdicts: [
       { id: 'dep-1:pass', deployment_id: 'dep-1', service: 'checkout', version: 'v1', baseline_version: 'v0', environment: 'prod', status: 'pass', mode: 'before_after', deployed_at: t(180), decided_at: t(150), summary: 'no regression', evidence: evidence('pass') },
       { id: 'dep-2:running', deployment_id: 'dep-2', service: 'checkout', version: 'v2', baseline_version: 'v1', environment: 'prod', status: 'running', mode: 'canary', deployed_at: t(10), decided_at: t(9), summary: '', evidence: '[]' },

@@ -15,8 +15,10 @@ import { RecordDecodeError, decodeRecord, encodeRecord } from '@vigil/records';
 import type { AnomalyRecord, DeploymentRecord, VerdictRecord } from '@vigil/records';
 import { startAdminServer } from '@vigil/telemetry';
 import type { RunningServer, Telemetry } from '@vigil/telemetry';
+import { PAGERDUTY_WEBHOOK_PATH, incidentRoutes } from './api/incident-routes.js';
 import { apiRoutes } from './api/routes.js';
 import { gateRoutes } from './gate/gate.js';
+import { IncidentMemory } from './incidents/memory.js';
 import { AlertEngine } from './lifecycle/engine.js';
 import type { ReceiverPolicy } from './lifecycle/engine.js';
 import type { ChangeIntent, NotificationIntent, StateValue } from './lifecycle/types.js';
@@ -51,6 +53,8 @@ export interface Alerter {
   /** Resolves when no delivery, rollback or write is under way (tests, bench). */
   idle(): Promise<void>;
   readonly engine: AlertEngine;
+  /** Similar past incidents, resolutions, feedback (incident memory). */
+  readonly memory: IncidentMemory;
   /** The API port once started (0 when the API is off). */
   readonly apiPort: number;
   ready(): boolean;
@@ -62,6 +66,7 @@ export function createAlerter(deps: AlerterDeps): Alerter {
 
 class AlerterPipeline implements Alerter {
   readonly engine: AlertEngine;
+  readonly memory: IncidentMemory;
   private readonly cfg: VigilConfig['alerter'];
   private readonly topics: VigilConfig['topics'];
   private readonly now: () => number;
@@ -97,6 +102,7 @@ class AlerterPipeline implements Alerter {
       inputs: t.counter('vigil_alerter_inputs_total', 'Input records by topic and result', ['topic', 'result']),
       rollbacks: t.counter('vigil_alerter_rollbacks_total', 'Rollbacks by result', ['result', 'dry_run']),
       writeFailures: t.counter('vigil_alerter_write_failures_total', 'Failed writes to the bus (retried)'),
+      feedbackSuppressed: t.counter('vigil_alerter_feedback_suppressed_total', 'Anomalies judged benign by operator feedback'),
     };
     for (const rc of this.cfg.receivers) {
       const receiver = createReceiver(rc, links);
@@ -115,6 +121,7 @@ class AlerterPipeline implements Alerter {
       deployments: { ...this.cfg.deployments },
       rollback: { ...this.cfg.rollback },
     });
+    this.memory = new IncidentMemory(this.cfg.incidents);
     this.rollbackExecutor = new RollbackExecutor({ hooks: this.cfg.rollback.hooks, dryRun: this.cfg.rollback.dryRun, now: this.now, fetch: deps.fetch });
   }
 
@@ -137,6 +144,8 @@ class AlerterPipeline implements Alerter {
       { topic: tp.alerts, partitions: n },
       { topic: tp.rollbacks, partitions: n },
       { topic: tp.alerterState, partitions: n, compacted: true },
+      { topic: this.cfg.incidents.topic, partitions: n },
+      { topic: this.cfg.incidents.feedbackTopic, partitions: n },
     ]);
     // Rebuild from the compacted state topic, read to its end, before consuming any input.
     let restored = 0;
@@ -150,11 +159,13 @@ class AlerterPipeline implements Alerter {
           telemetry.event('alerter_state_invalid', { partition: p, offset: r.offset }, 'warn');
           continue;
         }
-        this.engine.restore(r.key.toString('utf8'), value);
+        const key = r.key.toString('utf8');
+        if (!this.memory.restore(key, value)) this.engine.restore(key, value);
         restored++;
       }
     }
     this.engine.afterRestore(this.now());
+    this.memory.afterRestore(this.now());
     this.producer = await bus.producer(this.cfg.transactions ? { transactionalId: this.cfg.transactionalId } : {});
     await this.persist();
     telemetry.event('alerter_state_restored', { entries: restored, alerts: this.engine.listAlerts().length });
@@ -164,10 +175,15 @@ class AlerterPipeline implements Alerter {
         telemetry,
         listener: this.cfg.api,
         ready: () => this.ready(),
-        openPaths: ['/v1/gate/flagger'],
+        // The PagerDuty webhook carries its own authentication (X-PagerDuty-Signature).
+        openPaths: ['/v1/gate/flagger', PAGERDUTY_WEBHOOK_PATH],
         routes: [
           ...gateRoutes({ engine: this.engine, bearerTokens: this.cfg.api.auth.bearerTokens, now: this.now }),
           ...apiRoutes({ engine: this.engine, now: this.now, persist: () => this.persistAndDispatch() }),
+          ...incidentRoutes({
+            engine: this.engine, memory: this.memory, now: this.now, persist: () => this.persistAndDispatch(),
+            pagerdutySecret: this.cfg.incidents.pagerduty.signingSecret,
+          }),
         ],
       });
     }
@@ -194,7 +210,13 @@ class AlerterPipeline implements Alerter {
     const tp = this.topics;
     for (const r of batch.records) {
       try {
-        if (batch.topic === tp.anomalies) this.engine.onAnomaly(decodeRecord(r.value, 'vigil.anomaly/1') as AnomalyRecord, now);
+        if (batch.topic === tp.anomalies) {
+          const a = decodeRecord(r.value, 'vigil.anomaly/1') as AnomalyRecord;
+          this.memory.observe(a);
+          const suppressedBy = this.memory.screen(a, now, this.engine);
+          if (suppressedBy) this.m.feedbackSuppressed.inc();
+          this.engine.onAnomaly(a, now, suppressedBy);
+        }
         else if (batch.topic === tp.verdicts) this.engine.onVerdict(decodeRecord(r.value, 'vigil.verdict/1') as VerdictRecord, now);
         else if (batch.topic === tp.deployments) this.engine.onDeployment(decodeRecord(r.value, 'vigil.deployment/1') as DeploymentRecord, now);
         this.m.inputs.inc({ topic: batch.topic, result: 'ok' });
@@ -234,12 +256,21 @@ class AlerterPipeline implements Alerter {
 
   private async write(offsets: PartitionOffset[]): Promise<void> {
     const tp = this.topics;
+    // Incident memory first: it annotates alerts (similar incidents) before their state is drained.
+    this.memory.sync(this.engine, this.now());
     const records: OutRecord[] = [...this.unsent];
     this.unsent = [];
     for (const { key, value } of this.engine.drainState()) {
       records.push({ topic: tp.alerterState, key, value: value ? Buffer.from(JSON.stringify(value), 'utf8') : null });
     }
+    for (const { key, value } of this.memory.drainState()) {
+      records.push({ topic: tp.alerterState, key, value: value ? Buffer.from(JSON.stringify(value), 'utf8') : null });
+    }
     for (const rec of this.engine.drainAlertRecords()) records.push({ topic: tp.alerts, key: rec.service, value: encodeRecord(rec) });
+    for (const rec of this.memory.drainRecords()) {
+      const topic = rec.schema === 'vigil.incident/1' ? this.cfg.incidents.topic : this.cfg.incidents.feedbackTopic;
+      records.push({ topic, key: rec.service, value: encodeRecord(rec) });
+    }
     for (const rec of this.engine.drainRollbackRecords()) {
       records.push({ topic: tp.rollbacks, key: rec.service, value: encodeRecord(rec) });
       this.m.rollbacks.inc({ result: rec.result, dry_run: String(rec.dryRun) });

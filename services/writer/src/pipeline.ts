@@ -26,7 +26,8 @@ export interface Writer {
 /** The vigil_* topics (and ci_test_runs) the writer lands; the only path into ClickHouse. */
 export function writerTopics(config: VigilConfig): string[] {
   const t = config.topics;
-  return [t.scores, t.anomalies, t.verdicts, t.deployments, t.templates, t.alerts, t.rollbacks, t.deadLetter, t.ciTestRuns];
+  const inc = config.alerter.incidents;
+  return [t.scores, t.anomalies, t.verdicts, t.deployments, t.templates, t.alerts, t.rollbacks, t.deadLetter, t.ciTestRuns, inc.topic, inc.feedbackTopic];
 }
 
 export function createWriter(deps: WriterDeps): Writer {

@@ -18,6 +18,8 @@ import type { ShopService } from './shop.js';
 export interface DemoOptions {
   /** Shorter warm-up (30 s instead of 75 s) and tighter waits. */
   fast?: boolean;
+  /** Warm-up before the first deploy, seconds (default 75; 30 with fast). */
+  warmupS?: number;
   /** Hard bound on the whole run, seconds (default 360; 240 with fast). */
   durationS?: number;
   /** Store directory (kept afterwards). Default: a temporary directory, removed unless the run fails. */
@@ -47,7 +49,9 @@ export interface DemoFigures {
   bad_deploy_to_alert_sent_s: number | null;
   bad_deploy_to_rollback_s: number | null;
   bad_deploy_to_recovery_s: number | null;
+  bad_deploy_to_new_log_template_s: number | null;
   bad_version_requests: number;
+  bad_version_errors: number;
   payments_error_ratio_baseline: number | null;
   payments_error_ratio_bad: number | null;
   payments_error_ratio_recovered: number | null;
@@ -63,11 +67,11 @@ export interface DemoResult {
   figures: DemoFigures;
 }
 
-/** Parse `vigil demo` arguments: --fast, --duration SECONDS, --data DIR, --seed N, --target SECONDS. */
+/** Parse `vigil demo` arguments: --fast, --warmup SECONDS, --duration SECONDS, --data DIR, --seed N, --target SECONDS. */
 export function parseDemoArgs(argv: string[]): DemoOptions {
   const { values } = parseArgs({
     args: argv,
-    options: { fast: { type: 'boolean' }, duration: { type: 'string' }, data: { type: 'string' }, seed: { type: 'string' }, target: { type: 'string' } },
+    options: { fast: { type: 'boolean' }, warmup: { type: 'string' }, duration: { type: 'string' }, data: { type: 'string' }, seed: { type: 'string' }, target: { type: 'string' } },
     strict: true,
   });
   const num = (key: string, v: string | undefined, min: number): number | undefined => {
@@ -78,6 +82,7 @@ export function parseDemoArgs(argv: string[]): DemoOptions {
   };
   return {
     fast: values.fast ?? false,
+    warmupS: num('warmup', values.warmup, 10),
     durationS: num('duration', values.duration, 30),
     dataDir: values.data,
     seed: num('seed', values.seed, 0),
@@ -110,7 +115,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const out = options.out ?? process.stdout;
   const targetS = options.targetS ?? 60;
   const durationMs = (options.durationS ?? (fast ? 240 : 360)) * 1000;
-  const warmupMs = fast ? 30_000 : 75_000;
+  const warmupMs = (options.warmupS ?? (fast ? 30 : 75)) * 1000;
   const seed = options.seed ?? 20240611;
   const startMs = wallMs();
   const deadlineMs = startMs + durationMs;
@@ -240,6 +245,20 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     }
   };
 
+  const newTemplates = new Set<string>();
+  let newTemplateMs: number | null = null;
+  const pollTemplates = async () => {
+    if (badStartMs === null) return;
+    const rows = await get(`/v1/templates?service=${BAD.service}&new=true&since=15m&limit=50`);
+    for (const r of rows) {
+      const key = String(r.templateId);
+      if (newTemplates.has(key) || !r.newSinceDeployment || Number(r.firstSeenMs) < badStartMs) continue;
+      newTemplates.add(key);
+      newTemplateMs ??= wallMs();
+      line(`new log template in ${BAD.service} since the deploy: "${String(r.template)}"`);
+    }
+  };
+
   const rollbackAt = () => rollbacks.find((r) => r.service === BAD.service && r.version === BAD.to)?.atMs ?? null;
 
   const pollRecovery = async () => {
@@ -271,6 +290,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     polling = true;
     try {
       await pollDeployments();
+      await pollTemplates();
       await pollRecovery();
     } catch (err) {
       logFile.write(`${JSON.stringify({ demo: 'poll_error', err: (err as Error).message })}\n`);
@@ -296,7 +316,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       line(`first traffic: ${service} ${version}`, atMs);
     });
     shop.start({ frontend: 'v1', checkout: 'v1', payments: 'v1' });
-    line(`shop started: frontend, checkout, payments at v1 (~${DEFAULT_SHAPE.checkoutsPerS} checkouts/s + ${DEFAULT_SHAPE.browsePerS} page views/s, ±${DEFAULT_SHAPE.amplitude * 100}% daily cycle over ${DEFAULT_SHAPE.cycleMs / 1000} s)`, startMs);
+    line(`shop started: frontend, checkout, payments at v1 (~${DEFAULT_SHAPE.checkoutsPerS} checkouts/s + ${DEFAULT_SHAPE.browsePerS} page views/s, ±${DEFAULT_SHAPE.amplitude * 100}% daily cycle over ${DEFAULT_SHAPE.cycleMs / 1000} s; OTLP/HTTP protobuf from the OpenTelemetry JS SDK)`);
     pollTimer = setInterval(() => void poll(), 500);
 
     // 1. Warm-up: baseline for every operation.
@@ -358,7 +378,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     bad_deploy_to_alert_sent_s: since(firstBadAlert?.atMs ?? null),
     bad_deploy_to_rollback_s: since(rollbackAt()),
     bad_deploy_to_recovery_s: since(recoveryMs),
+    bad_deploy_to_new_log_template_s: since(newTemplateMs),
     bad_version_requests: stats?.byVersion[`${BAD.service}@${BAD.to}`] ?? 0,
+    bad_version_errors: stats?.errorsByVersion[`${BAD.service}@${BAD.to}`] ?? 0,
     payments_error_ratio_baseline: baselineRatio,
     payments_error_ratio_bad: badRatio,
     payments_error_ratio_recovered: recoveredRatio,
@@ -377,6 +399,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   out.write('\n');
   out.write(`bad deploy (${BAD.service} ${BAD.to}) first traffic → fail verdict seen: ${figures.bad_deploy_to_fail_verdict_s ?? '—'} s, alert sent: ${figures.bad_deploy_to_alert_sent_s ?? '—'} s, ` +
     `rollback: ${toRollback ?? '—'} s (target ${targetS} s), recovered: ${figures.bad_deploy_to_recovery_s ?? '—'} s\n`);
+  out.write(`${BAD.service} ${BAD.to} served ${figures.bad_version_requests} requests before the rollback (${figures.bad_version_errors} failed)\n`);
   out.write(`clean deploys: ${figures.clean_deploys} (passed ${figures.clean_deploys_passed}, failed ${figures.clean_deploys_failed}, rolled back ${cleanRolledBack})\n`);
   out.write(figures.ok ? 'result: target met\n' : `result: target MISSED: ${problems.join('; ')}\n`);
   if (ownDir && figures.ok) rmSync(dir, { recursive: true, force: true });

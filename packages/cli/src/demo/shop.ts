@@ -44,8 +44,10 @@ export interface ShopStats {
   requests: number;
   spans: number;
   logs: number;
-  /** Requests served per service@version. */
+  /** Requests served per service@version (server spans). */
   byVersion: Record<string, number>;
+  /** Of those, failed (5xx). */
+  errorsByVersion: Record<string, number>;
 }
 
 const SEVERITY: Record<LogSeverity, SeverityNumber> = { INFO: SeverityNumber.INFO, WARN: SeverityNumber.WARN, ERROR: SeverityNumber.ERROR };
@@ -107,7 +109,7 @@ class Instance {
  * instance of each service. `deploy` / `rollback` switch the route.
  */
 export class Shop {
-  readonly stats: ShopStats = { requests: 0, spans: 0, logs: 0, byVersion: {} };
+  readonly stats: ShopStats = { requests: 0, spans: 0, logs: 0, byVersion: {}, errorsByVersion: {} };
   private readonly instances = new Map<string, Instance>();
   private readonly current = new Map<ShopService, Instance>();
   private readonly rng: Rng;
@@ -202,6 +204,7 @@ export class Shop {
         inst.duration.record((p.endMs - p.startMs) / 1000, m);
         const key = `${p.service}@${inst.version}`;
         this.stats.byVersion[key] = (this.stats.byVersion[key] ?? 0) + 1;
+        if (p.status >= 500) this.stats.errorsByVersion[key] = (this.stats.errorsByVersion[key] ?? 0) + 1;
       }
     }
     // End children before parents (each with its own modelled end time).

@@ -442,7 +442,12 @@ export class AlertEngine {
   onDelivery(intent: NotificationIntent, outcome: DeliveryOutcome, now: number): void {
     this.inflight.delete(`${intent.alert.id}\0${intent.receiver}`);
     const alert = this.alerts.get(intent.alert.id);
-    if (!alert || alert.incidentId !== intent.alert.incidentId) return; // a newer incident replaced it
+    if (!alert) return;
+    if (alert.incidentId !== intent.alert.incidentId) {
+      // A newer incident replaced it while this was in flight: reconcile the new one (it was skipped).
+      this.touched.add(alert.id);
+      return;
+    }
     const rs = receiverState(alert, intent.receiver);
     if (outcome.status === 'sent') {
       rs.open = intent.action !== 'resolve';

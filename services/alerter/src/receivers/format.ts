@@ -47,3 +47,27 @@ export function links(a: AlertState, l: Links, now: number): Array<{ href: strin
 export function clip(s: string, max: number): string {
   return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
 }
+
+/**
+ * Similar past incidents (incident memory), one line each: similarity, what it was, when, what
+ * fixed it, and the strongest reasons. Empty when the alert has none.
+ */
+export function similarLines(a: AlertState, max = 3): string[] {
+  return (a.similar ?? []).slice(0, max).map((s) => {
+    const r = s.resolution;
+    const fix = r?.fixedBy ?? (r?.rollbackHelped ? 'rollback' : r?.notes.length ? r.notes[r.notes.length - 1] : undefined);
+    const why = s.why.slice(0, 2).map((w) => w.replace(/^\+\d+\.\d+ /, '')).join('; ');
+    return clip(`${Math.round(s.score * 100)}% similar: ${s.title} (${new Date(s.startedAtMs).toISOString().slice(0, 16).replace('T', ' ')} UTC)` +
+      ` — fix: ${fix ?? 'no resolution recorded'}${r?.rollbackHelped ? ' (rollback helped)' : ''} — why: ${why}`, 600);
+  });
+}
+
+/** Similar incidents as structured data (PagerDuty custom_details, webhook body). */
+export function similarDetails(a: AlertState): Array<Record<string, unknown>> {
+  return (a.similar ?? []).map((s) => ({
+    incident_id: s.incidentId, alert_id: s.alertId, service: s.service, title: s.title, score: s.score, why: s.why,
+    started_at: new Date(s.startedAtMs).toISOString(), resolved_at: new Date(s.resolvedAtMs).toISOString(),
+    fixed_by: s.resolution?.fixedBy ?? null, rollback_helped: s.resolution?.rollbackHelped ?? null,
+    resolution_source: s.resolution?.source ?? null, links: s.resolution?.links ?? [], notes: s.resolution?.notes ?? [],
+  }));
+}

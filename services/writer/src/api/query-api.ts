@@ -60,9 +60,9 @@ export function queryRoutes(store: Store, nowMs: () => number = Date.now): Route
       const since = nowMs() - parseDurationMs(url.searchParams.get('since'), 7 * 86400e3);
       const service = url.searchParams.get('service');
       return store.query(
-        `SELECT id, any(service) AS service, any(version) AS version, argMaxIf(environment, updated_at, environment != '') AS environment,
-                argMaxIf(commit, updated_at, commit != '') AS commit, toUnixTimestamp64Milli(min(deployed_at)) AS deployedAtMs,
-                argMax(status, updated_at) AS status, argMax(verdict_summary, updated_at) AS verdict
+        `SELECT id, any(service) AS service, any(version) AS version, argMaxIf(environment, revision, environment != '') AS environment,
+                argMaxIf(commit, revision, commit != '') AS commit, toUnixTimestamp64Milli(min(deployed_at)) AS deployedAtMs,
+                argMax(status, revision) AS status, argMax(verdict_summary, revision) AS verdict
          FROM ${t('deployments')} WHERE deployed_at >= fromUnixTimestamp64Milli({since:Int64}) ${service ? 'AND service = {service:String}' : ''}
          GROUP BY id ORDER BY deployedAtMs DESC LIMIT {limit:UInt32}`,
         { since, service, limit: limitOf(url) },

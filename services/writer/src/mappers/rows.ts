@@ -31,6 +31,7 @@ export function rowsFor(record: VigilRecord): TableRow[] {
         id: record.id, service: record.service, version: record.version, environment: record.environment ?? '',
         commit: record.commit ?? '', source: record.source, previous_version: record.previousVersion ?? '',
         deployed_at: record.timeMs, status: 'deployed', mode: '', verdict_summary: '', evidence: '[]', updated_at: record.timeMs,
+        revision: deploymentRevision('deployed', record.timeMs),
       } }];
     case 'vigil.verdict/1': {
       const evidence = JSON.stringify(record.evidence ?? []);
@@ -45,6 +46,7 @@ export function rowsFor(record: VigilRecord): TableRow[] {
           id: record.deploymentId, service: record.service, version: record.version, environment: record.environment ?? '',
           commit: '', source: 'verdict', previous_version: record.baselineVersion ?? '', deployed_at: record.deployedAtMs,
           status: record.status, mode: record.mode, verdict_summary: record.summary ?? '', evidence, updated_at: record.decidedAtMs,
+          revision: deploymentRevision(record.status, record.decidedAtMs),
         } },
       ];
     }
@@ -111,6 +113,15 @@ export function rowsFor(record: VigilRecord): TableRow[] {
         created_at: record.createdAtMs, updated_at: record.updatedAtMs, revoked_at: record.revokedAtMs ?? null,
       } }];
   }
+}
+
+/**
+ * Order of a deployment's rows: announcement < running verdict < final verdict, then time.
+ * rank · 2^42 + ms (2^42 ms is 139 years), exact in a double.
+ */
+export function deploymentRevision(status: string, atMs: number): number {
+  const rank = status === 'deployed' ? 0 : status === 'running' ? 1 : 2;
+  return rank * 2 ** 42 + Math.max(0, Math.min(atMs, 2 ** 42 - 1));
 }
 
 /** ClickHouse Float64 has no JSON spelling for NaN/Infinity: store 0 instead of failing the batch. */

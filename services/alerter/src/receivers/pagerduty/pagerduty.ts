@@ -9,7 +9,7 @@
 import type { AlerterConfig } from '@vigil/config';
 import type { ChangeIntent, NotificationIntent } from '../../lifecycle/types.js';
 import type { HttpRequestSpec } from '../delivery.js';
-import { clip, evidenceLines, links, title } from '../format.js';
+import { clip, evidenceLines, links, similarDetails, title } from '../format.js';
 import type { Links, Receiver } from '../types.js';
 
 type Config = Extract<AlerterConfig['receivers'][number], { type: 'pagerduty' }>;
@@ -48,6 +48,7 @@ export function createPagerDutyReceiver(cfg: Config, l: Links): Receiver {
             anomaly_ids: a.anomalyIds.slice(-10),
             ...(a.evidence ? { value: a.evidence.value, expected: a.evidence.expected, lower: a.evidence.lower, upper: a.evidence.upper, score: a.evidence.score } : {}),
             ...(a.deployment ? { deployment: a.deployment } : {}),
+            ...(a.similar?.length ? { similar_incidents: similarDetails(a) } : {}),
           },
         },
         links: links(a, l, now),

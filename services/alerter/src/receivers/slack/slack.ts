@@ -5,7 +5,7 @@
 import type { AlerterConfig } from '@vigil/config';
 import type { NotificationIntent } from '../../lifecycle/types.js';
 import type { HttpRequestSpec } from '../delivery.js';
-import { clip, evidenceLines, links, title } from '../format.js';
+import { clip, evidenceLines, links, similarLines, title } from '../format.js';
 import type { Links, Receiver } from '../types.js';
 
 type Config = Extract<AlerterConfig['receivers'][number], { type: 'slack' }>;
@@ -33,8 +33,12 @@ export function createSlackReceiver(cfg: Config, l: Links): Receiver {
         { type: 'section', text: { type: 'mrkdwn', text: clip(`*Evidence*\n${evidenceLines(a).map((x) => `• ${x}`).join('\n')}`, 3000) } },
         { type: 'context', elements: [{ type: 'mrkdwn', text: `alert \`${a.id}\` · incident \`${a.incidentId}\`${resolved ? ` · resolved ${new Date(a.endsAtMs ?? now).toISOString()}` : ''}` }] },
       ];
+      const similar = resolved ? [] : similarLines(a);
+      if (similar.length) {
+        blocks.splice(3, 0, { type: 'section', text: { type: 'mrkdwn', text: clip(`*Similar past incidents*\n${similar.map((x) => `• ${x}`).join('\n')}`, 3000) } });
+      }
       if (lk.length) blocks.push({ type: 'actions', elements: lk.map((x) => ({ type: 'button', text: { type: 'plain_text', text: x.text }, url: x.href })) });
-      const text = clip(`${head}: ${a.summary}`, 3000);
+      const text = clip(`${head}: ${a.summary}${similar.length ? ` | ${similar[0]}` : ''}`, 3000);
       return { method: 'POST', url: cfg.webhookUrl, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text, blocks }) };
     },
     buildChange: () => null,

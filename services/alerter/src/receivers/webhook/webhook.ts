@@ -1,11 +1,12 @@
-// Generic webhook: POST JSON {schema: "vigil.notification/1", id, action, alert, evidence, links}
+// Generic webhook: POST JSON {schema: "vigil.notification/1", id, action, alert, evidence, links,
+// similar (past incidents: incident_id, score, why, fixed_by, rollback_helped, ...)}
 // with `Idempotency-Key: <notification id>` (stable across retries and restarts: a receiver
 // drops duplicates) and, with a signing secret, `X-Vigil-Signature: t=<unix>,v1=<hex>`.
 import type { AlerterConfig } from '@vigil/config';
 import type { ChangeIntent, NotificationIntent } from '../../lifecycle/types.js';
 import { toAlertRecord } from '../../lifecycle/engine.js';
 import type { HttpRequestSpec } from '../delivery.js';
-import { evidenceLines, links } from '../format.js';
+import { evidenceLines, links, similarDetails } from '../format.js';
 import type { Links, Receiver } from '../types.js';
 import { SIGNATURE_HEADER, sign } from './signature.js';
 
@@ -28,6 +29,7 @@ export function createWebhookReceiver(cfg: Config, l: Links): Receiver {
       return request(intent.id, {
         schema: 'vigil.notification/1', id: intent.id, action: intent.action, alert: toAlertRecord(a),
         evidence: { lines: evidenceLines(a), detail: a.evidence ?? null, deployment: a.deployment ?? null }, links: links(a, l, now),
+        similar: similarDetails(a),
       }, now);
     },
     buildChange(c: ChangeIntent, now: number): HttpRequestSpec {
