@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import Ajv2019 from 'ajv/dist/2019.js';
+import Ajv2019Module from 'ajv/dist/2019.js';
 import { parse } from 'yaml';
 import { describe, expect, test } from 'vitest';
 import { loadConfig, parseConfig, topicDefinitions } from '@vigil/config';
@@ -28,7 +28,9 @@ describe('docker-compose.yml', () => {
       }
     };
     dropIds(schema);
-    const ajv = new (Ajv2019 as unknown as typeof import('ajv').default)({ strict: false, allErrors: true, validateFormats: false });
+    // ajv ships CommonJS: the class is the default export's default under NodeNext.
+    const Ajv2019 = ((Ajv2019Module as unknown as { default?: typeof Ajv2019Module }).default ?? Ajv2019Module) as unknown as new (o: object) => { compile(s: object): ((d: unknown) => boolean) & { errors?: unknown[] | null } };
+    const ajv = new Ajv2019({ strict: false, allErrors: true, validateFormats: false });
     const validate = ajv.compile(schema);
     const ok = validate(compose);
     expect(validate.errors ?? [], JSON.stringify(validate.errors, null, 2)).toEqual([]);
