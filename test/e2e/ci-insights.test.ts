@@ -159,6 +159,8 @@ describe('CI insights, embedded', () => {
   });
 
   test('POST /v1/ci/prioritise ranks the failing test first, splits and budgets', async () => {
+    // The API reads rows inserted at least settleMs (1 s) ago: let the last inserts settle.
+    await new Promise((r) => setTimeout(r, 1_100));
     const res = await postJson(`${api}/v1/ci/prioritise`, {
       suite: 'shop', tests: [{ name: 'pays' }, { name: 'refunds' }, { name: 'totals' }, { name: 'brand-new' }], workers: 2,
     });

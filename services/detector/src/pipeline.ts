@@ -1,6 +1,7 @@
 import type { Bus, Consumer, InBatch, OutRecord, PartitionOffset, Producer, TopicPartitions } from '@vigil/bus';
 import type { VigilConfig } from '@vigil/config';
-import { encodeRecord } from '@vigil/records';
+import { FeedbackModel } from '@vigil/incidents';
+import { decodeRecord, encodeRecord } from '@vigil/records';
 import type { DeadLetterRecord } from '@vigil/records';
 import type { Telemetry } from '@vigil/telemetry';
 import { createProcessor } from './processors/processors.js';
@@ -68,7 +69,11 @@ export function createDetector(deps: DetectorDeps): Detector {
   let stopping = false;
   let restarting = false;
 
-  const ctx = { detector: d, topics: t };
+  // Operator feedback (vigil_feedback, published by the alerter's API): every replica reads all of
+  // it, from the beginning, in a group of its own, and applies it to the alarms of its series.
+  const feedback = new FeedbackModel({ halfLifeMs: config.alerter.incidents.feedback.halfLifeMs, marginDecades: config.alerter.incidents.feedback.marginDecades });
+  let feedbackConsumer: Consumer | null = null;
+  const ctx = { detector: d, topics: t, feedback };
 
   async function restoreTask(topic: string, partition: number): Promise<Task> {
     const kind = kinds.get(topic);
@@ -204,6 +209,18 @@ export function createDetector(deps: DetectorDeps): Detector {
     stats,
     async start() {
       producer = await bus.producer({ transactionalId: `vigil-detector-${d.instanceId}` });
+      feedbackConsumer = bus.consumer({ groupId: `${d.groupId}-feedback-${d.instanceId}`, topics: [config.alerter.incidents.feedbackTopic], fromBeginning: true });
+      await feedbackConsumer.run(async (batch) => {
+        for (const rec of batch.records) {
+          try {
+            const f = decodeRecord(rec.value, 'vigil.feedback/1');
+            if (f.status === 'revoked') feedback.remove(f.id);
+            else if (f.verdict === 'not_anomaly') feedback.add({ ...f, operation: f.operation, metric: f.metric }, f.createdAtMs);
+          } catch (err) {
+            log.event('feedback_invalid', { err: (err as Error).message }, 'warn');
+          }
+        }
+      });
       await startConsumer();
       timer = setInterval(() => {
         commitNow().catch(() => undefined);
@@ -220,6 +237,7 @@ export function createDetector(deps: DetectorDeps): Detector {
       producer = null;
       tasks.clear();
       await c?.close().catch(() => undefined);
+      await feedbackConsumer?.close().catch(() => undefined);
     },
     async shutdown(deadlineMs = 10_000) {
       if (stopping) return;
@@ -230,6 +248,7 @@ export function createDetector(deps: DetectorDeps): Detector {
         (async () => {
           await commitNow().catch(() => undefined);
           await consumer?.close();
+          await feedbackConsumer?.close();
           await producer?.close();
         })(),
         deadline,

@@ -3,6 +3,7 @@ import type { DetectorConfig, TopicsConfig } from '@vigil/config';
 import { isErrorSpan, LogTemplateFeatures, MetricSeries, RedAggregator } from '@vigil/features';
 import type { MetricSeriesJSON, RedAggregatorJSON, RedWindow, SpanInput } from '@vigil/features';
 import type { TemplateMinerJSON } from '@vigil/logtemplates';
+import type { FeedbackModel } from '@vigil/incidents';
 import { encodeRecord } from '@vigil/records';
 import type { TemplateRecord, VigilRecord } from '@vigil/records';
 import { logsFromRecord, metricPointsFromRecord, spansFromRecord } from '../mapping/otlp-inputs.js';
@@ -19,6 +20,8 @@ export interface PartitionProcessor {
   /** Process one record's bytes. Throws on undecodable input (the caller dead-letters it). */
   process(value: Uint8Array): OutRecord[];
   toJSON(): unknown;
+  /** Apply operator feedback to this processor's alarms. */
+  useFeedback(model: FeedbackModel | null): void;
   /** Series held, for metrics and memory accounting. */
   readonly seriesCount: number;
 }
@@ -26,6 +29,8 @@ export interface PartitionProcessor {
 export interface ProcessorContext {
   detector: DetectorConfig;
   topics: TopicsConfig;
+  /** Operator feedback shared by every processor of this detector (may be absent). */
+  feedback?: FeedbackModel;
 }
 
 const out = (topic: string, key: string, record: VigilRecord): OutRecord => ({ topic, key, value: encodeRecord(record) });
@@ -91,6 +96,10 @@ export class SpansProcessor implements PartitionProcessor {
 
   get seriesCount(): number {
     return this.scorers.size;
+  }
+
+  useFeedback(model: FeedbackModel | null): void {
+    this.scorers.feedback = model;
   }
 
   process(value: Uint8Array): OutRecord[] {
@@ -174,6 +183,10 @@ export class MetricsProcessor implements PartitionProcessor {
     return this.scorers.size;
   }
 
+  useFeedback(model: FeedbackModel | null): void {
+    this.scorers.feedback = model;
+  }
+
   process(value: Uint8Array): OutRecord[] {
     const { topics } = this.ctx;
     const outs: OutRecord[] = [];
@@ -224,6 +237,10 @@ export class LogsProcessor implements PartitionProcessor {
 
   get seriesCount(): number {
     return this.scorers.size;
+  }
+
+  useFeedback(model: FeedbackModel | null): void {
+    this.scorers.feedback = model;
   }
 
   process(value: Uint8Array): OutRecord[] {
@@ -293,7 +310,11 @@ function nonZero(counts: Record<string, number>): Record<string, number> {
 }
 
 export function createProcessor(kind: ProcessorKind, ctx: ProcessorContext, state?: unknown): PartitionProcessor {
-  if (kind === 'spans') return state ? SpansProcessor.fromJSON(state as SpansState, ctx) : new SpansProcessor(ctx);
-  if (kind === 'metrics') return state ? MetricsProcessor.fromJSON(state as MetricsState, ctx) : new MetricsProcessor(ctx);
-  return state ? LogsProcessor.fromJSON(state as LogsState, ctx) : new LogsProcessor(ctx);
+  const p = kind === 'spans'
+    ? (state ? SpansProcessor.fromJSON(state as SpansState, ctx) : new SpansProcessor(ctx))
+    : kind === 'metrics'
+      ? (state ? MetricsProcessor.fromJSON(state as MetricsState, ctx) : new MetricsProcessor(ctx))
+      : (state ? LogsProcessor.fromJSON(state as LogsState, ctx) : new LogsProcessor(ctx));
+  p.useFeedback(ctx.feedback ?? null);
+  return p;
 }

@@ -1,4 +1,5 @@
 import { createDefaultScorer, DefaultScorer } from '@vigil/detectors';
+import type { FeedbackModel } from '@vigil/incidents';
 import type { DefaultScorerState, ScoreResult } from '@vigil/detectors';
 import { stableId } from '@vigil/records';
 import type { AnomalyRecord, ScoreRecord, Signal } from '@vigil/records';
@@ -36,6 +37,9 @@ export class SeriesScorers {
   private perService = new Map<string, number>();
   dropped = 0;
 
+  /** Operator feedback (not_anomaly raises a scope's threshold); shared by the detector's processors. */
+  feedback: FeedbackModel | null = null;
+
   constructor(
     private readonly maxSeriesPerService: number,
     private readonly threshold: number | undefined,
@@ -65,7 +69,19 @@ export class SeriesScorers {
       value: p.value, expected: finiteOr(r.expected, p.value), lower: finiteOr(r.lower, p.value), upper: finiteOr(r.upper, p.value),
       score: r.score, components: r.component === 'none' ? [] : [r.component], warmingUp: r.component === 'warmup',
     };
-    return { score, anomaly: r.alarm ? anomalyOf(score, r, scorer.config.alertThreshold, deployment) : null };
+    let alarm = r.alarm;
+    if (alarm && this.feedback) {
+      // Feedback decays in event time, so a replay of the same data with the same feedback agrees.
+      const adj = this.feedback.adjust({
+        service: p.service, operation: p.operation, metric: p.metric, seriesKey: p.seriesKey,
+        direction: p.value >= score.expected ? 'up' : 'down', threshold: scorer.config.alertThreshold,
+      }, r.score, p.windowStartMs);
+      if (adj.suppressedBy) {
+        alarm = false;
+        score.components = [...score.components, `feedback:${adj.suppressedBy}`];
+      }
+    }
+    return { score, anomaly: alarm ? anomalyOf(score, r, scorer.config.alertThreshold, deployment) : null };
   }
 
   toJSON(): Array<[string, string, DefaultScorerState]> {

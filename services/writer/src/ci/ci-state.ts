@@ -6,11 +6,13 @@
 // ~20 executions nearly all the weight, and durations/revisions are windowed anyway), plus
 // pipeline outcomes and this suite's announced runs (their stored features retrain the
 // build-risk model exactly as online), all fed in time order.
-// Refresh (every request): rows INSERTED after the last one seen (ingested_at, set by
-// ClickHouse), re-reading an `overlapMs` margin because a row becomes visible only when its
-// insert commits, a little after its ingested_at; rows already fed are recognised by their
-// identity and skipped. One query per refresh (UNION ALL of both tables); concurrent requests
-// for a suite share one refresh.
+// Refresh (every request): rows INSERTED since the last refresh, by ingested_at (set by
+// ClickHouse at insert). A row becomes visible only when its insert commits, a little after its
+// ingested_at, so each query reads the window (cursor, horizon] with horizon = the server's
+// now64() - settleMs, and the next one starts at that horizon: every row is fed exactly once
+// provided inserts commit within settleMs, and new rows count after at most settleMs plus one
+// request. One query per refresh (UNION ALL of both tables, pruned by a minmax index on
+// ingested_at); concurrent requests for a suite share one refresh.
 // Memory: `maxSuites` histories (least recently used dropped), each bounded by CiHistory's
 // options (maxTests, windows).
 import { CiHistory } from '@vigil/ci-insights';
@@ -22,8 +24,8 @@ export interface CiStateOptions {
   lookbackDays: number;
   /** Newest executions per test read when a suite's history is rebuilt. */
   maxRunsPerTest: number;
-  /** Margin re-read before the last ingested_at seen (insert visibility lag). */
-  overlapMs: number;
+  /** Rows inserted less than this long ago are left for a later refresh (insert visibility lag). */
+  settleMs: number;
   /** Suites held in memory. */
   maxSuites: number;
   /** Options of each CiHistory (defaults: @vigil/ci-insights DEFAULT_OPTIONS, the eval's). */
@@ -33,7 +35,7 @@ export interface CiStateOptions {
 export const DEFAULT_CI_STATE_OPTIONS: Readonly<CiStateOptions> = Object.freeze({
   lookbackDays: 30,
   maxRunsPerTest: 128,
-  overlapMs: 5_000,
+  settleMs: 1_000,
   maxSuites: 64,
   history: {},
 });
@@ -47,7 +49,7 @@ export function resolveCiStateOptions(user: Partial<CiStateOptions> = {}): Reado
     if (!(k in DEFAULT_CI_STATE_OPTIONS)) throw new CiStateOptionsError(`ci api option "${k}" is unknown`);
   }
   const o = { ...DEFAULT_CI_STATE_OPTIONS, ...user };
-  const pos = (k: 'lookbackDays' | 'maxRunsPerTest' | 'maxSuites' | 'overlapMs', int: boolean, min: number): void => {
+  const pos = (k: 'lookbackDays' | 'maxRunsPerTest' | 'maxSuites' | 'settleMs', int: boolean, min: number): void => {
     const v = o[k];
     if (typeof v !== 'number' || !Number.isFinite(v) || v < min || (int && !Number.isInteger(v))) {
       throw new CiStateOptionsError(`ci api option "${k}" = ${JSON.stringify(v)}: must be ${int ? 'an integer' : 'a number'} >= ${min}`);
@@ -56,7 +58,7 @@ export function resolveCiStateOptions(user: Partial<CiStateOptions> = {}): Reado
   pos('lookbackDays', false, 0.001);
   pos('maxRunsPerTest', true, 1);
   pos('maxSuites', true, 1);
-  pos('overlapMs', false, 0);
+  pos('settleMs', false, 0);
   new CiHistory(o.history); // validates the history options (throws CiOptionsError)
   return Object.freeze(o);
 }
@@ -73,7 +75,8 @@ interface Row {
   duration_ms: number | null;
   attempt: number;
   features: number[];
-  ing: string | number;
+  /** The query's horizon (ms): rows up to it were read. */
+  horizon: string | number;
 }
 
 const TEST_STATUSES = new Set<string>(['passed', 'failed', 'skipped', 'error']);
@@ -81,10 +84,8 @@ const TEST_STATUSES = new Set<string>(['passed', 'failed', 'skipped', 'error']);
 interface SuiteEntry {
   suite: string;
   history: CiHistory;
-  /** Largest ingested_at (ms) fed so far. */
+  /** Rows with ingested_at up to this (ms) were fed. */
   cursorMs: number;
-  /** Identities of rows fed with ingested_at inside the overlap margin, for dedup. */
-  recent: Map<string, number>;
   refreshing: Promise<void> | null;
   rowsFed: number;
 }
@@ -128,24 +129,27 @@ export class CiState {
   private async rebuild(suite: string): Promise<SuiteEntry> {
     const o = this.options;
     const t = (n: string) => this.store.table(n);
+    const [{ h }] = await this.store.query<{ h: string }>(
+      'SELECT toUnixTimestamp64Milli(now64(3)) - {settle:UInt32} AS h', { settle: Math.round(o.settleMs) });
+    const horizon = Number(h);
     const rows = await this.store.query<Row>(
       `SELECT * FROM (
          SELECT 't' AS kind, toUnixTimestamp64Milli(time) AS t, test_name AS name, pipeline, run_id, revision, status,
-                duration_ms, attempt, CAST([], 'Array(Float64)') AS features, toUnixTimestamp64Milli(ingested_at) AS ing
+                duration_ms, attempt, CAST([], 'Array(Float64)') AS features
          FROM (SELECT * FROM ${t('ci_test_runs')}
                WHERE suite = {suite:String} AND time >= now64(3) - toIntervalSecond({lookbackS:UInt32})
+                 AND ingested_at <= fromUnixTimestamp64Milli({horizon:Int64})
                ORDER BY time DESC LIMIT {perTest:UInt32} BY test_name)
          UNION ALL
          SELECT 'p' AS kind, toUnixTimestamp64Milli(time) AS t, '' AS name, pipeline, run_id, revision, status,
-                duration_ms, toUInt16(0) AS attempt, risk_features AS features, toUnixTimestamp64Milli(ingested_at) AS ing
+                duration_ms, toUInt16(0) AS attempt, risk_features AS features
          FROM ${t('ci_pipeline_runs')}
          WHERE time >= now64(3) - toIntervalSecond({lookbackS:UInt32}) AND (status != 'announced' OR suite = {suite:String})
+           AND ingested_at <= fromUnixTimestamp64Milli({horizon:Int64})
        ) ORDER BY t, kind DESC`,
-      { suite, lookbackS: Math.round(o.lookbackDays * 86_400), perTest: o.maxRunsPerTest },
+      { suite, lookbackS: Math.round(o.lookbackDays * 86_400), perTest: o.maxRunsPerTest, horizon },
     );
-    const entry: SuiteEntry = {
-      suite, history: new CiHistory(o.history), cursorMs: Number.NEGATIVE_INFINITY, recent: new Map(), refreshing: null, rowsFed: 0,
-    };
+    const entry: SuiteEntry = { suite, history: new CiHistory(o.history), cursorMs: horizon, refreshing: null, rowsFed: 0 };
     this.feed(entry, rows, true);
     if (this.suites.size >= o.maxSuites) {
       const oldest = this.suites.keys().next();
@@ -160,38 +164,34 @@ export class CiState {
     let fed = 0;
     const run = (async () => {
       const t = (n: string) => this.store.table(n);
-      const from = Number.isFinite(entry.cursorMs) ? entry.cursorMs - this.options.overlapMs : 0;
+      // The horizon rides on every row; with no row, the cursor stays (the next window starts there).
       const rows = await this.store.query<Row>(
-        `SELECT * FROM (
+        `WITH toUnixTimestamp64Milli(now64(3)) - {settle:UInt32} AS horizon
+         SELECT *, horizon FROM (
            SELECT 't' AS kind, toUnixTimestamp64Milli(time) AS t, test_name AS name, pipeline, run_id, revision, status,
-                  duration_ms, attempt, CAST([], 'Array(Float64)') AS features, toUnixTimestamp64Milli(ingested_at) AS ing
-           FROM ${t('ci_test_runs')} WHERE suite = {suite:String} AND ingested_at >= fromUnixTimestamp64Milli({from:Int64})
+                  duration_ms, attempt, CAST([], 'Array(Float64)') AS features
+           FROM ${t('ci_test_runs')} WHERE suite = {suite:String}
+             AND ingested_at > fromUnixTimestamp64Milli({from:Int64}) AND ingested_at <= fromUnixTimestamp64Milli(horizon)
            UNION ALL
            SELECT 'p' AS kind, toUnixTimestamp64Milli(time) AS t, '' AS name, pipeline, run_id, revision, status,
-                  duration_ms, toUInt16(0) AS attempt, risk_features AS features, toUnixTimestamp64Milli(ingested_at) AS ing
-           FROM ${t('ci_pipeline_runs')} WHERE status != 'announced' AND ingested_at >= fromUnixTimestamp64Milli({from:Int64})
+                  duration_ms, toUInt16(0) AS attempt, risk_features AS features
+           FROM ${t('ci_pipeline_runs')} WHERE status != 'announced'
+             AND ingested_at > fromUnixTimestamp64Milli({from:Int64}) AND ingested_at <= fromUnixTimestamp64Milli(horizon)
          ) ORDER BY t, kind DESC`,
-        { suite: entry.suite, from },
+        { suite: entry.suite, from: entry.cursorMs, settle: Math.round(this.options.settleMs) },
       );
       fed = this.feed(entry, rows, false);
+      if (rows.length > 0) entry.cursorMs = Number(rows[0]!.horizon);
     })();
     entry.refreshing = run;
     return run.finally(() => { entry.refreshing = null; }).then(() => fed);
   }
 
-  /** Feeds rows (already in time order) not fed before; returns how many were new. */
+  /** Feeds rows (in time order); returns how many. */
   private feed(entry: SuiteEntry, rows: Row[], rebuilding: boolean): number {
     const h = entry.history;
-    let fed = 0;
-    let maxIng = entry.cursorMs;
     for (const r of rows) {
-      const ing = Number(r.ing);
       const timeMs = Number(r.t);
-      const id = `${r.kind}\u0000${r.name}\u0000${r.pipeline}\u0000${r.run_id}\u0000${r.status}\u0000${timeMs}\u0000${r.attempt}`;
-      if (entry.recent.has(id)) continue;
-      if (ing > maxIng) maxIng = ing;
-      entry.recent.set(id, ing);
-      fed++;
       if (r.kind === 't') {
         if (!TEST_STATUSES.has(r.status)) continue;
         h.ingest({
@@ -210,11 +210,7 @@ export class CiState {
         });
       }
     }
-    entry.cursorMs = maxIng;
-    entry.rowsFed += fed;
-    // Identities older than the margin can no longer be re-read: forget them.
-    const keepFrom = maxIng - this.options.overlapMs;
-    for (const [id, ing] of entry.recent) if (ing < keepFrom) entry.recent.delete(id);
-    return fed;
+    entry.rowsFed += rows.length;
+    return rows.length;
   }
 }
