@@ -11,6 +11,8 @@ export interface TrafficOptions {
   errorRatio: number;
   latencyFactor?: number;
   seed: number;
+  /** Span names, used in turn (default: GET /cart, POST /pay, GET /status). */
+  operations?: string[];
 }
 
 function rng(seed: number): () => number {
@@ -31,7 +33,7 @@ export function otlpJsonTraffic(o: TrafficOptions, spansPerRequest = 200): strin
   const r = rng(o.seed);
   const total = o.seconds * o.rps;
   const bodies: string[] = [];
-  const ops = ['GET /cart', 'POST /pay', 'GET /status'];
+  const ops = o.operations ?? ['GET /cart', 'POST /pay', 'GET /status'];
   for (let first = 0; first < total; first += spansPerRequest) {
     const spans = [];
     for (let i = first; i < Math.min(total, first + spansPerRequest); i++) {

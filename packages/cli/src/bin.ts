@@ -8,6 +8,8 @@ import { ConfigError, loadConfig } from '@vigil/config';
 import { runMain } from '@vigil/telemetry';
 import { startEmbedded } from './embedded.js';
 import { getJson, VIEWS } from './queries.js';
+import { ciMain } from './ci/ci-prioritise.js';
+import { parseDemoArgs, runDemo } from './demo/index.js';
 
 const HELP = `vigil — OpenTelemetry anomaly detection and safe deployments
 
@@ -18,6 +20,9 @@ Usage:
   vigil alerts [options]      alerts and their notifications
   vigil deployments [options] deployments and their verdicts
   vigil templates [options]   log templates (--new: only those new since a deploy)
+  vigil demo [--fast]         the shop simulation: a bad payments deploy caught and rolled back
+  vigil ci prioritise --suite S [--budget 10m] [--workers K] [--json] < tests.txt
+                              rank tests to reveal failures early (one name per line)
 
 Options for queries:
   --since DURATION   e.g. 30s, 15m, 2h, 7d
@@ -70,6 +75,13 @@ async function main(): Promise<void> {
     return;
   }
   if (command in VIEWS) return query(command, rest);
+  if (command === 'ci') return ciMain(rest);
+  if (command === 'demo') {
+    // runDemo handles SIGINT itself and shuts everything down.
+    const result = await runDemo(parseDemoArgs(rest));
+    process.exitCode = result.ok ? 0 : 1;
+    return;
+  }
   process.stderr.write(`vigil: unknown command "${command}"\n\n${HELP}`);
   process.exitCode = 2;
 }

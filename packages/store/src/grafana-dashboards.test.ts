@@ -36,6 +36,13 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
   'vigil-series / Scored windows by version / A': ['time', 'version', 'windows'],
   'vigil-series / Anomalies / A': ['time', 'severity', 'operation', 'metric', 'value', 'expected', 'score', 'deployment_version', 'summary'],
 
+  'vigil-ci / variable suite': ['suite'],
+  'vigil-ci / Test failure rate by suite / A': ['time', 'suite', 'failure_rate'],
+  'vigil-ci / Pipeline runs by outcome / A': ['time', 'status', 'runs'],
+  'vigil-ci / Flaky tests / A': ['suite', 'test_name', 'flaky_revisions', 'runs', 'failures', 'failure_rate', 'recent_failure_rate', 'last_failure', 'duration_p95_ms'],
+  'vigil-ci / Slowest tests / A': ['suite', 'test_name', 'p95_ms', 'mean_ms', 'executions', 'total_ms'],
+  'vigil-ci / Most failing tests / A': ['suite', 'test_name', 'failures', 'executions', 'failure_rate', 'last_run'],
+  'vigil-ci / Build-failure predictions / A': ['time', 'pipeline', 'run_id', 'revision', 'predicted_failure_probability', 'reason'],
   'vigil-deployments / variable service': ['service'],
   'vigil-deployments / annotation Deployments': ['time', 'text', 'tags'],
   'vigil-deployments / Deployments by verdict / A': ['status', 'deployments'],
@@ -329,6 +336,18 @@ function sampleRows(nowMs: number): Record<string, object[]> {
       { ...deployment, id: 'dep-2', service: 'checkout', version: 'v2', commit: '', source: 'verdict', previous_version: 'v1', deployed_at: t(10), status: 'fail', mode: 'canary', verdict_summary: 'error ratio regressed on POST /pay', evidence: evidence('fail'), updated_at: t(5) },
       { ...deployment, id: 'dep-3', service: 'search', version: 'v7', commit: '0a0b0c', source: 'webhook', previous_version: 'v6', deployed_at: t(60), status: 'deployed', updated_at: t(60) },
     ].map((d) => ({ ...d, revision: (d.status === 'deployed' ? 0 : d.status === 'running' ? 1 : 2) * 2 ** 42 + Number(d.updated_at) })),
+    ci_test_runs: [
+      ...['pays', 'refunds', 'totals'].flatMap((name, k) => [1, 2, 3].map((run) => ({
+        time: t(60 - run * 10 + k), suite: 'shop', test_name: name, pipeline: 'shop-ci', run_id: `r${run}`, revision: run === 3 ? 'c2' : `c${run}`,
+        status: (name === 'refunds' && run === 2) || (name === 'totals' && run === 3) ? 'failed' : 'passed', duration_ms: 500 + 100 * k, attempt: 0, source: 'otel',
+      }))),
+      { time: t(5), suite: 'backend', test_name: 'tests.test_invoice.test_total', pipeline: 'py', run_id: 'p1', revision: '', status: 'skipped', duration_ms: 0, attempt: 0, source: 'junit' },
+    ],
+    ci_pipeline_runs: [
+      { time: t(50), pipeline: 'shop-ci', run_id: 'r1', revision: 'c1', status: 'passed', duration_ms: 10_000, predicted_failure_probability: null, suite: '', risk_features: [], reason: '', source: 'otel' },
+      { time: t(40), pipeline: 'shop-ci', run_id: 'r2', revision: 'c2', status: 'failed', duration_ms: 10_000, predicted_failure_probability: null, suite: '', risk_features: [], reason: '', source: 'otel' },
+      { time: t(35), pipeline: 'shop-ci', run_id: 'r3', revision: 'c2', status: 'announced', duration_ms: null, predicted_failure_probability: 0.42, suite: 'shop', risk_features: [1, 0, 0, 0], reason: 'pipeline failed 50% of recent runs', source: 'api' },
+    ],
     verdicts: [
       { id: 'dep-1:pass', deployment_id: 'dep-1', service: 'checkout', version: 'v1', baseline_version: 'v0', environment: 'prod', status: 'pass', mode: 'before_after', deployed_at: t(180), decided_at: t(150), summary: 'no regression', evidence: evidence('pass') },
       { id: 'dep-2:running', deployment_id: 'dep-2', service: 'checkout', version: 'v2', baseline_version: 'v1', environment: 'prod', status: 'running', mode: 'canary', deployed_at: t(10), decided_at: t(9), summary: '', evidence: '[]' },

@@ -3,6 +3,7 @@ import type { VigilConfig } from '@vigil/config';
 import { encodeRecord } from '@vigil/records';
 import type { Store } from '@vigil/store';
 import type { Telemetry } from '@vigil/telemetry';
+import { rawSignalOf } from './raw/otel-rows.js';
 import { PartitionSink } from './sink/partition-sink.js';
 
 export interface WriterDeps {
@@ -23,11 +24,16 @@ export interface Writer {
   readonly stats: Record<string, number>;
 }
 
-/** The vigil_* topics (and ci_test_runs) the writer lands; the only path into ClickHouse. */
+/**
+ * The vigil_* topics (and ci_test_runs) the writer lands; the only path into ClickHouse. With
+ * writer.rawTelemetry also the raw otlp_* topics, into the otel_* tables.
+ */
 export function writerTopics(config: VigilConfig): string[] {
   const t = config.topics;
   const inc = config.alerter.incidents;
-  return [t.scores, t.anomalies, t.verdicts, t.deployments, t.templates, t.alerts, t.rollbacks, t.deadLetter, t.ciTestRuns, inc.topic, inc.feedbackTopic];
+  const topics = [t.scores, t.anomalies, t.verdicts, t.deployments, t.templates, t.alerts, t.rollbacks, t.deadLetter, t.ciTestRuns, inc.topic, inc.feedbackTopic];
+  if (config.writer.rawTelemetry) topics.push(t.spans, t.metrics, t.logs);
+  return topics;
 }
 
 export function createWriter(deps: WriterDeps): Writer {
@@ -65,6 +71,7 @@ export function createWriter(deps: WriterDeps): Writer {
         } else eventsCounter.inc({ event }, n);
       },
       nowMs,
+      rawSignal: w.rawTelemetry ? rawSignalOf(config.topics, topic) : undefined,
     }, w.maxBatchRows);
 
   const flushSink = async (sink: PartitionSink): Promise<void> => {

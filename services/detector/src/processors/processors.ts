@@ -196,7 +196,7 @@ export class MetricsProcessor implements PartitionProcessor {
           this.versions.see(identity.service, identity.version, s.timeMs);
           const scored = this.scorers.score({
             service: s.service, signal: 'metrics', metric: `${s.metric}:${s.field}`, seriesKey: seriesKeyOf(s.service, s.seriesKey, s.field),
-            windowStartMs: s.timeMs, windowEndMs: s.timeMs, value: s.value,
+            windowStartMs: Math.floor(s.timeMs), windowEndMs: Math.floor(s.timeMs), value: s.value,
           }, this.versions.get(s.service));
           if (!scored) continue;
           outs.push(out(topics.scores, s.service, scored.score));

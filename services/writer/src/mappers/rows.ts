@@ -11,7 +11,7 @@ export function rowsFor(record: VigilRecord): TableRow[] {
   switch (record.schema) {
     case 'vigil.score/1':
       return [{ table: 'scores', row: {
-        window_start: record.windowStartMs, window_end: record.windowEndMs, service: record.service,
+        window_start: ms(record.windowStartMs), window_end: ms(record.windowEndMs), service: record.service,
         signal: record.signal, metric: record.metric, operation: record.operation ?? '', version: record.version ?? '',
         series_id: record.seriesId, series_key: record.seriesKey, value: finite(record.value), expected: finite(record.expected),
         lower: finite(record.lower), upper: finite(record.upper), score: finite(record.score), components: record.components ?? [],
@@ -19,7 +19,7 @@ export function rowsFor(record: VigilRecord): TableRow[] {
       } }];
     case 'vigil.anomaly/1':
       return [{ table: 'anomalies', row: {
-        id: record.id, window_start: record.windowStartMs, window_end: record.windowEndMs, service: record.service,
+        id: record.id, window_start: ms(record.windowStartMs), window_end: ms(record.windowEndMs), service: record.service,
         signal: record.signal, metric: record.metric, operation: record.operation ?? '', version: record.version ?? '',
         series_id: record.seriesId, series_key: record.seriesKey, value: finite(record.value), expected: finite(record.expected),
         lower: finite(record.lower), upper: finite(record.upper), score: finite(record.score), threshold: finite(record.threshold),
@@ -30,8 +30,8 @@ export function rowsFor(record: VigilRecord): TableRow[] {
       return [{ table: 'deployments', row: {
         id: record.id, service: record.service, version: record.version, environment: record.environment ?? '',
         commit: record.commit ?? '', source: record.source, previous_version: record.previousVersion ?? '',
-        deployed_at: record.timeMs, status: 'deployed', mode: '', verdict_summary: '', evidence: '[]', updated_at: record.timeMs,
-        revision: deploymentRevision('deployed', record.timeMs),
+        deployed_at: ms(record.timeMs), status: 'deployed', mode: '', verdict_summary: '', evidence: '[]', updated_at: ms(record.timeMs),
+        revision: deploymentRevision('deployed', ms(record.timeMs)),
       } }];
     case 'vigil.verdict/1': {
       const evidence = JSON.stringify(record.evidence ?? []);
@@ -39,52 +39,52 @@ export function rowsFor(record: VigilRecord): TableRow[] {
         { table: 'verdicts', row: {
           id: record.id, deployment_id: record.deploymentId, service: record.service, version: record.version,
           baseline_version: record.baselineVersion ?? '', environment: record.environment ?? '', status: record.status,
-          mode: record.mode, deployed_at: record.deployedAtMs, decided_at: record.decidedAtMs, summary: record.summary ?? '', evidence,
+          mode: record.mode, deployed_at: ms(record.deployedAtMs), decided_at: ms(record.decidedAtMs), summary: record.summary ?? '', evidence,
         } },
         // The deployment's current state: the latest row per id wins (ReplacingMergeTree(updated_at)).
         { table: 'deployments', row: {
           id: record.deploymentId, service: record.service, version: record.version, environment: record.environment ?? '',
-          commit: '', source: 'verdict', previous_version: record.baselineVersion ?? '', deployed_at: record.deployedAtMs,
-          status: record.status, mode: record.mode, verdict_summary: record.summary ?? '', evidence, updated_at: record.decidedAtMs,
-          revision: deploymentRevision(record.status, record.decidedAtMs),
+          commit: '', source: 'verdict', previous_version: record.baselineVersion ?? '', deployed_at: ms(record.deployedAtMs),
+          status: record.status, mode: record.mode, verdict_summary: record.summary ?? '', evidence, updated_at: ms(record.decidedAtMs),
+          revision: deploymentRevision(record.status, ms(record.decidedAtMs)),
         } },
       ];
     }
     case 'vigil.template/1':
       return [{ table: 'log_templates', row: {
-        window_start: record.windowStartMs, window_end: record.windowEndMs, service: record.service, template_id: record.templateId,
-        template: record.template, count: record.count, severities: record.severities ?? {}, first_seen: record.firstSeenMs,
+        window_start: ms(record.windowStartMs), window_end: ms(record.windowEndMs), service: record.service, template_id: record.templateId,
+        template: record.template, count: record.count, severities: record.severities ?? {}, first_seen: ms(record.firstSeenMs),
         is_new: Boolean(record.isNew), new_since_deployment: record.newSinceDeployment ?? '', version: record.version ?? '',
       } }];
     case 'vigil.alert/1':
       return [{ table: 'alerts', row: {
         id: record.id, incident_id: record.incidentId ?? record.id, rule: record.rule, status: record.status,
         severity: record.severity, service: record.service, labels: record.labels ?? {}, summary: record.summary ?? '',
-        starts_at: record.startsAtMs, ends_at: record.endsAtMs ?? null, updated_at: record.updatedAtMs,
+        starts_at: ms(record.startsAtMs), ends_at: record.endsAtMs === undefined ? null : ms(record.endsAtMs), updated_at: ms(record.updatedAtMs),
         anomaly_ids: record.anomalyIds ?? [], verdict_id: record.verdictId ?? '', notifications: JSON.stringify(record.notifications ?? []),
       } }];
     case 'vigil.rollback/1':
       return [{ table: 'rollbacks', row: {
         id: record.id, deployment_id: record.deploymentId, service: record.service, version: record.version ?? '',
         reason: record.reason ?? '', verdict_id: record.verdictId ?? '', alert_id: record.alertId ?? '', hook: record.hook,
-        dry_run: Boolean(record.dryRun), result: record.result, detail: record.detail ?? '', at: record.atMs,
+        dry_run: Boolean(record.dryRun), result: record.result, detail: record.detail ?? '', at: ms(record.atMs),
       } }];
     case 'vigil.dead_letter/1':
       return [{ table: 'dead_letters', row: {
-        at: record.atMs, source_topic: record.sourceTopic, source_partition: record.sourcePartition ?? 0,
+        at: ms(record.atMs), source_topic: record.sourceTopic, source_partition: record.sourcePartition ?? 0,
         source_offset: record.sourceOffset ?? '', reason: record.reason, payload: record.payload ?? '',
       } }];
     case 'vigil.test_run/1':
       return [{ table: 'ci_test_runs', row: {
-        time: record.timeMs, suite: record.suite, test_name: record.testName, pipeline: record.pipeline, run_id: record.runId,
+        time: ms(record.timeMs), suite: record.suite, test_name: record.testName, pipeline: record.pipeline, run_id: record.runId,
         revision: record.revision ?? '', status: record.status, duration_ms: finite(record.durationMs),
         attempt: Number.isInteger(record.attempt) && record.attempt! > 0 && record.attempt! < 65_536 ? record.attempt : 0,
         source: record.source ?? '',
       } }];
     case 'vigil.pipeline_run/1':
       return [{ table: 'ci_pipeline_runs', row: {
-        time: record.timeMs, pipeline: record.pipeline, run_id: record.runId, revision: record.revision ?? '', status: record.status,
-        duration_ms: typeof record.durationMs === 'number' && Number.isFinite(record.durationMs) ? record.durationMs : null,
+        time: ms(record.timeMs), pipeline: record.pipeline, run_id: record.runId, revision: record.revision ?? '', status: record.status,
+        duration_ms: typeof record.durationMs === 'number' && Number.isFinite(record.durationMs) ? Math.round(record.durationMs) : null,
         predicted_failure_probability: typeof record.predictedFailureProbability === 'number' && Number.isFinite(record.predictedFailureProbability)
           ? record.predictedFailureProbability : null,
         suite: record.suite ?? '', risk_features: (record.riskFeatures ?? []).map(finite), reason: record.reason ?? '', source: record.source ?? '',
@@ -94,7 +94,7 @@ export function rowsFor(record: VigilRecord): TableRow[] {
       const res = record.resolution;
       return [{ table: 'incident_resolutions', row: {
         id: record.id, alert_id: record.alertId, service: record.service, title: record.title ?? '', status: record.status,
-        starts_at: record.startsAtMs, resolved_at: record.resolvedAtMs ?? null, updated_at: record.updatedAtMs,
+        starts_at: ms(record.startsAtMs), resolved_at: record.resolvedAtMs === undefined || record.resolvedAtMs === null ? null : ms(record.resolvedAtMs), updated_at: ms(record.updatedAtMs),
         signal: fp?.signal ?? '', metric: fp?.metric ?? '', operation: fp?.operation ?? '', templates: fp?.templates ?? [],
         deviations: fp?.deviations ?? [], deploy_change: fp?.deployChange ?? '', deployment_id: fp?.deployment?.id ?? '',
         deployment_version: fp?.deployment?.version ?? '', verdict: fp?.verdict ?? '', fingerprint: JSON.stringify(fp ?? {}),
@@ -110,7 +110,7 @@ export function rowsFor(record: VigilRecord): TableRow[] {
         score: typeof record.score === 'number' && Number.isFinite(record.score) ? record.score : null,
         threshold: typeof record.threshold === 'number' && Number.isFinite(record.threshold) ? record.threshold : null,
         direction: record.direction ?? '', false_negative: Boolean(record.falseNegative), note: record.note ?? '', created_by: record.by ?? '',
-        created_at: record.createdAtMs, updated_at: record.updatedAtMs, revoked_at: record.revokedAtMs ?? null,
+        created_at: ms(record.createdAtMs), updated_at: ms(record.updatedAtMs), revoked_at: record.revokedAtMs === undefined ? null : ms(record.revokedAtMs),
       } }];
   }
 }
@@ -122,6 +122,15 @@ export function rowsFor(record: VigilRecord): TableRow[] {
 export function deploymentRevision(status: string, atMs: number): number {
   const rank = status === 'deployed' ? 0 : status === 'running' ? 1 : 2;
   return rank * 2 ** 42 + Math.max(0, Math.min(atMs, 2 ** 42 - 1));
+}
+
+/**
+ * Whole milliseconds for DateTime64(3) columns: OpenTelemetry SDK times carry fractions of a
+ * millisecond (1795709686654.0002), which ClickHouse refuses to parse as DateTime64(3).
+ */
+function ms(v: number): number {
+  // Accepts what JSON gave us; a non-number becomes NaN and the row is refused as bad data.
+  return Math.floor(Number(v));
 }
 
 /** ClickHouse Float64 has no JSON spelling for NaN/Infinity: store 0 instead of failing the batch. */

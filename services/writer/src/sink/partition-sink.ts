@@ -1,9 +1,11 @@
 import type { InRecord } from '@vigil/bus';
+import type { Signal } from '@vigil/otlp';
 import { decodeRecord, RecordDecodeError } from '@vigil/records';
 import type { DeadLetterRecord, VigilRecord } from '@vigil/records';
 import type { Store } from '@vigil/store';
 import { StoreError } from '@vigil/store';
 import { rowsFor } from '../mappers/rows.js';
+import { rawRowsFor } from '../raw/otel-rows.js';
 
 export interface OffsetRange {
   first: bigint;
@@ -19,6 +21,11 @@ export interface SinkDeps {
   deadLetterTopic: string;
   count(event: 'rows' | 'batches' | 'dead_letters' | 'retries' | 'dedup_replays', n: number, table?: string): void;
   nowMs(): number;
+  /**
+   * Set when this partition's topic is a raw otlp_* topic (writer.rawTelemetry): its records are
+   * OTLP protobuf requests, landed in the otel_* tables instead of decoded as Vigil records.
+   */
+  rawSignal?: Signal;
 }
 
 /** The deduplication token of one table's rows from one offset range: the same range, the same token. */
@@ -123,15 +130,27 @@ export class PartitionSink {
     }
     const byTable = new Map<string, Array<Record<string, unknown>>>();
     const dead: DeadLetterRecord[] = [];
+    const rawSignal = this.deps.rawSignal;
     for (const rec of records) {
-      let decoded: VigilRecord;
-      try {
-        decoded = decodeRecord(rec.value);
-      } catch (err) {
-        dead.push(this.deadLetterFor(rec, err instanceof RecordDecodeError ? err.message : String(err)));
-        continue;
+      let tableRows: Array<{ table: string; row: Record<string, unknown> }>;
+      if (rawSignal) {
+        try {
+          tableRows = rawRowsFor(rawSignal, rec.value);
+        } catch (err) {
+          dead.push(this.deadLetterFor(rec, `${rawSignal}: ${(err as Error).message ?? String(err)}`));
+          continue;
+        }
+      } else {
+        let decoded: VigilRecord;
+        try {
+          decoded = decodeRecord(rec.value);
+        } catch (err) {
+          dead.push(this.deadLetterFor(rec, err instanceof RecordDecodeError ? err.message : String(err)));
+          continue;
+        }
+        tableRows = rowsFor(decoded);
       }
-      for (const { table, row } of rowsFor(decoded)) {
+      for (const { table, row } of tableRows) {
         let rows = byTable.get(table);
         if (!rows) byTable.set(table, (rows = []));
         rows.push(row);
