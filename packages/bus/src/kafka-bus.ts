@@ -20,12 +20,13 @@
 // rebalance, so onRevoked(everything owned) then onAssigned(everything owned now) is called on
 // every rebalance (like Java's eager protocol).
 import {
-  Kafka, Partitioners, logLevel as KafkaLogLevel,
+  Kafka, logLevel as KafkaLogLevel,
   type Admin, type Consumer as KafkaConsumer, type EachBatchPayload, type KafkaConfig, type LogEntry,
   type Producer as KafkaProducer, type SASLOptions,
 } from 'kafkajs';
 import { BusError, toBusError } from './errors.js';
 import { groupPartitions, keyBytes, retryDelayMs, sleep, tpKey } from './common.js';
+import { applyKafkajsPatches, type KafkajsPatches } from './kafkajs-patches.js';
 import { partitionForKey } from './murmur2.js';
 import {
   CONSUMER_DEFAULTS, parseOffset, resolveKafkaOptions, validateConsumerOptions,
@@ -35,6 +36,9 @@ import type {
   BatchHandler, Bus, Consumer, ConsumerOptions, InBatch, InRecord, OutRecord, PartitionOffset, Producer,
   ProducerOptions, RecordPosition, TopicPartitions, TopicSpec, Transaction,
 } from './types.js';
+
+// Before any producer exists, so the record batch encoder picks up the faster checksum.
+const PATCHES = applyKafkajsPatches();
 
 const LEVELS: Record<BusLogLevel, KafkaLogLevel> = {
   nothing: KafkaLogLevel.NOTHING,
@@ -97,10 +101,6 @@ function kafkaConfig(o: ResolvedKafkaOptions): KafkaConfig {
   return config;
 }
 
-function headersOut(h: Record<string, string> | undefined): Record<string, string> | undefined {
-  return h && Object.keys(h).length > 0 ? { ...h } : undefined;
-}
-
 function headersIn(h: Record<string, unknown> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   if (!h) return out;
@@ -116,6 +116,8 @@ export class KafkaBus implements Bus {
   readonly kind = 'kafka' as const;
   readonly options: ResolvedKafkaOptions;
   readonly kafka: Kafka;
+  /** Which kafkajs produce-path patches are active (see kafkajs-patches.ts). */
+  readonly kafkajsPatches: KafkajsPatches = PATCHES;
   private adminClient: Promise<Admin> | null = null;
   private readonly partitionCounts = new Map<string, { n: number; at: number }>();
   private readonly producers = new Set<KafkaBusProducer>();
@@ -206,7 +208,9 @@ export class KafkaBus implements Bus {
     const producer = this.kafka.producer({
       idempotent: true,
       allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner, // unused (explicit partitions) but silences kafkajs' warning
+      // Every message carries its partition (chosen in plan()); kafkajs' DefaultPartitioner would
+      // also filter the partition metadata per message before looking at it.
+      createPartitioner: explicitPartitioner,
       ...(txId !== undefined
         ? { transactionalId: txId, maxInFlightRequests: 1, transactionTimeout: this.options.transactionTimeoutMs }
         : {}),
@@ -342,11 +346,44 @@ function toInRecord(topic: string, partition: number, m: EachBatchPayload['batch
   };
 }
 
-interface Planned {
-  topic: string;
+/** A message as kafkajs' producer takes it (one shape for all, so its encoder stays monomorphic). */
+interface KafkaMessage {
+  key: Buffer | null;
+  value: Buffer | null;
   partition: number;
-  index: number;
+  timestamp: string | undefined;
+  headers: Record<string, string> | undefined;
 }
+
+interface TopicPlan {
+  /** Partition count. */
+  n: number;
+  messages: KafkaMessage[];
+  /** Records of this call per partition so far (index of the next one). */
+  sent: number[];
+  /** Acknowledged base offset per partition (decimal string). */
+  base: string[];
+}
+
+interface Plan {
+  topics: Map<string, TopicPlan>;
+  /** Per record of the call: its partition, and its index among the call's records of that partition. */
+  partitionOf: Int32Array;
+  indexOf: Int32Array;
+  topicMessages: Array<{ topic: string; messages: KafkaMessage[] }>;
+}
+
+/** Offset of the record `index` places after an acknowledged base offset (64-bit, as a string). */
+function offsetPlus(base: string | undefined, index: number, topic: string, partition: number): string {
+  if (base === undefined || base.startsWith('-')) {
+    throw new BusError('BUS_UNKNOWN', `send: no offset acknowledged for ${topic}/${partition}`);
+  }
+  // Up to 15 digits the sum is exact in a double (< 2^53); beyond, BigInt.
+  return base.length <= 15 ? String(Number(base) + index) : String(BigInt(base) + BigInt(index));
+}
+
+/** kafkajs partitioner for messages that already carry their partition (see plan()). */
+const explicitPartitioner = () => ({ message }: { message: { partition?: number } }): number => message.partition!;
 
 class KafkaBusProducer implements Producer {
   private closed = false;
@@ -359,17 +396,28 @@ class KafkaBusProducer implements Producer {
     private readonly transactionalId: string | undefined,
   ) {}
 
-  /** Choose partitions and build kafkajs topicMessages (records keep their order per partition). */
-  private async plan(records: OutRecord[]) {
+  /**
+   * Chooses partitions and builds kafkajs topicMessages (records keep their order per partition).
+   * Per record: one small message object and one key hash; partition counts are looked up once
+   * per topic of the call (cached by the bus), not awaited per record.
+   */
+  private async plan(records: OutRecord[]): Promise<Plan> {
     if (!Array.isArray(records)) throw new BusError('BUS_INVALID', 'send: records must be an array');
-    const byTopic = new Map<string, Array<{ key?: Buffer | null; value: Buffer | null; partition: number; headers?: Record<string, string>; timestamp: string }>>();
-    const planned: Planned[] = [];
-    const perPartition = new Map<string, number>();
-    for (const [i, r] of records.entries()) {
+    const topics = new Map<string, TopicPlan>();
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
       if (r.value !== null && !Buffer.isBuffer(r.value)) {
         throw new BusError('BUS_INVALID', `send: record ${i} of ${r.topic}: value must be a Buffer or null`);
       }
-      const n = await this.bus.partitions(r.topic);
+      if (!topics.has(r.topic)) topics.set(r.topic, { n: 0, messages: [], sent: [], base: [] });
+    }
+    for (const [topic, t] of topics) t.n = await this.bus.partitions(topic);
+    const partitionOf = new Int32Array(records.length);
+    const indexOf = new Int32Array(records.length);
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
+      const t = topics.get(r.topic)!;
+      const n = t.n;
       const key = keyBytes(r.key);
       let partition: number;
       if (r.partition !== undefined) {
@@ -384,42 +432,47 @@ class KafkaBusProducer implements Producer {
         this.roundRobin.set(r.topic, c + 1);
         partition = c % n;
       }
-      const k = tpKey(r.topic, partition);
-      const index = perPartition.get(k) ?? 0;
-      perPartition.set(k, index + 1);
-      planned.push({ topic: r.topic, partition, index });
-      const list = byTopic.get(r.topic) ?? [];
-      const headers = headersOut(r.headers);
-      list.push({
+      partitionOf[i] = partition;
+      indexOf[i] = t.sent[partition] ?? 0;
+      t.sent[partition] = indexOf[i]! + 1;
+      // No timestamp: kafkajs stamps the batch with the time it encodes it (the contract's
+      // "time of sending"). Headers are copied: the request may be encoded after send() returns.
+      const h = r.headers;
+      t.messages.push({
         key,
         value: r.value,
         partition,
-        timestamp: String(r.timestampMs ?? Date.now()),
-        ...(headers ? { headers } : {}),
+        timestamp: r.timestampMs === undefined ? undefined : String(r.timestampMs),
+        headers: h !== undefined && Object.keys(h).length > 0 ? { ...h } : undefined,
       });
-      byTopic.set(r.topic, list);
     }
-    const topicMessages = [...byTopic.entries()].map(([topic, messages]) => ({ topic, messages }));
-    return { planned, topicMessages };
+    const topicMessages: Plan['topicMessages'] = [];
+    for (const [topic, t] of topics) topicMessages.push({ topic, messages: t.messages });
+    return { topics, partitionOf, indexOf, topicMessages };
   }
 
   async send(records: OutRecord[]): Promise<RecordPosition[]> {
     this.assertUsable();
     if (records.length === 0) return [];
-    const { planned, topicMessages } = await this.plan(records);
+    const plan = await this.plan(records);
     let meta;
     try {
-      meta = await this.producer.sendBatch({ topicMessages, acks: -1, timeout: this.bus.options.requestTimeoutMs });
+      meta = await this.producer.sendBatch({ topicMessages: plan.topicMessages, acks: -1, timeout: this.bus.options.requestTimeoutMs });
     } catch (err) {
       throw toBusError(err, 'send');
     }
-    const base = new Map<string, bigint>();
-    for (const m of meta) base.set(tpKey(m.topicName, m.partition), BigInt(m.baseOffset ?? '-1'));
-    return planned.map((p) => {
-      const b = base.get(tpKey(p.topic, p.partition));
-      if (b === undefined || b < 0n) throw new BusError('BUS_UNKNOWN', `send: no offset acknowledged for ${p.topic}/${p.partition}`);
-      return { topic: p.topic, partition: p.partition, offset: String(b + BigInt(p.index)) };
-    });
+    for (const m of meta) {
+      const t = plan.topics.get(m.topicName);
+      if (t) t.base[m.partition] = m.baseOffset ?? '-1';
+    }
+    const positions = new Array<RecordPosition>(records.length);
+    for (let i = 0; i < records.length; i++) {
+      const topic = records[i]!.topic;
+      const partition = plan.partitionOf[i]!;
+      const base = plan.topics.get(topic)!.base[partition];
+      positions[i] = { topic, partition, offset: offsetPlus(base, plan.indexOf[i]!, topic, partition) };
+    }
+    return positions;
   }
 
   async transaction(): Promise<Transaction> {
