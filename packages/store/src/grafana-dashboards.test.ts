@@ -235,7 +235,9 @@ describe('provisioning', () => {
   test('one ClickHouse data source, credentials from the environment', () => {
     expect(yamlValues(datasourceYaml, 'uid')).toEqual(['vigil-clickhouse']);
     expect(yamlValues(datasourceYaml, 'type')).toEqual([PLUGIN]);
-    expect(yamlValues(datasourceYaml, 'defaultDatabase')).toEqual(['vigil']);
+    // The connection's default database, and the OTel logs and traces defaults: all Vigil's database.
+    expect(new Set(yamlValues(datasourceYaml, 'defaultDatabase'))).toEqual(new Set(['vigil']));
+    expect(yamlValues(datasourceYaml, 'defaultTable')).toEqual(['otel_logs', 'otel_traces']);
     expect(yamlValues(datasourceYaml, 'username')).toEqual(['$CLICKHOUSE_USER']);
     expect(yamlValues(datasourceYaml, 'password')).toEqual(['$CLICKHOUSE_PASSWORD']);
   });
