@@ -206,6 +206,63 @@ export class CiHistory {
     return { ok: true };
   }
 
+  /**
+   * Seeds a test's verdict history from a prior record: its earlier verdicts (true = failed),
+   * MOST RECENT FIRST, as known before the run about to be ranked (e.g. the RETECS
+   * `LastResults` column, or another store's copy of the test's results). The prior is treated
+   * as the whole verdict history of the test, so it is used only when it is longer than what
+   * this history saw (a test never seen, or seen for fewer verdicts, e.g. just after a restart
+   * or a lookback limit); then it replaces the verdict counts (runs, failures, decayed counts,
+   * runs since failure) instead of adding to them, so verdicts present in both are not counted
+   * twice. Durations, revisions, times of failures and the suite's new-test rate are left
+   * alone: the prior carries none of them. Returns whether the state changed.
+   * Cost O(prior length); no change to the memory per test.
+   */
+  seedPriorVerdicts(suite: string, testName: string, failedMostRecentFirst: readonly boolean[], timeMs: number): boolean {
+    if (failedMostRecentFirst.length === 0 || !Number.isFinite(timeMs)) return false;
+    const o = this.options;
+    const key = testKey(suite, testName);
+    let t = this.tests.get(key);
+    if (t && t.runs >= failedMostRecentFirst.length) return false;
+    if (!t) {
+      t = {
+        suite, name: testName, firstSeenMs: timeMs, lastSeenMs: timeMs, lastFailureMs: null,
+        lastStatus: failedMostRecentFirst[0] ? 'failed' : 'passed', runs: 0, failures: 0, skips: 0, decayedFailures: 0,
+        decayedRuns: 0, runsSinceFailure: null, durationCount: 0, durationMeanMs: 0, durationsMs: [], durationNext: 0,
+        revisions: [], flakyRevisions: 0,
+      };
+      if (this.tests.size >= o.maxTests) {
+        const oldest = this.tests.keys().next();
+        if (!oldest.done) this.tests.delete(oldest.value);
+      }
+    } else {
+      this.tests.delete(key); // re-inserted below: Map order is the LRU order
+    }
+    this.tests.set(key, t);
+    // Replay oldest → newest through the same recurrences as ingest().
+    let df = 0;
+    let dr = 0;
+    let failures = 0;
+    let since: number | null = null;
+    for (let i = failedMostRecentFirst.length - 1; i >= 0; i--) {
+      const failed = failedMostRecentFirst[i] === true;
+      df = df * (1 - o.recencyAlpha) + (failed ? 1 : 0);
+      dr = dr * (1 - o.recencyAlpha) + 1;
+      if (failed) {
+        failures++;
+        since = 0;
+      } else if (since !== null) {
+        since++;
+      }
+    }
+    t.decayedFailures = df;
+    t.decayedRuns = dr;
+    t.runs = failedMostRecentFirst.length;
+    t.failures = failures;
+    t.runsSinceFailure = since;
+    return true;
+  }
+
   /** Feeds the outcome of a whole pipeline run (also trains the build-failure risk model). */
   recordPipelineRun(result: PipelineRunResult): void {
     const o = this.options;

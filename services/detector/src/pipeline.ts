@@ -68,6 +68,8 @@ export function createDetector(deps: DetectorDeps): Detector {
   let committing: Promise<void> = Promise.resolve();
   let stopping = false;
   let restarting = false;
+  /** Set when a transaction failed: in-memory state is ahead of what committed until the restart. */
+  let poisoned = false;
 
   // Operator feedback (vigil_feedback, published by the alerter's API): every replica reads all of
   // it, from the beginning, in a group of its own, and applies it to the alarms of its series.
@@ -104,6 +106,9 @@ export function createDetector(deps: DetectorDeps): Detector {
   };
 
   const handle = async (batch: InBatch) => {
+    // Refuse work on state that ran ahead of the last commit; the bus delivers it again from
+    // the committed offsets once the consumer has restarted.
+    if (poisoned) throw new Error('detector: restarting after an aborted transaction');
     let task = tasks.get(key(batch.topic, batch.partition));
     if (!task) {
       task = await restoreTask(batch.topic, batch.partition);
@@ -166,8 +171,14 @@ export function createDetector(deps: DetectorDeps): Detector {
       stats.aborts++;
       txnC.inc({ outcome: 'aborted' });
       log.event('transaction_aborted', { err: (err as Error).message, partitions: offsets.length }, 'warn');
-      // Our in-memory state ran ahead of what committed: drop it and re-read from the committed point.
-      await restart();
+      // Our in-memory state ran ahead of what committed: drop it and re-read from the committed
+      // point. The restart is not awaited here: this may run inside a rebalance callback of the
+      // very consumer it closes.
+      poisoned = true;
+      tasks.clear();
+      setImmediate(() => {
+        restart().catch((e: unknown) => log.event('restart_failed', { err: (e as Error).message }, 'error'));
+      });
       throw err;
     }
     for (const task of dirty) task.committedOffset = task.nextOffset;
@@ -199,6 +210,7 @@ export function createDetector(deps: DetectorDeps): Detector {
       tasks.clear();
       await old?.close().catch(() => undefined);
       tasks.clear();
+      poisoned = false;
       await startConsumer();
     } finally {
       restarting = false;

@@ -1,11 +1,19 @@
 // Test-prioritisation evaluation on a RETECS-format CI history (e.g. ABB IOF/ROL).
 //
-// Usage: node packages/ci-insights/dist/eval/ci-eval.js --data FILE.csv --out DIR
-//   (FILE may also be a folder holding exactly one .csv).
+// Usage: node packages/ci-insights/dist/eval/ci-eval.js --data FILE.csv --out DIR [--from-cycle N]
+//   (FILE may also be a folder holding exactly one .csv; --from-cycle drops earlier cycles, to
+//   see a cold start part-way through a history, as a held-out half starts).
 // Protocol (online): cycles in order; before a cycle the prioritiser sees its executions (name,
 // duration, time) and everything learned from earlier cycles, never the cycle's verdicts; it
-// ranks the executions; then the verdicts are fed back as TestRun records. The CSV columns
-// CalcPrio and LastResults are ignored: history comes only from what the prioritiser learned.
+// ranks the executions; then the verdicts are fed back as TestRun records. CalcPrio is ignored.
+// LastResults (a test's earlier verdicts, most recent first) is the test's stored verdict
+// history: before a cycle is ranked, each test of the cycle is seeded with it through
+// CiHistory.seedPriorVerdicts, which uses it only when it is longer than what the history saw
+// (a test first met in this file). Only the LastResults of the test's FIRST execution in the
+// cycle (the caller's order: time, then Id) is read: later executions of the same test in one
+// cycle are retries, and their LastResults already hold the verdicts of the cycle's earlier
+// attempts, which must stay unseen until the cycle is ranked. In the service the same role is
+// played by the ci_test_runs rows the writer's CI state replays at rebuild (see README).
 // Writes DIR/iofrol.csv (Cycle,Id,Rank) for the shared apfd.mjs scorer, prints APFD computed
 // by this package's apfd() (n ≥ 6, m ≥ 1 cycles), side-by-side baselines, build-failure risk
 // calibration, a table, and one JSON object as the last line.
@@ -24,6 +32,8 @@ interface Execution {
   timeMs: number;
   failed: boolean;
   cycle: number;
+  /** LastResults: earlier verdicts of the test, most recent first (true = failed). */
+  prior: boolean[];
 }
 
 function args(argv: string[]): Record<string, string> {
@@ -50,13 +60,16 @@ function load(file: string): Map<number, Execution[]> {
     if (i < 0) throw new Error(`${file}: no ${name} column in header ${lines[0]}`);
     return i;
   };
-  const [ci, ni, di, ti, vi, yi] = [col('Id'), col('Name'), col('Duration'), col('LastRun'), col('Verdict'), col('Cycle')];
+  const [ci, ni, di, ti, vi, yi, li] = [col('Id'), col('Name'), col('Duration'), col('LastRun'), col('Verdict'), col('Cycle'), col('LastResults')];
   const cycles = new Map<number, Execution[]>();
   for (const line of lines.slice(1)) {
     const f = line.split(';');
     const cycle = Number(f[yi]);
     const timeMs = Date.parse(`${f[ti]!.trim().replace(' ', 'T')}Z`);
-    const e: Execution = { id: f[ci]!.trim(), name: f[ni]!.trim(), durationMs: Number(f[di]), timeMs, failed: Number(f[vi]) === 1, cycle };
+    const lr = f[li]!.trim();
+    if (!/^\[[\d,\s]*\]$/.test(lr)) throw new Error(`${file}: bad LastResults ${JSON.stringify(lr)} in row ${line}`);
+    const prior = lr.slice(1, -1).split(',').map((x) => x.trim()).filter((x) => x !== '').map((x) => Number(x) === 1);
+    const e: Execution = { id: f[ci]!.trim(), name: f[ni]!.trim(), durationMs: Number(f[di]), timeMs, failed: Number(f[vi]) === 1, cycle, prior };
     if (!Number.isFinite(cycle) || !Number.isFinite(timeMs)) throw new Error(`${file}: bad row ${line}`);
     let list = cycles.get(cycle);
     if (!list) cycles.set(cycle, (list = []));
@@ -70,15 +83,21 @@ const PIPELINE = 'iofrol';
 
 interface ReplayResult {
   ordersFailed: boolean[][];
+  /** Per cycle, the test name of each ranked execution (for the retry-order sensitivity). */
+  ordersNames: string[][];
   rows: string[];
+  /** Tests whose state was seeded from LastResults. */
+  seeded: number;
   risk: Array<{ p: number; base: number; failed: boolean }>;
   rankMsTotal: number;
 }
 
 /** Replays the history through the prioritiser, strictly online. */
-function replay(cycles: Map<number, Execution[]>, objective: RankObjective): ReplayResult {
+function replay(cycles: Map<number, Execution[]>, objective: RankObjective, usePrior: boolean): ReplayResult {
   const history = new CiHistory({ objective });
   const ordersFailed: boolean[][] = [];
+  const ordersNames: string[][] = [];
+  let seeded = 0;
   const rows: string[] = [];
   const risk: ReplayResult['risk'] = [];
   let rankMsTotal = 0;
@@ -88,12 +107,21 @@ function replay(cycles: Map<number, Execution[]>, objective: RankObjective): Rep
     const startMs = inOrder[0]!.timeMs;
     const tests = inOrder.map((e) => ({ id: e.id, name: e.name, durationMs: e.durationMs }));
     const t0 = performance.now();
+    if (usePrior) {
+      const seen = new Set<string>();
+      for (const e of inOrder) {
+        if (seen.has(e.name)) continue; // first execution only: see the module comment
+        seen.add(e.name);
+        if (history.seedPriorVerdicts(SUITE, e.name, e.prior, startMs)) seeded++;
+      }
+    }
     const r = assessBuildRisk(history, { pipeline: PIPELINE, runId, suite: SUITE, tests });
     const base = history.pipelineFailureProbability(PIPELINE);
     const res = prioritise(history, { suite: SUITE, tests, revision: runId, nowMs: startMs });
     rankMsTotal += performance.now() - t0;
     const byId = new Map(inOrder.map((e) => [e.id, e]));
     ordersFailed.push(res.ranked.map((t) => byId.get(t.id)!.failed));
+    ordersNames.push(res.ranked.map((t) => t.name));
     for (const t of res.ranked) rows.push(`${cycle},${t.id},${t.rank}`);
     // Verdicts become visible only now.
     for (const e of inOrder) {
@@ -103,7 +131,7 @@ function replay(cycles: Map<number, Execution[]>, objective: RankObjective): Rep
     risk.push({ p: r.probability, base, failed });
     history.recordPipelineRun({ pipeline: PIPELINE, runId, status: failed ? 'failed' : 'passed', timeMs: inOrder[inOrder.length - 1]!.timeMs });
   }
-  return { ordersFailed, rows, risk, rankMsTotal };
+  return { ordersFailed, ordersNames, rows, seeded, risk, rankMsTotal };
 }
 
 // Seeded PRNG (mulberry32) for the random-order baseline.
