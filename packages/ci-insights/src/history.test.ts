@@ -137,6 +137,50 @@ describe('CiHistory statistics', () => {
   });
 });
 
+describe('CiHistory prior verdicts (RETECS LastResults, or a store of earlier results)', () => {
+  it('seeds an unknown test from its verdicts, most recent first', () => {
+    // Prior [F, P, F] most recent first = runs F, P, F oldest first: the same recurrences as the
+    // hand computation above give p = (1.49 + 0.25)/(2.19 + 1) = 6/11.
+    const h = new CiHistory();
+    expect(h.seedPriorVerdicts('s', 't', [true, false, true], T0)).toBe(true);
+    expect(h.failureProbability('s', 't')).toBeCloseTo(6 / 11, 12);
+    const s = h.summarize('s', 't')!;
+    expect([s.runs, s.failures, s.runsSinceFailure, s.lastFailureMs, s.durationMeanMs, s.firstSeenMs]).toEqual([3, 2, 0, null, null, T0]);
+  });
+
+  it('reads the order: a failure two runs back', () => {
+    // Prior [P, P, F]: oldest F, then P, P. Decayed failures 1 → 0.7 → 0.49, runs 1 → 1.7 → 2.19;
+    // p = (0.49 + 0.25)/(2.19 + 1) = 0.74/3.19 = 74/319.
+    const h = new CiHistory();
+    h.seedPriorVerdicts('s', 't', [false, false, true], T0);
+    expect(h.failureProbability('s', 't')).toBeCloseTo(74 / 319, 12);
+    expect(h.testState('s', 't')!.runsSinceFailure).toBe(2);
+  });
+
+  it('replaces the verdict counts of a known test only when the prior is longer, keeping durations', () => {
+    // Known: one passed run. Prior [P, F] (longer) replaces it: oldest F then P gives decayed
+    // failures 0.7, runs 1.7; p = (0.7 + 0.25)/(1.7 + 1) = 0.95/2.7 = 19/54.
+    const h = new CiHistory();
+    h.ingest(run('t', 'passed', T0, { durationMs: 300 }));
+    expect(h.seedPriorVerdicts('s', 't', [false], T0 + 1)).toBe(false); // not longer: Vigil's own history stands
+    expect(h.failureProbability('s', 't')).toBeCloseTo(0.25 / 2, 12);
+    expect(h.seedPriorVerdicts('s', 't', [false, true], T0 + 1)).toBe(true);
+    expect(h.failureProbability('s', 't')).toBeCloseTo(19 / 54, 12);
+    const s = h.summarize('s', 't')!;
+    expect([s.runs, s.failures, s.runsSinceFailure, s.durationMeanMs]).toEqual([2, 1, 1, 300]);
+  });
+
+  it('ignores an empty prior and leaves the suite new-test rate alone', () => {
+    const h = new CiHistory();
+    expect(h.seedPriorVerdicts('s', 'u', [], T0)).toBe(false);
+    expect(h.testState('s', 'u')).toBeUndefined();
+    h.seedPriorVerdicts('s', 't', [true], T0);
+    h.ingest(run('t', 'failed', T0 + 1)); // a seeded test is not new: its run is not a first run
+    expect(h.newTestFailureRate('s')).toBe(0.5);
+    expect(h.testState('s', 't')!.runs).toBe(2);
+  });
+});
+
 describe('options', () => {
   it('rejects unknown keys and bad values, quoting them', () => {
     expect(() => resolveOptions({ nope: 1 } as never)).toThrow(/"nope" is unknown/);

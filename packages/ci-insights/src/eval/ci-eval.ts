@@ -106,7 +106,7 @@ function replay(cycles: Map<number, Execution[]>, objective: RankObjective, useP
     const inOrder = [...execs].sort((a, b) => a.timeMs - b.timeMs || Number(a.id) - Number(b.id));
     const startMs = inOrder[0]!.timeMs;
     const tests = inOrder.map((e) => ({ id: e.id, name: e.name, durationMs: e.durationMs }));
-    const t0 = performance.now();
+    // Seeding is the history's refresh, not ranking: it stays outside the timed part.
     if (usePrior) {
       const seen = new Set<string>();
       for (const e of inOrder) {
@@ -115,6 +115,7 @@ function replay(cycles: Map<number, Execution[]>, objective: RankObjective, useP
         if (history.seedPriorVerdicts(SUITE, e.name, e.prior, startMs)) seeded++;
       }
     }
+    const t0 = performance.now();
     const r = assessBuildRisk(history, { pipeline: PIPELINE, runId, suite: SUITE, tests });
     const base = history.pipelineFailureProbability(PIPELINE);
     const res = prioritise(history, { suite: SUITE, tests, revision: runId, nowMs: startMs });
@@ -149,18 +150,54 @@ function mulberry32(seed: number): () => number {
 function main(): void {
   const a = args(process.argv.slice(2));
   if (!a['data'] || !a['out']) {
-    console.error('usage: ci-eval --data FILE.csv --out DIR');
+    console.error('usage: ci-eval --data FILE.csv --out DIR [--from-cycle N]');
     process.exit(2);
   }
   const file = resolveData(a['data']);
-  const cycles = load(file);
+  let cycles = load(file);
+  const fromCycle = a['from-cycle'] !== undefined ? Number(a['from-cycle']) : null;
+  if (fromCycle !== null) {
+    if (!Number.isInteger(fromCycle)) throw new Error(`--from-cycle ${a['from-cycle']}: must be an integer`);
+    cycles = new Map([...cycles].filter(([c]) => c >= fromCycle));
+    if (cycles.size === 0) throw new Error(`--from-cycle ${fromCycle}: no cycle left`);
+  }
   const executions = [...cycles.values()].reduce((s, c) => s + c.length, 0);
 
-  const main = replay(cycles, 'failures');
+  const main = replay(cycles, 'failures', true);
   mkdirSync(a['out'], { recursive: true });
   writeFileSync(join(a['out'], 'iofrol.csv'), `Cycle,Id,Rank\n${main.rows.join('\n')}\n`);
   const ours = meanApfd(main.ordersFailed);
-  const perSecond = meanApfd(replay(cycles, 'failures-per-second').ordersFailed);
+  const perSecond = meanApfd(replay(cycles, 'failures-per-second', true).ordersFailed);
+  const noPrior = meanApfd(replay(cycles, 'failures', false).ordersFailed);
+
+  // Sensitivity to the order of one test's executions inside a cycle. They get the same score
+  // and keep the caller's order, so a retry stays behind the attempt it repeats (as in a real
+  // run). Shuffling each test's executions among the positions they hold shows how much of the
+  // APFD comes from that order rather than from ranking tests (mean of 20 seeds).
+  let shuffledSum = 0;
+  for (let s = 1; s <= 20; s++) {
+    const rnd = mulberry32(1000 + s);
+    shuffledSum += meanApfd(main.ordersFailed.map((verdicts, ci) => {
+      const names = main.ordersNames[ci]!;
+      const slots = new Map<string, number[]>();
+      names.forEach((n, i) => {
+        let l = slots.get(n);
+        if (!l) slots.set(n, (l = []));
+        l.push(i);
+      });
+      const out = [...verdicts];
+      for (const pos of slots.values()) {
+        const v = pos.map((i) => verdicts[i]!);
+        for (let i = v.length - 1; i > 0; i--) {
+          const j = Math.floor(rnd() * (i + 1));
+          [v[i], v[j]] = [v[j]!, v[i]!];
+        }
+        pos.forEach((p, k) => { out[p] = v[k]!; });
+      }
+      return out;
+    })).mean;
+  }
+  const retryShuffled = shuffledSum / 20;
 
   // Side-by-side references on the same cycles: random order (mean of 20 seeds), perfect order.
   const cycleVerdicts = [...cycles.values()].map((c) => c.map((e) => e.failed));
@@ -190,10 +227,13 @@ function main(): void {
   const fmt = (x: number): string => x.toFixed(4);
   const rowsOut: Array<[string, string]> = [
     ['data', file.split(/[\\/]/).pop()!],
-    ['cycles / executions', `${cycles.size} / ${executions}`],
+    ['cycles / executions', `${cycles.size} / ${executions}${fromCycle !== null ? ` (from cycle ${fromCycle}, cold start)` : ''}`],
     ['scored cycles (n>=6, m>=1)', String(ours.cycles)],
     ['APFD vigil (objective=failures)', fmt(ours.mean)],
     ['APFD vigil (objective=failures-per-second)', fmt(perSecond.mean)],
+    ['APFD vigil without LastResults prior', fmt(noPrior.mean)],
+    ['APFD vigil, each test\'s executions shuffled', fmt(retryShuffled)],
+    ['tests seeded from LastResults', String(main.seeded)],
     ['APFD random order (20 seeds)', fmt(random)],
     ['APFD perfect order', fmt(perfect)],
     ['build risk Brier (model)', fmt(riskBrier)],
@@ -211,6 +251,9 @@ function main(): void {
     scored_cycles: ours.cycles,
     apfd: Number(ours.mean.toFixed(6)),
     apfd_failures_per_second: Number(perSecond.mean.toFixed(6)),
+    apfd_without_prior: Number(noPrior.mean.toFixed(6)),
+    apfd_same_test_executions_shuffled: Number(retryShuffled.toFixed(6)),
+    tests_seeded_from_prior: main.seeded,
     apfd_random: Number(random.toFixed(6)),
     apfd_perfect: Number(perfect.toFixed(6)),
     risk_brier: Number(riskBrier.toFixed(6)),
