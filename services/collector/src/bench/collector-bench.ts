@@ -1,11 +1,12 @@
 // Collector benchmark: OTLP/HTTP protobuf load from concurrent clients (a separate process, so
 // its CPU is not counted) into the collector (this process) and a real Kafka broker.
 //
-//   node services/collector/dist/bench/collector-bench.js [--memory] [--seconds 10] [--concurrency 32]
+//   node services/collector/dist/bench/collector-bench.js [--memory] [--seconds 10] [--concurrency 32] [--latency-rate R]
 //
 // Broker: KAFKA_BROKERS when set, else one started with infra/kafka/broker.sh on a free port
 // (stopped at the end); --memory uses the in-process bus instead (printed). Prints spans acked
-// per collector CPU-second at max load, p50/p99 request latency at half of max load, peak RSS,
+// per collector CPU-second at max load, p50/p99 request latency at half of max load (or at
+// --latency-rate requests/s, to compare runs whose max differ at one rate), peak RSS,
 // the cost of protobuf decode alone as a floor (ratio), and OTELCOL_BIN's figures when set.
 // Last line: one JSON object with every figure.
 import { fork, execFileSync, spawn } from 'node:child_process';
@@ -214,7 +215,8 @@ async function main(): Promise<void> {
     const spansPerCpuS = spansAcked / cpu;
     const maxSpansPerS = spansAcked / max.seconds;
 
-    const halfRate = Math.max(1, (max.ok / max.seconds) / 2);
+    const fixedRate = Number(arg('latency-rate', '0'));
+    const halfRate = fixedRate > 0 ? fixedRate : Math.max(1, (max.ok / max.seconds) / 2);
     const half = await loadInChild({ url, seconds, concurrency, ratePerS: halfRate });
     const floor = decodeFloor(bodies);
     const rssMb = process.resourceUsage().maxRSS / 1024;
@@ -231,7 +233,7 @@ async function main(): Promise<void> {
       ['max load: collector CPU seconds', cpu.toFixed(2)],
       ['spans acked per collector CPU-second', spansPerCpuS.toFixed(0)],
       ['max load: p50 / p99 latency ms', `${pct(max.latenciesMs, 50).toFixed(1)} / ${pct(max.latenciesMs, 99).toFixed(1)}`],
-      [`half load (${halfRate.toFixed(0)} req/s): p50 / p99 latency ms`, `${pct(half.latenciesMs, 50).toFixed(1)} / ${pct(half.latenciesMs, 99).toFixed(1)}`],
+      [`${fixedRate > 0 ? 'fixed' : 'half'} load (${halfRate.toFixed(0)} req/s): p50 / p99 latency ms`, `${pct(half.latenciesMs, 50).toFixed(1)} / ${pct(half.latenciesMs, 99).toFixed(1)}`],
       ['half load: ok / refused / failed', `${half.ok} / ${half.refused} / ${half.failed}`],
       ['floor: full protobuf decode, spans per CPU-second', floor.decodeSpansPerS.toFixed(0)],
       ['splitter alone (validate + split), spans per CPU-second', floor.splitSpansPerS.toFixed(0)],
@@ -254,6 +256,7 @@ async function main(): Promise<void> {
       spans_per_collector_cpu_s: Math.round(spansPerCpuS),
       max_p50_ms: Number(pct(max.latenciesMs, 50).toFixed(2)), max_p99_ms: Number(pct(max.latenciesMs, 99).toFixed(2)),
       half_load_req_per_s: Number(halfRate.toFixed(1)),
+      latency_rate_fixed: fixedRate > 0,
       half_p50_ms: Number(pct(half.latenciesMs, 50).toFixed(2)), half_p99_ms: Number(pct(half.latenciesMs, 99).toFixed(2)),
       half_requests_refused: half.refused, half_requests_failed: half.failed,
       decode_spans_per_cpu_s: Math.round(floor.decodeSpansPerS),
