@@ -159,12 +159,16 @@ async function runOtelcol(bin: string, brokers: string | null, seconds: number, 
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'vigil-otelcol-'));
   const exporter = brokers
-    ? `kafka:\n    brokers: [${brokers.split(',').map((b) => `"${b}"`).join(', ')}]\n    traces:\n      topic: otlp_spans\n      encoding: otlp_proto\n    producer:\n      required_acks: -1\n`
+    // wait_for_result: answer only after Kafka acknowledged (acks=all), as Vigil does; the default
+    // queue answers 200 first and refuses requests when full, which is a different promise.
+    ? `kafka:\n    brokers: [${brokers.split(',').map((b) => `"${b}"`).join(', ')}]\n    traces:\n      topic: otlp_spans\n      encoding: otlp_proto\n    sending_queue:\n      wait_for_result: true\n    producer:\n      required_acks: -1\n`
     : 'nop:\n';
   const cfg = `receivers:\n  otlp:\n    protocols:\n      http:\n        endpoint: 127.0.0.1:${port}\nexporters:\n  ${exporter}service:\n  telemetry:\n    metrics:\n      level: none\n  pipelines:\n    traces:\n      receivers: [otlp]\n      exporters: [${brokers ? 'kafka' : 'nop'}]\n`;
   writeFileSync(join(dir, 'config.yaml'), cfg);
   const child = spawn(bin, ['--config', join(dir, 'config.yaml')], { stdio: 'ignore' });
   await new Promise((r) => setTimeout(r, 3000));
+  // The same 2 s warm-up load Vigil's collector gets (connections to Kafka are made here).
+  await loadInChild({ url: `http://127.0.0.1:${port}`, seconds: 2, concurrency, ratePerS: 0 });
   const ticks = (): number => {
     const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
     return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, USER_HZ = 100
@@ -174,7 +178,10 @@ async function runOtelcol(bin: string, brokers: string | null, seconds: number, 
   const cpu = ticks() - c0;
   child.kill('SIGTERM');
   rmSync(dir, { recursive: true, force: true });
-  return { spansPerCpuS: (load.ok * SPANS_PER_REQUEST) / cpu, spansPerS: (load.ok * SPANS_PER_REQUEST) / load.seconds, p99Ms: pct(load.latenciesMs, 99) };
+  return {
+    spansPerCpuS: (load.ok * SPANS_PER_REQUEST) / cpu, spansPerS: (load.ok * SPANS_PER_REQUEST) / load.seconds, p99Ms: pct(load.latenciesMs, 99),
+    ok: load.ok, refused: load.refused, failed: load.failed,
+  };
 }
 
 // ------------------------------------------------------------------ main
@@ -239,7 +246,7 @@ async function main(): Promise<void> {
       ['splitter alone (validate + split), spans per CPU-second', floor.splitSpansPerS.toFixed(0)],
       ['collector / decode-alone ratio', (spansPerCpuS / floor.decodeSpansPerS).toFixed(3)],
       ['peak RSS MB (collector process)', rssMb.toFixed(0)],
-      ['OpenTelemetry Collector', otel ? `${otel.spansPerCpuS.toFixed(0)} spans/CPU-s, p99 ${otel.p99Ms.toFixed(1)} ms` : 'skipped: set OTELCOL_BIN to an otelcol(-contrib) binary to compare'],
+      ['OpenTelemetry Collector', otel ? `${otel.spansPerCpuS.toFixed(0)} spans/CPU-s, ${otel.spansPerS.toFixed(0)} spans/s, p99 ${otel.p99Ms.toFixed(1)} ms, ok/refused/failed ${otel.ok}/${otel.refused}/${otel.failed}` : 'skipped: set OTELCOL_BIN to an otelcol(-contrib) binary to compare (infra/otelcol/build.sh builds one)'],
     ];
     if (otel) rows.push(['Vigil / OpenTelemetry Collector (spans per CPU-second)', (spansPerCpuS / otel.spansPerCpuS).toFixed(2)]);
     const w = Math.max(...rows.map((r) => r[0].length));
@@ -264,6 +271,9 @@ async function main(): Promise<void> {
       collector_to_decode_ratio: Number((spansPerCpuS / floor.decodeSpansPerS).toFixed(4)),
       peak_rss_mb: Math.round(rssMb),
       otelcol_spans_per_cpu_s: otel ? Math.round(otel.spansPerCpuS) : null,
+      otelcol_spans_per_s: otel ? Math.round(otel.spansPerS) : null,
+      otelcol_p99_ms: otel ? Number(otel.p99Ms.toFixed(2)) : null,
+      otelcol_requests_ok: otel ? otel.ok : null, otelcol_requests_refused: otel ? otel.refused : null, otelcol_requests_failed: otel ? otel.failed : null,
       vigil_to_otelcol_ratio: otel ? Number((spansPerCpuS / otel.spansPerCpuS).toFixed(3)) : null,
     }));
   } finally {
