@@ -47,7 +47,8 @@ describe('collector: broker stopped and restarted under load', () => {
     const t = runTopics(run);
     const c = startService('collector', runEnv(run, brokers, {
       VIGIL_COLLECTOR__HTTP__PORT: String(http), VIGIL_COLLECTOR__GRPC__PORT: String(grpc), VIGIL_API__PORT: String(admin),
-      VIGIL_COLLECTOR__MAX_INFLIGHT_BYTES: String(MAX_INFLIGHT), VIGIL_COLLECTOR__PRODUCE_TIMEOUT_MS: '3000',
+      VIGIL_COLLECTOR__MAX_INFLIGHT_BYTES: String(MAX_INFLIGHT), VIGIL_COLLECTOR__HTTP__MAX_BODY_BYTES: String(MiB),
+      VIGIL_COLLECTOR__GRPC__MAX_MESSAGE_BYTES: String(MiB), VIGIL_COLLECTOR__PRODUCE_TIMEOUT_MS: '3000',
       VIGIL_COLLECTOR__BUS_DOWN_HOLD_MS: '300', VIGIL_COLLECTOR__RETRY_AFTER_S: '1',
     }), 'collector');
     procs.push(c);

@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { partitionForKey } from '@vigil/bus';
 import type { KafkaBus, OutRecord } from '@vigil/bus';
 import { encodeTraces, tracesFromJson } from '@vigil/otlp';
 import { testBrokers, uniqueName } from '../../infra/test/kafka.js';
@@ -122,7 +123,9 @@ describe('detector: SIGKILL of one of two replicas', () => {
     const [tA, tB] = await Promise.all([ensureRunTopics(bus, runA), ensureRunTopics(bus, runB)]);
     const inputA = inputRecords(tA.spans);
     const inputB = inputA.map((r) => ({ ...r, topic: tB.spans }));
-    const spanPartitions = new Set(inputA.map((r) => r.key)).size;
+    // Every input partition holds data, so any split between two members gives both work.
+    const spanPartitions = new Set(SERVICES.map((s) => partitionForKey(Buffer.from(s), 6))).size;
+    expect(spanPartitions).toBe(6);
     try {
       // ---- A: one detector, no fault.
       const [apiA, apiB1, apiB2, wApiA, wApiB] = await freePorts(5);
@@ -183,13 +186,17 @@ describe('detector: SIGKILL of one of two replicas', () => {
       }, 150_000, 500);
       const d2Total = await scrape(`http://127.0.0.1:${apiB2}`, 'vigil_detector_records_total');
       await stopGracefully(d2);
+      // If B1 died inside a transaction, that transaction stays open until the broker's timeout
+      // (60 s) and read-committed readers stop before it. Claiming B1's transactional id (as a
+      // restarted B1 would) aborts it now, so the reads below see everything committed.
+      await (await bus.producer({ transactionalId: `vigil-detector-${runB}-d1` })).close();
       const outB = await outputs(bus, tB);
       const restored = (d2.logs().match(/"state_restored"|state_restored/g) ?? []).length;
       const tB1 = Date.now();
 
       const diff = multisetDiff(multiset(outA.all), multiset(outB.all));
       const dupB = [...multiset(outB.all).values()].filter((n) => n > 1).length;
-      console.log(`[faults] detector-kill: input ${inputA.length} records (${spanPartitions} services) | A: ${recordsA} processed, outputs ${JSON.stringify(outA.byKind)} in ${((tA1 - t0) / 1000).toFixed(1)}s | B: phase1 B1=${d1Phase1} B2=${d2Phase1}, B1 killed at ${d1AtKill} processed (${sentAtKill}/${inputB.length} sent), survivor processed ${d2Total} (state_restored x${restored}), outputs ${JSON.stringify(outB.byKind)} in ${((tB1 - tA1) / 1000).toFixed(1)}s | missing ${diff.missing.length}, extra ${diff.extra.length}, duplicate keys ${dupB}`);
+      console.log(`[faults] detector-kill: input ${inputA.length} records (${SERVICES.length} services on ${spanPartitions} partitions) | A: ${recordsA} processed, outputs ${JSON.stringify(outA.byKind)} in ${((tA1 - t0) / 1000).toFixed(1)}s | B: phase1 B1=${d1Phase1} B2=${d2Phase1}, B1 killed at ${d1AtKill} processed (${sentAtKill}/${inputB.length} sent), survivor processed ${d2Total} (state_restored x${restored}), outputs ${JSON.stringify(outB.byKind)} in ${((tB1 - tA1) / 1000).toFixed(1)}s | missing ${diff.missing.length}, extra ${diff.extra.length}, duplicate keys ${dupB}`);
       expect(outA.byKind.score).toBeGreaterThan(1000);
       expect(outA.byKind.verdict).toBeGreaterThan(0);
       expect(d1Phase1).toBeGreaterThan(0);
@@ -281,6 +288,89 @@ describe('detector: a backlog whose outputs exceed 1 MiB on one output partition
     } catch (err) {
       dumpLogs(procs, 2000);
       throw err;
+    }
+  });
+});
+
+describe('detector: a rebalance while a dead replica\'s transaction is still open', () => {
+  let bus: KafkaBus | undefined;
+  const procs: ServiceProcess[] = [];
+  afterAll(async () => {
+    await killAll();
+    await bus?.shutdown();
+  });
+
+  // A replica SIGKILLed inside a transaction leaves it open until the broker times it out
+  // (transaction timeout 60 s): until then the last stable offset of each state partition it
+  // wrote stays before that transaction, and read-committed readers see nothing after it, not
+  // even snapshots committed later by the replica that took over. The test opens such a
+  // transaction itself (a producer that begins one on every state partition and never ends it;
+  // the state a SIGKILL at the wrong millisecond leaves), then: detector 1 processes phase 2 and
+  // commits (snapshots after the open transaction, offsets in __consumer_offsets); it stops;
+  // detector 2 takes over and restores. Its restored state must match its committed offsets, so
+  // the outputs must equal an uninterrupted run's.
+  test('state restored after the takeover matches the committed offsets', async () => {
+    const t0 = Date.now();
+    const brokers = testBrokers();
+    bus = testBus(brokers, 'faults-zombie');
+    const runRef = uniqueName('faults-zref');
+    const runZ = uniqueName('faults-zombie');
+    const [tRef, tZ] = await Promise.all([ensureRunTopics(bus, runRef), ensureRunTopics(bus, runZ)]);
+    const input = inputRecords(tRef.spans);
+    const inputZ = input.map((r) => ({ ...r, topic: tZ.spans }));
+    const third = Math.floor(input.length / 3);
+    const [apiRef, api1, api2] = await freePorts(3);
+    let zombie: Awaited<ReturnType<KafkaBus['producer']>> | undefined;
+    let zombieTx: Awaited<ReturnType<Awaited<ReturnType<KafkaBus['producer']>>['transaction']>> | undefined;
+    try {
+      // Reference: one detector, everything.
+      await produce(bus, input);
+      const ref = startService('detector', runEnv(runRef, brokers.join(','), { VIGIL_DETECTOR__INSTANCE_ID: `${runRef}-d0`, VIGIL_DETECTOR__API__PORT: String(apiRef) }), 'detector (reference)');
+      procs.push(ref);
+      await waitHttpOk(`http://127.0.0.1:${apiRef}/healthz`, ref);
+      await until('the reference run to commit everything', async () => (await groupLag(bus!, `${runRef}-detector`, tRef.spans)) === 0, 60_000, 250);
+      await stopGracefully(ref);
+      const outRef = await outputs(bus, tRef);
+
+      // Phase 1 by detector 1.
+      const envZ = (id: string, port: number) => runEnv(runZ, brokers.join(','), { VIGIL_DETECTOR__INSTANCE_ID: `${runZ}-${id}`, VIGIL_DETECTOR__API__PORT: String(port) });
+      await produce(bus, inputZ.slice(0, third));
+      const d1 = startService('detector', envZ('d1', api1), 'detector 1');
+      procs.push(d1);
+      await waitHttpOk(`http://127.0.0.1:${api1}/healthz`, d1);
+      await until('phase 1 committed', async () => (await groupLag(bus!, `${runZ}-detector`, tZ.spans)) === 0, 60_000, 200);
+      // The dead replica's transaction: open on every state partition, never ended.
+      zombie = await bus.producer({ transactionalId: `${runZ}-dead-replica` });
+      zombieTx = await zombie.transaction();
+      await zombieTx.send([0, 1, 2, 3, 4, 5].map((partition) => ({ topic: tZ.detectorState, partition, key: 'dead-replica', value: Buffer.from('{}') })));
+      // Phase 2 by detector 1: snapshots and offsets committed after the open transaction.
+      await produce(bus, inputZ.slice(third, 2 * third));
+      await until('phase 2 committed', async () => (await groupLag(bus!, `${runZ}-detector`, tZ.spans)) === 0, 60_000, 200);
+      await stopGracefully(d1);
+      const [committed] = await (await bus.admin()).fetchOffsets({ groupId: `${runZ}-detector`, topics: [tZ.spans] });
+      const committedAt = committed.partitions.map((p) => `${p.partition}@${p.offset}`).sort();
+      // Detector 2 takes over (the open transaction is still within its timeout), then phase 3.
+      const d2 = startService('detector', envZ('d2', api2), 'detector 2');
+      procs.push(d2);
+      await waitHttpOk(`http://127.0.0.1:${api2}/healthz`, d2);
+      await produce(bus, inputZ.slice(2 * third));
+      await until('phase 3 committed', async () => (await groupLag(bus!, `${runZ}-detector`, tZ.spans)) === 0, 60_000, 200);
+      const restored = [...d2.logs().matchAll(/"event":"state_restored"[^\n]*?"partition":(\d+)[^\n]*?"nextOffset":"(\d+)"/g)].map((m) => `${m[1]}@${m[2]}`);
+      await stopGracefully(d2);
+      const outZ = await outputs(bus, tZ);
+      const diff = multisetDiff(multiset(outRef.all), multiset(outZ.all));
+      console.log(`[faults] detector open-transaction takeover: input ${input.length} records in 3 phases (phase-2 end offsets committed by detector 1 after a foreign open transaction) | group offsets when detector 2 started ${committedAt.join(', ')}; detector 2 restored snapshots at ${restored.sort().join(', ') || '(none)'} | reference outputs ${JSON.stringify(outRef.byKind)}, takeover outputs ${JSON.stringify(outZ.byKind)} | missing ${diff.missing.length}, extra ${diff.extra.length} | ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+      expect(restored.length, 'detector 2 restored the partitions detector 1 had committed').toBe(6);
+      expect(restored.sort(), 'restored snapshots = committed offsets').toEqual(committedAt);
+      expect(diff.missing.slice(0, 3), `${diff.missing.length} reference outputs missing after the takeover`).toEqual([]);
+      expect(diff.extra.slice(0, 3), `${diff.extra.length} outputs not in the reference`).toEqual([]);
+    } catch (err) {
+      dumpLogs(procs, 2000);
+      throw err;
+    } finally {
+      // Abort the dangling transaction (it would otherwise hold the state partitions for 60 s).
+      await zombieTx?.abort().catch(() => undefined);
+      await zombie?.close().catch(() => undefined);
     }
   });
 });

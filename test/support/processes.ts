@@ -83,6 +83,7 @@ export function startService(service: ServiceName, env: NodeJS.ProcessEnv, label
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('exit', (code, signal) => {
       done = true;
+      tail.push(`\n[${label} exited: code ${code}, signal ${signal}]\n`);
       resolve({ code, signal });
     });
   });
@@ -144,17 +145,23 @@ export async function until<T>(what: string, probe: () => Promise<T | null | und
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastErr ? ` (last error: ${(lastErr as Error).message})` : ''}`);
 }
 
-/** Wait until GET url answers 200 (the process serves), failing early if the process died. */
+/** Wait until GET url answers 200 (the process serves); fails at once if the process exits. */
 export async function waitHttpOk(url: string, proc: ServiceProcess, timeoutMs = 60_000): Promise<void> {
-  await until(`${proc.name} at ${url}`, async () => {
-    if (!proc.alive()) throw new Error(`${proc.name} exited:\n${proc.logs().slice(-3000)}`);
-    const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-    await res.arrayBuffer();
-    return res.status === 200;
-  }, timeoutMs, 100).catch((err: unknown) => {
-    if (!proc.alive()) throw new Error(`${proc.name} exited before serving:\n${proc.logs().slice(-3000)}`);
-    throw err;
-  });
+  const end = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < end) {
+    if (!proc.alive()) throw new Error(`${proc.name} exited before serving ${url}:\n${proc.logs().slice(-3000)}`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      await res.arrayBuffer();
+      if (res.status === 200) return;
+      last = `HTTP ${res.status}`;
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    await sleep(100);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${proc.name} at ${url} (last: ${last})`);
 }
 
 /**

@@ -382,6 +382,60 @@ function offsetPlus(base: string | undefined, index: number, topic: string, part
   return base.length <= 15 ? String(Number(base) + index) : String(BigInt(base) + BigInt(index));
 }
 
+/**
+ * The broker refuses a record batch larger than its message.max.bytes (1 MiB by default), and a
+ * produce request carries one batch per partition. So each partition's records are cut into
+ * consecutive segments below this size, and segment k of every partition goes in request k;
+ * requests are sent one after another, which keeps per-partition (per-key) order.
+ */
+export const MAX_BATCH_BYTES = 900 * 1024;
+/** Framing per record in a v2 record batch, generously: length, attributes, deltas, varints. */
+const RECORD_OVERHEAD_BYTES = 40;
+
+interface Segmented {
+  chunks: Array<Plan['topicMessages']>;
+  /** Segment of each record. */
+  segOf: Int32Array;
+  /** Per `topic#partition`: the within-partition index where each segment starts. */
+  segStart: Map<string, number[]>;
+}
+
+function segment(records: OutRecord[], plan: Plan, maxBatchBytes = MAX_BATCH_BYTES): Segmented {
+  const segOf = new Int32Array(records.length);
+  const segStart = new Map<string, number[]>();
+  const cur = new Map<string, { seg: number; bytes: number }>();
+  const chunkMaps: Array<Map<string, Plan['topicMessages'][number]['messages']>> = [];
+  const seenInTopic = new Map<string, number>();
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    const tp = `${r.topic}#${plan.partitionOf[i]}`;
+    const k = seenInTopic.get(r.topic) ?? 0;
+    seenInTopic.set(r.topic, k + 1);
+    const message = plan.topics.get(r.topic)!.messages[k]!;
+    let size = RECORD_OVERHEAD_BYTES + (r.value?.length ?? 0) + (message.key ? Buffer.byteLength(message.key as Buffer | string) : 0);
+    if (r.headers) for (const [hk, hv] of Object.entries(r.headers)) size += hk.length + Buffer.byteLength(hv) + 8;
+    let c = cur.get(tp);
+    if (!c) {
+      c = { seg: 0, bytes: 0 };
+      cur.set(tp, c);
+      segStart.set(tp, [plan.indexOf[i]!]);
+    } else if (c.bytes > 0 && c.bytes + size > maxBatchBytes) {
+      c.seg++;
+      c.bytes = 0;
+      segStart.get(tp)!.push(plan.indexOf[i]!);
+    }
+    c.bytes += size;
+    segOf[i] = c.seg;
+    while (chunkMaps.length <= c.seg) chunkMaps.push(new Map());
+    const m = chunkMaps[c.seg]!;
+    let list = m.get(r.topic);
+    if (!list) m.set(r.topic, (list = []));
+    list.push(message);
+  }
+  const chunks = chunkMaps.map((m) => [...m].map(([topic, messages]) => ({ topic, messages })));
+  return { chunks, segOf, segStart };
+}
+
 /** kafkajs partitioner for messages that already carry their partition (see plan()). */
 const explicitPartitioner = () => ({ message }: { message: { partition?: number } }): number => message.partition!;
 
@@ -455,22 +509,28 @@ class KafkaBusProducer implements Producer {
     this.assertUsable();
     if (records.length === 0) return [];
     const plan = await this.plan(records);
-    let meta;
-    try {
-      meta = await this.producer.sendBatch({ topicMessages: plan.topicMessages, acks: -1, timeout: this.bus.options.requestTimeoutMs });
-    } catch (err) {
-      throw toBusError(err, 'send');
-    }
-    for (const m of meta) {
-      const t = plan.topics.get(m.topicName);
-      if (t) t.base[m.partition] = m.baseOffset ?? '-1';
+    const seg = segment(records, plan);
+    // base offset per segment per `topic#partition`
+    const bases: Array<Map<string, string>> = [];
+    for (const topicMessages of seg.chunks) {
+      let meta;
+      try {
+        meta = await this.producer.sendBatch({ topicMessages, acks: -1, timeout: this.bus.options.requestTimeoutMs });
+      } catch (err) {
+        throw toBusError(err, 'send');
+      }
+      const b = new Map<string, string>();
+      for (const m of meta) b.set(`${m.topicName}#${m.partition}`, m.baseOffset ?? '-1');
+      bases.push(b);
     }
     const positions = new Array<RecordPosition>(records.length);
     for (let i = 0; i < records.length; i++) {
       const topic = records[i]!.topic;
       const partition = plan.partitionOf[i]!;
-      const base = plan.topics.get(topic)!.base[partition];
-      positions[i] = { topic, partition, offset: offsetPlus(base, plan.indexOf[i]!, topic, partition) };
+      const tp = `${topic}#${partition}`;
+      const s = seg.segOf[i]!;
+      const start = seg.segStart.get(tp)![s]!;
+      positions[i] = { topic, partition, offset: offsetPlus(bases[s]!.get(tp), plan.indexOf[i]! - start, topic, partition) };
     }
     return positions;
   }
@@ -501,9 +561,11 @@ class KafkaBusProducer implements Producer {
       send: async (records) => {
         check();
         if (records.length === 0) return;
-        const { topicMessages } = await this.plan(records);
+        const plan = await this.plan(records);
         try {
-          await txn.sendBatch({ topicMessages, acks: -1, timeout: this.bus.options.requestTimeoutMs });
+          for (const topicMessages of segment(records, plan).chunks) {
+            await txn.sendBatch({ topicMessages, acks: -1, timeout: this.bus.options.requestTimeoutMs });
+          }
         } catch (err) {
           throw toBusError(err, 'transaction send');
         }

@@ -37,7 +37,17 @@ interface Task {
   nextOffset: bigint | null;
   committedOffset: bigint | null;
   dirty: boolean;
+  /** The first batch after a restore was checked against the snapshot's offset. */
+  verified: boolean;
 }
+
+/**
+ * How long a restored snapshot may lag the group's committed offset before the detector gives
+ * up waiting for the newer one. A snapshot can be unreadable for a while: read-committed reads
+ * stop at the first open transaction on the state partition (a killed replica's, aborted by the
+ * broker after the transaction timeout, 60 s by default), and the newer snapshot sits behind it.
+ */
+const STALE_STATE_WAIT_MS = 120_000;
 
 /**
  * The detector: a consumer group over otlp_spans, otlp_metrics and otlp_logs. Each input
@@ -89,7 +99,7 @@ export function createDetector(deps: DetectorDeps): Detector {
     }
     const processor = createProcessor(kind, ctx, snapshot?.state);
     if (snapshot) log.event('state_restored', { topic, partition, nextOffset: snapshot.nextOffset.toString(), series: processor.seriesCount });
-    return { topic, partition, processor, pending: [], nextOffset: snapshot?.nextOffset ?? null, committedOffset: snapshot?.nextOffset ?? null, dirty: false };
+    return { topic, partition, processor, pending: [], nextOffset: snapshot?.nextOffset ?? null, committedOffset: snapshot?.nextOffset ?? null, dirty: false, verified: false };
   }
 
   const onAssigned = async (assigned: TopicPartitions[]) => {
@@ -105,6 +115,8 @@ export function createDetector(deps: DetectorDeps): Detector {
     stats.partitions = tasks.size;
   };
 
+  const staleSince = new Map<string, number>();
+
   const handle = async (batch: InBatch) => {
     // Refuse work on state that ran ahead of the last commit; the bus delivers it again from
     // the committed offsets once the consumer has restarted.
@@ -113,6 +125,28 @@ export function createDetector(deps: DetectorDeps): Detector {
     if (!task) {
       task = await restoreTask(batch.topic, batch.partition);
       tasks.set(key(batch.topic, batch.partition), task);
+    }
+    if (!task.verified && batch.records.length > 0) {
+      // The group resumes at its committed offset, which always commits together with a snapshot.
+      // A first record beyond the snapshot's offset means the snapshot we could read is older
+      // than the committed one: wait for the newer one instead of silently skipping records.
+      const first = BigInt(batch.records[0].offset);
+      const expected = task.nextOffset ?? 0n;
+      const k = key(batch.topic, batch.partition);
+      if (first > expected) {
+        const since = staleSince.get(k) ?? Date.now();
+        staleSince.set(k, since);
+        if (Date.now() - since < STALE_STATE_WAIT_MS) {
+          tasks.delete(k);
+          log.event('state_behind_offsets', { topic: batch.topic, partition: batch.partition, snapshotOffset: expected.toString(), firstOffset: first.toString() }, 'warn');
+          await new Promise((r) => setTimeout(r, 1000));
+          throw new Error(`detector: state snapshot of ${k} is behind the committed offset; reading it again`);
+        }
+        // Records before `first` are gone (retention) or the snapshot is lost: go on, say so.
+        log.event('state_gap', { topic: batch.topic, partition: batch.partition, snapshotOffset: expected.toString(), firstOffset: first.toString() }, 'error');
+      }
+      staleSince.delete(k);
+      task.verified = true;
     }
     for (const rec of batch.records) {
       const offset = BigInt(rec.offset);

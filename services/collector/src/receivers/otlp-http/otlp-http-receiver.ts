@@ -148,14 +148,14 @@ export class OtlpHttpReceiver {
     const maxBytes = isDeploy ? MAX_DEPLOYMENT_BODY : this.o.config.maxBodyBytes;
     const length = Number(req.headers['content-length'] ?? '-1');
     if (length > maxBytes) {
-      this.drain(req, true);
+      this.drain(req, true, res);
       this.status(res, 413, `request body of ${length} bytes exceeds ${maxBytes}`, declared);
       return answer(413);
     }
     const read = await readBody(req, encoding, maxBytes, this.o.limiter);
     if (signal) this.o.metrics.bytes.inc({ transport: 'http', signal, stage: 'wire' }, read.wireBytes);
     if (!read.ok) {
-      this.drain(req, true);
+      this.drain(req, true, res);
       if (read.status === 429) res.setHeader('retry-after', String(this.retryAfterS()));
       this.status(res, read.status, read.message, declared);
       return answer(read.status);
@@ -203,14 +203,14 @@ export class OtlpHttpReceiver {
     const maxBytes = this.o.config.maxBodyBytes;
     const length = Number(req.headers['content-length'] ?? '-1');
     if (length > maxBytes) {
-      this.drain(req, true);
+      this.drain(req, true, res);
       this.status(res, 413, `request body of ${length} bytes exceeds ${maxBytes}`, 'json');
       return answer(413);
     }
     const read = await readBody(req, encoding, maxBytes, this.o.limiter);
     this.o.metrics.bytes.inc({ transport: 'http', signal: 'ci_junit', stage: 'wire' }, read.wireBytes);
     if (!read.ok) {
-      this.drain(req, true);
+      this.drain(req, true, res);
       if (read.status === 429) res.setHeader('retry-after', String(this.retryAfterS()));
       this.status(res, read.status, read.message, 'json');
       return answer(read.status);
@@ -283,7 +283,9 @@ export class OtlpHttpReceiver {
    * sending; reading it keeps the connection usable. Past `maxBodyBytes` more, the socket is
    * closed instead (and the answer says Connection: close).
    */
-  private drain(req: IncomingMessage, closeAfter = false): void {
+  private drain(req: IncomingMessage, closeAfter = false, res?: ServerResponse): void {
+    // The connection may be cut while the client still sends: tell it not to reuse it.
+    if (closeAfter && res && !res.headersSent) res.setHeader('connection', 'close');
     if (req.complete) return;
     let left = this.o.config.maxBodyBytes;
     req.on('data', (c: Buffer) => {
