@@ -5,7 +5,9 @@ import type { KafkaBus } from '@vigil/bus';
 
 /** A bus for the test process itself (quiet: kafkajs warnings are expected while brokers die). */
 export function testBus(brokers: string[], clientId: string): KafkaBus {
-  return createKafkaBus({ brokers, clientId, logLevel: 'nothing', connectionTimeoutMs: 2000, requestTimeoutMs: 20_000 });
+  // transactionTimeoutMs as Vigil's services set it (packages/config busOptions): a transaction left
+  // open by a killed producer is aborted by the broker after that long.
+  return createKafkaBus({ brokers, clientId, logLevel: 'nothing', connectionTimeoutMs: 2000, requestTimeoutMs: 20_000, transactionTimeoutMs: 15_000 });
 }
 
 export interface ReadRecord {

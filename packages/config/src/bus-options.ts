@@ -14,6 +14,7 @@ export function busOptions(section: BusSection):
       clientId: string;
       ssl?: boolean | { ca?: Buffer; cert?: Buffer; key?: Buffer; rejectUnauthorized: boolean };
       sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+      transactionTimeoutMs: number;
     } {
   if (section.kind === 'memory') {
     return { kind: 'memory', maxRecordsPerPartition: section.memory.maxRecordsPerPartition, autoCreatePartitions: 6 };
@@ -29,5 +30,8 @@ export function busOptions(section: BusSection):
         }
       : true
     : undefined;
-  return { kind: 'kafka', brokers: [...k.brokers], clientId: k.clientId, ssl, sasl: k.sasl ? { ...k.sasl } : undefined };
+  // Vigil's transactions last milliseconds (the detector commits every commitIntervalMs): a short
+  // broker-side timeout means a killed replica's open transaction, which hides everything after
+  // it from read-committed readers of that partition, is aborted within seconds, not a minute.
+  return { kind: 'kafka', brokers: [...k.brokers], clientId: k.clientId, ssl, sasl: k.sasl ? { ...k.sasl } : undefined, transactionTimeoutMs: 15_000 };
 }
