@@ -72,7 +72,7 @@ async function dockerUnavailable(): Promise<string | null> {
   try {
     tc = await import('testcontainers');
   } catch (err) {
-    // testcontainers 12 depends on undici 8, which needs Node >= 22.19 (zstd in node:zlib).
+    // Pinned to testcontainers 11 (undici 7, Node >= 20.18): release 12 needs Node >= 22.19.
     return `the testcontainers package does not load on Node ${process.version}: ${(err as Error).message}`;
   }
   try {
