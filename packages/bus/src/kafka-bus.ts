@@ -199,12 +199,8 @@ export class KafkaBus implements Bus {
     }
   }
 
-  async producer(options: ProducerOptions = {}): Promise<Producer> {
-    this.assertOpen();
-    const txId = options.transactionalId;
-    if (txId !== undefined && (typeof txId !== 'string' || txId === '')) {
-      throw new BusError('BUS_INVALID', `producer: 'transactionalId' must be a non-empty string, got ${JSON.stringify(txId)}`);
-    }
+  /** A connected kafkajs producer: idempotent, and transactional (initialised) with a txId. */
+  async connectProducer(txId: string | undefined): Promise<KafkaProducer> {
     const producer = this.kafka.producer({
       idempotent: true,
       allowAutoTopicCreation: false,
@@ -228,7 +224,17 @@ export class KafkaBus implements Bus {
       await producer.disconnect().catch(() => {});
       throw toBusError(err, 'connect producer');
     }
-    const p = new KafkaBusProducer(this, producer, txId);
+    return producer;
+  }
+
+  async producer(options: ProducerOptions = {}): Promise<Producer> {
+    this.assertOpen();
+    const txId = options.transactionalId;
+    if (txId !== undefined && (typeof txId !== 'string' || txId === '')) {
+      throw new BusError('BUS_INVALID', `producer: 'transactionalId' must be a non-empty string, got ${JSON.stringify(txId)}`);
+    }
+    const producer = await this.connectProducer(txId);
+    const p = new KafkaBusProducer(this, producer, txId, () => this.connectProducer(txId));
     this.producers.add(p);
     return p;
   }
@@ -443,12 +449,33 @@ class KafkaBusProducer implements Producer {
   private closed = false;
   private txnOpen = false;
   private readonly roundRobin = new Map<string, number>();
+  /**
+   * kafkajs advances an idempotent producer's sequence numbers only when a produce request
+   * succeeds. After a failed request that the broker did write (the answer was lost: broker
+   * stopped, connection cut), the next batch would carry the same sequence numbers and the
+   * broker would acknowledge it as a duplicate without writing it: acknowledged, yet lost.
+   * So after any failure the kafkajs producer is replaced (a new producer id, or for a
+   * transactional one a new epoch) before anything else is sent, and sends are serialised so
+   * no request is built on a producer whose previous request failed.
+   */
+  private resetNeeded = false;
+  private sendChain: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly bus: KafkaBus,
-    private readonly producer: KafkaProducer,
+    private producer: KafkaProducer,
     private readonly transactionalId: string | undefined,
+    private readonly connect: () => Promise<KafkaProducer>,
   ) {}
+
+  private async resetIfNeeded(): Promise<void> {
+    if (!this.resetNeeded) return;
+    const fresh = await this.connect();
+    const old = this.producer;
+    this.producer = fresh;
+    this.resetNeeded = false;
+    await old.disconnect().catch(() => {});
+  }
 
   /**
    * Chooses partitions and builds kafkajs topicMessages (records keep their order per partition).
@@ -505,9 +532,16 @@ class KafkaBusProducer implements Producer {
     return { topics, partitionOf, indexOf, topicMessages };
   }
 
-  async send(records: OutRecord[]): Promise<RecordPosition[]> {
+  send(records: OutRecord[]): Promise<RecordPosition[]> {
+    const run = this.sendChain.then(() => this.sendNow(records));
+    this.sendChain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async sendNow(records: OutRecord[]): Promise<RecordPosition[]> {
     this.assertUsable();
     if (records.length === 0) return [];
+    await this.resetIfNeeded();
     const plan = await this.plan(records);
     const seg = segment(records, plan);
     // base offset per segment per `topic#partition`
@@ -517,6 +551,7 @@ class KafkaBusProducer implements Producer {
       try {
         meta = await this.producer.sendBatch({ topicMessages, acks: -1, timeout: this.bus.options.requestTimeoutMs });
       } catch (err) {
+        this.resetNeeded = true;
         throw toBusError(err, 'send');
       }
       const b = new Map<string, string>();
@@ -543,6 +578,7 @@ class KafkaBusProducer implements Producer {
     if (this.txnOpen) throw new BusError('BUS_INVALID', 'a transaction is already open on this producer');
     let txn;
     try {
+      await this.resetIfNeeded();
       txn = await this.producer.transaction();
     } catch (err) {
       throw toBusError(err, 'begin transaction');
@@ -567,6 +603,7 @@ class KafkaBusProducer implements Producer {
             await txn.sendBatch({ topicMessages, acks: -1, timeout: this.bus.options.requestTimeoutMs });
           }
         } catch (err) {
+          this.resetNeeded = true;
           throw toBusError(err, 'transaction send');
         }
       },
@@ -583,6 +620,7 @@ class KafkaBusProducer implements Producer {
             })),
           });
         } catch (err) {
+          this.resetNeeded = true;
           throw toBusError(err, 'transaction sendOffsets');
         }
       },
@@ -592,6 +630,7 @@ class KafkaBusProducer implements Producer {
           await txn.commit();
           finish();
         } catch (err) {
+          this.resetNeeded = true;
           const e = toBusError(err, 'transaction commit');
           if (!txn.isActive()) finish();
           throw e;
