@@ -23,6 +23,7 @@ const BENCHES = [
     ['half_p99_ms', 'request p99 at half max load (ms)', '< 50'],
     ['peak_rss_mb', 'collector peak RSS (MB)', '< 300'],
     ['collector_to_decode_ratio', 'collector / decode-alone ratio', 'baseline: decode alone'],
+    ['vigil_to_otelcol_ratio', 'Vigil / OpenTelemetry Collector, spans per CPU-second (same load and broker, both ack after Kafka)', 'baseline: OTELCOL_BIN (npm run build:otelcol)'],
   ] },
   { name: 'detectors', script: 'packages/detectors/dist/bench/detectors-bench.js', args: [], rows: [
     ['default_scorer_updates_per_core_s', 'default scorer updates per core-second', '≥ 1,000,000'],
