@@ -10,7 +10,7 @@ import { logsFromRecord, metricPointsFromRecord, spansFromRecord } from '../mapp
 import { deploymentId, ServiceVerifier } from '../verification/verifier.js';
 import type { ServiceVerifierJSON, VerificationOptions } from '../verification/verifier.js';
 import { SeriesScorers, seriesKeyOf } from './series-scorers.js';
-import type { DeploymentInEffect } from './series-scorers.js';
+import type { DeploymentInEffect, SeriesPoint } from './series-scorers.js';
 
 export type ProcessorKind = 'spans' | 'metrics' | 'logs';
 
@@ -59,6 +59,34 @@ class VersionTracker {
   }
 }
 
+/**
+ * What the three processors share: the series scorers (with operator feedback), the versions in
+ * effect per service, and the way a scored point becomes a score record and maybe an anomaly.
+ */
+abstract class ScoringProcessor {
+  constructor(
+    protected readonly ctx: ProcessorContext,
+    protected scorers: SeriesScorers,
+    protected versions: VersionTracker,
+  ) {}
+
+  get seriesCount(): number {
+    return this.scorers.size;
+  }
+
+  useFeedback(model: FeedbackModel | null): void {
+    this.scorers.feedback = model;
+  }
+
+  /** Score one point of a series; push its score record and, past the threshold, its anomaly. */
+  protected scoreInto(outs: OutRecord[], point: SeriesPoint): void {
+    const scored = this.scorers.score(point, this.versions.get(point.service));
+    if (!scored) return;
+    outs.push(out(this.ctx.topics.scores, point.service, scored.score));
+    if (scored.anomaly) outs.push(out(this.ctx.topics.anomalies, point.service, scored.anomaly));
+  }
+}
+
 const RED_METRICS = ['rate', 'error_ratio', 'latency_p50', 'latency_p95', 'latency_p99'] as const;
 function redValue(w: RedWindow, metric: (typeof RED_METRICS)[number]): number {
   switch (metric) {
@@ -83,23 +111,17 @@ interface SpansState {
 }
 
 /** Spans → RED windows → scores and anomalies; spans → deployment verification → verdicts. */
-export class SpansProcessor implements PartitionProcessor {
+export class SpansProcessor extends ScoringProcessor implements PartitionProcessor {
   readonly kind = 'spans';
   private verifiers = new Map<string, ServiceVerifier>();
 
   constructor(
-    private readonly ctx: ProcessorContext,
+    ctx: ProcessorContext,
     private red = new RedAggregator({ windowMs: ctx.detector.windowMs, allowedLatenessMs: ctx.detector.allowedLatenessMs, maxOperationsPerService: ctx.detector.maxSeriesPerService }),
-    private scorers = new SeriesScorers(ctx.detector.maxSeriesPerService, ctx.detector.alertThreshold),
-    private versions = new VersionTracker(),
-  ) {}
-
-  get seriesCount(): number {
-    return this.scorers.size;
-  }
-
-  useFeedback(model: FeedbackModel | null): void {
-    this.scorers.feedback = model;
+    scorers = new SeriesScorers(ctx.detector.maxSeriesPerService, ctx.detector.alertThreshold),
+    versions = new VersionTracker(),
+  ) {
+    super(ctx, scorers, versions);
   }
 
   process(value: Uint8Array): OutRecord[] {
@@ -128,15 +150,11 @@ export class SpansProcessor implements PartitionProcessor {
     }
     for (const w of this.red.closeWindows()) {
       if (w.serviceVersion !== null) continue; // per-version windows feed verification, not alerts
-      const deployment = this.versions.get(w.service);
       for (const metric of RED_METRICS) {
-        const scored = this.scorers.score({
+        this.scoreInto(outs, {
           service: w.service, signal: 'traces', metric, operation: w.operation, seriesKey: seriesKeyOf(w.service, w.operation, metric),
           windowStartMs: w.windowStartMs, windowEndMs: w.windowEndMs, value: redValue(w, metric),
-        }, deployment);
-        if (!scored) continue;
-        outs.push(out(topics.scores, w.service, scored.score));
-        if (scored.anomaly) outs.push(out(topics.anomalies, w.service, scored.anomaly));
+        });
       }
     }
     return outs;
@@ -170,37 +188,27 @@ interface MetricsState {
 }
 
 /** Metric points → normalised samples (rates, quantiles) → scores and anomalies. */
-export class MetricsProcessor implements PartitionProcessor {
+export class MetricsProcessor extends ScoringProcessor implements PartitionProcessor {
   readonly kind = 'metrics';
   constructor(
-    private readonly ctx: ProcessorContext,
+    ctx: ProcessorContext,
     private series = new MetricSeries({ maxSeriesPerService: ctx.detector.maxSeriesPerService }),
-    private scorers = new SeriesScorers(ctx.detector.maxSeriesPerService, ctx.detector.alertThreshold),
-    private versions = new VersionTracker(),
-  ) {}
-
-  get seriesCount(): number {
-    return this.scorers.size;
-  }
-
-  useFeedback(model: FeedbackModel | null): void {
-    this.scorers.feedback = model;
+    scorers = new SeriesScorers(ctx.detector.maxSeriesPerService, ctx.detector.alertThreshold),
+    versions = new VersionTracker(),
+  ) {
+    super(ctx, scorers, versions);
   }
 
   process(value: Uint8Array): OutRecord[] {
-    const { topics } = this.ctx;
     const outs: OutRecord[] = [];
     for (const { identity, points } of metricPointsFromRecord(value)) {
       for (const point of points) {
         for (const s of this.series.add(point)) {
           this.versions.see(identity.service, identity.version, s.timeMs);
-          const scored = this.scorers.score({
+          this.scoreInto(outs, {
             service: s.service, signal: 'metrics', metric: `${s.metric}:${s.field}`, seriesKey: seriesKeyOf(s.service, s.seriesKey, s.field),
             windowStartMs: Math.floor(s.timeMs), windowEndMs: Math.floor(s.timeMs), value: s.value,
-          }, this.versions.get(s.service));
-          if (!scored) continue;
-          outs.push(out(topics.scores, s.service, scored.score));
-          if (scored.anomaly) outs.push(out(topics.anomalies, s.service, scored.anomaly));
+          });
         }
       }
     }
@@ -226,21 +234,15 @@ interface LogsState {
 const ERROR_SEVERITY_NUMBER = 17; // OTel logs data model: 17-20 ERROR, 21-24 FATAL
 
 /** Log records → templates (counts per window, new templates) → template records, error-count scores, anomalies. */
-export class LogsProcessor implements PartitionProcessor {
+export class LogsProcessor extends ScoringProcessor implements PartitionProcessor {
   readonly kind = 'logs';
   constructor(
-    private readonly ctx: ProcessorContext,
+    ctx: ProcessorContext,
     private features = new LogTemplateFeatures({ windowMs: ctx.detector.windowMs, maxTemplatesPerService: ctx.detector.maxTemplatesPerService }),
-    private scorers = new SeriesScorers(ctx.detector.maxSeriesPerService, ctx.detector.alertThreshold),
-    private versions = new VersionTracker(),
-  ) {}
-
-  get seriesCount(): number {
-    return this.scorers.size;
-  }
-
-  useFeedback(model: FeedbackModel | null): void {
-    this.scorers.feedback = model;
+    scorers = new SeriesScorers(ctx.detector.maxSeriesPerService, ctx.detector.alertThreshold),
+    versions = new VersionTracker(),
+  ) {
+    super(ctx, scorers, versions);
   }
 
   process(value: Uint8Array): OutRecord[] {
@@ -282,14 +284,10 @@ export class LogsProcessor implements PartitionProcessor {
         }));
       }
       const errorCount = w.severity.error + w.severity.fatal;
-      const scored = this.scorers.score({
+      this.scoreInto(outs, {
         service: w.service, signal: 'logs', metric: 'log_error_count', seriesKey: seriesKeyOf(w.service, 'log_error_count'),
         windowStartMs: w.windowStartMs, windowEndMs: w.windowEndMs, value: Number.isFinite(errorCount) ? errorCount : 0,
-      }, this.versions.get(w.service));
-      if (scored) {
-        outs.push(out(topics.scores, w.service, scored.score));
-        if (scored.anomaly) outs.push(out(topics.anomalies, w.service, scored.anomaly));
-      }
+      });
     }
     return outs;
   }
