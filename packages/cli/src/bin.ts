@@ -5,7 +5,7 @@
 //   vigil alerts | deployments | templates [--since …] [--service S] [--json]
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '@vigil/config';
-import { runMain } from '@vigil/telemetry';
+import { runMain, startTracing } from '@vigil/telemetry';
 import { startEmbedded } from './embedded.js';
 import { getJson, VIEWS } from './queries.js';
 import { ciMain } from './ci/ci-prioritise.js';
@@ -64,12 +64,17 @@ async function main(): Promise<void> {
       name: 'vigil',
       async start() {
         const config = loadConfig();
+        // Optional self-tracing (telemetry.tracing.enabled), off by default.
+        const tracing = await startTracing({ ...config.telemetry.tracing, service: 'vigil' });
         const vigil = await startEmbedded({ config });
         process.stdout.write(
           `vigil: OTLP gRPC :${vigil.ports.otlpGrpc}, OTLP HTTP :${vigil.ports.otlpHttp}, API :${vigil.ports.api} ` +
             `(/healthz, /metrics, /v1/anomalies …), alerter API :${vigil.ports.alerterApi}; bus ${vigil.bus.kind}, store ${vigil.store.kind}\n`,
         );
-        return (deadlineMs) => vigil.shutdown(deadlineMs);
+        return async (deadlineMs) => {
+          await vigil.shutdown(deadlineMs);
+          await tracing.shutdown();
+        };
       },
     });
     return;

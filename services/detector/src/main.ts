@@ -2,7 +2,7 @@
 // services/detector: load config, build, start, stop on SIGTERM.
 import { createBus } from '@vigil/bus';
 import { busOptions, loadConfig, topicDefinitions } from '@vigil/config';
-import { createTelemetry, runMain, startAdminServer } from '@vigil/telemetry';
+import { createTelemetry, runMain, startTracing, startAdminServer } from '@vigil/telemetry';
 import { createDetector } from './pipeline.js';
 
 runMain({
@@ -10,6 +10,8 @@ runMain({
   async start() {
     const config = loadConfig();
     const telemetry = createTelemetry({ service: 'detector', logLevel: config.telemetry.logLevel });
+    // Optional self-tracing (telemetry.tracing.enabled), off by default.
+    const tracing = await startTracing({ ...config.telemetry.tracing, service: 'detector' });
     const bus = createBus(busOptions(config.bus));
     await bus.ensureTopics(topicDefinitions(config));
     const detector = createDetector({ config, bus, telemetry });
@@ -20,6 +22,7 @@ runMain({
       await admin.close();
       await detector.shutdown(deadlineMs);
       await bus.shutdown();
+      await tracing.shutdown();
     };
   },
 });

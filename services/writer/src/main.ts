@@ -3,7 +3,7 @@
 import { createBus } from '@vigil/bus';
 import { busOptions, loadConfig, topicDefinitions } from '@vigil/config';
 import { createStore } from '@vigil/store';
-import { createTelemetry, runMain, startAdminServer } from '@vigil/telemetry';
+import { createTelemetry, runMain, startTracing, startAdminServer } from '@vigil/telemetry';
 import { createWriter } from './pipeline.js';
 import { queryRoutes } from './api/query-api.js';
 import { ciRoutes } from './ci/ci-routes.js';
@@ -13,6 +13,8 @@ runMain({
   async start() {
     const config = loadConfig();
     const telemetry = createTelemetry({ service: 'writer', logLevel: config.telemetry.logLevel });
+    // Optional self-tracing (telemetry.tracing.enabled), off by default.
+    const tracing = await startTracing({ ...config.telemetry.tracing, service: 'writer' });
     const store = await createStore(config.store);
     const migrations = await store.migrate();
     telemetry.event('migrations', { ...migrations });
@@ -27,6 +29,7 @@ runMain({
       await writer.shutdown(deadlineMs);
       await bus.shutdown();
       await store.close();
+      await tracing.shutdown();
     };
   },
 });
