@@ -12,6 +12,7 @@ import { dumpLogs, killAll, rssBytes, runEnv, startService, waitHttpOk } from '.
 import type { ServiceProcess } from '../support/processes.js';
 import { idRequest } from '../support/otlp-load.js';
 import { otlpJsonTraffic } from '../support/traffic.js';
+import { seededUniform } from '@vigil/stats';
 
 const TOTAL = 10_000;
 const CONCURRENCY = 16;
@@ -19,16 +20,6 @@ const MAX_BODY = 256 * 1024;
 
 interface Req { kind: string; method: string; path: string; headers: Record<string, string>; body?: Buffer | string; expect: number[] }
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PB = { 'content-type': 'application/x-protobuf' };
 const JSON_CT = { 'content-type': 'application/json' };
@@ -44,7 +35,7 @@ const WRONG_SHAPE: Array<[string, string[]]> = [
 
 /** The i-th malformed request (seeded): a category in turn, random details. */
 function makeRequests(): Req[] {
-  const r = rng(20240607);
+  const r = seededUniform(20240607);
   const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
   const valid = {
     traces: Array.from({ length: 8 }, (_, i) => idRequest(1_000_000 + i, 4, 1 + i * 3)),

@@ -1,6 +1,8 @@
 // Synthetic OTLP/JSON traffic for end-to-end tests: a service's SERVER spans, event times
 // chosen by the test (so minutes of traffic can be sent in seconds), seeded noise.
 
+import { seededUniform } from '@vigil/stats';
+
 export interface TrafficOptions {
   service: string;
   version: string;
@@ -15,22 +17,12 @@ export interface TrafficOptions {
   operations?: string[];
 }
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const hex = (r: () => number, bytes: number) => Array.from({ length: bytes }, () => Math.floor(r() * 256).toString(16).padStart(2, '0')).join('');
 
 /** OTLP/JSON ExportTraceServiceRequest bodies, one per `spansPerRequest` spans. */
 export function otlpJsonTraffic(o: TrafficOptions, spansPerRequest = 200): string[] {
-  const r = rng(o.seed);
+  const r = seededUniform(o.seed);
   const total = o.seconds * o.rps;
   const bodies: string[] = [];
   const ops = o.operations ?? ['GET /cart', 'POST /pay', 'GET /status'];

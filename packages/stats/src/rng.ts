@@ -45,3 +45,9 @@ export class Mulberry32 {
     return r;
   }
 }
+
+/** A plain `() => number` source of uniforms in [0, 1) from Mulberry32 (for generators and tests). */
+export function seededUniform(seed: number): () => number {
+  const rng = new Mulberry32(seed);
+  return () => rng.next();
+}

@@ -7,17 +7,8 @@ import { CiHistory } from '../history.js';
 import { parseJUnitXml } from '../junit.js';
 import { prioritise } from '../prioritiser.js';
 import type { TestRun } from '../types.js';
+import { seededUniform } from '@vigil/stats';
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
@@ -25,7 +16,7 @@ function quantile(sorted: number[], q: number): number {
 
 const TESTS = 2_000;
 const RUNS_PER_TEST = 60;
-const rnd = mulberry32(42);
+const rnd = seededUniform(42);
 const T0 = Date.UTC(2024, 0, 1);
 const names = Array.from({ length: TESTS }, (_, i) => `com.example.module${i % 40}.Feature${i}Test.scenario${i}`);
 const baseFail = names.map(() => (rnd() < 0.1 ? 0.2 * rnd() : 0.005));

@@ -24,6 +24,7 @@ import { meanApfd } from '../apfd.js';
 import { CiHistory } from '../history.js';
 import { assessBuildRisk, prioritise } from '../prioritiser.js';
 import type { RankObjective } from '../options.js';
+import { seededUniform } from '@vigil/stats';
 
 interface Execution {
   id: string;
@@ -135,17 +136,6 @@ function replay(cycles: Map<number, Execution[]>, objective: RankObjective, useP
   return { ordersFailed, ordersNames, rows, seeded, risk, rankMsTotal };
 }
 
-// Seeded PRNG (mulberry32) for the random-order baseline.
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function main(): void {
   const a = args(process.argv.slice(2));
@@ -176,7 +166,7 @@ function main(): void {
   // APFD comes from that order rather than from ranking tests (mean of 20 seeds).
   let shuffledSum = 0;
   for (let s = 1; s <= 20; s++) {
-    const rnd = mulberry32(1000 + s);
+    const rnd = seededUniform(1000 + s);
     shuffledSum += meanApfd(main.ordersFailed.map((verdicts, ci) => {
       const names = main.ordersNames[ci]!;
       const slots = new Map<string, number[]>();
@@ -204,7 +194,7 @@ function main(): void {
   let randomSum = 0;
   const seeds = 20;
   for (let s = 1; s <= seeds; s++) {
-    const rnd = mulberry32(s);
+    const rnd = seededUniform(s);
     randomSum += meanApfd(cycleVerdicts.map((v) => {
       const o = [...v];
       for (let i = o.length - 1; i > 0; i--) {

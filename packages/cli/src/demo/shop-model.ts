@@ -6,18 +6,13 @@
 // service latency: a positive, right-skewed body), median and σ per operation and version.
 // Cost: O(1) per request; memory: none per request beyond the returned object.
 
-/** Uniform [0, 1) from a 32-bit state (mulberry32). */
+import { seededUniform } from '@vigil/stats';
+
+/** Uniform [0, 1) from a 32-bit state (Mulberry32 of @vigil/stats). */
 export type Rng = () => number;
 
 export function seededRng(seed: number): Rng {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return seededUniform(seed);
 }
 
 /** Standard normal draw (Box–Muller). */

@@ -15,17 +15,8 @@ import { parseArgs } from 'node:util';
 import { createStore } from '@vigil/store';
 import { createTelemetry, startAdminServer } from '@vigil/telemetry';
 import { CiApi } from '../ci/ci-routes.js';
+import { seededUniform } from '@vigil/stats';
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pct = (xs: number[], q: number): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -42,7 +33,7 @@ async function main(): Promise<void> {
   const telemetry = createTelemetry({ service: 'ci-bench', logLevel: 'silent', destination: new Writable({ write: (_c, _e, cb) => cb() }), processMetrics: false });
   try {
     await store.migrate();
-    const rnd = mulberry32(42);
+    const rnd = seededUniform(42);
     const names = Array.from({ length: nTests }, (_, i) => `com.example.mod${i % 40}.Test${i}.case${i % 7}`);
     const failP = names.map(() => (rnd() < 0.1 ? rnd() * 0.2 : 0.002));
     const durMs = names.map(() => 5 + rnd() * 2000);
