@@ -55,9 +55,24 @@ export class PartitionSink {
     private readonly maxBatchRows: number,
   ) {}
 
+  /**
+   * The highest offset any run recorded for this partition, read once per assignment. Past it
+   * nothing can have been recorded before (this sink records every range it writes and raises
+   * it), so the steady state asks ClickHouse nothing per flush; only a replay looks ranges up.
+   */
+  private recordedUpTo: bigint | null = null;
+
   /** The range an earlier run recorded starting at `first`, if any (a replay must reuse it). */
   private async recordedRange(first: bigint): Promise<OffsetRange | null> {
     if (this.pendingIntent && this.pendingIntent.first === first) return this.pendingIntent;
+    if (this.recordedUpTo === null) {
+      const top = await this.deps.store.query<{ last: string; n: string }>(
+        `SELECT max(last_offset) AS last, count() AS n FROM ${this.deps.store.table('writer_ranges')} WHERE topic = {t:String} AND partition = {p:UInt32}`,
+        { t: this.topic, p: this.partition },
+      );
+      this.recordedUpTo = top.length && Number(top[0].n) > 0 ? BigInt(top[0].last) : -1n;
+    }
+    if (first > this.recordedUpTo) return null;
     const rows = await this.deps.store.query<{ last_offset: string }>(
       `SELECT last_offset FROM ${this.deps.store.table('writer_ranges')} WHERE topic = {t:String} AND partition = {p:UInt32} AND first_offset = {f:UInt64} LIMIT 1`,
       { t: this.topic, p: this.partition, f: first.toString() },
@@ -127,6 +142,7 @@ export class PartitionSink {
       await store.insert('writer_ranges', [
         { topic: this.topic, partition: this.partition, first_offset: range.first.toString(), last_offset: range.last.toString() },
       ]);
+      if (this.recordedUpTo === null || range.last > this.recordedUpTo) this.recordedUpTo = range.last;
     }
     const byTable = new Map<string, Array<Record<string, unknown>>>();
     const dead: DeadLetterRecord[] = [];
