@@ -130,7 +130,6 @@ export class SpansProcessor extends ScoringProcessor implements PartitionProcess
     for (const { identity, spans } of spansFromRecord(value)) {
       for (const span of spans) {
         const kind = span.kind;
-        const endMs = Number(BigInt(span.endTimeUnixNano as bigint) / 1_000_000n);
         const startMs = Number(BigInt(span.startTimeUnixNano as bigint) / 1_000_000n);
         if (this.red.add(span) !== 'counted') continue;
         this.versions.see(identity.service, identity.version, startMs);
@@ -141,7 +140,7 @@ export class SpansProcessor extends ScoringProcessor implements PartitionProcess
           this.verifiers.set(identity.service, verifier);
         }
         for (const verdict of verifier.observe({
-          operation: span.name, version: identity.version ?? '', isError: isError(span), durationMs: Math.max(0, endMs - startMs) + subMs(span),
+          operation: span.name, version: identity.version ?? '', isError: isErrorSpan(span), durationMs: durationMs(span),
           timeMs: startMs,
         })) {
           outs.push(out(topics.verdicts, verdict.service, verdict));
@@ -171,13 +170,10 @@ export class SpansProcessor extends ScoringProcessor implements PartitionProcess
   }
 }
 
-function isError(span: SpanInput): boolean {
-  return isErrorSpan(span);
-}
-/** Sub-millisecond part of a duration (the ms division above truncates). */
-function subMs(span: SpanInput): number {
+/** Duration in ms from the nanosecond times (one subtraction; a negative duration counts as 0). */
+function durationMs(span: SpanInput): number {
   const d = BigInt(span.endTimeUnixNano as bigint) - BigInt(span.startTimeUnixNano as bigint);
-  return d > 0n ? Number(d % 1_000_000n) / 1e6 : 0;
+  return d > 0n ? Number(d) / 1e6 : 0;
 }
 
 interface MetricsState {
