@@ -21,9 +21,8 @@ export interface DeploymentRecord {
 
 export type Signal = 'traces' | 'metrics' | 'logs';
 
-/** One scored window of one series, with the expected band: the data behind every chart. */
-export interface ScoreRecord {
-  schema: 'vigil.score/1';
+/** What a scored window of a series carries, in a score and in an anomaly alike. */
+interface ScoredWindow {
   /** Stable series id (hash of `seriesKey`). */
   seriesId: string;
   /** Human-readable identity, e.g. "checkout|POST /pay|error_ratio". */
@@ -44,31 +43,21 @@ export interface ScoreRecord {
   score: number;
   /** Components of the ensemble that fired. */
   components: string[];
+}
+
+/** One scored window of one series, with the expected band: the data behind every chart. */
+export interface ScoreRecord extends ScoredWindow {
+  schema: 'vigil.score/1';
   /** True while the series is warming up (no alarms). */
   warmingUp: boolean;
 }
 
 /** A score past the alert threshold, with its explanation. */
-export interface AnomalyRecord {
+export interface AnomalyRecord extends ScoredWindow {
   schema: 'vigil.anomaly/1';
   /** Stable id: seriesId + window start, so a replay yields the same id. */
   id: string;
-  seriesId: string;
-  seriesKey: string;
-  service: string;
-  signal: Signal;
-  metric: string;
-  operation?: string;
-  version?: string;
-  windowStartMs: number;
-  windowEndMs: number;
-  value: number;
-  expected: number;
-  lower: number;
-  upper: number;
-  score: number;
   threshold: number;
-  components: string[];
   severity: 'info' | 'warning' | 'critical';
   /** The deployment in effect for this service when the anomaly started. */
   deployment?: { id: string; version: string; ageMs: number };
