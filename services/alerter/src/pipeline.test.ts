@@ -4,17 +4,13 @@ import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMemoryBus } from '@vigil/bus';
-import type { Bus } from '@vigil/bus';
 import { parseConfig } from '@vigil/config';
-import { decodeRecord, encodeRecord } from '@vigil/records';
-import type { AlertRecord, AnomalyRecord, RollbackRecord, VerdictRecord, VigilRecord } from '@vigil/records';
-import { createTelemetry } from '@vigil/telemetry';
-import { createAlerter } from './pipeline.js';
+import type { AlertRecord, AnomalyRecord, RollbackRecord, VerdictRecord } from '@vigil/records';
 import type { Alerter } from './pipeline.js';
-import type { Clock } from './receivers/delivery.js';
 import { startRecorder } from './testing/recorder.js';
 import type { Recorder } from './testing/recorder.js';
+import { alerterHarness } from './testing/harness.js';
+import type { AlerterHarness } from './testing/harness.js';
 
 const MIN = 60_000;
 const T0 = Date.parse('2025-03-01T10:00:00Z');
@@ -22,51 +18,17 @@ const PD_KEY = 'R0UT1NGKEY0123456789abcdefabcdef';
 const GENIE = 'genie-key-0123456789';
 const SECRET = 'whsec_0123456789abcdef';
 
-/** Virtual time for delivery waits: backoffs and Retry-After pass instantly. */
-function fastClock(): Clock {
-  let t = T0;
-  return { now: () => t, sleep: async (ms) => { t += ms; await new Promise((r) => setImmediate(r)); }, random: () => 0.5 };
-}
-
 let cleanup: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {
   for (const f of cleanup.reverse()) await f();
   cleanup = [];
 });
 
-interface Harness {
-  bus: Bus;
-  clock: { t: number };
-  make(): Alerter;
-  send(r: VigilRecord): Promise<void>;
-  read<T extends VigilRecord>(topic: string): Promise<T[]>;
-}
+type Harness = AlerterHarness;
 
 async function harness(alerter: Record<string, unknown>): Promise<Harness> {
-  const bus = createMemoryBus();
   const config = parseConfig({ topics: { partitions: 2 }, alerter: { tickIntervalMs: 3_600_000, api: { port: 0 }, ...alerter } });
-  const clock = { t: T0 };
-  const producer = await bus.producer();
-  cleanup.push(() => bus.shutdown());
-  const telemetry = createTelemetry({ service: 'alerter', logLevel: 'silent', processMetrics: false });
-  return {
-    bus,
-    clock,
-    make() {
-      const a = createAlerter({ config, bus, telemetry, now: () => clock.t, deliveryClock: fastClock() });
-      cleanup.push(() => a.shutdown(2000));
-      return a;
-    },
-    async send(r) {
-      const topic = r.schema === 'vigil.anomaly/1' ? 'vigil_anomalies' : r.schema === 'vigil.verdict/1' ? 'vigil_verdicts' : 'vigil_deployments';
-      await producer.send([{ topic, key: (r as { service: string }).service, value: encodeRecord(r) }]);
-    },
-    async read<T extends VigilRecord>(topic: string) {
-      const out: T[] = [];
-      for (let p = 0; p < 2; p++) for (const r of await bus.readPartition(topic, p)) out.push(decodeRecord(r.value) as T);
-      return out;
-    },
-  };
+  return alerterHarness(config, T0, cleanup);
 }
 
 let seq = 0;

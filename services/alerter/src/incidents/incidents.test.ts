@@ -1,29 +1,20 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- received JSON bodies, checked field by field */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMemoryBus } from '@vigil/bus';
-import type { Bus } from '@vigil/bus';
 import { parseConfig } from '@vigil/config';
-import { decodeRecord, encodeRecord } from '@vigil/records';
-import type { AnomalyRecord, DeploymentRecord, FeedbackRecord, IncidentRecord, VerdictRecord, VigilRecord } from '@vigil/records';
-import { createTelemetry } from '@vigil/telemetry';
+import type { AnomalyRecord, DeploymentRecord, FeedbackRecord, IncidentRecord, VerdictRecord } from '@vigil/records';
 import { compileRules } from '../rules/rules.js';
 import { AlertEngine } from '../lifecycle/engine.js';
-import { createAlerter } from '../pipeline.js';
 import type { Alerter } from '../pipeline.js';
-import type { Clock } from '../receivers/delivery.js';
 import { startRecorder } from '../testing/recorder.js';
 import type { Recorder } from '../testing/recorder.js';
 import { IncidentMemory } from './memory.js';
 import { signPagerDuty } from './pagerduty-signature.js';
+import { alerterHarness } from '../testing/harness.js';
+import type { AlerterHarness } from '../testing/harness.js';
 
 const MIN = 60_000;
 const T0 = Date.parse('2025-03-01T10:00:00Z');
 const PD_SECRET = 'pd-webhook-secret-0123';
-
-function fastClock(): Clock {
-  let t = T0;
-  return { now: () => t, sleep: async (ms) => { t += ms; await new Promise((r) => setImmediate(r)); }, random: () => 0.5 };
-}
 
 let cleanup: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {
@@ -31,19 +22,13 @@ afterEach(async () => {
   cleanup = [];
 });
 
-interface Harness {
-  bus: Bus;
-  clock: { t: number };
+interface Harness extends AlerterHarness {
   rec: Recorder;
-  make(): Alerter;
-  send(r: VigilRecord): Promise<void>;
-  read<T extends VigilRecord>(topic: string): Promise<T[]>;
 }
 
 async function harness(extra: Record<string, unknown> = {}): Promise<Harness> {
   const rec = await startRecorder();
   cleanup.push(() => rec.close());
-  const bus = createMemoryBus();
   const config = parseConfig({
     topics: { partitions: 2 },
     alerter: {
@@ -59,27 +44,7 @@ async function harness(extra: Record<string, unknown> = {}): Promise<Harness> {
       ...extra,
     },
   });
-  const clock = { t: T0 };
-  const producer = await bus.producer();
-  cleanup.push(() => bus.shutdown());
-  const telemetry = createTelemetry({ service: 'alerter', logLevel: 'silent', processMetrics: false });
-  return {
-    bus, clock, rec,
-    make() {
-      const a = createAlerter({ config, bus, telemetry, now: () => clock.t, deliveryClock: fastClock() });
-      cleanup.push(() => a.shutdown(2000));
-      return a;
-    },
-    async send(r) {
-      const topic = r.schema === 'vigil.anomaly/1' ? 'vigil_anomalies' : r.schema === 'vigil.verdict/1' ? 'vigil_verdicts' : 'vigil_deployments';
-      await producer.send([{ topic, key: (r as { service: string }).service, value: encodeRecord(r) }]);
-    },
-    async read<T extends VigilRecord>(topic: string) {
-      const out: T[] = [];
-      for (let p = 0; p < 2; p++) for (const r of await bus.readPartition(topic, p)) out.push(decodeRecord(r.value) as T);
-      return out;
-    },
-  };
+  return { ...(await alerterHarness(config, T0, cleanup)), rec };
 }
 
 let seq = 0;
