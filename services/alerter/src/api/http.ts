@@ -9,14 +9,7 @@ export class HttpError extends Error {
 
 /** Read a JSON body (at most `limit` bytes). */
 export async function readJson(req: IncomingMessage, limit = 256 * 1024): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of req) {
-    size += (c as Buffer).length;
-    if (size > limit) throw new HttpError(413, `body larger than ${limit} bytes`);
-    chunks.push(c as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = await readText(req, limit);
   if (!text.trim()) return {};
   try {
     return JSON.parse(text);
