@@ -189,6 +189,19 @@ function main(): void {
   }
   const retryShuffled = shuffledSum / 20;
 
+  // What the retry count would be worth — NOT used by Vigil. In this history a test that fails
+  // is often re-run in the same cycle, so "this test runs more than once in the cycle" tells that
+  // one of its attempts failed: a verdict of the cycle, which a CI cannot know before running.
+  // Moving such tests first (stable otherwise) measures how much of a score could come from it.
+  const leaked = meanApfd(main.ordersFailed.map((verdicts, ci) => {
+    const names = main.ordersNames[ci]!;
+    const count = new Map<string, number>();
+    for (const n of names) count.set(n, (count.get(n) ?? 0) + 1);
+    const idx = names.map((_, i) => i);
+    idx.sort((x, y) => Number(count.get(names[y]!)! > 1) - Number(count.get(names[x]!)! > 1) || x - y);
+    return idx.map((i) => verdicts[i]!);
+  })).mean;
+
   // Side-by-side references on the same cycles: random order (mean of 20 seeds), perfect order.
   const cycleVerdicts = [...cycles.values()].map((c) => c.map((e) => e.failed));
   let randomSum = 0;
@@ -224,6 +237,7 @@ function main(): void {
     ['APFD vigil without LastResults prior', fmt(noPrior.mean)],
     ['APFD vigil, each test\'s executions shuffled', fmt(retryShuffled)],
     ['tests seeded from LastResults', String(main.seeded)],
+    ['APFD if repeated tests went first (leak, not used)', fmt(leaked)],
     ['APFD random order (20 seeds)', fmt(random)],
     ['APFD perfect order', fmt(perfect)],
     ['build risk Brier (model)', fmt(riskBrier)],
@@ -244,6 +258,7 @@ function main(): void {
     apfd_without_prior: Number(noPrior.mean.toFixed(6)),
     apfd_same_test_executions_shuffled: Number(retryShuffled.toFixed(6)),
     tests_seeded_from_prior: main.seeded,
+    apfd_with_retry_leak_not_used: Number(leaked.toFixed(6)),
     apfd_random: Number(random.toFixed(6)),
     apfd_perfect: Number(perfect.toFixed(6)),
     risk_brier: Number(riskBrier.toFixed(6)),
