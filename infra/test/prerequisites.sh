@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Make sure the real components the tests start are installable here: Java 17 and Maven (the
-# local Kafka broker), prometheus-alertmanager (the alerter's integration test). Installs what is
+# local Kafka broker), prometheus-alertmanager (the alerter's integration test), openssl (the TLS
+# tests make their certificates with it). Installs what is
 # missing with apt-get when running as root on Debian; otherwise says what to install and fails.
 # Kafka jars are resolved by infra/kafka/broker.sh (cached outside the repository).
 set -euo pipefail
@@ -8,6 +9,7 @@ set -euo pipefail
 missing=()
 command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if ! command -v prometheus-alertmanager >/dev/null 2>&1 && ! command -v alertmanager >/dev/null 2>&1; then
   missing+=(prometheus-alertmanager)
 fi

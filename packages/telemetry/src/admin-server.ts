@@ -6,10 +6,20 @@ import type { AddressInfo } from 'node:net';
 import { checkBearer } from './auth.js';
 import type { Telemetry } from './telemetry.js';
 
+/** A listener's `tls` section (packages/config tlsSchema): file paths of PEM material. */
+export interface ListenerTlsOptions {
+  enabled: boolean;
+  certFile?: string;
+  keyFile?: string;
+  /** CA bundle that client certificates must chain to (mTLS). */
+  caFile?: string;
+  requireClientCert?: boolean;
+}
+
 export interface ListenerOptions {
   host: string;
   port: number;
-  tls?: { enabled: boolean; certFile?: string; keyFile?: string; caFile?: string; requireClientCert?: boolean };
+  tls?: ListenerTlsOptions;
   auth?: { bearerTokens: string[] };
 }
 
@@ -33,23 +43,50 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Create an HTTP or HTTPS server from listener options (TLS and mTLS when configured). */
+export interface TlsMaterial {
+  cert: Buffer;
+  key: Buffer;
+  ca?: Buffer;
+}
+
+/**
+ * Reads a listener's certificate, key and client CA once, at start. A file that cannot be read
+ * fails the start with the option named (`tls.certFile "path": ENOENT ...`), and so does a
+ * missing path (the config schema refuses that already; this guards direct callers), or
+ * requireClientCert without a CA: without one there is nothing to verify clients against.
+ */
+export function readTlsFiles(tls: ListenerTlsOptions): TlsMaterial {
+  const read = (key: 'certFile' | 'keyFile' | 'caFile'): Buffer => {
+    const path = tls[key];
+    if (!path) throw new Error(`tls.${key} is required when ${key === 'caFile' ? 'tls.requireClientCert' : 'tls.enabled'} is true`);
+    try {
+      return readFileSync(path);
+    } catch (err) {
+      throw new Error(`cannot read tls.${key} ${JSON.stringify(path)}: ${(err as Error).message}`, { cause: err });
+    }
+  };
+  const cert = read('certFile');
+  const key = read('keyFile');
+  const ca = tls.caFile || tls.requireClientCert ? read('caFile') : undefined;
+  return { cert, key, ca };
+}
+
+/**
+ * Create an HTTP or HTTPS server from listener options. With tls.requireClientCert the TLS
+ * handshake requests a client certificate and the connection is dropped before any HTTP is
+ * parsed unless the certificate chains to tls.caFile (Node: requestCert + rejectUnauthorized;
+ * a missing certificate fails inside OpenSSL with alert 116 certificate_required in TLS 1.3,
+ * an untrusted one is refused right after the handshake).
+ */
 export function createListenerServer(
   listener: ListenerOptions,
   handler: (req: IncomingMessage, res: ServerResponse) => void,
 ): Server {
   const tls = listener.tls;
   if (tls?.enabled) {
-    return createHttpsServer(
-      {
-        cert: readFileSync(tls.certFile as string),
-        key: readFileSync(tls.keyFile as string),
-        ca: tls.caFile ? readFileSync(tls.caFile) : undefined,
-        requestCert: Boolean(tls.requireClientCert),
-        rejectUnauthorized: Boolean(tls.requireClientCert),
-      },
-      handler,
-    );
+    const { cert, key, ca } = readTlsFiles(tls);
+    const mtls = Boolean(tls.requireClientCert);
+    return createHttpsServer({ cert, key, ca, requestCert: mtls, rejectUnauthorized: mtls }, handler);
   }
   return createHttpServer(handler);
 }

@@ -31,6 +31,7 @@ export interface Harness {
   bus: Bus;
   telemetry: Telemetry;
   http: string;
+  httpPort: number;
   grpcPort: number;
   close(): Promise<void>;
 }
@@ -55,7 +56,7 @@ export async function startHarness(
   const collector = createCollector({ config: testConfig(collectorConfig), bus, telemetry, now: () => 1_700_000_000_000 });
   const { httpPort, grpcPort } = await collector.start();
   return {
-    collector, bus, telemetry, grpcPort, http: `http://127.0.0.1:${httpPort}`,
+    collector, bus, telemetry, grpcPort, httpPort, http: `http://127.0.0.1:${httpPort}`,
     async close() {
       await collector.shutdown(2000);
       await inner.shutdown();

@@ -6,10 +6,9 @@
 // INVALID_ARGUMENT for malformed data; UNAVAILABLE with google.rpc.RetryInfo in
 // grpc-status-details-bin when the data cannot be written now; UNAUTHENTICATED without a
 // valid bearer token.
-import { readFileSync } from 'node:fs';
 import { Metadata, Server, ServerCredentials, status as GrpcStatus } from '@grpc/grpc-js';
 import type { ServerUnaryCall, sendUnaryData, ServiceDefinition, UntypedServiceImplementation } from '@grpc/grpc-js';
-import { checkBearer } from '@vigil/telemetry';
+import { checkBearer, readTlsFiles } from '@vigil/telemetry';
 import type { Telemetry } from '@vigil/telemetry';
 import type { CollectorConfig } from '@vigil/config';
 import { RETRY_INFO_TYPE_URL, encodeExportResponse, encodeRetryInfo, encodeRpcStatus } from '@vigil/otlp';
@@ -76,11 +75,10 @@ export class OtlpGrpcReceiver {
     }
     let creds = ServerCredentials.createInsecure();
     if (c.tls.enabled) {
-      creds = ServerCredentials.createSsl(
-        c.tls.caFile ? readFileSync(c.tls.caFile) : null,
-        [{ cert_chain: readFileSync(c.tls.certFile as string), private_key: readFileSync(c.tls.keyFile as string) }],
-        c.tls.requireClientCert,
-      );
+      // readTlsFiles insists on caFile with requireClientCert: grpc-js would otherwise verify
+      // client certificates against the public roots (any publicly issued certificate passes).
+      const { cert, key, ca } = readTlsFiles(c.tls);
+      creds = ServerCredentials.createSsl(ca ?? null, [{ cert_chain: cert, private_key: key }], c.tls.requireClientCert);
     }
     const port = await new Promise<number>((resolve, reject) => {
       server.bindAsync(`${c.host.includes(':') ? `[${c.host}]` : c.host}:${c.port}`, creds, (err, p) => (err ? reject(err) : resolve(p)));
