@@ -2,7 +2,8 @@
 // with CI/CD attributes (exporter-trace-otlp-proto) and real JUnit reports (Surefire JUnit 4/5,
 // pytest, jest-junit) go through the collector, the bus and the writer into ClickHouse; the
 // ci_tests view reports a constructed flaky test; the prioritisation API ranks the failing
-// test first; a pipeline run announcement is answered and stored.
+// test first; a pipeline run announcement is answered and stored; a deployment of a commit whose
+// tests were flaky is verified under the detector's strict policy, a clean commit's is not.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,10 +14,11 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { startEmbedded } from '@vigil/cli';
+import { httpCiQualityLookup } from '@vigil/collector';
 import type { Embedded } from '@vigil/cli';
 import { parseConfig } from '@vigil/config';
 import { freePorts } from '../../infra/test/global-setup.js';
-import { waitFor } from '../support/traffic.js';
+import { otlpJsonTraffic, postAll, waitFor } from '../support/traffic.js';
 
 const FIXTURES = new URL('../../packages/ci-insights/src/fixtures/', import.meta.url);
 const fixture = (name: string): string => readFileSync(new URL(name, FIXTURES), 'utf8');
@@ -208,5 +210,38 @@ describe('CI insights, embedded', () => {
     expect(stored[0]).toMatchObject({ status: 'announced', suite: 'shop' });
     expect(stored[0]!.predicted_failure_probability).toBeCloseTo(p, 9);
     expect((await postJson(`${api}/v1/ci/pipelines/shop-ci/runs`, { revision: 'x' })).status).toBe(400);
+  });
+
+  test('GET /v1/ci/revisions/{rev}: c2 is flaky (refunds failed and passed), c1 is clean', async () => {
+    const c2 = (await (await fetch(`${api}/v1/ci/revisions/c2`)).json()) as Record<string, unknown>;
+    expect(c2).toMatchObject({ revision: 'c2', quality: 'flaky', flaky: 1, failed: 0 });
+    expect(c2.flakyTests).toEqual(['shop :: refunds']);
+    const c1 = (await (await fetch(`${api}/v1/ci/revisions/c1`)).json()) as Record<string, unknown>;
+    expect(c1).toMatchObject({ quality: 'clean', tests: 3, passed: 3 });
+    expect(((await (await fetch(`${api}/v1/ci/revisions/never-built`)).json()) as Record<string, unknown>).quality).toBe('unknown');
+    // The collector's HTTP lookup (collector.deployments.ciQuality.url) reads the same answer.
+    const viaHttp = await httpCiQualityLookup(api, '')('c2', AbortSignal.timeout(5_000));
+    expect(viaHttp).toMatchObject({ quality: 'flaky', flaky: 1, failed: 0, tests: 3 });
+  });
+
+  test('a deploy of a commit whose tests were flaky is verified strictly; a clean commit normally', async () => {
+    // Two services, the same regression (0.5% → 8% errors); cart ships the clean commit c1,
+    // ledger the commit c2 on which refunds was flaky.
+    const t0 = Date.now() - 30 * 60_000;
+    for (const [service, commit, seed] of [['cart', 'c1', 10], ['ledger', 'c2', 20]] as const) {
+      await postAll(`${collector}/v1/traces`, otlpJsonTraffic({ service, version: 'v1', startMs: t0, seconds: 300, rps: 20, errorRatio: 0.005, seed }));
+      const res = await postJson(`${collector}/v1/deployments`, { service, version: 'v2', commit });
+      expect(res.status).toBe(202);
+      expect((res.json.ci as Record<string, unknown>).quality).toBe(commit === 'c1' ? 'clean' : 'flaky');
+      await postAll(`${collector}/v1/traces`, otlpJsonTraffic({ service, version: 'v2', startMs: t0 + 300_000, seconds: 90, rps: 20, errorRatio: 0.08, seed: seed + 1 }));
+    }
+    const verdicts = await waitFor('fail verdicts of cart v2 and ledger v2 in ClickHouse', async () => {
+      const rows = await vigil.store.query<{ service: string; status: string; summary: string }>(
+        `SELECT service, status, summary FROM ${vigil.store.table('verdicts')} WHERE status = 'fail' ORDER BY service`);
+      return rows.length === 2 ? rows : null;
+    }, 60_000);
+    expect(verdicts.map((v) => v.service)).toEqual(['cart', 'ledger']);
+    expect(verdicts[0]!.summary).not.toMatch(/strict/);
+    expect(verdicts[1]!.summary).toMatch(/\(strict: CI flaky on c2: 1 test/);
   });
 });

@@ -2,7 +2,7 @@ import { createBus } from '@vigil/bus';
 import type { Bus } from '@vigil/bus';
 import { createAlerter } from '@vigil/alerter';
 import type { Alerter } from '@vigil/alerter';
-import { createCollector } from '@vigil/collector';
+import { ciQualityFromApi, createCollector } from '@vigil/collector';
 import type { Collector } from '@vigil/collector';
 import { busOptions, topicDefinitions } from '@vigil/config';
 import type { VigilConfig } from '@vigil/config';
@@ -12,7 +12,7 @@ import { createStore } from '@vigil/store';
 import type { Store } from '@vigil/store';
 import { createTelemetry, Registry, startAdminServer } from '@vigil/telemetry';
 import type { RunningServer, Telemetry } from '@vigil/telemetry';
-import { ciRoutes, createWriter, queryRoutes } from '@vigil/writer';
+import { ciRoutes, createWriter, queryRoutes, revisionQuality } from '@vigil/writer';
 import type { Writer } from '@vigil/writer';
 
 export interface EmbeddedOptions {
@@ -58,7 +58,12 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
   await alerter.start();
   const detector = createDetector({ config, bus, telemetry: make('detector') });
   await detector.start();
-  const collector = createCollector({ config, bus, telemetry: make('collector') });
+  // An announced deployment's commit is looked up in this process's CI insights (no HTTP hop),
+  // unless a CI API url is configured.
+  const ciQuality = config.collector.deployments.ciQuality.url
+    ? undefined
+    : async (commit: string) => ciQualityFromApi(await revisionQuality(store, commit));
+  const collector = createCollector({ config, bus, telemetry: make('collector'), ciQuality });
   const { httpPort, grpcPort } = await collector.start();
   const api: RunningServer = await startAdminServer({
     telemetry,

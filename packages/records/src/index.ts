@@ -2,9 +2,10 @@
 export type {
   DeploymentRecord, ScoreRecord, AnomalyRecord, VerdictRecord, VerdictEvidence, TemplateRecord,
   AlertRecord, RollbackRecord, DeadLetterRecord, VigilRecord, Signal,
-  TestRunRecord, PipelineRunRecord,
+  TestRunRecord, PipelineRunRecord, DeploymentCiQuality,
   IncidentRecord, FeedbackRecord,
 } from './records.js';
 export { encodeRecord, decodeRecord, RecordDecodeError } from './codec.js';
 export type { RecordSchema } from './codec.js';
 export { stableId, deploymentIdFor } from './ids.js';
+export { RECORD_KIND_HEADER, DEPLOYMENT_MARKER } from './records.js';

@@ -17,7 +17,36 @@ export interface DeploymentRecord {
   source: 'api' | 'resource';
   previousVersion?: string;
   links?: Array<{ name: string; url: string }>;
+  /**
+   * CI quality of `commit` when the deployment was announced (looked up by the collector in the
+   * writer's CI insights: GET /v1/ci/revisions/{commit}). Deployment verification is stricter
+   * for a deploy whose tests failed, were flaky or were skipped, or whose build was risky.
+   */
+  ci?: DeploymentCiQuality;
 }
+
+/** What CI said about the commit of a deployment. */
+export interface DeploymentCiQuality {
+  /** unknown: no CI data for the commit (or the lookup failed; see reasons). */
+  quality: 'unknown' | 'clean' | 'flaky' | 'skipped' | 'failed';
+  /** Distinct tests run on the commit, and how many failed only / were flaky / were only skipped. */
+  tests: number;
+  failed: number;
+  flaky: number;
+  skipped: number;
+  /** Highest predicted build-failure probability among announced runs of the commit. */
+  buildRisk: number | null;
+  reasons: string[];
+}
+
+/**
+ * Header that marks a deployment record written IN-BAND on the spans topic (value
+ * DEPLOYMENT_MARKER), keyed by service like the service's spans: the detector meets the
+ * announcement in order with the spans it verifies, so a replay reaches the same verdicts.
+ * Consumers that decode the spans topic as OTLP skip records with this header.
+ */
+export const RECORD_KIND_HEADER = 'vigil-record';
+export const DEPLOYMENT_MARKER = 'deployment';
 
 export type Signal = 'traces' | 'metrics' | 'logs';
 
@@ -97,6 +126,10 @@ export interface VerdictRecord {
   decidedAtMs: number;
   evidence: VerdictEvidence[];
   summary: string;
+  /** strict: the deployment's CI was not clean (see DeploymentRecord.ci), so smaller regressions fail and a pass needs positive evidence. */
+  policy?: 'standard' | 'strict';
+  /** Why the policy is strict. */
+  policyReason?: string;
 }
 
 /** A log template seen in a window (counts), or first seen (isNew). */

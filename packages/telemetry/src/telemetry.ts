@@ -8,7 +8,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
  */
 export const REDACTED_PATHS = [
   'password', '*.password', '*.*.password', '*.*.*.password',
-  'token', '*.token', '*.*.token', 'secret', '*.secret', '*.*.secret',
+  'token', '*.token', '*.*.token', '*.*.*.token', '*.*.*.*.token', 'secret', '*.secret', '*.*.secret',
   'bearerTokens', '*.bearerTokens', '*.*.bearerTokens', '*.*.*.bearerTokens',
   'authorization', '*.authorization', 'headers.authorization', '*.headers.authorization',
   'routingKey', '*.routingKey', '*.*.routingKey', 'apiKey', '*.apiKey', '*.*.apiKey',

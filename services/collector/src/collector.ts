@@ -4,6 +4,7 @@ import type { VigilConfig } from '@vigil/config';
 import type { Telemetry } from '@vigil/telemetry';
 import { buildPipeline, ensureCollectorTopics } from './pipeline.js';
 import type { Pipeline } from './pipeline.js';
+import type { CiQualityLookup } from './deployments/ci-quality.js';
 
 export interface CollectorOptions {
   config: VigilConfig;
@@ -11,6 +12,8 @@ export interface CollectorOptions {
   telemetry: Telemetry;
   /** Clock for deployment event times (tests). */
   now?: () => number;
+  /** CI quality of an announced deployment's commit, in-process (embedded runner); else collector.deployments.ciQuality.url. */
+  ciQuality?: CiQualityLookup;
 }
 
 export interface Collector {
@@ -39,7 +42,7 @@ export function createCollector(options: CollectorOptions): Collector {
       started = true;
       await ensureCollectorTopics(bus, config);
       producer = await bus.producer();
-      pipeline = buildPipeline(config, producer, telemetry, options.now);
+      pipeline = buildPipeline(config, producer, telemetry, options.now, options.ciQuality);
       const grpcPort = pipeline.grpc ? await pipeline.grpc.start() : 0;
       const httpPort = pipeline.http ? await pipeline.http.start() : 0;
       log.event('collector_started', { httpPort, grpcPort, http: config.collector.http.host, grpc: config.collector.grpc.host });

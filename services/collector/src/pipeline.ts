@@ -16,7 +16,10 @@ import type { DeploymentHandler } from './receivers/otlp-http/otlp-http-receiver
 import { OtlpGrpcReceiver } from './receivers/otlp-grpc/otlp-grpc-receiver.js';
 import { DeploymentInputError, parseDeploymentRequest } from './deployments/deployment-event.js';
 import { VersionTracker } from './deployments/version-tracker.js';
+import { ciQualityOf, httpCiQualityLookup } from './deployments/ci-quality.js';
+import type { CiQualityLookup } from './deployments/ci-quality.js';
 import { junitHandler } from './ci/junit-ingest.js';
+import { DEPLOYMENT_MARKER, RECORD_KIND_HEADER } from '@vigil/records';
 import { ciRecordsFromTraces } from './ci/otel-ci.js';
 
 export interface Pipeline {
@@ -27,8 +30,12 @@ export interface Pipeline {
   metrics: CollectorMetrics;
 }
 
-export function buildPipeline(config: VigilConfig, producer: Producer, telemetry: Telemetry, now: () => number = Date.now): Pipeline {
+export function buildPipeline(
+  config: VigilConfig, producer: Producer, telemetry: Telemetry, now: () => number = Date.now, ciLookup?: CiQualityLookup,
+): Pipeline {
   const c = config.collector;
+  const ciq = c.deployments.ciQuality;
+  const lookup = ciLookup ?? (ciq.url ? httpCiQualityLookup(ciq.url, ciq.token) : null);
   const metrics = collectorMetrics(telemetry);
   const limiter = new InflightLimiter(c.maxInflightBytes, (held) => metrics.inflightBytes.set(held));
   const exporter = new KafkaExporter(producer, {
@@ -61,9 +68,20 @@ export function buildPipeline(config: VigilConfig, producer: Producer, telemetry
       if (e instanceof DeploymentInputError) return { status: 400, body: { code: 3, message: e.message } };
       throw e;
     }
+    if (lookup && event.commit) {
+      event.ci = await ciQualityOf(lookup, event.commit, ciq.timeoutMs);
+      if (event.ci.quality === 'unknown' && event.ci.reasons.length > 0) {
+        telemetry.event('deployment_ci_unknown', { service: event.service, version: event.version, reason: event.ci.reasons[0] }, 'warn');
+      }
+    }
     const value = Buffer.from(JSON.stringify(event));
+    // The same record twice: on the deployments topic (alerter, writer) and in-band on the spans
+    // topic under the service's key, so the detector meets it in order with the spans it verifies.
     const sent = await exporter.send(
-      [{ topic: config.topics.deployments, key: event.service, value, headers: { 'vigil-deployment-id': event.id } }],
+      [
+        { topic: config.topics.deployments, key: event.service, value, headers: { 'vigil-deployment-id': event.id } },
+        { topic: config.topics.spans, key: event.service, value, headers: { 'vigil-deployment-id': event.id, [RECORD_KIND_HEADER]: DEPLOYMENT_MARKER } },
+      ],
       () => {},
     );
     if (sent.kind === 'acked') {

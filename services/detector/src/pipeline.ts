@@ -154,7 +154,7 @@ export function createDetector(deps: DetectorDeps): Detector {
       if (task.nextOffset !== null && offset < task.nextOffset) continue;
       try {
         if (!rec.value) throw new Error('empty record');
-        const outs = task.processor.process(rec.value);
+        const outs = task.processor.process(rec.value, rec.headers);
         for (const o of outs) task.pending.push(o);
       } catch (err) {
         const reason = (err as Error).message?.slice(0, 300) ?? String(err);

@@ -9,3 +9,5 @@ export { ciRoutes, CiApi } from './ci/ci-routes.js';
 export type { CiRoutesOptions } from './ci/ci-routes.js';
 export { CiState, DEFAULT_CI_STATE_OPTIONS } from './ci/ci-state.js';
 export type { CiStateOptions } from './ci/ci-state.js';
+export { revisionQuality, RevisionQualityError } from './ci/revision-quality.js';
+export type { RevisionQuality, RevisionQualityOptions } from './ci/revision-quality.js';

@@ -55,6 +55,21 @@ export const collectorSchema = z
         fromServiceVersion: z.boolean().default(true),
         /** Bound on remembered (service, version) pairs (least recently seen are forgotten). */
         maxSeen: z.number().int().positive().default(100_000),
+        /**
+         * CI quality of an announced deployment's commit, from the writer's CI insights API
+         * (GET {url}/v1/ci/revisions/{commit}); the detector verifies a deploy whose tests failed,
+         * were flaky or skipped under its strict policy. Empty url: no lookup (the embedded runner
+         * looks up in-process). A failed lookup never blocks the announcement: its `ci` says unknown.
+         */
+        ciQuality: z
+          .object({
+            url: z.string().default(''),
+            /** Bearer token for the writer's API (a secret: never logged). */
+            token: z.string().default(''),
+            timeoutMs: z.number().int().min(50).max(60_000).default(2_000),
+          })
+          .strict()
+          .default({}),
       })
       .strict()
       .default({}),

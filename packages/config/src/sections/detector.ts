@@ -40,6 +40,28 @@ export const detectorSchema = z
         maxDurationMs: z.number().int().min(1_000).default(15 * 60_000),
         /** How far back the before/after baseline reaches (exponential decay half-life). */
         baselineHalfLifeMs: z.number().int().min(1_000).default(10 * 60_000),
+        /**
+         * Strict policy for a deployment whose commit's CI was not clean (the deployment record's
+         * `ci`, looked up by the collector): smaller regressions fail, a pass needs more traffic,
+         * and running out of time is inconclusive instead of a pass.
+         */
+        strict: z
+          .object({
+            enabled: z.boolean().default(true),
+            /** CI qualities of the commit that make the verification strict. */
+            onQuality: z.array(z.enum(['unknown', 'clean', 'flaky', 'skipped', 'failed'])).default(['failed', 'flaky', 'skipped']),
+            /** ...or a predicted build-failure probability at least this. */
+            buildRiskAbove: z.number().gt(0).max(1).default(0.5),
+            /** Overall false-fail probability of a strict check (larger than `alpha`: more willing to fail). */
+            alpha: z.number().gt(0).lt(0.5).default(0.02),
+            /** A regression worth failing under the strict policy (smaller than `errorRatioFactor`). */
+            errorRatioFactor: z.number().gt(1).default(2),
+            minErrorRatioIncrease: z.number().min(0).max(1).default(0.005),
+            /** `minSamples` is multiplied by this before a strict check may pass. */
+            minSamplesFactor: z.number().min(1).default(2),
+          })
+          .strict()
+          .default({}),
       })
       .strict()
       .default({}),

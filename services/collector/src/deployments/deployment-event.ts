@@ -8,6 +8,7 @@
 // through telemetry all name one deployment, and consumers deduplicate by id.
 import { createHash } from 'node:crypto';
 import { deploymentIdFor } from '@vigil/records';
+import type { DeploymentCiQuality } from '@vigil/records';
 
 export interface DeploymentLink {
   name?: string;
@@ -28,6 +29,8 @@ export interface DeploymentEvent {
   timeMs: number;
   source: 'api' | 'resource';
   links: DeploymentLink[];
+  /** CI quality of `commit` when announced (see ci-quality.ts). */
+  ci?: DeploymentCiQuality;
   /** Vigil's message schema (packages/records: DeploymentRecord). */
   schema: 'vigil.deployment/1';
 }

@@ -4,7 +4,7 @@ import { isErrorSpan, LogTemplateFeatures, MetricSeries, RedAggregator } from '@
 import type { MetricSeriesJSON, RedAggregatorJSON, RedWindow, SpanInput } from '@vigil/features';
 import type { TemplateMinerJSON } from '@vigil/logtemplates';
 import type { FeedbackModel } from '@vigil/incidents';
-import { encodeRecord } from '@vigil/records';
+import { decodeRecord, DEPLOYMENT_MARKER, encodeRecord, RECORD_KIND_HEADER } from '@vigil/records';
 import type { TemplateRecord, VigilRecord } from '@vigil/records';
 import { logsFromRecord, metricPointsFromRecord, spansFromRecord } from '../mapping/otlp-inputs.js';
 import { deploymentId, ServiceVerifier } from '../verification/verifier.js';
@@ -17,8 +17,11 @@ export type ProcessorKind = 'spans' | 'metrics' | 'logs';
 /** Turns one input partition's records into output records; deterministic; state as JSON. */
 export interface PartitionProcessor {
   readonly kind: ProcessorKind;
-  /** Process one record's bytes. Throws on undecodable input (the caller dead-letters it). */
-  process(value: Uint8Array): OutRecord[];
+  /**
+   * Process one record's bytes (and headers: a RECORD_KIND_HEADER marks an in-band deployment
+   * announcement on the spans topic). Throws on undecodable input (the caller dead-letters it).
+   */
+  process(value: Uint8Array, headers?: Readonly<Record<string, string>>): OutRecord[];
   toJSON(): unknown;
   /** Apply operator feedback to this processor's alarms. */
   useFeedback(model: FeedbackModel | null): void;
@@ -124,9 +127,15 @@ export class SpansProcessor extends ScoringProcessor implements PartitionProcess
     super(ctx, scorers, versions);
   }
 
-  process(value: Uint8Array): OutRecord[] {
+  process(value: Uint8Array, headers?: Readonly<Record<string, string>>): OutRecord[] {
     const { topics } = this.ctx;
     const outs: OutRecord[] = [];
+    if (headers?.[RECORD_KIND_HEADER] === DEPLOYMENT_MARKER) {
+      // A deployment announced in-band, in order with this service's spans (see @vigil/records).
+      const d = decodeRecord(Buffer.from(value.buffer, value.byteOffset, value.byteLength), 'vigil.deployment/1');
+      this.verifierFor(d.service, d.environment || undefined).announce(d);
+      return outs;
+    }
     for (const { identity, spans } of spansFromRecord(value)) {
       for (const span of spans) {
         const kind = span.kind;
@@ -134,11 +143,7 @@ export class SpansProcessor extends ScoringProcessor implements PartitionProcess
         if (this.red.add(span) !== 'counted') continue;
         this.versions.see(identity.service, identity.version, startMs);
         if (kind !== 2 && kind !== 5) continue;
-        let verifier = this.verifiers.get(identity.service);
-        if (!verifier) {
-          verifier = new ServiceVerifier(identity.service, { ...verificationOptions(this.ctx.detector), environment: identity.environment });
-          this.verifiers.set(identity.service, verifier);
-        }
+        const verifier = this.verifierFor(identity.service, identity.environment);
         for (const verdict of verifier.observe({
           operation: span.name, version: identity.version ?? '', isError: isErrorSpan(span), durationMs: durationMs(span),
           timeMs: startMs,
@@ -157,6 +162,15 @@ export class SpansProcessor extends ScoringProcessor implements PartitionProcess
       }
     }
     return outs;
+  }
+
+  private verifierFor(service: string, environment: string | undefined): ServiceVerifier {
+    let verifier = this.verifiers.get(service);
+    if (!verifier) {
+      verifier = new ServiceVerifier(service, { ...verificationOptions(this.ctx.detector), environment });
+      this.verifiers.set(service, verifier);
+    }
+    return verifier;
   }
 
   toJSON(): SpansState {

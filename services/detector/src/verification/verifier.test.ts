@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { Mulberry32 } from '@vigil/stats';
-import { ServiceVerifier } from './verifier.js';
+import { ServiceVerifier, strictReason } from './verifier.js';
 import type { VerificationOptions, VerifiedSpan } from './verifier.js';
 import { BernoulliSprt, wilsonUpper } from './sprt.js';
 
@@ -90,6 +90,144 @@ describe('deployment verification', () => {
       outB.push(...b.observe(s).map((v) => `${v.status}@${v.decidedAtMs}`));
     });
     expect(outA).toContain(outA.find((x) => x.startsWith('fail')));
+    expect(outB).toEqual(outA);
+  });
+});
+
+// The strict policy: a deploy whose CI was not clean. Options as the config defaults.
+const STRICT = {
+  enabled: true, onQuality: ['failed', 'flaky', 'skipped'] as const, buildRiskAbove: 0.5, alpha: 0.02,
+  errorRatioFactor: 2, minErrorRatioIncrease: 0.005, minSamplesFactor: 2,
+};
+const WITH_STRICT: VerificationOptions = { ...OPTIONS, strict: { ...STRICT, onQuality: [...STRICT.onQuality] } };
+const FLAKY_CI = {
+  commit: 'abc123def4567890', ci: {
+    quality: 'flaky' as const, tests: 120, failed: 0, flaky: 2, skipped: 0, buildRisk: 0.1,
+    reasons: ['2 tests failed and passed on abc123def4567890 (flaky): s :: t1, s :: t2'],
+  },
+};
+
+/** As runDeploy, with the version announced (in-band) before or after its traffic starts. */
+function runAnnounced(seed: number, candidate: Traffic, announce: 'before' | 'after-5s' | 'none', seconds = 600) {
+  const rng = new Mulberry32(seed);
+  const v = new ServiceVerifier('payments', WITH_STRICT);
+  for (const s of traffic(rng, 0, 300, 20, 'v1', { errorRatio: 0.005, latencyFactor: 1 })) v.observe(s);
+  const deployAt = 300_000;
+  if (announce === 'before') v.announce({ version: 'v2', ...FLAKY_CI });
+  let i = 0;
+  for (const s of traffic(rng, deployAt, seconds, 20, 'v2', candidate)) {
+    if (announce === 'after-5s' && i++ === 100) v.announce({ version: 'v2', ...FLAKY_CI });
+    for (const verdict of v.observe(s)) {
+      if (verdict.status !== 'running') return { status: verdict.status, afterMs: verdict.decidedAtMs - deployAt, verdict };
+    }
+  }
+  // Past maxDurationMs: one more request makes the check decide on time.
+  for (const verdict of v.observe({ operation: 'GET /cart', version: 'v2', isError: false, durationMs: 50, timeMs: deployAt + 16 * 60_000 })) {
+    if (verdict.status !== 'running') return { status: verdict.status, afterMs: verdict.decidedAtMs - deployAt, verdict };
+  }
+  return { status: 'running', afterMs: Infinity, verdict: null };
+}
+
+describe('strict policy for a deploy whose CI was not clean', () => {
+  test('strictReason: failed, flaky, skipped or a risky build are strict; clean and unknown are not', () => {
+    const ci = FLAKY_CI.ci;
+    const o = WITH_STRICT.strict;
+    expect(strictReason({ commit: 'abc', ci }, o)).toMatch(/^CI flaky on abc: 2 tests failed and passed/);
+    expect(strictReason({ commit: 'abc', ci: { ...ci, quality: 'skipped' } }, o)).toMatch(/CI skipped/);
+    expect(strictReason({ commit: 'abc', ci: { ...ci, quality: 'failed' } }, o)).toMatch(/CI failed/);
+    expect(strictReason({ commit: 'abc', ci: { ...ci, quality: 'clean' } }, o)).toBeNull();
+    expect(strictReason({ commit: 'abc', ci: { ...ci, quality: 'unknown' } }, o)).toBeNull();
+    expect(strictReason({ commit: 'abc', ci: { ...ci, quality: 'clean', buildRisk: 0.7 } }, o)).toMatch(/build risk 70%/);
+    expect(strictReason({ commit: 'abc' }, o)).toBeNull();
+    expect(strictReason({ commit: 'abc', ci }, { ...o!, enabled: false })).toBeNull();
+    expect(strictReason({ commit: 'abc', ci }, undefined)).toBeNull();
+  });
+
+  test('a modest error-ratio rise (0.5% → 1.2%) fails far more often under the strict policy', () => {
+    // 1.2% lies below the standard alternative (3 × the baseline's 95% upper bound ≈ 2%) and near
+    // the strict one (2 × ≈ 1.4%): an SPRT has power 1 − β only at its alternative, so the standard
+    // test seldom catches this rise and the strict one catches it about half the time (100 seeds).
+    let strictFails = 0;
+    let standardFails = 0;
+    for (let seed = 1000; seed < 1100; seed++) {
+      if (runAnnounced(seed, { errorRatio: 0.012, latencyFactor: 1 }, 'before').status === 'fail') strictFails++;
+      if (runAnnounced(seed, { errorRatio: 0.012, latencyFactor: 1 }, 'none').status === 'fail') standardFails++;
+    }
+    expect(strictFails).toBeGreaterThanOrEqual(45);
+    expect(standardFails).toBeLessThanOrEqual(25);
+    expect(strictFails - standardFails).toBeGreaterThanOrEqual(25);
+  });
+
+  test('a strict verdict says so: policy, reason, summary', () => {
+    const r = runAnnounced(1, { errorRatio: 0.05, latencyFactor: 1 }, 'before');
+    expect(r.status).toBe('fail');
+    expect(r.verdict?.policy).toBe('strict');
+    expect(r.verdict?.policyReason).toMatch(/^CI flaky on abc123def456/);
+    expect(r.verdict?.summary).toMatch(/\(strict: CI flaky/);
+    const standard = runAnnounced(1, { errorRatio: 0.05, latencyFactor: 1 }, 'none');
+    expect(standard.verdict?.policy).toBe('standard');
+    expect(standard.verdict?.policyReason).toBeUndefined();
+  });
+
+  test('an announcement that arrives after the check started makes it strict from then on', () => {
+    const r = runAnnounced(2, { errorRatio: 0.02, latencyFactor: 1 }, 'after-5s');
+    expect(r.afterMs).toBeGreaterThan(5_000);
+    expect(r.verdict?.policy).toBe('strict');
+  });
+
+  test('100 clean deploys under the strict policy: at most 4 fail, and none passes without evidence', () => {
+    let fails = 0;
+    let passes = 0;
+    for (let seed = 400; seed < 500; seed++) {
+      const r = runAnnounced(seed, { errorRatio: 0.005, latencyFactor: 1 }, 'before');
+      if (r.status === 'fail') fails++;
+      if (r.status === 'pass') {
+        passes++;
+        // A strict pass comes from the sequential tests, with twice the standard minimum traffic.
+        expect(r.verdict?.summary).toMatch(/is no worse than v1 after (\d+) requests/);
+        expect(Number(/after (\d+) requests/.exec(r.verdict!.summary)![1])).toBeGreaterThanOrEqual(600);
+      }
+    }
+    expect(fails).toBeLessThanOrEqual(4);
+    expect(passes).toBeGreaterThanOrEqual(90);
+  });
+
+  test('running out of time is inconclusive under the strict policy, a pass under the standard one', () => {
+    // 0.5 requests/s for 16 min: 480 requests, enough for the standard minimum (300), not the strict one (600).
+    const run = (announce: 'before' | 'none') => {
+      const rng = new Mulberry32(9);
+      const v = new ServiceVerifier('payments', WITH_STRICT);
+      for (const s of traffic(rng, 0, 300, 20, 'v1', { errorRatio: 0.005, latencyFactor: 1 })) v.observe(s);
+      if (announce === 'before') v.announce({ version: 'v2', ...FLAKY_CI });
+      let last = null;
+      for (const s of traffic(rng, 300_000, 960, 0.5, 'v2', { errorRatio: 0.005, latencyFactor: 1 })) {
+        for (const verdict of v.observe(s)) if (verdict.status !== 'running') last ??= verdict;
+      }
+      return last;
+    };
+    const standard = run('none');
+    const strict = run('before');
+    expect(standard?.status).toBe('pass');
+    expect(strict?.status).toBe('inconclusive');
+    expect(strict?.summary).toMatch(/a strict check passes only on evidence/);
+  });
+
+  test('the policy survives a JSON round trip, before and during the check', () => {
+    const rng = new Mulberry32(11);
+    const base = [...traffic(rng, 0, 300, 20, 'v1', { errorRatio: 0.005, latencyFactor: 1 })];
+    const cand = [...traffic(rng, 300_000, 120, 20, 'v2', { errorRatio: 0.05, latencyFactor: 1 })];
+    const a = new ServiceVerifier('s', WITH_STRICT);
+    for (const s of base) a.observe(s);
+    a.announce({ version: 'v2', ...FLAKY_CI });
+    let b = ServiceVerifier.fromJSON(JSON.parse(JSON.stringify(a.toJSON())), WITH_STRICT);
+    const outA: string[] = [];
+    const outB: string[] = [];
+    cand.forEach((s, i) => {
+      outA.push(...a.observe(s).map((v) => `${v.status}:${v.policy}@${v.decidedAtMs}`));
+      if (i === 50) b = ServiceVerifier.fromJSON(JSON.parse(JSON.stringify(b.toJSON())), WITH_STRICT);
+      outB.push(...b.observe(s).map((v) => `${v.status}:${v.policy}@${v.decidedAtMs}`));
+    });
+    expect(outA.some((x) => x.startsWith('fail:strict'))).toBe(true);
     expect(outB).toEqual(outA);
   });
 });

@@ -1,7 +1,7 @@
 import { DDSketch } from '@vigil/stats';
 import type { DDSketchJSON } from '@vigil/stats';
 import { deploymentIdFor, stableId } from '@vigil/records';
-import type { VerdictEvidence, VerdictRecord } from '@vigil/records';
+import type { DeploymentCiQuality, DeploymentRecord, VerdictEvidence, VerdictRecord } from '@vigil/records';
 import { BernoulliSprt, wilsonUpper } from './sprt.js';
 
 /** One request of the service, as verification sees it. */
@@ -22,6 +22,40 @@ export interface VerificationOptions {
   maxDurationMs: number;
   baselineHalfLifeMs: number;
   environment?: string;
+  /** Stricter verification for a deployment whose CI was not clean (absent: never strict). */
+  strict?: StrictOptions;
+}
+
+/**
+ * The strict policy. A deploy whose commit failed, flaky or skipped tests in CI (or whose build
+ * was predicted risky) has less evidence behind it, so production must supply more: a smaller
+ * error-ratio rise fails, α is larger (more willing to fail), latency alternatives are closer to
+ * the null, a pass needs more traffic, and running out of time is inconclusive, never a pass.
+ * (The "sensitivity" of Harness CV and the stricter canary thresholds of Kayenta play this role.)
+ */
+export interface StrictOptions {
+  enabled: boolean;
+  /** CI qualities that make the policy strict. */
+  onQuality: ReadonlyArray<DeploymentCiQuality['quality']>;
+  /** ...or a predicted build-failure probability at least this. */
+  buildRiskAbove: number;
+  alpha: number;
+  errorRatioFactor: number;
+  minErrorRatioIncrease: number;
+  minSamplesFactor: number;
+}
+
+/** Why a deployment's CI makes its verification strict, or null when it does not. */
+export function strictReason(d: Pick<DeploymentRecord, 'commit' | 'ci'>, o: StrictOptions | undefined): string | null {
+  if (!o || !o.enabled || !d.ci) return null;
+  const ci = d.ci;
+  const why: string[] = [];
+  if (o.onQuality.includes(ci.quality)) why.push(`CI ${ci.quality}`);
+  if (ci.buildRisk !== null && ci.buildRisk >= o.buildRiskAbove) why.push(`build risk ${(ci.buildRisk * 100).toFixed(0)}%`);
+  if (why.length === 0) return null;
+  const commit = d.commit ? ` on ${d.commit.slice(0, 12)}` : '';
+  const detail = ci.reasons.length > 0 ? `: ${ci.reasons.slice(0, 2).join('; ')}` : '';
+  return `${why.join(', ')}${commit}${detail}`.slice(0, 500);
 }
 
 /** The id every part of Vigil gives the deployment of `version` of `service`. */
@@ -32,10 +66,13 @@ export function deploymentId(service: string, version: string): string {
 // Latency checks: the share of candidate requests slower than the baseline's q-quantile. With no
 // regression it is 1 - q; the null hypothesis allows a margin for the sketch's 1% relative error
 // and the baseline's sampling error, the alternative is a tail several times heavier.
+// Strict policy: alternatives a quarter closer to the null (a smaller tail shift fails).
 const LATENCY_CHECKS = [
-  { check: 'latency_p95_exceedance', q: 0.95, p0: 0.065, p1: 0.2 },
-  { check: 'latency_p99_exceedance', q: 0.99, p0: 0.016, p1: 0.06 },
+  { check: 'latency_p95_exceedance', q: 0.95, p0: 0.065, p1: 0.2, strictP1: 0.15 },
+  { check: 'latency_p99_exceedance', q: 0.99, p0: 0.016, p1: 0.06, strictP1: 0.045 },
 ] as const;
+/** Deployment announcements remembered per service for a check that has not started yet. */
+const MAX_POLICIES = 20;
 /** Baseline requests an operation needs before its quantiles are trusted. */
 const MIN_BASELINE_PER_OPERATION = 200;
 
@@ -69,11 +106,28 @@ export class ServiceVerifier {
   check: DeploymentCheck | null = null;
   /** Versions that were verified already (pass or fail): seen again, they start nothing. */
   private verified = new Set<string>();
+  /** Strict-policy reasons of announced versions (from their deployment record's CI quality). */
+  private policies = new Map<string, string>();
 
   constructor(
     readonly service: string,
     private readonly options: VerificationOptions,
   ) {}
+
+  /**
+   * A deployment announced in-band (see RECORD_KIND_HEADER): when its CI makes the policy strict,
+   * the version's check runs strict — from its start, or from now on if it already runs. A
+   * version already decided keeps its verdict. Returns the strict reason, or null.
+   */
+  announce(d: Pick<DeploymentRecord, 'version' | 'commit' | 'ci'>): string | null {
+    const reason = strictReason(d, this.options.strict);
+    if (reason === null) return null;
+    this.policies.delete(d.version);
+    this.policies.set(d.version, reason);
+    while (this.policies.size > MAX_POLICIES) this.policies.delete(this.policies.keys().next().value as string);
+    if (this.check && this.check.version === d.version && this.check.status === 'running') this.check.makeStrict(reason);
+    return reason;
+  }
 
   /** Feed one request; returns a verdict when one is reached (or when a check starts: 'running'). */
   observe(span: VerifiedSpan): VerdictRecord[] {
@@ -88,6 +142,8 @@ export class ServiceVerifier {
     } else if (!this.verified.has(span.version)) {
       if (this.check && this.check.status === 'running') out.push(this.check.finish('inconclusive', span.timeMs, 'superseded by a newer version'));
       this.check = new DeploymentCheck(this.service, span.version, this.stableVersion, span.timeMs, this.options, this);
+      const reason = this.policies.get(span.version);
+      if (reason !== undefined) this.check.makeStrict(reason);
       out.push(this.check.verdict('running', span.timeMs, `verifying ${span.version} against ${this.stableVersion}`));
       this.check.observeCandidate(span, this);
     }
@@ -157,6 +213,7 @@ export class ServiceVerifier {
       counts: [this.errCur, this.reqCur, this.errPrev, this.reqPrev],
       check: this.check ? this.check.toJSON() : null,
       verified: [...this.verified].slice(-50),
+      policies: [...this.policies],
     };
   }
 
@@ -168,6 +225,7 @@ export class ServiceVerifier {
     [v.errCur, v.reqCur, v.errPrev, v.reqPrev] = j.counts;
     v.check = j.check ? DeploymentCheck.fromJSON(j.check, options, v) : null;
     v.verified = new Set(j.verified);
+    v.policies = new Map(j.policies ?? []);
     return v;
   }
 }
@@ -180,6 +238,7 @@ export interface ServiceVerifierJSON {
   counts: [number, number, number, number];
   check: DeploymentCheckJSON | null;
   verified: string[];
+  policies?: Array<[string, string]>;
 }
 
 interface DeploymentCheckJSON {
@@ -193,6 +252,7 @@ interface DeploymentCheckJSON {
   candidate: [number, number];
   sprts: Array<ReturnType<BernoulliSprt['toJSON']>>;
   lastEvidence: VerdictEvidence[];
+  strict?: string | null;
 }
 
 /** One deployment under test. */
@@ -204,7 +264,9 @@ export class DeploymentCheck {
   private concReq = 0;
   private candErr = 0;
   private candReq = 0;
-  private readonly sprts: BernoulliSprt[];
+  private sprts: BernoulliSprt[];
+  /** Why this check runs under the strict policy; null: standard. */
+  strictReason: string | null = null;
 
   constructor(
     readonly service: string,
@@ -216,6 +278,22 @@ export class DeploymentCheck {
   ) {
     const alphaEach = options.alpha / (1 + LATENCY_CHECKS.length);
     this.sprts = [new BernoulliSprt(alphaEach, options.beta), ...LATENCY_CHECKS.map(() => new BernoulliSprt(alphaEach, options.beta))];
+  }
+
+  /**
+   * Switch to the strict policy. The statistics gathered so far are kept; the bounds become the
+   * strict ones (α is larger) and later observations use the strict alternatives.
+   */
+  makeStrict(reason: string): void {
+    const st = this.options.strict;
+    if (!st || this.strictReason !== null) return;
+    this.strictReason = reason;
+    const alphaEach = st.alpha / (1 + LATENCY_CHECKS.length);
+    this.sprts = this.sprts.map((s) => BernoulliSprt.fromJSON({ ...s.toJSON(), alpha: alphaEach }));
+  }
+
+  private get minSamples(): number {
+    return this.strictReason !== null && this.options.strict ? Math.ceil(this.options.minSamples * this.options.strict.minSamplesFactor) : this.options.minSamples;
   }
 
   observeBaseline(span: VerifiedSpan): void {
@@ -230,7 +308,10 @@ export class DeploymentCheck {
     const errors = b.errors + this.concErr;
     const requests = b.requests + this.concReq;
     const p0 = requests > 0 ? wilsonUpper(errors, requests) : 0.05;
-    const p1 = Math.max(p0 * this.options.errorRatioFactor, p0 + this.options.minErrorRatioIncrease);
+    const st = this.strictReason !== null ? this.options.strict : undefined;
+    const factor = st ? st.errorRatioFactor : this.options.errorRatioFactor;
+    const minRise = st ? st.minErrorRatioIncrease : this.options.minErrorRatioIncrease;
+    const p1 = Math.max(p0 * factor, p0 + minRise);
     return { p0, p1, baseline: requests > 0 ? errors / requests : 0 };
   }
 
@@ -244,7 +325,7 @@ export class DeploymentCheck {
       const threshold = owner.baselineQuantile(span.operation, c.q);
       if (threshold === null) return;
       // 2% above the quantile: the sketch's relative error is 1% on each side.
-      this.sprts[i + 1].observe(span.durationMs > threshold * 1.02 ? 1 : 0, 1, c.p0, c.p1);
+      this.sprts[i + 1].observe(span.durationMs > threshold * 1.02 ? 1 : 0, 1, c.p0, this.strictReason !== null ? c.strictP1 : c.p1);
     });
   }
 
@@ -277,10 +358,13 @@ export class DeploymentCheck {
     }
     const latencyTested = this.sprts.slice(1).some((s) => s.n > 0);
     const allPass = this.sprts[0].decision === 'pass' && this.sprts.slice(1).every((s) => s.n === 0 || s.decision === 'pass');
-    if (allPass && latencyTested && this.candReq >= this.options.minSamples) {
+    if (allPass && latencyTested && this.candReq >= this.minSamples) {
       return this.finish('pass', nowMs, `${this.version} is no worse than ${this.baselineVersion} after ${this.candReq} requests`);
     }
     if (nowMs - this.deployedAtMs >= this.options.maxDurationMs) {
+      if (this.strictReason !== null) {
+        return this.finish('inconclusive', nowMs, `${this.version}: no decision within ${Math.round(this.options.maxDurationMs / 1000)} s; a strict check passes only on evidence`);
+      }
       return this.candReq >= this.options.minSamples
         ? this.finish('pass', nowMs, `${this.version}: no regression found within ${Math.round(this.options.maxDurationMs / 1000)} s`)
         : this.finish('inconclusive', nowMs, `${this.version}: only ${this.candReq} requests within ${Math.round(this.options.maxDurationMs / 1000)} s`);
@@ -299,7 +383,10 @@ export class DeploymentCheck {
       schema: 'vigil.verdict/1', id: stableId(id, status), deploymentId: id, service: this.service, version: this.version,
       baselineVersion: this.baselineVersion ?? undefined, environment: this.options.environment, status,
       mode: this.canary ? 'canary' : 'before_after', deployedAtMs: this.deployedAtMs, decidedAtMs: nowMs,
-      evidence: this.evidence(), summary,
+      evidence: this.evidence(),
+      summary: this.strictReason !== null ? `${summary} (strict: ${this.strictReason})` : summary,
+      policy: this.strictReason !== null ? 'strict' : 'standard',
+      ...(this.strictReason !== null ? { policyReason: this.strictReason } : {}),
     };
   }
 
@@ -307,7 +394,7 @@ export class DeploymentCheck {
     return {
       service: this.service, version: this.version, baselineVersion: this.baselineVersion, deployedAtMs: this.deployedAtMs,
       status: this.status, canary: this.canary, concurrent: [this.concErr, this.concReq], candidate: [this.candErr, this.candReq],
-      sprts: this.sprts.map((s) => s.toJSON()), lastEvidence: [],
+      sprts: this.sprts.map((s) => s.toJSON()), lastEvidence: [], strict: this.strictReason,
     };
   }
 
@@ -320,6 +407,7 @@ export class DeploymentCheck {
     j.sprts.forEach((s, i) => {
       c.sprts[i] = BernoulliSprt.fromJSON(s);
     });
+    c.strictReason = j.strict ?? null;
     return c;
   }
 }

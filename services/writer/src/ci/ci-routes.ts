@@ -15,6 +15,14 @@
 //     features); the run's outcome (a cicd.pipeline root span) trains the model.
 //   GET /v1/ci/tests?suite=&flaky=true&limit=&sort=failure_rate|flaky|duration|recent
 //     → per-test statistics from the ci_tests view.
+//   GET /v1/ci/revisions/{revision}?suite=
+//     (revision URL-encoded, e.g. feature%2Fx) → the CI quality of one commit:
+//     {revision, tests, passed, failed, flaky, skipped, knownFlaky, flakyTests, skippedTests,
+//      failedTests, pipelineRuns: [{pipeline, runId, status, predictedFailureProbability, timeMs}],
+//      buildRisk, quality: unknown|clean|flaky|skipped|failed, reasons}
+//     The collector asks when a deployment of the commit is announced (stricter verification
+//     for flaky or skipped tests); a revision without test executions answers 200 with
+//     quality "unknown". Same function in process: revisionQuality() (revision-quality.ts).
 // Errors: 400 {error} naming the field; 413 body too large; 415 not JSON.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { assessBuildRisk, BuildRiskModel, prioritise, PrioritiseError } from '@vigil/ci-insights';
@@ -26,6 +34,7 @@ import type { RouteHandler } from '@vigil/telemetry';
 import { rowsFor } from '../mappers/rows.js';
 import { CiState } from './ci-state.js';
 import type { CiStateOptions } from './ci-state.js';
+import { revisionQuality, RevisionQualityError } from './revision-quality.js';
 
 export interface CiRoutesOptions extends Partial<CiStateOptions> {
   /** Largest request body (bytes). */
@@ -233,6 +242,23 @@ export class CiApi {
     }));
   }
 
+  async revision(encoded: string, url: URL): Promise<unknown> {
+    let revision: string;
+    try {
+      revision = decodeURIComponent(encoded);
+    } catch {
+      throw new InputError(400, 'revision: not a valid URL-encoded revision');
+    }
+    if (revision === '') throw new InputError(400, 'revision: required in the path (/v1/ci/revisions/{revision}, URL-encoded)');
+    const suite = url.searchParams.get('suite');
+    try {
+      return await revisionQuality(this.store, revision, { ...(suite ? { suite } : {}), nowMs: this.nowMs() });
+    } catch (e) {
+      if (e instanceof RevisionQualityError) throw new InputError(400, e.message);
+      throw e;
+    }
+  }
+
   /** The route handler for startAdminServer's `routes`. */
   readonly routes: RouteHandler = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     const path = url.pathname;
@@ -248,6 +274,10 @@ export class CiApi {
     };
     if (path === '/v1/ci/prioritise' && req.method === 'POST') return run(async () => this.prioritise(await readJson(req, this.maxBody)));
     if (path === '/v1/ci/tests' && req.method === 'GET') return run(() => this.tests(url));
+    // The rest of the path is the revision: an unencoded slash is accepted as part of it too.
+    if ((path === '/v1/ci/revisions' || path.startsWith('/v1/ci/revisions/')) && req.method === 'GET') {
+      return run(() => this.revision(path.slice('/v1/ci/revisions/'.length), url));
+    }
     const m = /^\/v1\/ci\/pipelines\/([^/]+)\/runs$/.exec(path);
     if (m && req.method === 'POST') {
       return run(async () => {

@@ -1,6 +1,6 @@
 import type { InRecord } from '@vigil/bus';
 import type { Signal } from '@vigil/otlp';
-import { decodeRecord, RecordDecodeError } from '@vigil/records';
+import { decodeRecord, DEPLOYMENT_MARKER, RecordDecodeError, RECORD_KIND_HEADER } from '@vigil/records';
 import type { DeadLetterRecord, VigilRecord } from '@vigil/records';
 import type { Store } from '@vigil/store';
 import { StoreError } from '@vigil/store';
@@ -150,6 +150,9 @@ export class PartitionSink {
     for (const rec of records) {
       let tableRows: Array<{ table: string; row: Record<string, unknown> }>;
       if (rawSignal) {
+        // A deployment announced in-band on the spans topic is for the detector; the deployment
+        // itself lands from the deployments topic.
+        if (rec.headers?.[RECORD_KIND_HEADER] === DEPLOYMENT_MARKER) continue;
         try {
           tableRows = rawRowsFor(rawSignal, rec.value);
         } catch (err) {

@@ -113,7 +113,8 @@ describe('OTLP/HTTP receiver', () => {
     const res = await post(`${h.http}/v1/traces`, encodeTraces(req), PB);
     expect(res.status).toBe(200);
     const recs = await readTopic(h.bus, 'otlp_spans', 1);
-    const found = recs.map((r) => decodeTraces(r.value!)).find((d) => d.resourceSpans[0].scopeSpans[0].spans[0].attributes.length === 10_005);
+    // Deployment announcements travel in-band on the spans topic too (JSON, marked by a header).
+    const found = recs.filter((r) => r.headers?.['vigil-record'] !== 'deployment').map((r) => decodeTraces(r.value!)).find((d) => d.resourceSpans[0].scopeSpans[0].spans[0].attributes.length === 10_005);
     expect(found).toBeDefined();
   });
 
