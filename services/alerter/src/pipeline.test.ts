@@ -340,10 +340,15 @@ describe('HTTP API: gate and silences', () => {
     expect((await flagger({ token: 't0ken-t0ken-t0ken-1', require: 'pass' })).status).toBe(403);
     expect((await flagger({ token: 'wrong-wrong-wrong-wrong' })).status).toBe(401);
 
-    await h.send(verdict(T0));
+    res = await fetch(`${base}/v1/deployments/checkout/1.2.0/verdict`, { headers: auth });
+    expect(await res.json()).toMatchObject({ status: 'running', policy: 'standard', policyReason: null });
+    await h.send(verdict(T0, { policy: 'strict', policyReason: 'CI flaky on c2: 1 test failed and passed on c2 (flaky): shop :: refunds' }));
     await settle(a, () => a.engine.verdictFor('checkout', '1.2.0')?.status === 'fail', 'the failed verdict');
     res = await fetch(`${base}/v1/deployments/checkout/1.2.0/verdict`, { headers: auth });
-    expect(await res.json()).toMatchObject({ status: 'fail', pass: false, fail: true, decided: true, deploymentId: 'd1' });
+    // The gate says why the check was strict (Argo/Flagger users see it in the analysis).
+    expect(await res.json()).toMatchObject({
+      status: 'fail', pass: false, fail: true, decided: true, deploymentId: 'd1', policy: 'strict', policyReason: expect.stringMatching(/^CI flaky on c2/),
+    });
     const halted = await flagger({ token: 't0ken-t0ken-t0ken-1' });
     expect(halted.status).toBe(403);
     expect(await halted.json()).toMatchObject({ proceed: false, status: 'fail', canary: 'shop/checkout' });

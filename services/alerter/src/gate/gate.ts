@@ -32,6 +32,9 @@ export interface GateAnswer {
   fail: boolean;
   decided: boolean;
   mode: string | null;
+  /** strict when the deployment's CI was not clean; null before any verdict. */
+  policy: 'standard' | 'strict' | null;
+  policyReason: string | null;
   summary: string;
   deployedAt: string | null;
   decidedAt: string | null;
@@ -54,6 +57,8 @@ export function gateAnswer(engine: AlertEngine, service: string, version: string
     fail: status === 'fail',
     decided: status === 'pass' || status === 'fail' || status === 'inconclusive',
     mode: v?.mode ?? null,
+    policy: v ? (v.policy ?? 'standard') : null,
+    policyReason: v?.policyReason ?? null,
     summary: v?.summary ?? `no verdict yet for ${service} ${version}`,
     deployedAt: v ? new Date(v.deployedAtMs).toISOString() : null,
     decidedAt: v && status !== 'running' ? new Date(v.decidedAtMs).toISOString() : null,

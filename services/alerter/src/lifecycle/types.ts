@@ -138,6 +138,9 @@ export interface VerdictState {
   summary: string;
   evidence: unknown[];
   updatedAtMs: number;
+  /** strict: the deployment's CI was not clean (failed, flaky or skipped tests, or a risky build). */
+  policy?: 'standard' | 'strict';
+  policyReason?: string;
 }
 
 export interface RollbackState {
