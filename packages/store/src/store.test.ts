@@ -59,6 +59,18 @@ describe.each(targets)('store contract on %s', (_name, makeOptions) => {
     expect(Number(c)).toBe(3);
   });
 
+  test('an insert without a token after one with a token is not taken for a duplicate of it', async () => {
+    // chDB keeps settings in its session: a token left over from the previous insert must not
+    // apply to the next one (it would be dropped silently as a duplicate).
+    const now = Date.now();
+    const row = { window_start: now, window_end: now + 10_000, service: 't', signal: 'traces', metric: 'rate', operation: 'op', version: '1', series_id: 'a', series_key: 'k', value: 1, expected: 1, lower: 0, upper: 2, score: 0.1, components: [], warming_up: false };
+    await store.insert('scores', [row], { dedupToken: 'otlp_spans:1:0-0' });
+    await store.insert('scores', [{ ...row, series_id: 'b' }]);
+    await store.insert('scores', [{ ...row, series_id: 'c' }]);
+    const [{ c }] = await store.query<{ c: string }>(`SELECT count() AS c FROM ${store.table('scores')} WHERE service = 't'`);
+    expect(Number(c)).toBe(3);
+  });
+
   test('bad data is a permanent error, not retryable', async () => {
     await expect(store.insert('scores', [{ window_start: 'not a time', value: 'abc' }])).rejects.toMatchObject({ retryable: false });
   });

@@ -111,10 +111,10 @@ export async function createStore(options: StoreOptions): Promise<Store> {
         date_time_input_format: 'best_effort',
         input_format_skip_unknown_fields: 1,
       };
-      if (insertOptions.dedupToken) {
-        clickhouse_settings.insert_deduplicate = 1;
-        clickhouse_settings.insert_deduplication_token = insertOptions.dedupToken;
-      }
+      // Always sent, empty without a token: chDB keeps settings in its session, so a token left
+      // from the previous insert would otherwise apply to this one and drop it as a duplicate.
+      clickhouse_settings.insert_deduplicate = 1;
+      clickhouse_settings.insert_deduplication_token = insertOptions.dedupToken ?? '';
       try {
         await client.insert({ table: store.table(table), values: rows, format: 'JSONEachRow', clickhouse_settings });
       } catch (err) {
