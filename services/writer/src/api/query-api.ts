@@ -59,14 +59,42 @@ export function queryRoutes(store: Store, nowMs: () => number = Date.now): Route
     [/^\/v1\/deployments$/, async (url) => {
       const since = nowMs() - parseDurationMs(url.searchParams.get('since'), 7 * 86400e3);
       const service = url.searchParams.get('service');
-      return store.query(
-        `SELECT id, any(service) AS service, any(version) AS version, argMaxIf(environment, revision, environment != '') AS environment,
-                argMaxIf(commit, revision, commit != '') AS commit, toUnixTimestamp64Milli(min(deployed_at)) AS deployedAtMs,
-                argMax(status, revision) AS status, argMax(verdict_summary, revision) AS verdict
-         FROM ${t('deployments')} WHERE deployed_at >= fromUnixTimestamp64Milli({since:Int64}) ${service ? 'AND service = {service:String}' : ''}
-         GROUP BY id ORDER BY deployedAtMs DESC LIMIT {limit:UInt32}`,
+      const serviceFilter = service ? 'AND service = {service:String}' : '';
+      // Status and verdict come from `deployments` (the highest revision). Commit, environment
+      // and CI quality come from deployment_announcements, where no verdict row can replace the
+      // announcement at a merge: its winning row per id (highest precedence, ties to the latest
+      // insert, so every field comes from one row, merged or not). The argMaxIf over
+      // `deployments` remains the fallback for deployments announced before that table existed
+      // (right only until their parts merge) and for announcements without environment.
+      // Aggregates get d_* names: an alias equal to a column name (any(service) AS service)
+      // would be what `service` in WHERE means, and ClickHouse refuses an aggregate in WHERE.
+      const rows = await store.query<DeploymentRow>(
+        `SELECT d.id AS id, d.d_service AS service, d.d_version AS version,
+                if(a.a_environment != '', a.a_environment, d.d_environment) AS environment,
+                if(a.a_commit != '', a.a_commit, d.d_commit) AS commit,
+                d.d_deployed_at_ms AS deployedAtMs, d.d_status AS status, d.d_verdict AS verdict,
+                a.ci_quality AS ciQuality, a.ci_tests AS ciTests, a.ci_failed AS ciFailed, a.ci_flaky AS ciFlaky,
+                a.ci_skipped AS ciSkipped, a.ci_build_risk AS ciBuildRisk, a.ci_reasons AS ciReasons
+         FROM
+         (
+           SELECT id, any(service) AS d_service, any(version) AS d_version, argMaxIf(environment, revision, environment != '') AS d_environment,
+                  argMaxIf(commit, revision, commit != '') AS d_commit, toUnixTimestamp64Milli(min(deployed_at)) AS d_deployed_at_ms,
+                  argMax(status, revision) AS d_status, argMax(verdict_summary, revision) AS d_verdict
+           FROM ${t('deployments')} WHERE deployed_at >= fromUnixTimestamp64Milli({since:Int64}) ${serviceFilter}
+           GROUP BY id ORDER BY d_deployed_at_ms DESC LIMIT {limit:UInt32}
+         ) AS d
+         LEFT JOIN
+         (
+           SELECT id, environment AS a_environment, commit AS a_commit, ci_quality, ci_tests, ci_failed, ci_flaky, ci_skipped,
+                  ci_build_risk, ci_reasons
+           FROM ${t('deployment_announcements')}
+           WHERE id IN (SELECT id FROM ${t('deployments')} WHERE deployed_at >= fromUnixTimestamp64Milli({since:Int64}) ${serviceFilter})
+           ORDER BY id, precedence DESC, ingested_at DESC LIMIT 1 BY id
+         ) AS a ON a.id = d.id
+         ORDER BY deployedAtMs DESC`,
         { since, service, limit: limitOf(url) },
       );
+      return rows.map(deploymentOf);
     }],
     [/^\/v1\/deployments\/([^/]+)\/verdicts$/, async (_url, m) => {
       const rows = await store.query(
@@ -116,6 +144,37 @@ export function queryRoutes(store: Store, nowMs: () => number = Date.now): Route
     }
     return false;
   };
+}
+
+interface DeploymentRow {
+  id: string;
+  service: string;
+  version: string;
+  environment: string;
+  commit: string;
+  deployedAtMs: string | number;
+  status: string;
+  verdict: string;
+  /** '' when the announcement carried no CI quality, or there is no announcement row (LEFT JOIN default). */
+  ciQuality: string;
+  ciTests: number | string;
+  ciFailed: number | string;
+  ciFlaky: number | string;
+  ciSkipped: number | string;
+  ciBuildRisk: number | null;
+  ciReasons: string[];
+}
+
+/** A deployment of GET /v1/deployments: the fields it always had, plus `ci` (null when unknown). */
+function deploymentOf(r: DeploymentRow) {
+  const { ciQuality, ciTests, ciFailed, ciFlaky, ciSkipped, ciBuildRisk, ciReasons, ...rest } = r;
+  const ci = ciQuality === ''
+    ? null
+    : {
+      quality: ciQuality, tests: Number(ciTests), failed: Number(ciFailed), flaky: Number(ciFlaky), skipped: Number(ciSkipped),
+      buildRisk: ciBuildRisk === null ? null : Number(ciBuildRisk), reasons: ciReasons,
+    };
+  return { ...rest, ci };
 }
 
 function safeJson(text: string): unknown {

@@ -1,4 +1,4 @@
-import type { VigilRecord } from '@vigil/records';
+import type { DeploymentRecord, VigilRecord } from '@vigil/records';
 
 /** A row bound for one table. */
 export interface TableRow {
@@ -27,12 +27,16 @@ export function rowsFor(record: VigilRecord): TableRow[] {
         deployment_version: record.deployment?.version ?? '', summary: record.summary ?? '',
       } }];
     case 'vigil.deployment/1':
-      return [{ table: 'deployments', row: {
-        id: record.id, service: record.service, version: record.version, environment: record.environment ?? '',
-        commit: record.commit ?? '', source: record.source, previous_version: record.previousVersion ?? '',
-        deployed_at: ms(record.timeMs), status: 'deployed', mode: '', verdict_summary: '', evidence: '[]', updated_at: ms(record.timeMs),
-        revision: deploymentRevision('deployed', ms(record.timeMs)),
-      } }];
+      return [
+        { table: 'deployments', row: {
+          id: record.id, service: record.service, version: record.version, environment: record.environment ?? '',
+          commit: record.commit ?? '', source: record.source, previous_version: record.previousVersion ?? '',
+          deployed_at: ms(record.timeMs), status: 'deployed', mode: '', verdict_summary: '', evidence: '[]', updated_at: ms(record.timeMs),
+          revision: deploymentRevision('deployed', ms(record.timeMs)),
+        } },
+        // What it was announced with, in a table no verdict row can replace (0006_deployment_announcements.sql).
+        { table: 'deployment_announcements', row: announcementRow(record) },
+      ];
     case 'vigil.verdict/1': {
       const evidence = JSON.stringify(record.evidence ?? []);
       return [
@@ -122,6 +126,37 @@ export function rowsFor(record: VigilRecord): TableRow[] {
 export function deploymentRevision(status: string, atMs: number): number {
   const rank = status === 'deployed' ? 0 : status === 'running' ? 1 : 2;
   return rank * 2 ** 42 + Math.max(0, Math.min(atMs, 2 ** 42 - 1));
+}
+
+/** The deployment_announcements row of an announcement; `ci_quality` '' when it carried no CI quality. */
+function announcementRow(record: DeploymentRecord): Record<string, unknown> {
+  const commit = typeof record.commit === 'string' ? record.commit : '';
+  const ci = record.ci !== null && typeof record.ci === 'object' ? record.ci : undefined;
+  return {
+    id: record.id, service: record.service, version: record.version, environment: record.environment ?? '', commit,
+    source: record.source, links: JSON.stringify(Array.isArray(record.links) ? record.links : []), announced_at: ms(record.timeMs),
+    ci_quality: typeof ci?.quality === 'string' ? ci.quality : '',
+    ci_tests: count(ci?.tests), ci_failed: count(ci?.failed), ci_flaky: count(ci?.flaky), ci_skipped: count(ci?.skipped),
+    ci_build_risk: typeof ci?.buildRisk === 'number' && Number.isFinite(ci.buildRisk) ? ci.buildRisk : null,
+    ci_reasons: Array.isArray(ci?.reasons) ? ci.reasons.filter((r): r is string => typeof r === 'string') : [],
+    precedence: deploymentAnnouncementPrecedence(record.source, commit !== '', ms(record.timeMs)),
+  };
+}
+
+/**
+ * Which announcement of one deployment wins in deployment_announcements (its ReplacingMergeTree
+ * version): an API announcement over a resource one (only the API carries commit and CI), then
+ * one with a commit over one without, then the latest. (2 · api + hasCommit) · 2^42 + ms, as
+ * deploymentRevision: 2^42 ms is 139 years, and 4 · 2^42 is exact in a double.
+ */
+export function deploymentAnnouncementPrecedence(source: string, hasCommit: boolean, atMs: number): number {
+  const rank = 2 * (source === 'api' ? 1 : 0) + (hasCommit ? 1 : 0);
+  return rank * 2 ** 42 + Math.max(0, Math.min(atMs, 2 ** 42 - 1));
+}
+
+/** A UInt32 count from a record field: a non-negative integer, else 0 (a bad count must not fail the batch). */
+function count(v: unknown): number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 2 ** 32 ? v : 0;
 }
 
 /**
