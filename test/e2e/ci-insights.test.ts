@@ -243,5 +243,10 @@ describe('CI insights, embedded', () => {
     expect(verdicts.map((v) => v.service)).toEqual(['cart', 'ledger']);
     expect(verdicts[0]!.summary).not.toMatch(/strict/);
     expect(verdicts[1]!.summary).toMatch(/\(strict: CI flaky on c2: 1 test/);
+    // The query API keeps the announced commit and its CI quality beside the verdict.
+    const listed = (await (await fetch(`${api}/v1/deployments?since=1d`)).json()) as Array<Record<string, unknown>>;
+    const ledger = listed.find((d) => d.service === 'ledger' && d.version === 'v2');
+    expect(ledger).toMatchObject({ commit: 'c2', status: 'fail', ci: { quality: 'flaky', flaky: 1 } });
+    expect(listed.find((d) => d.service === 'cart' && d.version === 'v2')).toMatchObject({ commit: 'c1', ci: { quality: 'clean' } });
   });
 });

@@ -53,6 +53,9 @@ export const VIEWS: Record<string, { path: string; render(rows: Row[]): string }
       { key: 'deployedAtMs', title: 'DEPLOYED', format: fmtTime },
       { key: 'service', title: 'SERVICE', width: 24 },
       { key: 'version', title: 'VERSION', width: 20 },
+      { key: 'commit', title: 'COMMIT', width: 12 },
+      // CI quality of the commit when announced: a deploy whose CI was not clean is verified strictly.
+      { key: 'ci', title: 'CI', format: (v) => (v && typeof v === 'object' ? String((v as { quality?: unknown }).quality ?? '') : '') },
       { key: 'status', title: 'VERDICT' },
       { key: 'verdict', title: 'WHY', width: 70 },
     ]),
