@@ -11,6 +11,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { RequestOptions } from 'node:https';
 
 export interface PemPair {
   /** Path of the PEM certificate. */
@@ -106,4 +109,22 @@ export function makeTestPki(): TestPki {
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
+}
+
+/**
+ * GET `path` on 127.0.0.1:`port` over HTTPS (over plain HTTP with `plain`); resolves with
+ * "<status> <body>", or with "error: <message>" when no answer came (a refused handshake).
+ */
+export function tlsGet(port: number, path: string, options: RequestOptions & { plain?: boolean } = {}): Promise<string> {
+  const { plain, ...rest } = options;
+  return new Promise((resolve) => {
+    const req = (plain ? httpRequest : httpsRequest)({ host: '127.0.0.1', port, path, method: 'GET', ...rest }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => { body += c; });
+      res.on('end', () => resolve(`${res.statusCode} ${body}`));
+    });
+    req.on('error', (err) => resolve(`error: ${err.message}`));
+    req.end();
+  });
 }

@@ -2,31 +2,14 @@
 // query API and the alerter's API run on it) over HTTPS and mTLS, with certificates made at test
 // time by openssl (test/support/tls-certs.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import type { RequestOptions } from 'node:https';
 import { Writable } from 'node:stream';
-import { makeTestPki } from '../../../test/support/tls-certs.js';
+import { makeTestPki, tlsGet as get } from '../../../test/support/tls-certs.js';
 import type { TestPki } from '../../../test/support/tls-certs.js';
 import { createTelemetry, readTlsFiles, startAdminServer } from './index.js';
 import type { ListenerOptions, RunningServer } from './index.js';
 
 const TOKEN = 'admin-tls-bearer-token-0123456789';
 
-/** GET `path`; resolves with the HTTP status and body, or with "error: <message>" when no answer came. */
-function get(port: number, path: string, options: RequestOptions & { plain?: boolean } = {}): Promise<string> {
-  const { plain, ...rest } = options;
-  return new Promise((resolve) => {
-    const req = (plain ? httpRequest : httpsRequest)({ host: '127.0.0.1', port, path, method: 'GET', ...rest }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => { body += c; });
-      res.on('end', () => resolve(`${res.statusCode} ${body}`));
-    });
-    req.on('error', (err) => resolve(`error: ${err.message}`));
-    req.end();
-  });
-}
 
 async function start(listener: ListenerOptions): Promise<RunningServer> {
   const telemetry = createTelemetry({ service: 'api-tls', destination: new Writable({ write: (_c, _e, cb) => cb() }), processMetrics: false });

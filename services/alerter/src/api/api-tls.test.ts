@@ -2,10 +2,8 @@
 // clients holding a certificate from alerter.api.tls.caFile (certificates made at test time by
 // openssl, test/support/tls-certs.ts). The TLS behaviour itself is tested in @vigil/telemetry.
 import { afterEach, describe, expect, it } from 'vitest';
-import { request } from 'node:https';
-import type { RequestOptions } from 'node:https';
 import { parseConfig } from '@vigil/config';
-import { makeTestPki } from '../../../../test/support/tls-certs.js';
+import { makeTestPki, tlsGet as get } from '../../../../test/support/tls-certs.js';
 import { alerterHarness } from '../testing/harness.js';
 
 let cleanup: Array<() => Promise<unknown> | unknown> = [];
@@ -13,19 +11,6 @@ afterEach(async () => {
   for (const f of cleanup.reverse()) await f();
   cleanup = [];
 });
-
-function get(port: number, path: string, options: RequestOptions): Promise<string> {
-  return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path, ...options }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => { body += c; });
-      res.on('end', () => resolve(`${res.statusCode} ${body}`));
-    });
-    req.on('error', (err) => resolve(`error: ${err.message}`));
-    req.end();
-  });
-}
 
 describe('alerter API over mTLS', () => {
   it('serves /healthz and its API to a client certificate from alerter.api.tls.caFile only', async () => {

@@ -5,32 +5,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Metadata, credentials, status } from '@grpc/grpc-js';
 import type { ChannelCredentials } from '@grpc/grpc-js';
-import { attributesToRecord, decodeTraces } from '@vigil/otlp';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { OTLPTraceExporter as TraceGrpc } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { makeTestPki } from '../../../../../test/support/tls-certs.js';
 import type { TestPki } from '../../../../../test/support/tls-certs.js';
-import { readTopic, startHarness, testConfig } from '../../testing/harness.test-util.js';
+import { startHarness } from '../../testing/harness.test-util.js';
 import type { Harness } from '../../testing/harness.test-util.js';
+import { expectIntact, makeSpans, spansByService } from '../../testing/tls-spans.test-util.js';
+import type { ExportResult } from '../../testing/tls-spans.test-util.js';
 
-/** What an SDK exporter reports for one export (ExportResult of @opentelemetry/core). */
-interface ExportResult { code: number; error?: Error }
-
-const SPANS_TOPIC = testConfig().topics.spans;
 const TOKEN = 'grpc-tls-bearer-token-0123456789';
-
-function makeSpans(service: string, n: number): ReadableSpan[] {
-  const mem = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': service, 'service.namespace': 'tls' }),
-    spanProcessors: [new SimpleSpanProcessor(mem)],
-  });
-  const tracer = provider.getTracer('tls-test');
-  for (let i = 0; i < n; i++) tracer.startSpan(`op-${i}`, { attributes: { service, i, big: 12345678901234, ratio: 0.25, ok: i % 2 === 0, tags: ['x', 'y'] } }).end();
-  return mem.getFinishedSpans();
-}
 
 /** Exports `n` spans of `service` through a fresh SDK gRPC exporter. */
 async function send(url: string, creds: ChannelCredentials, service: string, n: number, token?: string): Promise<ExportResult> {
@@ -41,28 +24,6 @@ async function send(url: string, creds: ChannelCredentials, service: string, n: 
     return await new Promise<ExportResult>((resolve) => exporter.export(makeSpans(service, n), resolve));
   } finally {
     await exporter.shutdown();
-  }
-}
-
-async function spansByService(h: Harness, atLeast: number): Promise<Map<string, Array<Record<string, unknown>>>> {
-  const out = new Map<string, Array<Record<string, unknown>>>();
-  for (const r of await readTopic(h.bus, SPANS_TOPIC, atLeast)) {
-    for (const rs of decodeTraces(r.value!).resourceSpans) {
-      const service = String(attributesToRecord(rs.resource?.attributes ?? [])['service.name']);
-      const list = out.get(service) ?? [];
-      for (const ss of rs.scopeSpans) for (const s of ss.spans) list.push({ name: s.name, ...attributesToRecord(s.attributes) });
-      out.set(service, list);
-    }
-  }
-  return out;
-}
-
-function expectIntact(got: Array<Record<string, unknown>> | undefined, service: string, n: number): void {
-  expect(got, `spans of ${service}`).toBeDefined();
-  expect(got!.map((s) => s.name).sort()).toEqual(Array.from({ length: n }, (_, i) => `op-${i}`).sort());
-  for (const s of got!) {
-    expect(s).toMatchObject({ service, big: 12345678901234n, ratio: 0.25, tags: ['x', 'y'] });
-    expect(s.ok).toBe(Number(s.i) % 2 === 0);
   }
 }
 

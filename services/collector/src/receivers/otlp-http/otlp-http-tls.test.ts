@@ -5,9 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request as httpsRequest } from 'node:https';
 import { ConfigError, parseConfig } from '@vigil/config';
-import { attributesToRecord, decodeTraces, encodeTraces, sampleTraces } from '@vigil/otlp';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { encodeTraces, sampleTraces } from '@vigil/otlp';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { OTLPTraceExporter as TraceProto } from '@opentelemetry/exporter-trace-otlp-proto';
 import { OTLPTraceExporter as TraceJson } from '@opentelemetry/exporter-trace-otlp-http';
@@ -15,52 +13,15 @@ import { makeTestPki } from '../../../../../test/support/tls-certs.js';
 import type { TestPki } from '../../../../../test/support/tls-certs.js';
 import { createMemoryBus } from '@vigil/bus';
 import { createCollector } from '../../collector.js';
-import { quietTelemetry, readTopic, startHarness, testConfig } from '../../testing/harness.test-util.js';
+import { quietTelemetry, startHarness, testConfig } from '../../testing/harness.test-util.js';
 import type { Harness } from '../../testing/harness.test-util.js';
+import { expectIntact, makeSpans, spansByService } from '../../testing/tls-spans.test-util.js';
+import type { ExportResult } from '../../testing/tls-spans.test-util.js';
 
-/** What an SDK exporter reports for one export (ExportResult of @opentelemetry/core). */
-interface ExportResult { code: number; error?: Error }
-
-const SPANS_TOPIC = testConfig().topics.spans;
 const TOKEN = 'tls-test-bearer-token-0123456789';
-
-/** `n` finished spans of service `service`, with attributes of every OTLP value kind. */
-function makeSpans(service: string, n: number): ReadableSpan[] {
-  const mem = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': service, 'service.namespace': 'tls' }),
-    spanProcessors: [new SimpleSpanProcessor(mem)],
-  });
-  const tracer = provider.getTracer('tls-test');
-  for (let i = 0; i < n; i++) tracer.startSpan(`op-${i}`, { attributes: { service, i, big: 12345678901234, ratio: 0.25, ok: i % 2 === 0, tags: ['x', 'y'] } }).end();
-  return mem.getFinishedSpans();
-}
 
 function exportSpans(exporter: SpanExporter, spans: ReadableSpan[]): Promise<ExportResult> {
   return new Promise((resolve) => exporter.export(spans, resolve)).finally(() => exporter.shutdown()) as Promise<ExportResult>;
-}
-
-/** Every span on the spans topic: name and attributes, keyed by service.name. */
-async function spansByService(h: Harness, atLeast: number): Promise<Map<string, Array<Record<string, unknown>>>> {
-  const out = new Map<string, Array<Record<string, unknown>>>();
-  for (const r of await readTopic(h.bus, SPANS_TOPIC, atLeast)) {
-    for (const rs of decodeTraces(r.value!).resourceSpans) {
-      const service = String(attributesToRecord(rs.resource?.attributes ?? [])['service.name']);
-      const list = out.get(service) ?? [];
-      for (const ss of rs.scopeSpans) for (const s of ss.spans) list.push({ name: s.name, ...attributesToRecord(s.attributes) });
-      out.set(service, list);
-    }
-  }
-  return out;
-}
-
-function expectIntact(got: Array<Record<string, unknown>> | undefined, service: string, n: number): void {
-  expect(got, `spans of ${service}`).toBeDefined();
-  expect(got!.map((s) => s.name).sort()).toEqual(Array.from({ length: n }, (_, i) => `op-${i}`).sort());
-  for (const s of got!) {
-    expect(s).toMatchObject({ service, big: 12345678901234n, ratio: 0.25, tags: ['x', 'y'] });
-    expect(s.ok).toBe(Number(s.i) % 2 === 0);
-  }
 }
 
 /** A TLS-level refusal: handshake alert, verification failure or a connection cut (never an HTTP status). */
