@@ -10,7 +10,7 @@
 #   dist/                 generated Go sources + go.mod of the distribution (kept for inspection)
 #   otelcol-vigil-bench   the binary; use it as OTELCOL_BIN for the collector benchmark
 #   build.log             builder output of the last build
-# Go modules come from GOPROXY (default proxy.golang.org) into the ordinary module cache.
+# Go modules come from GOPROXY (Go's default module proxy unless set) into the ordinary module cache.
 #
 # The build is kept to one compile job at a time (GOFLAGS -p=1, GOMAXPROCS=1) because the
 # development machine has 2 cores shared by several people; a cold build takes minutes.
