@@ -46,6 +46,10 @@ describe.each(targets)('store contract on %s', (_name, makeOptions) => {
     const tables = await store.query<{ name: string }>(`SELECT name FROM system.tables WHERE database = {db:String}`, { db: store.database });
     const names = tables.map((t) => t.name);
     for (const t of ['scores', 'anomalies', 'deployments', 'log_templates', 'alerts', 'rollbacks']) expect(names).toContain(t);
+    // 0007: the revision lookups of the CI quality API have a skip index on both CI tables.
+    const indices = await store.query<{ table: string; name: string }>(
+      `SELECT table, name FROM system.data_skipping_indices WHERE database = {db:String} AND name = 'revision_idx' ORDER BY table`, { db: store.database });
+    expect(indices.map((i) => i.table)).toEqual(['ci_pipeline_runs', 'ci_test_runs']);
   });
 
   test('an insert with the same deduplication token lands once', async () => {
