@@ -32,11 +32,12 @@ CREATE TABLE IF NOT EXISTS {{db}}.deployment_announcements
     ci_reasons     Array(String),
     -- Which announcement of a deployment wins (the version column of ReplacingMergeTree, and the
     -- argMax key for readers before merges), computed by the writer (deploymentAnnouncementPrecedence):
-    --   (2 · source_rank + has_commit) · 2^42 + announced_at ms,  source_rank api 1, resource 0.
+    --   (4 · source_rank + 2 · has_commit + has_ci) · 2^42 + announced_at ms,  source_rank api 1, resource 0.
     -- A deploy announced both through the API (with commit, CI) and by its telemetry (no commit)
     -- keeps the API row whichever arrives or is stamped later; among rows of one kind, one with a
-    -- commit outranks one without, then the latest wins. 2^42 ms is 139 years from 1970 and the
-    -- largest value (4 · 2^42) is exact in a double, as for `deployments.revision`.
+    -- commit outranks one without, then one carrying CI quality (the collector re-sends a
+    -- telemetry-seen deployment with it once looked up), then the latest wins. 2^42 ms is 139
+    -- years from 1970 and the largest value (8 · 2^42) is exact in a double.
     precedence     UInt64,
     ingested_at    DateTime64(3) DEFAULT now64(3)
 )

@@ -9,7 +9,7 @@ export {
 export {
   tracesFromJson, metricsFromJson, logsFromJson, tracesToJson, metricsToJson, logsToJson, exportResponseToJson, anyValueToJson,
 } from './json.js';
-export { splitRequest, validateRequest, serviceKey, UNKNOWN_SERVICE, DEFAULT_MAX_RECORD_BYTES } from './split.js';
+export { splitRequest, validateRequest, serviceKey, UNKNOWN_SERVICE, DEFAULT_MAX_RECORD_BYTES, MAX_COMMIT_BYTES } from './split.js';
 export type { ResourceRecord, SplitResult, SplitOptions, ServiceIdentity } from './split.js';
 export { DecodeError } from './reader.js';
 export { attributeValue, attributesToRecord, hexId } from './util.js';

@@ -5,8 +5,9 @@ import { encodeLogs, encodeMetrics, encodeTraces } from './encode.js';
 import { logsFromJson, metricsFromJson, tracesFromJson } from './json.js';
 import { DecodeError } from './reader.js';
 import { sampleLogs, sampleMetrics, sampleTraces } from './samples.js';
-import { serviceKey, splitRequest } from './split.js';
-import type { KeyValue } from './types.js';
+import { MAX_COMMIT_BYTES, serviceKey, splitRequest } from './split.js';
+import type { ServiceIdentity } from './split.js';
+import type { AnyValue, KeyValue } from './types.js';
 
 describe('splitRequest', () => {
   it('cuts a request into one valid request per resource, zero-copy, keyed by service', () => {
@@ -175,5 +176,113 @@ describe('decoders never crash (property-based)', () => {
       onlyDecodeErrors(() => metricsFromJson({ resourceMetrics: [{ scopeMetrics: [{ metrics: [v] }] }] }));
       onlyDecodeErrors(() => logsFromJson({ resourceLogs: [{ scopeLogs: [{ logRecords: [v] }] }] }));
     }), { numRuns: 2000, seed: 11 });
+  });
+});
+
+describe('resource identity read by the splitter', () => {
+  const str = (key: string, value: string): KeyValue => ({ key, value: { stringValue: value } });
+  /** One traces request whose single resource has `attrs` after the sample's own (service.*, env). */
+  const identity = (attrs: KeyValue[]): ServiceIdentity[] => {
+    const req = sampleTraces({ resources: 1, itemsPerResource: 2 });
+    req.resourceSpans[0].resource!.attributes.push(...attrs);
+    return splitRequest('traces', encodeTraces(req)).records.map(({ serviceName, serviceNamespace, serviceVersion, deploymentEnvironment, commit }) =>
+      ({ serviceName, serviceNamespace, serviceVersion, deploymentEnvironment, commit }));
+  };
+  const commitOf = (attrs: KeyValue[]): string => identity(attrs)[0].commit;
+  const SHA = '9d59409acf479dfa0df1aa568182e43e43df8bbe';
+
+  it('commit from vcs.ref.head.revision (OTel VCS conventions), else git.commit.sha (Datadog), else empty', () => {
+    expect(identity([str('vcs.ref.head.revision', SHA)])).toEqual([
+      { serviceName: 'svc-0', serviceNamespace: 'shop', serviceVersion: '1.0.0', deploymentEnvironment: 'prod', commit: SHA },
+    ]);
+    expect(commitOf([str('git.commit.sha', 'abc123')])).toBe('abc123');
+    expect(commitOf([])).toBe('');
+    expect(commitOf([str('vcs.ref.head.name', 'main'), str('git.repository_url', 'x')])).toBe('');
+  });
+
+  it('vcs.ref.head.revision wins over git.commit.sha in either order; an empty one does not count', () => {
+    expect(commitOf([str('vcs.ref.head.revision', 'vcs'), str('git.commit.sha', 'git')])).toBe('vcs');
+    expect(commitOf([str('git.commit.sha', 'git'), str('vcs.ref.head.revision', 'vcs')])).toBe('vcs');
+    expect(commitOf([str('vcs.ref.head.revision', ''), str('git.commit.sha', 'git')])).toBe('git');
+  });
+
+  it('only string values count; a non-string revision falls back to git.commit.sha', () => {
+    expect(commitOf([{ key: 'vcs.ref.head.revision', value: { intValue: 123n } }])).toBe('');
+    expect(commitOf([{ key: 'git.commit.sha', value: { arrayValue: { values: [{ stringValue: 'abc' }] } } }])).toBe('');
+    expect(commitOf([{ key: 'vcs.ref.head.revision', value: { boolValue: true } }, str('git.commit.sha', 'git')])).toBe('git');
+  });
+
+  it(`a commit longer than ${MAX_COMMIT_BYTES} UTF-8 bytes is ignored, the bound counts bytes`, () => {
+    expect(commitOf([str('vcs.ref.head.revision', 'a'.repeat(MAX_COMMIT_BYTES))])).toBe('a'.repeat(MAX_COMMIT_BYTES));
+    expect(commitOf([str('vcs.ref.head.revision', 'a'.repeat(MAX_COMMIT_BYTES + 1))])).toBe('');
+    expect(commitOf([str('vcs.ref.head.revision', 'é'.repeat(MAX_COMMIT_BYTES / 2))])).toBe('é'.repeat(MAX_COMMIT_BYTES / 2));
+    expect(commitOf([str('vcs.ref.head.revision', 'é'.repeat(MAX_COMMIT_BYTES / 2 + 1))])).toBe('');
+    expect(commitOf([str('vcs.ref.head.revision', 'x'.repeat(5000)), str('git.commit.sha', 'short')])).toBe('short');
+  });
+
+  it('every record of a resource cut above maxRecordBytes carries the commit', () => {
+    const req = sampleTraces({ resources: 1, itemsPerResource: 100, extraAttributes: 4 });
+    req.resourceSpans[0].resource!.attributes.push(str('git.commit.sha', SHA));
+    const out = splitRequest('traces', encodeTraces(req), { maxRecordBytes: 8 * 1024 });
+    expect(out.records.length).toBeGreaterThan(1);
+    expect(out.items).toBe(100);
+    for (const r of out.records) expect(r.commit).toBe(SHA);
+  });
+
+  // Hand-made wire bytes for shapes encodeTraces never writes.
+  const ld = (field: number, payload: Buffer): Buffer => Buffer.concat([Buffer.from([(field << 3) | 2]), varint(payload.length), payload]);
+  const text = (field: number, s: string): Buffer => ld(field, Buffer.from(s, 'utf8'));
+  const requestOf = (...kvs: Buffer[]): Buffer => ld(1, ld(1, Buffer.concat(kvs.map((kv) => ld(1, kv)))));
+  const commitOfWire = (...kvs: Buffer[]): string => splitRequest('traces', requestOf(...kvs)).records[0].commit;
+  const INT_5 = Buffer.from([0x18, 0x05]); // AnyValue.int_value = 5
+
+  it('KeyValue fields in any order; AnyValue is a oneof whose last member on the wire wins', () => {
+    expect(commitOfWire(Buffer.concat([ld(2, text(1, 'abc')), text(1, 'vcs.ref.head.revision')]))).toBe('abc');
+    expect(commitOfWire(Buffer.concat([text(1, 'git.commit.sha'), ld(2, Buffer.concat([text(1, 'abc'), INT_5]))]))).toBe('');
+    expect(commitOfWire(Buffer.concat([text(1, 'git.commit.sha'), ld(2, Buffer.concat([INT_5, text(1, 'def')]))]))).toBe('def');
+    // A KeyValue with two keys: the last one names it (protobuf: last value of a scalar field wins).
+    expect(commitOfWire(Buffer.concat([text(1, 'git.commit.sha'), text(1, 'host.name'), ld(2, text(1, 'abc'))]))).toBe('');
+    expect(commitOfWire(Buffer.concat([text(1, 'host.name'), text(1, 'git.commit.sha'), ld(2, text(1, 'abc'))]))).toBe('abc');
+  });
+
+  it('matches a reference read of the decoded resource on random attributes (property-based)', () => {
+    // Keys include near misses: same length with other bytes, and prefixes of the real keys.
+    const keys = [
+      'service.name', 'service.namespace', 'service.version', 'deployment.environment.name', 'deployment.environment',
+      'vcs.ref.head.revision', 'git.commit.sha', 'service.nama', 'service.versioN', 'git.commit.shA', 'vcs.ref.head.revisioN',
+      'service', 'git.commit', 'host.name', '',
+    ];
+    const value: fc.Arbitrary<AnyValue> = fc.oneof(
+      fc.string({ maxLength: 8 }).map((v) => ({ stringValue: v })),
+      fc.constantFrom('a'.repeat(MAX_COMMIT_BYTES), 'b'.repeat(MAX_COMMIT_BYTES + 1), 'ü'.repeat(300), '').map((v) => ({ stringValue: v })),
+      fc.integer().map((v) => ({ intValue: BigInt(v) })),
+      fc.boolean().map((v) => ({ boolValue: v })),
+      fc.string({ maxLength: 4 }).map((v) => ({ arrayValue: { values: [{ stringValue: v }] } })),
+    );
+    const reference = (attrs: KeyValue[]): ServiceIdentity => {
+      const id: ServiceIdentity = { serviceName: '', serviceNamespace: '', serviceVersion: '', deploymentEnvironment: '', commit: '' };
+      for (const { key, value: v } of attrs) {
+        const s = v?.stringValue;
+        if (s === undefined) continue;
+        if (key === 'service.name') id.serviceName = s;
+        if (key === 'service.namespace') id.serviceNamespace = s;
+        if (key === 'service.version') id.serviceVersion = s;
+        if (key === 'deployment.environment.name') id.deploymentEnvironment = s;
+        if (key === 'deployment.environment' && id.deploymentEnvironment === '') id.deploymentEnvironment = s;
+        const fits = Buffer.byteLength(s, 'utf8') <= MAX_COMMIT_BYTES;
+        if (key === 'vcs.ref.head.revision' && fits) id.commit = s;
+        if (key === 'git.commit.sha' && fits && id.commit === '') id.commit = s;
+      }
+      return id;
+    };
+    fc.assert(fc.property(fc.array(fc.record({ key: fc.constantFrom(...keys), value }), { maxLength: 12 }), (attrs) => {
+      const req = { resourceSpans: [{ resource: { attributes: attrs, droppedAttributesCount: 0, entityRefs: [] }, scopeSpans: [], schemaUrl: '' }] };
+      const bytes = encodeTraces(req);
+      const got = splitRequest('traces', bytes).records[0];
+      const decoded = decodeTraces(bytes).resourceSpans[0].resource!.attributes;
+      const want = reference(decoded);
+      expect({ ...got, value: undefined, key: undefined, items: undefined }).toEqual({ ...want, value: undefined, key: undefined, items: undefined });
+      expect(got.key).toBe(serviceKey(want));
+    }), { numRuns: 1500, seed: 21 });
   });
 });

@@ -8,11 +8,11 @@
 // The walk is schema-driven: every known field must carry the wire type its declaration
 // implies, nested lengths must fit, strings must be valid UTF-8 (proto3 requires it) and
 // AnyValue nesting is bounded. Items are counted on the way (spans, data points, log records).
-// Only the Resource sub-message is decoded, to read service.name / service.namespace /
-// service.version for the record key and deployment detection.
+// Only the Resource sub-message is read further, to take service.name / service.namespace /
+// service.version / deployment.environment(.name) / the VCS commit for the record key and
+// deployment detection; only those attributes' values become strings.
 import { isUtf8 } from 'node:buffer';
 import { DecodeError, MAX_DEPTH, Reader, WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './reader.js';
-import { decodeAnyValue } from './decode.js';
 import { Writer } from './writer.js';
 import type { Signal } from './types.js';
 
@@ -194,10 +194,22 @@ export interface ServiceIdentity {
   serviceVersion: string;
   /** deployment.environment.name (or the older deployment.environment), '' when absent. */
   deploymentEnvironment: string;
+  /**
+   * VCS revision the resource runs: vcs.ref.head.revision (OTel VCS semantic conventions), else
+   * git.commit.sha (Datadog source-code integration tag); '' when absent, not a string or longer
+   * than MAX_COMMIT_BYTES.
+   */
+  commit: string;
 }
 
 /** What OTel SDKs report when service.name is not configured (semantic conventions). */
 export const UNKNOWN_SERVICE = 'unknown_service';
+
+/**
+ * Longest commit accepted from a resource attribute, in UTF-8 bytes: a git SHA-256 object name
+ * is 64 hex characters; 512 is the limit `POST /v1/deployments` puts on its `commit` field.
+ */
+export const MAX_COMMIT_BYTES = 512;
 
 /**
  * Record key: `service.namespace/service.name`, or `service.name` alone when the namespace is
@@ -209,8 +221,68 @@ export function serviceKey(id: Pick<ServiceIdentity, 'serviceName' | 'serviceNam
   return id.serviceNamespace ? `${id.serviceNamespace}/${name}` : name;
 }
 
+// The resource attributes the identity reads. Their UTF-8 lengths are all different, so the key
+// bytes on the wire are matched by length first and compared byte by byte only on a length hit:
+// no string is made for the other attributes (an SDK resource carries 10-30 of them).
+const A_NAME = 1;
+const A_NAMESPACE = 2;
+const A_VERSION = 3;
+const A_ENV_NAME = 4;
+const A_ENV = 5;
+const A_VCS_REVISION = 6;
+const A_GIT_SHA = 7;
+const IDENTITY_KEYS: Array<[number, string]> = [
+  [A_NAME, 'service.name'],
+  [A_NAMESPACE, 'service.namespace'],
+  [A_VERSION, 'service.version'],
+  [A_ENV_NAME, 'deployment.environment.name'],
+  [A_ENV, 'deployment.environment'],
+  [A_VCS_REVISION, 'vcs.ref.head.revision'],
+  [A_GIT_SHA, 'git.commit.sha'],
+];
+/** Indexed by key length: [attribute id, key bytes]. */
+const KEY_BY_LENGTH: Array<[number, Buffer] | undefined> = [];
+for (const [attr, key] of IDENTITY_KEYS) {
+  const bytes = Buffer.from(key, 'utf8');
+  if (KEY_BY_LENGTH[bytes.length] !== undefined) throw new Error(`identity keys of equal length: ${key}`);
+  KEY_BY_LENGTH[bytes.length] = [attr, bytes];
+}
+
+function identityAttribute(buf: Buffer, start: number, end: number): number {
+  const entry = KEY_BY_LENGTH[end - start];
+  if (entry === undefined) return 0;
+  const key = entry[1];
+  for (let i = 0; i < key.length; i++) if (buf[start + i] !== key[i]) return 0;
+  return entry[0];
+}
+
+/**
+ * The string_value of an AnyValue payload, or undefined when the value is not a string. AnyValue
+ * is a oneof: the last member on the wire wins (protobuf merge rule). The walk already checked
+ * wire types and UTF-8 (when enabled), so this only finds the member.
+ */
+function anyString(buf: Buffer, r: Reader, end: number, maxBytes: number): string | undefined {
+  let s = -1;
+  let e = -1;
+  while (r.pos < end) {
+    const t = r.uint32();
+    if (t === 0x0a) {
+      e = r.lenEnd();
+      s = r.pos;
+      r.pos = e;
+    } else {
+      s = -1;
+      r.skip(t & 7);
+    }
+  }
+  if (s < 0 || e - s > maxBytes) return undefined;
+  return s === e ? '' : buf.toString('utf8', s, e);
+}
+
 function readIdentity(r: Reader, end: number, id: ServiceIdentity): void {
-  // Resource { repeated KeyValue attributes = 1 } — only string values of three keys matter.
+  // Resource { repeated KeyValue attributes = 1 }; KeyValue { key = 1, AnyValue value = 2 }.
+  // Only string values of the identity keys matter; field order inside a KeyValue is free.
+  const buf = r.buf;
   while (r.pos < end) {
     const tag = r.uint32();
     if (tag >>> 3 !== 1 || (tag & 7) !== WIRE_LEN) {
@@ -218,24 +290,37 @@ function readIdentity(r: Reader, end: number, id: ServiceIdentity): void {
       continue;
     }
     const kvEnd = r.lenEnd();
-    let key = '';
-    let value: string | undefined;
+    let attr = 0;
+    let vs = -1;
+    let ve = -1;
     while (r.pos < kvEnd) {
       const t = r.uint32();
-      if (t === 0x0a) key = r.string();
-      else if (t === 0x12) {
+      if (t === 0x0a) {
         const e = r.lenEnd();
-        const v = decodeAnyValue(r, e, 0);
-        value = v.stringValue;
+        attr = identityAttribute(buf, r.pos, e);
+        r.pos = e;
+      } else if (t === 0x12) {
+        ve = r.lenEnd();
+        vs = r.pos;
+        r.pos = ve;
       } else r.skip(t & 7);
     }
     r.pos = kvEnd;
+    if (attr === 0 || vs < 0) continue;
+    const commitKey = attr === A_VCS_REVISION || attr === A_GIT_SHA;
+    r.pos = vs;
+    const value = anyString(buf, r, ve, commitKey ? MAX_COMMIT_BYTES : Number.MAX_SAFE_INTEGER);
+    r.pos = kvEnd;
     if (value === undefined) continue;
-    if (key === 'service.name') id.serviceName = value;
-    else if (key === 'service.namespace') id.serviceNamespace = value;
-    else if (key === 'service.version') id.serviceVersion = value;
-    else if (key === 'deployment.environment.name') id.deploymentEnvironment = value;
-    else if (key === 'deployment.environment' && id.deploymentEnvironment === '') id.deploymentEnvironment = value;
+    switch (attr) {
+      case A_NAME: id.serviceName = value; break;
+      case A_NAMESPACE: id.serviceNamespace = value; break;
+      case A_VERSION: id.serviceVersion = value; break;
+      case A_ENV_NAME: id.deploymentEnvironment = value; break;
+      case A_ENV: if (id.deploymentEnvironment === '') id.deploymentEnvironment = value; break;
+      case A_VCS_REVISION: id.commit = value; break;
+      case A_GIT_SHA: if (id.commit === '') id.commit = value; break;
+    }
   }
 }
 
@@ -291,7 +376,7 @@ export function splitRequest(signal: Signal, buf: Uint8Array, options: SplitOpti
     if ((tag & 7) !== WIRE_LEN) throw new DecodeError(`request field 1: unexpected wire type ${tag & 7}`);
     const end = r.lenEnd();
     const payloadStart = r.pos;
-    const id: ServiceIdentity = { serviceName: '', serviceNamespace: '', serviceVersion: '', deploymentEnvironment: '' };
+    const id: ServiceIdentity = { serviceName: '', serviceNamespace: '', serviceVersion: '', deploymentEnvironment: '', commit: '' };
     const before = st.items;
     while (r.pos < end) {
       const t = r.uint32();

@@ -23,7 +23,11 @@ export interface Collector {
   ready(): boolean;
   /** Bytes currently held (bodies being read + records waiting for acks). */
   inflightBytes(): number;
-  /** Stops receivers (no new requests), waits for in-flight ones, closes the producer. Idempotent. */
+  /**
+   * Stops receivers (no new requests), waits for in-flight ones, gives pending CI lookups of
+   * resource deployments the rest of the deadline (then abandons them), closes the producer.
+   * Idempotent.
+   */
   shutdown(deadlineMs?: number): Promise<void>;
 }
 
@@ -57,6 +61,7 @@ export function createCollector(options: CollectorOptions): Collector {
     shutdown(deadlineMs = 10_000) {
       stopping ??= (async () => {
         const p = pipeline;
+        const startedAt = Date.now();
         if (p) {
           const graceful = Promise.all([p.http?.stop(), p.grpc?.stop()]);
           let timer: NodeJS.Timeout | undefined;
@@ -70,6 +75,11 @@ export function createCollector(options: CollectorOptions): Collector {
             p.http?.destroy();
             p.grpc?.destroy();
           }
+          // No request can find a new deployment any more: let pending CI lookups finish and send
+          // within what is left of the deadline; the rest write nothing and hold nothing open.
+          const pendingCi = p.deploymentCi?.pendingCount ?? 0;
+          await p.deploymentCi?.close(Math.max(0, deadlineMs - (Date.now() - startedAt)));
+          if (pendingCi > 0) log.event('collector_ci_lookups_closed', { pendingAtStop: pendingCi, unfinishedAtDeadline: p.deploymentCi?.pendingCount ?? 0 });
         }
         await producer?.close().catch((e: unknown) => log.event('producer_close_failed', { err: (e as Error).message }, 'warn'));
         log.event('collector_stopped', {});

@@ -17,6 +17,7 @@ import { OtlpGrpcReceiver } from './receivers/otlp-grpc/otlp-grpc-receiver.js';
 import { DeploymentInputError, parseDeploymentRequest } from './deployments/deployment-event.js';
 import { VersionTracker } from './deployments/version-tracker.js';
 import { ciQualityOf, httpCiQualityLookup } from './deployments/ci-quality.js';
+import { DeploymentCiFollowUp } from './deployments/ci-follow-up.js';
 import type { CiQualityLookup } from './deployments/ci-quality.js';
 import { junitHandler } from './ci/junit-ingest.js';
 import { DEPLOYMENT_MARKER, RECORD_KIND_HEADER } from '@vigil/records';
@@ -28,6 +29,8 @@ export interface Pipeline {
   limiter: InflightLimiter;
   exporter: KafkaExporter;
   metrics: CollectorMetrics;
+  /** CI lookups of resource deployments with a commit; null without a CI lookup. Closed at shutdown before the producer. */
+  deploymentCi: DeploymentCiFollowUp | null;
 }
 
 export function buildPipeline(
@@ -44,6 +47,17 @@ export function buildPipeline(
     now,
     onProduceDuration: (s, ok) => metrics.produceSeconds.observe({ outcome: ok ? 'acked' : 'failed' }, s),
   });
+  const deploymentCi = lookup
+    ? new DeploymentCiFollowUp({
+        lookup,
+        timeoutMs: ciq.timeoutMs,
+        deploymentsTopic: config.topics.deployments,
+        spansTopic: config.topics.spans,
+        send: (records, onSettled) => exporter.send(records, onSettled),
+        metrics,
+        warn: (event, fields) => telemetry.event(event, fields, 'warn'),
+      })
+    : null;
   const ingest = new Ingest({
     topics: { traces: config.topics.spans, metrics: config.topics.metrics, logs: config.topics.logs },
     deploymentsTopic: config.topics.deployments,
@@ -56,6 +70,7 @@ export function buildPipeline(
     metrics,
     now,
     ciSpans: (proto) => ciRecordsFromTraces(proto, config.topics.ciTestRuns),
+    deploymentCi,
   });
   const junit = junitHandler({
     topic: config.topics.ciTestRuns, exporter, limiter, metrics, maxRecordBytes: c.maxRecordBytes, retryAfterS: c.retryAfterS, now,
@@ -99,7 +114,7 @@ export function buildPipeline(
   const grpc = c.grpc.enabled
     ? new OtlpGrpcReceiver({ config: c.grpc, consumer: ingest, limiter, metrics, telemetry, retryAfterS: c.retryAfterS })
     : null;
-  return { http, grpc, limiter, exporter, metrics };
+  return { http, grpc, limiter, exporter, metrics, deploymentCi };
 }
 
 /** Topics the collector writes; created when missing (existing topics are left alone). */

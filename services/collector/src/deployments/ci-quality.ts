@@ -57,6 +57,13 @@ export function httpCiQualityLookup(baseUrl: string, token: string): CiQualityLo
   };
 }
 
+const LOOKUP_FAILED = 'CI lookup failed: ';
+
+/** True when `q` is ciQualityOf's `unknown` for a failed or timed-out lookup (not the CI API answering `unknown`). */
+export function isCiLookupFailure(q: DeploymentCiQuality): boolean {
+  return q.quality === 'unknown' && q.reasons.length > 0 && q.reasons[0]!.startsWith(LOOKUP_FAILED);
+}
+
 /** The lookup's answer, or `unknown` with the reason when it fails or takes longer than `timeoutMs`. */
 export async function ciQualityOf(lookup: CiQualityLookup, commit: string, timeoutMs: number): Promise<DeploymentCiQuality> {
   const ctl = new AbortController();
@@ -73,7 +80,7 @@ export async function ciQualityOf(lookup: CiQualityLookup, commit: string, timeo
       }),
     ]);
   } catch (e) {
-    return { quality: 'unknown', tests: 0, failed: 0, flaky: 0, skipped: 0, buildRisk: null, reasons: [`CI lookup failed: ${(e as Error).message}`.slice(0, 300)] };
+    return { quality: 'unknown', tests: 0, failed: 0, flaky: 0, skipped: 0, buildRisk: null, reasons: [`${LOOKUP_FAILED}${(e as Error).message}`.slice(0, 300)] };
   } finally {
     clearTimeout(timer);
   }

@@ -29,7 +29,10 @@ export interface DeploymentEvent {
   timeMs: number;
   source: 'api' | 'resource';
   links: DeploymentLink[];
-  /** CI quality of `commit` when announced (see ci-quality.ts). */
+  /**
+   * CI quality of `commit` (see ci-quality.ts): set on API announcements with a commit, and on the
+   * second record of a resource deployment whose commit's CI was looked up (ci-follow-up.ts).
+   */
   ci?: DeploymentCiQuality;
   /** Vigil's message schema (packages/records: DeploymentRecord). */
   schema: 'vigil.deployment/1';
@@ -41,12 +44,17 @@ export function deploymentId(parts: string[]): string {
   return h.digest('hex').slice(0, 32);
 }
 
-export function resourceDeployment(service: string, version: string, environment: string, timeMs: number): DeploymentEvent {
+/**
+ * A deployment seen in telemetry. `commit` is the resource's vcs.ref.head.revision or
+ * git.commit.sha ('' when it names none); it does not enter the id, so an API announcement and
+ * telemetry of the same (service, version) stay one deployment.
+ */
+export function resourceDeployment(service: string, version: string, environment: string, timeMs: number, commit = ''): DeploymentEvent {
   return {
     schema: 'vigil.deployment/1',
     // The canonical id of (service, version): the detector's verdicts name the same deployment.
     id: deploymentIdFor(service, version),
-    service, version, environment, commit: '', timeMs, source: 'resource', links: [],
+    service, version, environment, commit, timeMs, source: 'resource', links: [],
   };
 }
 

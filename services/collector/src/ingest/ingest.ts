@@ -11,6 +11,7 @@ import type { InflightLimiter } from '../processors/admission/inflight-limiter.j
 import { resourceDeployment } from '../deployments/deployment-event.js';
 import type { DeploymentEvent } from '../deployments/deployment-event.js';
 import type { VersionTracker } from '../deployments/version-tracker.js';
+import type { DeploymentCiFollowUp } from '../deployments/ci-follow-up.js';
 import type { CollectorMetrics } from '../collector-metrics.js';
 import type { Format, IngestOutcome, OtlpConsumer } from './outcome.js';
 import type { CiExtraction } from '../ci/otel-ci.js';
@@ -29,6 +30,11 @@ export interface IngestOptions {
   now?: () => number;
   /** CI records (test runs, pipeline runs) of a validated traces request, sent with its spans. */
   ciSpans?: (proto: Buffer) => CiExtraction | null;
+  /**
+   * CI quality of a new resource deployment's commit (when a CI lookup is configured): looked up
+   * after the request's records are acknowledged, never on the answer's path (ci-follow-up.ts).
+   */
+  deploymentCi?: DeploymentCiFollowUp | null;
 }
 
 const FROM_JSON = { traces: tracesFromJson, metrics: metricsFromJson, logs: logsFromJson } as const;
@@ -100,6 +106,9 @@ export class Ingest implements OtlpConsumer {
         if (deployments.length > 0) {
           metrics.records.inc({ topic: this.o.deploymentsTopic }, deployments.length);
           metrics.deployments.inc({ source: 'resource' }, deployments.length);
+          // Schedules only (returns at once): the answer below does not wait for any lookup.
+          const ciFollowUp = this.o.deploymentCi;
+          if (ciFollowUp) for (const d of deployments) if (d.commit !== '') ciFollowUp.submit(d);
         }
         if (ci) {
           if (ci.records.length > 0) metrics.records.inc({ topic: ci.records[0]!.topic }, ci.records.length);
@@ -126,7 +135,7 @@ export class Ingest implements OtlpConsumer {
     for (const r of split.records) {
       if (r.serviceVersion === '') continue;
       if (versions.observe(r.key, r.serviceVersion, r.deploymentEnvironment)) {
-        out.push(resourceDeployment(r.key, r.serviceVersion, r.deploymentEnvironment, this.now()));
+        out.push(resourceDeployment(r.key, r.serviceVersion, r.deploymentEnvironment, this.now(), r.commit));
       }
     }
     return out;

@@ -205,6 +205,9 @@ test('announcement precedence: api over resource, with commit over without, then
   expect(deploymentAnnouncementPrecedence('api', false, t)).toBeGreaterThan(deploymentAnnouncementPrecedence('resource', true, t + 3650 * day));
   expect(deploymentAnnouncementPrecedence('api', true, t)).toBeGreaterThan(deploymentAnnouncementPrecedence('api', false, t + 3650 * day));
   expect(deploymentAnnouncementPrecedence('api', true, t + 1)).toBeGreaterThan(deploymentAnnouncementPrecedence('api', true, t));
-  // (2·1 + 1)·2^42 + t, exact: 3 · 4398046511104 + 1750000000000.
-  expect(deploymentAnnouncementPrecedence('api', true, t)).toBe(14_944_139_533_312);
+  // A telemetry-seen deployment re-sent with its CI quality (same source, commit and time) wins.
+  expect(deploymentAnnouncementPrecedence('resource', true, t, true)).toBeGreaterThan(deploymentAnnouncementPrecedence('resource', true, t, false));
+  expect(deploymentAnnouncementPrecedence('api', false, t)).toBeGreaterThan(deploymentAnnouncementPrecedence('resource', true, t, true));
+  // (4·1 + 2·1 + 0)·2^42 + t, exact: 6 · 4398046511104 + 1750000000000.
+  expect(deploymentAnnouncementPrecedence('api', true, t)).toBe(28_138_279_066_624);
 });
