@@ -8,4 +8,4 @@ export type {
 export { encodeRecord, decodeRecord, RecordDecodeError } from './codec.js';
 export type { RecordSchema } from './codec.js';
 export { stableId, deploymentIdFor } from './ids.js';
-export { RECORD_KIND_HEADER, DEPLOYMENT_MARKER } from './records.js';
+export { RECORD_KIND_HEADER, DEPLOYMENT_MARKER, isDeploymentMarker } from './records.js';

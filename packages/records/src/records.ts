@@ -48,6 +48,11 @@ export interface DeploymentCiQuality {
 export const RECORD_KIND_HEADER = 'vigil-record';
 export const DEPLOYMENT_MARKER = 'deployment';
 
+/** Whether a record's headers mark an in-band deployment announcement (JSON, not OTLP). */
+export function isDeploymentMarker(headers: Readonly<Record<string, string>> | undefined): boolean {
+  return headers?.[RECORD_KIND_HEADER] === DEPLOYMENT_MARKER;
+}
+
 export type Signal = 'traces' | 'metrics' | 'logs';
 
 /** What a scored window of a series carries, in a score and in an anomaly alike. */

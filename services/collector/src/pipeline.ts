@@ -14,13 +14,12 @@ import { Ingest } from './ingest/ingest.js';
 import { OtlpHttpReceiver } from './receivers/otlp-http/otlp-http-receiver.js';
 import type { DeploymentHandler } from './receivers/otlp-http/otlp-http-receiver.js';
 import { OtlpGrpcReceiver } from './receivers/otlp-grpc/otlp-grpc-receiver.js';
-import { DeploymentInputError, parseDeploymentRequest } from './deployments/deployment-event.js';
+import { DeploymentInputError, deploymentRecords, parseDeploymentRequest } from './deployments/deployment-event.js';
 import { VersionTracker } from './deployments/version-tracker.js';
 import { ciQualityOf, httpCiQualityLookup } from './deployments/ci-quality.js';
 import { DeploymentCiFollowUp } from './deployments/ci-follow-up.js';
 import type { CiQualityLookup } from './deployments/ci-quality.js';
 import { junitHandler } from './ci/junit-ingest.js';
-import { DEPLOYMENT_MARKER, RECORD_KIND_HEADER } from '@vigil/records';
 import { ciRecordsFromTraces } from './ci/otel-ci.js';
 
 export interface Pipeline {
@@ -89,16 +88,7 @@ export function buildPipeline(
         telemetry.event('deployment_ci_unknown', { service: event.service, version: event.version, reason: event.ci.reasons[0] }, 'warn');
       }
     }
-    const value = Buffer.from(JSON.stringify(event));
-    // The same record twice: on the deployments topic (alerter, writer) and in-band on the spans
-    // topic under the service's key, so the detector meets it in order with the spans it verifies.
-    const sent = await exporter.send(
-      [
-        { topic: config.topics.deployments, key: event.service, value, headers: { 'vigil-deployment-id': event.id } },
-        { topic: config.topics.spans, key: event.service, value, headers: { 'vigil-deployment-id': event.id, [RECORD_KIND_HEADER]: DEPLOYMENT_MARKER } },
-      ],
-      () => {},
-    );
+    const sent = await exporter.send(deploymentRecords(event, { deployments: config.topics.deployments, spans: config.topics.spans }), () => {});
     if (sent.kind === 'acked') {
       metrics.deployments.inc({ source: 'api' });
       metrics.records.inc({ topic: config.topics.deployments });

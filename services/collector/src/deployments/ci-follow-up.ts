@@ -23,12 +23,12 @@
 // (`abandoned`), so they do not keep the process alive.
 import { setMaxListeners } from 'node:events';
 import type { OutRecord } from '@vigil/bus';
-import { DEPLOYMENT_MARKER, RECORD_KIND_HEADER } from '@vigil/records';
 import type { DeploymentCiQuality } from '@vigil/records';
 import type { SendResult } from '../exporters/kafka/kafka-exporter.js';
 import type { CollectorMetrics } from '../collector-metrics.js';
 import { ciQualityOf, isCiLookupFailure } from './ci-quality.js';
 import type { CiQualityLookup } from './ci-quality.js';
+import { deploymentRecords } from './deployment-event.js';
 import type { DeploymentEvent } from './deployment-event.js';
 
 export type CiFollowUpOutcome = 'attached' | 'unknown' | 'dropped' | 'send_failed' | 'abandoned';
@@ -140,14 +140,8 @@ export class DeploymentCiFollowUp {
   }
 
   private recordsOf(d: DeploymentEvent, ci: DeploymentCiQuality): OutRecord[] {
-    const event: DeploymentEvent = { ...d, ci };
-    const value = Buffer.from(JSON.stringify(event));
-    // As the API announcement (pipeline.ts): the deployments topic for the alerter and writer,
-    // and the spans topic under the service key so the detector meets it in order with the spans.
-    return [
-      { topic: this.o.deploymentsTopic, key: d.service, value, headers: { 'vigil-deployment-id': d.id } },
-      { topic: this.o.spansTopic, key: d.service, value, headers: { 'vigil-deployment-id': d.id, [RECORD_KIND_HEADER]: DEPLOYMENT_MARKER } },
-    ];
+    // As the API announcement (pipeline.ts): both topics.
+    return deploymentRecords({ ...d, ci }, { deployments: this.o.deploymentsTopic, spans: this.o.spansTopic });
   }
 
   /** The configured lookup, also aborted (and rejected at once) when close() gives up on it. */

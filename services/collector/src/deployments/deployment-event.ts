@@ -7,7 +7,8 @@
 // collector, running several collectors, or announcing a deploy both through the API and
 // through telemetry all name one deployment, and consumers deduplicate by id.
 import { createHash } from 'node:crypto';
-import { deploymentIdFor } from '@vigil/records';
+import type { OutRecord } from '@vigil/bus';
+import { DEPLOYMENT_MARKER, deploymentIdFor, RECORD_KIND_HEADER } from '@vigil/records';
 import type { DeploymentCiQuality } from '@vigil/records';
 
 export interface DeploymentLink {
@@ -49,6 +50,21 @@ export function deploymentId(parts: string[]): string {
  * git.commit.sha ('' when it names none); it does not enter the id, so an API announcement and
  * telemetry of the same (service, version) stay one deployment.
  */
+/**
+ * The records of a deployment event: on the deployments topic (alerter, writer) and, when
+ * `spans` is given, again in-band on the spans topic under the service's key (header
+ * RECORD_KIND_HEADER: DEPLOYMENT_MARKER), so the detector meets it in order with the spans it
+ * verifies. Both carry the id in `vigil-deployment-id`.
+ */
+export function deploymentRecords(event: DeploymentEvent, topics: { deployments: string; spans?: string }): OutRecord[] {
+  const value = Buffer.from(JSON.stringify(event));
+  const out: OutRecord[] = [{ topic: topics.deployments, key: event.service, value, headers: { 'vigil-deployment-id': event.id } }];
+  if (topics.spans !== undefined) {
+    out.push({ topic: topics.spans, key: event.service, value, headers: { 'vigil-deployment-id': event.id, [RECORD_KIND_HEADER]: DEPLOYMENT_MARKER } });
+  }
+  return out;
+}
+
 export function resourceDeployment(service: string, version: string, environment: string, timeMs: number, commit = ''): DeploymentEvent {
   return {
     schema: 'vigil.deployment/1',

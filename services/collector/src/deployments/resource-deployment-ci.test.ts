@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { InRecord } from '@vigil/bus';
 import { encodeTraces, sampleTraces, tracesToJson } from '@vigil/otlp';
 import type { ExportTraceServiceRequest, KeyValue } from '@vigil/otlp';
-import { DEPLOYMENT_MARKER, deploymentIdFor, RECORD_KIND_HEADER } from '@vigil/records';
+import { deploymentIdFor, isDeploymentMarker } from '@vigil/records';
 import type { DeploymentCiQuality } from '@vigil/records';
 import { readTopic, startHarness } from '../testing/harness.test-util.js';
 import type { Harness } from '../testing/harness.test-util.js';
@@ -41,7 +41,7 @@ async function post(url: string, body: Uint8Array | string, contentType: string)
 
 const json = (r: InRecord): Record<string, unknown> => JSON.parse(r.value!.toString()) as Record<string, unknown>;
 const ofService = (records: InRecord[], service: string): InRecord[] => records.filter((r) => r.key?.toString() === service);
-const isMarker = (r: InRecord): boolean => r.headers?.[RECORD_KIND_HEADER] === DEPLOYMENT_MARKER;
+const isMarker = (r: InRecord): boolean => isDeploymentMarker(r.headers);
 
 async function outcomes(h: Harness): Promise<Record<string, number>> {
   const m = await h.telemetry.registry.getSingleMetric('vigil_collector_deployment_ci_lookups_total')!.get();

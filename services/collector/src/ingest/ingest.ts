@@ -8,7 +8,7 @@ import { DecodeError, encodeLogs, encodeMetrics, encodeTraces, logsFromJson, met
 import type { Signal, SplitResult } from '@vigil/otlp';
 import type { KafkaExporter } from '../exporters/kafka/kafka-exporter.js';
 import type { InflightLimiter } from '../processors/admission/inflight-limiter.js';
-import { resourceDeployment } from '../deployments/deployment-event.js';
+import { deploymentRecords, resourceDeployment } from '../deployments/deployment-event.js';
 import type { DeploymentEvent } from '../deployments/deployment-event.js';
 import type { VersionTracker } from '../deployments/version-tracker.js';
 import type { DeploymentCiFollowUp } from '../deployments/ci-follow-up.js';
@@ -90,9 +90,7 @@ export class Ingest implements OtlpConsumer {
       const topic = this.o.topics[signal];
       const records: OutRecord[] = split.records.map((r) => ({ topic, key: r.key, value: r.value }));
       const deployments = this.deploymentsOf(split);
-      for (const d of deployments) {
-        records.push({ topic: this.o.deploymentsTopic, key: d.service, value: Buffer.from(JSON.stringify(d)), headers: { 'vigil-deployment-id': d.id } });
-      }
+      for (const d of deployments) records.push(...deploymentRecords(d, { deployments: this.o.deploymentsTopic }));
       const ci = signal === 'traces' && this.o.ciSpans ? this.o.ciSpans(proto) : null;
       if (ci) for (const r of ci.records) records.push(r);
       if (records.length === 0) {

@@ -2,6 +2,7 @@
 // read back from the memory bus per service, and checked field by field.
 import { expect } from 'vitest';
 import { attributesToRecord, decodeTraces } from '@vigil/otlp';
+import { isDeploymentMarker } from '@vigil/records';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
@@ -29,7 +30,7 @@ export function makeSpans(service: string, n: number): ReadableSpan[] {
 export async function spansByService(h: Harness, atLeast: number): Promise<Map<string, Array<Record<string, unknown>>>> {
   const out = new Map<string, Array<Record<string, unknown>>>();
   for (const r of await readTopic(h.bus, SPANS_TOPIC, atLeast)) {
-    if (r.headers?.['vigil-record'] === 'deployment') continue; // an in-band deployment announcement (JSON)
+    if (isDeploymentMarker(r.headers)) continue; // an in-band deployment announcement (JSON)
     for (const rs of decodeTraces(r.value!).resourceSpans) {
       const service = String(attributesToRecord(rs.resource?.attributes ?? [])['service.name']);
       const list = out.get(service) ?? [];

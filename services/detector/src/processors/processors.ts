@@ -4,7 +4,7 @@ import { isErrorSpan, LogTemplateFeatures, MetricSeries, RedAggregator } from '@
 import type { MetricSeriesJSON, RedAggregatorJSON, RedWindow, SpanInput } from '@vigil/features';
 import type { TemplateMinerJSON } from '@vigil/logtemplates';
 import type { FeedbackModel } from '@vigil/incidents';
-import { decodeRecord, DEPLOYMENT_MARKER, encodeRecord, RECORD_KIND_HEADER } from '@vigil/records';
+import { decodeRecord, encodeRecord, isDeploymentMarker } from '@vigil/records';
 import type { TemplateRecord, VigilRecord } from '@vigil/records';
 import { logsFromRecord, metricPointsFromRecord, spansFromRecord } from '../mapping/otlp-inputs.js';
 import { deploymentId, ServiceVerifier } from '../verification/verifier.js';
@@ -130,7 +130,7 @@ export class SpansProcessor extends ScoringProcessor implements PartitionProcess
   process(value: Uint8Array, headers?: Readonly<Record<string, string>>): OutRecord[] {
     const { topics } = this.ctx;
     const outs: OutRecord[] = [];
-    if (headers?.[RECORD_KIND_HEADER] === DEPLOYMENT_MARKER) {
+    if (isDeploymentMarker(headers)) {
       // A deployment announced in-band, in order with this service's spans (see @vigil/records).
       const d = decodeRecord(Buffer.from(value.buffer, value.byteOffset, value.byteLength), 'vigil.deployment/1');
       this.verifierFor(d.service, d.environment || undefined).announce(d);

@@ -1,6 +1,6 @@
 import type { InRecord } from '@vigil/bus';
 import type { Signal } from '@vigil/otlp';
-import { decodeRecord, DEPLOYMENT_MARKER, RecordDecodeError, RECORD_KIND_HEADER } from '@vigil/records';
+import { decodeRecord, isDeploymentMarker, RecordDecodeError } from '@vigil/records';
 import type { DeadLetterRecord, VigilRecord } from '@vigil/records';
 import type { Store } from '@vigil/store';
 import { StoreError } from '@vigil/store';
@@ -152,7 +152,7 @@ export class PartitionSink {
       if (rawSignal) {
         // A deployment announced in-band on the spans topic is for the detector; the deployment
         // itself lands from the deployments topic.
-        if (rec.headers?.[RECORD_KIND_HEADER] === DEPLOYMENT_MARKER) continue;
+        if (isDeploymentMarker(rec.headers)) continue;
         try {
           tableRows = rawRowsFor(rawSignal, rec.value);
         } catch (err) {

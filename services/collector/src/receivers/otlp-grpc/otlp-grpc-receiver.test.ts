@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { BusError } from '@vigil/bus';
 import type { Producer } from '@vigil/bus';
 import { decodeExportResponse, decodeRetryInfoMs, decodeRpcStatus, decodeTraces, encodeTraces, sampleTraces } from '@vigil/otlp';
+import { isDeploymentMarker } from '@vigil/records';
 import { readTopic, startHarness } from '../../testing/harness.test-util.js';
 import type { Harness } from '../../testing/harness.test-util.js';
 import { GRPC_METHODS } from './otlp-grpc-receiver.js';
@@ -31,7 +32,7 @@ describe('OTLP/gRPC receiver', () => {
     expect(decodeExportResponse(res!).partialSuccess).toBeUndefined();
     const recs = await readTopic(h.bus, 'otlp_spans', 2);
     // Deployment announcements may travel in-band on the spans topic (JSON, marked by a header).
-    const got = recs.filter((r) => r.headers?.['vigil-record'] !== 'deployment').map((r) => decodeTraces(r.value!).resourceSpans[0]);
+    const got = recs.filter((r) => !isDeploymentMarker(r.headers)).map((r) => decodeTraces(r.value!).resourceSpans[0]);
     expect(got).toHaveLength(2);
     expect(got).toEqual(expect.arrayContaining(req.resourceSpans));
   });

@@ -8,7 +8,7 @@ import {
 } from '@vigil/otlp';
 import { readTopic, startHarness } from '../../testing/harness.test-util.js';
 import type { Harness } from '../../testing/harness.test-util.js';
-import { deploymentIdFor } from '@vigil/records';
+import { deploymentIdFor, isDeploymentMarker } from '@vigil/records';
 
 async function post(url: string, body: Uint8Array | string, headers: Record<string, string>) {
   const res = await fetch(url, { method: 'POST', body, headers });
@@ -114,7 +114,7 @@ describe('OTLP/HTTP receiver', () => {
     expect(res.status).toBe(200);
     const recs = await readTopic(h.bus, 'otlp_spans', 1);
     // Deployment announcements travel in-band on the spans topic too (JSON, marked by a header).
-    const found = recs.filter((r) => r.headers?.['vigil-record'] !== 'deployment').map((r) => decodeTraces(r.value!)).find((d) => d.resourceSpans[0].scopeSpans[0].spans[0].attributes.length === 10_005);
+    const found = recs.filter((r) => !isDeploymentMarker(r.headers)).map((r) => decodeTraces(r.value!)).find((d) => d.resourceSpans[0].scopeSpans[0].spans[0].attributes.length === 10_005);
     expect(found).toBeDefined();
   });
 
