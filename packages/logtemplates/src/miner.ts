@@ -13,7 +13,7 @@ import { resolveMinerOptions } from './options.js';
 import type { MinerOptions } from './options.js';
 import { SEVERITY_NAMES, severityIndex } from './severity.js';
 import { TemplateSet, resolveTemplate } from './template-set.js';
-import type { Template, TemplateSetJSON } from './template-set.js';
+import type { Template, TemplateSetJSON, TemplateSetOptions } from './template-set.js';
 import { tokenize } from './tokenizer.js';
 
 export interface ObserveOptions {
@@ -114,6 +114,16 @@ export interface TemplateMinerJSON {
 export const OVERFLOW_ID = 'overflow';
 const OVERFLOW_TEXT = '(templates over the per-window cap)';
 
+function setOptions(o: Readonly<MinerOptions>): TemplateSetOptions {
+  return {
+    maxTemplates: o.maxTemplatesPerService,
+    maxAliases: o.maxAliasesPerService,
+    generaliseAfterValues: o.generaliseAfterValues,
+    minContextWords: o.minContextWords,
+    maxSpanTokens: o.maxSpanTokens,
+  };
+}
+
 const zeros = (): number[] => [0, 0, 0, 0, 0, 0, 0];
 
 function severityRecord(a: readonly number[]): SeverityCounts {
@@ -142,7 +152,7 @@ export class TemplateMiner {
     let set = this.services.get(service);
     if (set === undefined) {
       if (this.services.size >= this.options.maxServices) return undefined;
-      set = new TemplateSet(this.options.maxTemplatesPerService, this.options.maxAliasesPerService, this.options.generaliseAfterValues);
+      set = new TemplateSet(setOptions(this.options));
       this.services.set(service, set);
     }
     return set;
@@ -159,7 +169,7 @@ export class TemplateMiner {
       return { ok: false, reason: 'service-limit' };
     }
     this.linesObserved++;
-    const { tokens, glue } = tokenize(body, this.options.maxTokensPerLine);
+    const { tokens, glue } = tokenize(body, this.options.maxTokensPerLine, this.options.maskQuotedText);
     const outcome = set.observe(tokens, glue, timeMs);
     const t = outcome.template;
 
@@ -193,7 +203,7 @@ export class TemplateMiner {
   peek(service: string, body: string): { templateId: string; template: string } | undefined {
     const set = this.services.get(service);
     if (set === undefined) return undefined;
-    const { tokens, glue } = tokenize(body, this.options.maxTokensPerLine);
+    const { tokens, glue } = tokenize(body, this.options.maxTokensPerLine, this.options.maskQuotedText);
     const t = set.find(tokens, glue);
     return t === undefined ? undefined : { templateId: t.id, template: t.text };
   }
@@ -335,9 +345,8 @@ export class TemplateMiner {
   static fromJSON(json: TemplateMinerJSON): TemplateMiner {
     if (json.version !== 1) throw new Error(`logtemplates: unsupported state version ${JSON.stringify(json.version)}`);
     const m = new TemplateMiner(json.options);
-    const o = m.options;
     for (const [name, s] of Object.entries(json.services)) {
-      m.services.set(name, TemplateSet.fromJSON(s, o.maxTemplatesPerService, o.maxAliasesPerService, o.generaliseAfterValues));
+      m.services.set(name, TemplateSet.fromJSON(s, setOptions(m.options)));
     }
     for (const w of json.windows) {
       let byService = m.windows.get(w.startMs);

@@ -17,6 +17,23 @@ export interface MinerOptions {
    * `begin`/`end`) are usually distinct events.
    */
   generaliseAfterValues: number;
+  /**
+   * Constant words (besides the varying slot) a template needs before one of its slots may
+   * generalise or absorb a value of another shape: a one- or two-word line is its own event,
+   * whatever varies. Chosen by the leave-one-dataset-out selection (see the README).
+   */
+  minContextWords: number;
+  /**
+   * Length-tolerant matching: a variable slot absorbs a value of another shape spanning up to
+   * this many tokens (`LOCAL(0)` where an address stands, a word where a number stands, a
+   * bracketed value). 0 turns the rule off. Chosen by the leave-one-dataset-out selection.
+   */
+  maxSpanTokens: number;
+  /**
+   * Quoted text holding spaces (`"disk is full"`, `'a b c'`) is one variable. Chosen by the
+   * leave-one-dataset-out selection.
+   */
+  maskQuotedText: boolean;
   /** Tokens read per line; the rest of a longer line is one trailing variable. */
   maxTokensPerLine: number;
   /** Cached line-shape → template lookups per service (a bounded LRU). */
@@ -31,6 +48,9 @@ export const DEFAULT_MINER_OPTIONS: Readonly<MinerOptions> = Object.freeze({
   maxTemplatesPerService: 2_000,
   maxServices: 10_000,
   generaliseAfterValues: 4,
+  minContextWords: 3,
+  maxSpanTokens: 1,
+  maskQuotedText: true,
   maxTokensPerLine: 128,
   maxAliasesPerService: 8_000,
   newTemplateAfterDeployMs: 3_600_000,
@@ -53,7 +73,16 @@ export function resolveMinerOptions(input: Partial<MinerOptions> = {}): Readonly
   const o: MinerOptions = { ...DEFAULT_MINER_OPTIONS, ...input };
   for (const key of POSITIVE_INTEGER_KEYS) {
     const v = o[key];
-    if (!Number.isInteger(v) || v < 1) throw new Error(`logtemplates: "${key}" must be a positive integer, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new Error(`logtemplates: "${key}" must be a positive integer, got ${JSON.stringify(v)}`);
+  }
+  if (!Number.isInteger(o.minContextWords) || o.minContextWords < 0) {
+    throw new Error(`logtemplates: "minContextWords" must be an integer >= 0, got ${JSON.stringify(o.minContextWords)}`);
+  }
+  if (!Number.isInteger(o.maxSpanTokens) || o.maxSpanTokens < 0 || o.maxSpanTokens > 32) {
+    throw new Error(`logtemplates: "maxSpanTokens" must be an integer in [0, 32], got ${JSON.stringify(o.maxSpanTokens)}`);
+  }
+  if (typeof o.maskQuotedText !== 'boolean') {
+    throw new Error(`logtemplates: "maskQuotedText" must be a boolean, got ${JSON.stringify(o.maskQuotedText)}`);
   }
   for (const key of ['allowedLatenessMs', 'newTemplateAfterDeployMs'] as const) {
     const v = o[key];

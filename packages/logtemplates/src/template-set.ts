@@ -19,8 +19,54 @@
 import { hash64Hex, hashStrings32 } from './hash.js';
 import { WILDCARD, isDelimiterToken, templateText } from './tokenizer.js';
 
-/** Constant words (besides the varying one) a template needs before a slot may generalise. */
-const MIN_CONTEXT_WORDS = 2;
+/** The clustering constants of one service's template set (see MinerOptions). */
+export interface TemplateSetOptions {
+  maxTemplates: number;
+  maxAliases: number;
+  generaliseAfterValues: number;
+  minContextWords: number;
+  maxSpanTokens: number;
+}
+
+const isOpenBracket = (t: string): boolean => t === '(' || t === '[' || t === '{';
+const isCloseBracket = (t: string): boolean => t === ')' || t === ']' || t === '}';
+
+/** Tokens [from, to) hold a word (not only punctuation) and balanced brackets. */
+function wordyBalanced(tokens: readonly string[], from: number, to: number): boolean {
+  let depth = 0;
+  let word = false;
+  for (let k = from; k < to; k++) {
+    const x = tokens[k];
+    if (isOpenBracket(x)) depth++;
+    else if (isCloseBracket(x)) {
+      if (--depth < 0) return false;
+    } else if (!isDelimiterToken(x)) word = true;
+  }
+  return word && depth === 0;
+}
+
+function hasWildcard(tokens: readonly string[], from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (tokens[k] === WILDCARD) return true;
+  return false;
+}
+
+function literalWords(tokens: readonly string[], from: number, to: number): number {
+  let n = 0;
+  for (let k = from; k < to; k++) if (tokens[k] !== WILDCARD && !isDelimiterToken(tokens[k])) n++;
+  return n;
+}
+
+/**
+ * A line and a template that are one event whose variable slot took a value of another shape:
+ * equal except for one middle run on each side (`i` tokens of common prefix, `j` of common
+ * suffix), where one side is a single token, the other at most `maxSpanTokens` tokens, and one
+ * side is a recognised variable (a wildcard).
+ */
+interface SpanPartner {
+  template: Template;
+  prefix: number;
+  suffix: number;
+}
 
 export interface Template {
   /** Stable id: a hash of the template text. */
@@ -102,14 +148,23 @@ export class TemplateSet {
   private readonly generalByLength = new Map<number, Template[]>();
   /** "All but position p" hash → templates (verified on use). */
   private readonly families = new Map<number, Template[]>();
+  /** Every live template by token count (for length-tolerant matching on a miss). */
+  private readonly byLength = new Map<number, Template[]>();
   private lastTouched: Template | undefined;
+  private readonly maxTemplates: number;
+  private readonly maxAliases: number;
+  private readonly generaliseAfterValues: number;
+  private readonly minContextWords: number;
+  private readonly maxSpanTokens: number;
   evicted = 0;
 
-  constructor(
-    private readonly maxTemplates: number,
-    private readonly maxAliases: number,
-    private readonly generaliseAfterValues: number,
-  ) {}
+  constructor(o: TemplateSetOptions) {
+    this.maxTemplates = o.maxTemplates;
+    this.maxAliases = o.maxAliases;
+    this.generaliseAfterValues = o.generaliseAfterValues;
+    this.minContextWords = o.minContextWords;
+    this.maxSpanTokens = o.maxSpanTokens;
+  }
 
   get size(): number {
     return this.byText.size;
@@ -128,7 +183,10 @@ export class TemplateSet {
       const r = resolveTemplate(t);
       if (!r.dead) return r;
     }
-    return this.scan(tokens, glue);
+    const g = this.scan(tokens, glue);
+    if (g !== undefined) return g;
+    const sp = this.spanPartner(tokens, glue);
+    return sp !== undefined && sp.template.tokens.length - sp.prefix - sp.suffix === 1 && sp.template.tokens[sp.prefix] === WILDCARD ? sp.template : undefined;
   }
 
   /** Find or create the template of a masked line and count it. */
@@ -154,6 +212,8 @@ export class TemplateSet {
       this.count(t, timeMs);
       return { template: t, created: false, mergedIds: undefined };
     }
+    const sp = this.spanPartner(tokens, glue);
+    if (sp !== undefined) return this.joinSpan(sp, text, timeMs);
     const created = newTemplate(tokens, glue, false, timeMs);
     this.insert(created);
     this.count(created, timeMs);
@@ -194,6 +254,99 @@ export class TemplateSet {
     return undefined;
   }
 
+  /**
+   * Length-tolerant matching (on a miss only): the live template that is this line except for one
+   * variable slot holding a value of another shape, the one with the most context words.
+   */
+  private spanPartner(tokens: readonly string[], glue: readonly boolean[]): SpanPartner | undefined {
+    const maxSpan = this.maxSpanTokens;
+    if (maxSpan === 0) return undefined;
+    const n = tokens.length;
+    let best: SpanPartner | undefined;
+    let bestContext = -1;
+    // Same length: the slot is one position p, found through the "all but p" index in O(words).
+    const allLiterals = literalWords(tokens, 0, n);
+    for (let p = 0; p < n; p++) {
+      const x = tokens[p];
+      if (isDelimiterToken(x)) continue;
+      const context = allLiterals - (x === WILDCARD ? 0 : 1);
+      if (context < this.minContextWords || context <= bestContext) continue;
+      const fam = this.families.get(this.familyKey(tokens, p));
+      if (fam === undefined) continue;
+      for (const t of fam) {
+        const y = t.tokens[p];
+        if (t.dead || y === x || (y !== WILDCARD && x !== WILDCARD) || isDelimiterToken(y) || !sameExcept(t, tokens, glue, p)) continue;
+        best = { template: t, prefix: p, suffix: n - p - 1 };
+        bestContext = context;
+        break;
+      }
+    }
+    // Other lengths: a scan over the templates up to maxSpanTokens - 1 tokens shorter or longer.
+    for (let m = Math.max(1, n - maxSpan + 1); m <= n + maxSpan - 1; m++) {
+      if (m === n) continue;
+      const list = this.byLength.get(m);
+      if (list === undefined) continue;
+      const lim = Math.min(n, m);
+      for (let k = 0; k < list.length; k++) {
+        const t = list[k];
+        const tt = t.tokens;
+        const tg = t.glue;
+        let i = 0;
+        while (i < lim && tt[i] === tokens[i] && tg[i] === glue[i]) i++;
+        // One line extends the other (`rhost=<*>` and `rhost=<*> user=root`): optional words
+        // make another event, not a slot of another shape.
+        if (i === lim) continue;
+        let j = 0;
+        while (j < lim - i && tt[m - 1 - j] === tokens[n - 1 - j] && tg[m - 1 - j] === glue[n - 1 - j]) j++;
+        const xl = m - i - j;
+        const yl = n - i - j;
+        if (xl < 1 || yl < 1 || (xl !== 1 && yl !== 1)) continue;
+        // One side is one token; it or the other side must be a recognised variable.
+        const single = xl === 1 ? tt[i] : tokens[i];
+        const evidence = single === WILDCARD || (xl === 1 ? hasWildcard(tokens, i, n - j) : hasWildcard(tt, i, m - j));
+        if (!evidence) continue;
+        if (!wordyBalanced(tt, i, m - j) || !wordyBalanced(tokens, i, n - j)) continue;
+        const context = literalWords(tokens, 0, i) + literalWords(tokens, n - j, n);
+        if (context < this.minContextWords || context <= bestContext) continue;
+        best = { template: t, prefix: i, suffix: j };
+        bestContext = context;
+      }
+    }
+    return best;
+  }
+
+  /** The line joins its span partner; when the partner's slot is not yet a wildcard it becomes one. */
+  private joinSpan(sp: SpanPartner, text: string, timeMs: number): MatchOutcome {
+    const t = sp.template;
+    const m = t.tokens.length;
+    if (m - sp.prefix - sp.suffix === 1 && t.tokens[sp.prefix] === WILDCARD) {
+      this.remember(text, t);
+      this.count(t, timeMs);
+      return { template: t, created: false, mergedIds: undefined };
+    }
+    const tokens = [...t.tokens.slice(0, sp.prefix), WILDCARD, ...t.tokens.slice(m - sp.suffix)];
+    const glue = [...t.glue.slice(0, sp.prefix), t.glue[sp.prefix], ...t.glue.slice(m - sp.suffix)];
+    const gText = templateText(tokens, glue);
+    let target = this.byText.get(gText);
+    if (target === undefined || target.dead) {
+      target = newTemplate(tokens, glue, true, timeMs);
+      this.insert(target);
+    } else if (!target.general) {
+      this.remove(target);
+      target.dead = false;
+      target.general = true;
+      this.insert(target);
+    }
+    this.absorb(target, t);
+    this.remember(t.text, target);
+    this.remember(text, target);
+    const mergedIds = [t.id];
+    this.absorbMatching(target, mergedIds);
+    this.count(target, timeMs);
+    this.evictOverflow();
+    return { template: target, created: false, mergedIds };
+  }
+
   private familyKey(tokens: readonly string[], p: number): number {
     return hashStrings32(tokens, p, tokens.length * 0x9e3779b1);
   }
@@ -201,6 +354,9 @@ export class TemplateSet {
   private insert(t: Template): void {
     this.byText.set(t.text, t);
     this.lastTouched = t;
+    const same = this.byLength.get(t.tokens.length);
+    if (same === undefined) this.byLength.set(t.tokens.length, [t]);
+    else same.push(t);
     for (const p of wordPositions(t.tokens)) {
       const k = this.familyKey(t.tokens, p);
       const fam = this.families.get(k);
@@ -218,6 +374,12 @@ export class TemplateSet {
     t.dead = true;
     this.byText.delete(t.text);
     if (this.lastTouched === t) this.lastTouched = undefined;
+    const same = this.byLength.get(t.tokens.length);
+    if (same !== undefined) {
+      const i = same.indexOf(t);
+      if (i >= 0) same.splice(i, 1);
+      if (same.length === 0) this.byLength.delete(t.tokens.length);
+    }
     for (const p of wordPositions(t.tokens)) {
       const k = this.familyKey(t.tokens, p);
       const fam = this.families.get(k);
@@ -246,7 +408,7 @@ export class TemplateSet {
     // two-word line (`cancelAutohide`, `closeQs`) is its own event, whatever varies.
     let literals = 0;
     for (const x of t.tokens) if (x !== WILDCARD && !isDelimiterToken(x)) literals++;
-    if (literals - 1 < MIN_CONTEXT_WORDS) return undefined;
+    if (literals - 1 < this.minContextWords) return undefined;
     for (const p of wordPositions(t.tokens)) {
       const fam = this.families.get(this.familyKey(t.tokens, p));
       if (fam === undefined || fam.length < this.generaliseAfterValues) continue;
@@ -276,6 +438,7 @@ export class TemplateSet {
         // The template created by this very line was never reported: not an alias to announce.
         if (m !== t) mergedIds.push(m.id);
       }
+      this.absorbMatching(target, mergedIds);
       this.byText.delete(target.text);
       this.byText.set(target.text, target);
       this.lastTouched = target;
@@ -283,6 +446,22 @@ export class TemplateSet {
       return { template: target, mergedIds };
     }
     return undefined;
+  }
+
+  /**
+   * A template that just became general also takes the live templates it now matches (lines that
+   * arrived before it differed from it in more than one slot): they would otherwise keep
+   * attracting their exact lines.
+   */
+  private absorbMatching(g: Template, mergedIds: string[]): void {
+    const same = this.byLength.get(g.tokens.length);
+    if (same === undefined) return;
+    for (const t of same.slice()) {
+      if (t === g || t.dead || !matchesGeneral(g, t.tokens, t.glue)) continue;
+      this.absorb(g, t);
+      this.remember(t.text, g);
+      mergedIds.push(t.id);
+    }
   }
 
   private absorb(into: Template, m: Template): void {
@@ -316,8 +495,8 @@ export class TemplateSet {
     return { templates, evicted: this.evicted };
   }
 
-  static fromJSON(json: TemplateSetJSON, maxTemplates: number, maxAliases: number, generaliseAfterValues: number): TemplateSet {
-    const set = new TemplateSet(maxTemplates, maxAliases, generaliseAfterValues);
+  static fromJSON(json: TemplateSetJSON, options: TemplateSetOptions): TemplateSet {
+    const set = new TemplateSet(options);
     for (const j of json.templates) {
       const glue = Array.from(j.glue, (c) => c === '1');
       const t = newTemplate(j.tokens.slice(), glue, j.general, j.firstSeenMs);

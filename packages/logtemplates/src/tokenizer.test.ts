@@ -35,3 +35,28 @@ describe('tokenize', () => {
     expect(t.tokens[16]).toBe('<*>');
   });
 });
+
+describe('tokenize: values of changing shape', () => {
+  const quoted = (s: string): string => {
+    const t = tokenize(s, 128, true);
+    return templateText(t.tokens, t.glue);
+  };
+  it('masks URL paths with query strings, relative paths, indexed names, JSON and maps', () => {
+    expect(masked('"GET /v2/servers/detail?limit=10&marker=ab HTTP/1.1" 200')).toBe('"GET <*> HTTP/<*>" <*>');
+    expect(masked('open conf/app/site.xml now')).toBe('open <*> now');
+    expect(masked('open I/O port')).toBe('open I/O port');
+    expect(masked('synchronized to LOCAL(0), stratum 10')).toBe('synchronized to <*>, stratum <*>');
+    expect(masked('chdir(pwd) failed')).toBe('chdir(pwd) failed');
+    expect(masked('payload={"a":1,"b":{"c":"x y"}} sent')).toBe('payload=<*> sent');
+    expect(masked('labels {env=prod, zone=a} set')).toBe('labels <*> set');
+    expect(masked('from /LOCAL(0) ok')).toBe('from <*> ok');
+  });
+  it('masks quoted free text (with spaces, or empty) but keeps quoted records with values', () => {
+    expect(quoted('key "alpha beta" missing')).toBe('key "<*>" missing');
+    expect(quoted('tag="View Lock", name=x')).toBe('tag="<*>", name=x');
+    expect(quoted('key "" missing')).toBe('key "<*>" missing');
+    expect(quoted('key "alpha" missing')).toBe('key "alpha" missing');
+    expect(quoted('10.0.0.1 "GET /a/b HTTP/1.1" ok')).toBe('<*> "GET <*> HTTP/<*>" ok');
+    expect(masked('key "alpha beta" missing')).toBe('key "alpha beta" missing');
+  });
+});

@@ -65,6 +65,7 @@ const HAS_DIGITS = 2;
  */
 function wordShape(s: string, start: number, end: number): number {
   let dots = 0;
+  let slashes = 0;
   let digits = 0;
   let hostChars = true;
   for (let i = start; i < end; i++) {
@@ -73,6 +74,10 @@ function wordShape(s: string, start: number, end: number): number {
     // A backslash: a Windows path.
     else if (c === 92) return VARIABLE;
     else if (c === 46) dots++;
+    else if (c === 47) {
+      slashes++;
+      hostChars = false;
+    }
     else if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 45)) hostChars = false;
   }
   const len = end - start;
@@ -93,6 +98,8 @@ function wordShape(s: string, start: number, end: number): number {
       if ((tld.length === 2 && isLetter(tld.charCodeAt(0)) && isLetter(tld.charCodeAt(1))) || TLDS.has(tld)) return VARIABLE;
     }
   }
+  // Relative paths of any depth (`conf/app/site.xml`, `a/b/c`): two or more slashes.
+  if (slashes >= 2) return VARIABLE;
   // Component names `package/class` (`com.tencent.mm/.ui.LauncherUI`): a slash inside a dotted word.
   if (dots >= 2 && len > 2) {
     const slash = s.indexOf('/', start);
@@ -202,6 +209,59 @@ function isAddressChunk(s: string, start: number, end: number): boolean {
   return groups >= 4 && digits > 0;
 }
 
+const isQuote = (c: number): boolean => c === 34 || c === 39;
+
+/** A masked quotation keeps its quotes as structure: `"disk is full"` → `" <*> "`. */
+function pushQuoted(raw: string[], rawGlue: boolean[], quote: string, glued: boolean): void {
+  raw.push(quote, WILDCARD, quote);
+  rawGlue.push(glued, true, true);
+}
+
+/** Longest quoted region scanned (bounds the work per line). */
+const MAX_QUOTED_CHARS = 1024;
+
+/**
+ * The index of the quote that closes the quote at `open`, when the quoted text is empty or holds
+ * whitespace (it runs past `chunkEnd`) and the closing quote ends a word (followed by the end, a space or
+ * punctuation); -1 otherwise.
+ */
+function closingQuote(s: string, open: number, chunkEnd: number): number {
+  const q = s.charCodeAt(open);
+  // The empty string (`""`, `''`) is a value too.
+  if (s.charCodeAt(open + 1) === q && (open + 2 >= s.length || !isLetter(s.charCodeAt(open + 2) | 32))) return open + 1;
+  const limit = Math.min(s.length, open + MAX_QUOTED_CHARS);
+  const close = s.indexOf(String.fromCharCode(q), open + 1);
+  if (close < 0 || close >= limit || close < chunkEnd) return -1;
+  const after = close + 1 < s.length ? s.charCodeAt(close + 1) : 32;
+  // Free text only: quoted text holding digits or slashes is a structured record (a request line
+  // `"GET /a/b HTTP/1.1"`) whose words tell events apart.
+  for (let k = open + 1; k < close; k++) {
+    const c = s.charCodeAt(k);
+    if (isDigit(c) || c === 47) return -1;
+  }
+  if (!(isSpace(after) || after === 44 || after === 59 || after === 58 || after === 46 || after === 41 || after === 93 || after === 125)) return -1;
+  return close;
+}
+
+/**
+ * A chunk that is a URL path with a query string (`/a/b?x=1`, optionally opened by a quote):
+ * the index where its trailing punctuation starts (`"`, `)`, `,` ...), or -1.
+ */
+function queryPathEnd(s: string, start: number, end: number): number {
+  let p = start;
+  if (isQuote(s.charCodeAt(p))) p++;
+  if (p >= end - 1 || s.charCodeAt(p) !== 47) return -1;
+  const qm = s.indexOf('?', p);
+  if (qm < 0 || qm >= end - 1) return -1;
+  let e = end;
+  while (e > qm + 1) {
+    const c = s.charCodeAt(e - 1);
+    if (c === 34 || c === 39 || c === 41 || c === 93 || c === 125 || c === 44 || c === 59) e--;
+    else break;
+  }
+  return e;
+}
+
 function isNumeric(s: string, start: number, end: number): boolean {
   let digits = 0;
   for (let i = start; i < end; i++) {
@@ -216,14 +276,18 @@ function isNumeric(s: string, start: number, end: number): boolean {
  * Tokenize and mask a log body. `maxTokens` bounds the work and memory per line: the rest of a
  * longer body becomes one trailing wildcard.
  */
-export function tokenize(body: string, maxTokens = 128): TokenizedLine {
+export function tokenize(body: string, maxTokens = 128, maskQuotedText = false): TokenizedLine {
   const raw: string[] = [];
   const rawGlue: boolean[] = [];
+  /** Indices in `raw` of wildcards that were bare numbers (for the indexed-name rule). */
+  const numeric = new Set<number>();
   const n = body.length;
   let i = 0;
   let prevNumeric = false; // previous emitted token was a bare number (for unit absorption)
   let truncated = false;
+  let resumed = false;
   while (i < n) {
+    if (i < n && isSpace(body.charCodeAt(i))) resumed = false;
     while (i < n && isSpace(body.charCodeAt(i))) i++;
     if (i >= n) break;
     if (raw.length >= maxTokens) {
@@ -233,6 +297,34 @@ export function tokenize(body: string, maxTokens = 128): TokenizedLine {
     const chunkStart = i;
     while (i < n && !isSpace(body.charCodeAt(i))) i++;
     const chunkEnd = i;
+    // Quoted text holding spaces is one value (`"disk is full"`), when enabled.
+    if (maskQuotedText && isQuote(body.charCodeAt(chunkStart))) {
+      const close = closingQuote(body, chunkStart, chunkEnd);
+      if (close > 0) {
+        pushQuoted(raw, rawGlue, body[chunkStart], false);
+        prevNumeric = false;
+        i = close + 1;
+        resumed = true;
+        continue;
+      }
+    }
+    // A URL path with a query string (`/v2/servers/detail?limit=10&marker=x`) is one variable,
+    // whatever the query holds; the punctuation that closes the chunk stays structure.
+    const q = queryPathEnd(body, chunkStart, chunkEnd);
+    if (q > 0) {
+      if (body.charCodeAt(chunkStart) !== 47) {
+        raw.push(body[chunkStart]);
+        rawGlue.push(false);
+      }
+      raw.push(WILDCARD);
+      rawGlue.push(body.charCodeAt(chunkStart) !== 47);
+      for (let k = q; k < chunkEnd; k++) {
+        raw.push(body[k]);
+        rawGlue.push(true);
+      }
+      prevNumeric = false;
+      continue;
+    }
     // A URL is one variable whatever punctuation it holds.
     const url = body.indexOf('://', chunkStart);
     if (url > chunkStart && url < chunkEnd) {
@@ -248,9 +340,22 @@ export function tokenize(body: string, maxTokens = 128): TokenizedLine {
       continue;
     }
     let j = chunkStart;
-    let first = true;
+    // The rest of a chunk after a masked quotation stays glued to it (`"a b",`).
+    let first = !resumed;
+    resumed = false;
+    let resumeAt = -1;
     while (j < chunkEnd) {
       const c = body.charCodeAt(j);
+      // `msg="disk is full"`: quoted text after a key, when enabled.
+      if (maskQuotedText && !first && isQuote(c) && (body.charCodeAt(j - 1) === 61 || body.charCodeAt(j - 1) === 58)) {
+        const close = closingQuote(body, j, chunkEnd);
+        if (close > 0) {
+          pushQuoted(raw, rawGlue, body[j], true);
+          prevNumeric = false;
+          resumeAt = close + 1;
+          break;
+        }
+      }
       if (DELIMS.has(c)) {
         raw.push(body[j]);
         rawGlue.push(!first);
@@ -270,15 +375,20 @@ export function tokenize(body: string, maxTokens = 128): TokenizedLine {
       const word = classifyWord(body, wStart, j);
       raw.push(word);
       prevNumeric = word === WILDCARD && isNumeric(body, wStart, j);
+      if (prevNumeric) numeric.add(raw.length - 1);
       rawGlue.push(!first);
       first = false;
+    }
+    if (resumeAt > 0) {
+      i = resumeAt;
+      resumed = true;
     }
   }
   if (truncated) {
     raw.push(WILDCARD);
     rawGlue.push(false);
   }
-  return normalise(raw, rawGlue);
+  return normalise(raw, rawGlue, numeric);
 }
 
 /**
@@ -289,30 +399,87 @@ export function tokenize(body: string, maxTokens = 128): TokenizedLine {
  * 2. Variables separated only by delimiters or spaces (`10.0.0.1:80`, `7013 5007 150218`, `1,2,3`)
  *    are one variable: lists and compound values vary in length.
  */
-function normalise(raw: string[], rawGlue: boolean[]): TokenizedLine {
+function normalise(raw: string[], rawGlue: boolean[], numeric: ReadonlySet<number>): TokenizedLine {
   const tokens: string[] = [];
   const glue: boolean[] = [];
+  /** tokens[m] is a wildcard that was a bare number. */
+  const isNum: boolean[] = [];
   const opens: number[] = [];
+  const openGlued: boolean[] = [];
+  const braces: number[] = [];
   for (let k = 0; k < raw.length; k++) {
     const t = raw[k];
-    if (t.length === 1 && isOpen(t)) {
-      opens.push(rawGlue[k] ? -1 : tokens.length);
-    } else if (opens.length > 0 && t.length === 1 && (t === ')' || t === ']')) {
-      const at = opens.pop() as number;
-      if (at >= 0 && closes(tokens[at], t)) {
-        let onlyVariables = true;
-        for (let m = at + 1; m < tokens.length && onlyVariables; m++) {
-          onlyVariables = tokens[m] === WILDCARD || isDelimiterToken(tokens[m]);
+    if (t === '{') braces.push(tokens.length);
+    else if (t === '}' && braces.length > 0) {
+      // A brace group holding key/value pairs (`{"a":1,"b":"x"}`, `{env=prod, zone=a}`) or only
+      // variables is a data structure, i.e. one value: JSON fragments and maps vary in length.
+      const at = braces.pop() as number;
+      if (at < tokens.length && tokens[at] === '{') {
+        let structured = true;
+        let pairs = false;
+        for (let m = at + 1; m < tokens.length; m++) {
+          const x = tokens[m];
+          if (x === ':' || x === '=') pairs = true;
+          else if (x === '{' || x === '}') structured = false;
         }
-        if (onlyVariables) {
+        let onlyVariables = true;
+        for (let m = at + 1; m < tokens.length && onlyVariables; m++) onlyVariables = tokens[m] === WILDCARD || isDelimiterToken(tokens[m]);
+        if (structured && (pairs || onlyVariables)) {
+          const g = glue[at];
           tokens.length = at;
           glue.length = at;
+          isNum.length = at;
+          // Opening brackets recorded inside the group are gone with it.
+          while (opens.length > 0 && opens[opens.length - 1] >= at) {
+            opens.pop();
+            openGlued.pop();
+          }
+          tokens.push(WILDCARD);
+          glue.push(g);
+          isNum.push(false);
+          continue;
+        }
+      }
+    }
+    if (t.length === 1 && isOpen(t)) {
+      opens.push(tokens.length);
+      openGlued.push(rawGlue[k] && tokens.length > 0);
+    } else if (opens.length > 0 && t.length === 1 && (t === ')' || t === ']')) {
+      const at = opens.pop() as number;
+      const glued = openGlued.pop() as boolean;
+      if (at < tokens.length && closes(tokens[at], t)) {
+        let onlyVariables = true;
+        let variables = 0;
+        for (let m = at + 1; m < tokens.length && onlyVariables; m++) {
+          if (tokens[m] === WILDCARD) variables++;
+          else onlyVariables = isDelimiterToken(tokens[m]);
+        }
+        const before = at > 0 ? tokens[at - 1] : '';
+        if (onlyVariables && (!glued || (before === WILDCARD && variables > 0))) {
+          // An annotation after a space (`(0.42 KB)`, `()`), or a suffix of a variable
+          // (`<*>(3)`): dropped, so lines with and without it share a template.
+          tokens.length = at;
+          glue.length = at;
+          isNum.length = at;
+          continue;
+        }
+        if (glued && tokens.length === at + 2 && isNum[at + 1] && before !== '' && !isDelimiterToken(before)) {
+          // A name indexed by a number (`LOCAL(0)`, `eth(2)`, `cpu[3]`) names an instance: a value,
+          // written where an address or a number stands in other lines of the same event.
+          const g = glue[at - 1];
+          tokens.length = at - 1;
+          glue.length = at - 1;
+          isNum.length = at - 1;
+          tokens.push(WILDCARD);
+          glue.push(g);
+          isNum.push(false);
           continue;
         }
       }
     }
     tokens.push(t);
     glue.push(rawGlue[k]);
+    isNum.push(numeric.has(k));
   }
   // Collapse W (D* W)+ into W.
   const outT: string[] = [];
