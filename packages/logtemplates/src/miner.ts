@@ -42,6 +42,11 @@ export interface TemplateMergeEvent {
   template: string;
   /** Ids that now mean `templateId` (callers may alias them). */
   mergedIds: string[];
+  /**
+   * `templateId` was created by this merge (a more general text, never reported before): a
+   * caller that wants stable ids keeps publishing the id of the oldest merged template for it.
+   */
+  created: boolean;
 }
 
 export type ObserveResult =
@@ -175,7 +180,7 @@ export class TemplateMiner {
 
     let merged: TemplateMergeEvent | undefined;
     if (outcome.mergedIds !== undefined && outcome.mergedIds.length > 0) {
-      merged = { service, templateId: t.id, template: t.text, mergedIds: outcome.mergedIds };
+      merged = { service, templateId: t.id, template: t.text, mergedIds: outcome.mergedIds, created: outcome.survivorCreated === true };
       this.rekeyOpenWindows(service, outcome.mergedIds, t);
     }
     let newTemplate: NewTemplateEvent | undefined;

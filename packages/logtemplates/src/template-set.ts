@@ -90,6 +90,8 @@ export interface MatchOutcome {
   created: boolean;
   /** Templates absorbed by a generalisation or merge triggered by this line (ids). */
   mergedIds: string[] | undefined;
+  /** The surviving template of that merge was created by it (a new, more general text). */
+  survivorCreated?: boolean;
 }
 
 export interface TemplateSetJSON {
@@ -220,7 +222,7 @@ export class TemplateSet {
     const g = this.tryGeneralise(created, timeMs);
     if (g !== undefined) {
       this.remember(text, g.template);
-      return { template: g.template, created: false, mergedIds: g.mergedIds };
+      return { template: g.template, created: false, mergedIds: g.mergedIds, survivorCreated: g.survivorCreated };
     }
     this.evictOverflow();
     return { template: created, created: true, mergedIds: undefined };
@@ -328,6 +330,7 @@ export class TemplateSet {
     const glue = [...t.glue.slice(0, sp.prefix), t.glue[sp.prefix], ...t.glue.slice(m - sp.suffix)];
     const gText = templateText(tokens, glue);
     let target = this.byText.get(gText);
+    const survivorCreated = target === undefined || target.dead;
     if (target === undefined || target.dead) {
       target = newTemplate(tokens, glue, true, timeMs);
       this.insert(target);
@@ -344,7 +347,7 @@ export class TemplateSet {
     this.absorbMatching(target, mergedIds);
     this.count(target, timeMs);
     this.evictOverflow();
-    return { template: target, created: false, mergedIds };
+    return { template: target, created: false, mergedIds, survivorCreated };
   }
 
   private familyKey(tokens: readonly string[], p: number): number {
@@ -403,7 +406,7 @@ export class TemplateSet {
    * replace them by one template with a wildcard there; merge into an existing template whose
    * text is the same.
    */
-  private tryGeneralise(t: Template, timeMs: number): { template: Template; mergedIds: string[] } | undefined {
+  private tryGeneralise(t: Template, timeMs: number): { template: Template; mergedIds: string[]; survivorCreated: boolean } | undefined {
     // A slot is only a parameter when enough constant words around it fix the event: a one- or
     // two-word line (`cancelAutohide`, `closeQs`) is its own event, whatever varies.
     let literals = 0;
@@ -420,6 +423,7 @@ export class TemplateSet {
       const glue = t.glue.slice();
       const text = templateText(tokens, glue);
       let target = this.byText.get(text);
+      const survivorCreated = target === undefined || target.dead;
       if (target === undefined || target.dead) {
         target = newTemplate(tokens, glue, true, timeMs);
         target.count = 0;
@@ -443,7 +447,7 @@ export class TemplateSet {
       this.byText.set(target.text, target);
       this.lastTouched = target;
       this.evictOverflow();
-      return { template: target, mergedIds };
+      return { template: target, mergedIds, survivorCreated };
     }
     return undefined;
   }

@@ -10,6 +10,7 @@ import { logsFromRecord, metricPointsFromRecord, spansFromRecord } from '../mapp
 import { deploymentId, ServiceVerifier } from '../verification/verifier.js';
 import type { ServiceVerifierJSON, VerificationOptions } from '../verification/verifier.js';
 import { SeriesScorers, seriesKeyOf } from './series-scorers.js';
+import { TemplateIdAliases } from './template-aliases.js';
 import type { DeploymentInEffect, SeriesPoint } from './series-scorers.js';
 
 export type ProcessorKind = 'spans' | 'metrics' | 'logs';
@@ -239,6 +240,8 @@ interface LogsState {
   miner: TemplateMinerJSON;
   scorers: ReturnType<SeriesScorers['toJSON']>;
   versions: ReturnType<VersionTracker['toJSON']>;
+  /** Stable template ids (absent in checkpoints written before aliasing). */
+  aliases?: Array<[string, string]>;
 }
 
 const ERROR_SEVERITY_NUMBER = 17; // OTel logs data model: 17-20 ERROR, 21-24 FATAL
@@ -251,12 +254,19 @@ export class LogsProcessor extends ScoringProcessor implements PartitionProcesso
     private features = new LogTemplateFeatures({ windowMs: ctx.detector.windowMs, maxTemplatesPerService: ctx.detector.maxTemplatesPerService }),
     scorers = new SeriesScorers(ctx.detector.maxSeriesPerService, ctx.detector.alertThreshold),
     versions = new VersionTracker(),
+    private aliases = new TemplateIdAliases(),
   ) {
     super(ctx, scorers, versions);
   }
 
+  /** The miner's options (the evaluated default, but for the window and the template cap). */
+  get minerOptions(): LogTemplateFeatures['miner']['options'] {
+    return this.features.miner.options;
+  }
+
   process(value: Uint8Array): OutRecord[] {
     const { topics } = this.ctx;
+    const aliases = this.aliases;
     const outs: OutRecord[] = [];
     for (const { identity, records } of logsFromRecord(value)) {
       for (const rec of records) {
@@ -264,7 +274,9 @@ export class LogsProcessor extends ScoringProcessor implements PartitionProcesso
         this.versions.see(identity.service, identity.version, timeMs);
         const dep = this.versions.get(identity.service);
         const r = this.features.add(rec, dep ? Math.max(0, timeMs - dep.sinceMs) : undefined);
-        if (!r.ok || !r.newTemplate) continue;
+        // A generalised template keeps the id it was published under: a merge is never "new".
+        if (r.ok && r.merged) aliases.merge(r.merged);
+        if (!r.ok || !r.newTemplate || aliases.isAlias(r.newTemplate.templateId)) continue;
         const nt = r.newTemplate;
         const isErrorLine = (rec.severityNumber ?? 0) >= ERROR_SEVERITY_NUMBER || /^(error|fatal|critical)/i.test(rec.severityText ?? '');
         const tr: TemplateRecord = {
@@ -288,7 +300,7 @@ export class LogsProcessor extends ScoringProcessor implements PartitionProcesso
     for (const w of this.features.closeWindows()) {
       for (const t of w.templates) {
         outs.push(out(topics.templates, w.service, {
-          schema: 'vigil.template/1', service: w.service, templateId: t.templateId, template: t.template, windowStartMs: w.windowStartMs,
+          schema: 'vigil.template/1', service: w.service, templateId: aliases.publish(t.templateId), template: t.template, windowStartMs: w.windowStartMs,
           windowEndMs: w.windowEndMs, count: t.count, severities: nonZero(t.severity), firstSeenMs: w.windowStartMs, isNew: false,
           version: this.versions.get(w.service)?.version,
         }));
@@ -303,11 +315,11 @@ export class LogsProcessor extends ScoringProcessor implements PartitionProcesso
   }
 
   toJSON(): LogsState {
-    return { kind: 'logs', miner: this.features.toJSON(), scorers: this.scorers.toJSON(), versions: this.versions.toJSON() };
+    return { kind: 'logs', miner: this.features.toJSON(), scorers: this.scorers.toJSON(), versions: this.versions.toJSON(), aliases: this.aliases.toJSON() };
   }
 
   static fromJSON(j: LogsState, ctx: ProcessorContext): LogsProcessor {
-    return new LogsProcessor(ctx, LogTemplateFeatures.fromJSON(j.miner), SeriesScorers.fromJSON(j.scorers, ctx.detector.maxSeriesPerService, ctx.detector.alertThreshold), VersionTracker.fromJSON(j.versions));
+    return new LogsProcessor(ctx, LogTemplateFeatures.fromJSON(j.miner), SeriesScorers.fromJSON(j.scorers, ctx.detector.maxSeriesPerService, ctx.detector.alertThreshold), VersionTracker.fromJSON(j.versions), new TemplateIdAliases(j.aliases ?? []));
   }
 }
 
