@@ -244,15 +244,14 @@ function closingQuote(s: string, open: number, chunkEnd: number): number {
 }
 
 /**
- * A chunk that is a URL path with a query string (`/a/b?x=1`, optionally opened by a quote):
- * the index where its trailing punctuation starts (`"`, `)`, `,` ...), or -1.
+ * A chunk that is a URL path with a query string (`/a/b?x=1`, optionally opened by a quote; `qm`
+ * is its first `?`): the index where its trailing punctuation starts (`"`, `)`, `,` ...), or -1.
  */
-function queryPathEnd(s: string, start: number, end: number): number {
+function queryPathEnd(s: string, start: number, end: number, qm: number): number {
   let p = start;
   if (isQuote(s.charCodeAt(p))) p++;
   if (p >= end - 1 || s.charCodeAt(p) !== 47) return -1;
-  const qm = s.indexOf('?', p);
-  if (qm < 0 || qm >= end - 1) return -1;
+  if (qm <= p || qm >= end - 1) return -1;
   let e = end;
   while (e > qm + 1) {
     const c = s.charCodeAt(e - 1);
@@ -280,7 +279,7 @@ export function tokenize(body: string, maxTokens = 128, maskQuotedText = false):
   const raw: string[] = [];
   const rawGlue: boolean[] = [];
   /** Indices in `raw` of wildcards that were bare numbers (for the indexed-name rule). */
-  const numeric = new Set<number>();
+  const numeric: number[] = [];
   const n = body.length;
   let i = 0;
   let prevNumeric = false; // previous emitted token was a bare number (for unit absorption)
@@ -295,7 +294,16 @@ export function tokenize(body: string, maxTokens = 128, maskQuotedText = false):
       break;
     }
     const chunkStart = i;
-    while (i < n && !isSpace(body.charCodeAt(i))) i++;
+    // One pass over the chunk also notes what the whole-chunk rules look for (`://`, `?`).
+    let url = -1;
+    let qm = -1;
+    while (i < n) {
+      const c = body.charCodeAt(i);
+      if (isSpace(c)) break;
+      if (c === 58 && url < 0 && body.charCodeAt(i + 1) === 47 && body.charCodeAt(i + 2) === 47) url = i;
+      else if (c === 63 && qm < 0) qm = i;
+      i++;
+    }
     const chunkEnd = i;
     // Quoted text holding spaces is one value (`"disk is full"`), when enabled.
     if (maskQuotedText && isQuote(body.charCodeAt(chunkStart))) {
@@ -310,7 +318,7 @@ export function tokenize(body: string, maxTokens = 128, maskQuotedText = false):
     }
     // A URL path with a query string (`/v2/servers/detail?limit=10&marker=x`) is one variable,
     // whatever the query holds; the punctuation that closes the chunk stays structure.
-    const q = queryPathEnd(body, chunkStart, chunkEnd);
+    const q = qm < 0 ? -1 : queryPathEnd(body, chunkStart, chunkEnd, qm);
     if (q > 0) {
       if (body.charCodeAt(chunkStart) !== 47) {
         raw.push(body[chunkStart]);
@@ -326,8 +334,7 @@ export function tokenize(body: string, maxTokens = 128, maskQuotedText = false):
       continue;
     }
     // A URL is one variable whatever punctuation it holds.
-    const url = body.indexOf('://', chunkStart);
-    if (url > chunkStart && url < chunkEnd) {
+    if (url > chunkStart) {
       raw.push(WILDCARD);
       rawGlue.push(false);
       prevNumeric = false;
@@ -375,7 +382,7 @@ export function tokenize(body: string, maxTokens = 128, maskQuotedText = false):
       const word = classifyWord(body, wStart, j);
       raw.push(word);
       prevNumeric = word === WILDCARD && isNumeric(body, wStart, j);
-      if (prevNumeric) numeric.add(raw.length - 1);
+      if (prevNumeric) numeric.push(raw.length - 1);
       rawGlue.push(!first);
       first = false;
     }
@@ -399,11 +406,12 @@ export function tokenize(body: string, maxTokens = 128, maskQuotedText = false):
  * 2. Variables separated only by delimiters or spaces (`10.0.0.1:80`, `7013 5007 150218`, `1,2,3`)
  *    are one variable: lists and compound values vary in length.
  */
-function normalise(raw: string[], rawGlue: boolean[], numeric: ReadonlySet<number>): TokenizedLine {
+function normalise(raw: string[], rawGlue: boolean[], numeric: readonly number[]): TokenizedLine {
   const tokens: string[] = [];
   const glue: boolean[] = [];
   /** tokens[m] is a wildcard that was a bare number. */
   const isNum: boolean[] = [];
+  let nextNumeric = 0;
   const opens: number[] = [];
   const openGlued: boolean[] = [];
   const braces: number[] = [];
@@ -479,7 +487,9 @@ function normalise(raw: string[], rawGlue: boolean[], numeric: ReadonlySet<numbe
     }
     tokens.push(t);
     glue.push(rawGlue[k]);
-    isNum.push(numeric.has(k));
+    // `numeric` is ascending: advance through it alongside k.
+    while (nextNumeric < numeric.length && numeric[nextNumeric] < k) nextNumeric++;
+    isNum.push(nextNumeric < numeric.length && numeric[nextNumeric] === k);
   }
   // Collapse W (D* W)+ into W.
   const outT: string[] = [];
