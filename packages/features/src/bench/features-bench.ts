@@ -75,18 +75,21 @@ const shapes: Array<() => string> = [
   () => `feature flag ${pick(['new-checkout', 'dark-mode', 'beta-search'])} evaluated to ${pick(['true', 'false'])}`,
 ];
 
-function benchTemplates(n: number): { linesPerS: number; templates: number } {
+function benchTemplates(n: number): { linesPerS: number; cpuLinesPerS: number; templates: number } {
   const lines = Array.from({ length: 200_000 }, () => pick(shapes)());
   const miner = new TemplateMiner();
   // Warm-up: learn the templates and let the JIT settle.
   for (let i = 0; i < 50_000; i++) miner.observe('svc', lines[i], 9, i);
   const t0 = performance.now();
+  // CPU time as well: on a shared machine wall time counts other processes' turns.
+  const cpu0 = process.cpuUsage();
   for (let i = 0; i < n; i++) {
     miner.observe('svc', lines[i % lines.length], 9, 50_000 + i);
     if ((i & 0x3fff) === 0) miner.closeWindows();
   }
   const ms = performance.now() - t0;
-  return { linesPerS: n / (ms / 1000), templates: miner.stats().templates };
+  const cpu = process.cpuUsage(cpu0);
+  return { linesPerS: n / (ms / 1000), cpuLinesPerS: n / ((cpu.user + cpu.system) / 1e6), templates: miner.stats().templates };
 }
 
 function bytesPerTemplate(): number {
@@ -172,6 +175,7 @@ function main(): void {
   const bRed = bytesPerRedSeries();
   const rows: Array<[string, string, string]> = [
     ['template mining (40 shapes, warm)', `${Math.round(tpl.linesPerS).toLocaleString('en-US')} lines/s/core`, 'target ≥ 200,000'],
+    ['template mining, CPU time', `${Math.round(tpl.cpuLinesPerS).toLocaleString('en-US')} lines/CPU-s`, 'same run, per CPU second'],
     ['spans → RED windows (10 svc × 50 ops, 2 versions)', `${Math.round(red.spansPerS).toLocaleString('en-US')} spans/s/core`, 'target ≥ 500,000'],
     ['memory per template', `${Math.round(bTpl)} bytes`, 'template set + indexes'],
     ['memory per open RED series window', `${Math.round(bRed)} bytes`, '50 latencies, α = 1%'],
@@ -181,6 +185,7 @@ function main(): void {
   console.log(
     JSON.stringify({
       template_lines_per_core_s: Math.round(tpl.linesPerS),
+      template_lines_per_cpu_s: Math.round(tpl.cpuLinesPerS),
       templates_learned: tpl.templates,
       red_spans_per_core_s: Math.round(red.spansPerS),
       red_windows_emitted: red.windows,
