@@ -174,7 +174,7 @@ export class TemplateMiner {
       return { ok: false, reason: 'service-limit' };
     }
     this.linesObserved++;
-    const { tokens, glue } = tokenize(body, this.options.maxTokensPerLine, this.options.maskQuotedText);
+    const { tokens, glue } = tokenize(body, this.options.maxTokensPerLine, this.options.maskQuotedText, this.options.maskQualifiedNames);
     const outcome = set.observe(tokens, glue, timeMs);
     const t = outcome.template;
 
@@ -208,7 +208,7 @@ export class TemplateMiner {
   peek(service: string, body: string): { templateId: string; template: string } | undefined {
     const set = this.services.get(service);
     if (set === undefined) return undefined;
-    const { tokens, glue } = tokenize(body, this.options.maxTokensPerLine, this.options.maskQuotedText);
+    const { tokens, glue } = tokenize(body, this.options.maxTokensPerLine, this.options.maskQuotedText, this.options.maskQualifiedNames);
     const t = set.find(tokens, glue);
     return t === undefined ? undefined : { templateId: t.id, template: t.text };
   }

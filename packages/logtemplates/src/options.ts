@@ -34,6 +34,11 @@ export interface MinerOptions {
    * leave-one-dataset-out selection.
    */
   maskQuotedText: boolean;
+  /**
+   * Qualified names (three or more dotted labels: `com.tencent.mm`, `org.apache.x.Job`) are
+   * variables. Chosen by the leave-one-dataset-out selection.
+   */
+  maskQualifiedNames: boolean;
   /** Tokens read per line; the rest of a longer line is one trailing variable. */
   maxTokensPerLine: number;
   /** Cached line-shape → template lookups per service (a bounded LRU). */
@@ -51,6 +56,7 @@ export const DEFAULT_MINER_OPTIONS: Readonly<MinerOptions> = Object.freeze({
   minContextWords: 3,
   maxSpanTokens: 1,
   maskQuotedText: true,
+  maskQualifiedNames: false,
   maxTokensPerLine: 128,
   maxAliasesPerService: 8_000,
   newTemplateAfterDeployMs: 3_600_000,
@@ -81,8 +87,8 @@ export function resolveMinerOptions(input: Partial<MinerOptions> = {}): Readonly
   if (!Number.isInteger(o.maxSpanTokens) || o.maxSpanTokens < 0 || o.maxSpanTokens > 32) {
     throw new Error(`logtemplates: "maxSpanTokens" must be an integer in [0, 32], got ${JSON.stringify(o.maxSpanTokens)}`);
   }
-  if (typeof o.maskQuotedText !== 'boolean') {
-    throw new Error(`logtemplates: "maskQuotedText" must be a boolean, got ${JSON.stringify(o.maskQuotedText)}`);
+  for (const key of ['maskQuotedText', 'maskQualifiedNames'] as const) {
+    if (typeof o[key] !== 'boolean') throw new Error(`logtemplates: "${key}" must be a boolean, got ${JSON.stringify(o[key])}`);
   }
   for (const key of ['allowedLatenessMs', 'newTemplateAfterDeployMs'] as const) {
     const v = o[key];

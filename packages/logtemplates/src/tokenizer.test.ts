@@ -60,3 +60,20 @@ describe('tokenize: values of changing shape', () => {
     expect(masked('key "alpha beta" missing')).toBe('key "alpha beta" missing');
   });
 });
+
+describe('tokenize: lists and qualified names', () => {
+  it('collapses a repeated item holding a variable into one (lists vary in length)', () => {
+    expect(masked('delete blk_-1 blk_2 blk_3 now')).toBe('delete blk_<*> now');
+    expect(masked('nodesets node-31 0x1f <ok> node-0 0xfe <ok> node-1 0xfe <ok>')).toBe('nodesets node-<*> <*> <ok>');
+    expect(masked('very very good')).toBe('very very good');
+  });
+  it('masks qualified names only when enabled', () => {
+    const q = (s: string): string => {
+      const t = tokenize(s, 128, false, true);
+      return templateText(t.tokens, t.glue);
+    };
+    expect(q('received broadcast android.intent.action.TIME_TICK')).toBe('received broadcast <*>');
+    expect(masked('received broadcast android.intent.action.TIME_TICK')).toBe('received broadcast android.intent.action.TIME_TICK');
+    expect(q('see a..b and e.g. here')).toBe('see a..b and e.g. here');
+  });
+});

@@ -63,7 +63,7 @@ const HAS_DIGITS = 2;
  * Shape of the word `s[start, end)`: CONSTANT, VARIABLE (as a whole: paths, host names, calendar
  * words, hashes) or HAS_DIGITS (masked segment by segment, see classifyWord).
  */
-function wordShape(s: string, start: number, end: number): number {
+function wordShape(s: string, start: number, end: number, qualifiedNames: boolean): number {
   let dots = 0;
   let slashes = 0;
   let digits = 0;
@@ -100,6 +100,13 @@ function wordShape(s: string, start: number, end: number): number {
   }
   // Relative paths of any depth (`conf/app/site.xml`, `a/b/c`): two or more slashes.
   if (slashes >= 2) return VARIABLE;
+  // Qualified names (`com.tencent.mm`, `org.apache.hadoop.mapreduce.Job`, `system.time.show`):
+  // three or more dotted labels name a package, class, host or key, i.e. a value (when enabled).
+  if (qualifiedNames && dots >= 2 && slashes === 0 && len > 4) {
+    const c1 = s.charCodeAt(end - 1);
+    const dd = s.indexOf('..', start);
+    if (c0 !== 46 && c1 !== 46 && (dd < 0 || dd >= end - 1)) return VARIABLE;
+  }
   // Component names `package/class` (`com.tencent.mm/.ui.LauncherUI`): a slash inside a dotted word.
   if (dots >= 2 && len > 2) {
     const slash = s.indexOf('/', start);
@@ -128,8 +135,8 @@ const SEGMENT_SEPS = new Set<number>(Array.from('._-/#@~+*$&!?%^', (c) => c.char
  * `attempt_1445_0020_m_000000_0` → `attempt_<*>_m_<*>`): the constant part of an identifier is
  * often what tells two events apart.
  */
-function classifyWord(s: string, start: number, end: number): string {
-  const shape = wordShape(s, start, end);
+function classifyWord(s: string, start: number, end: number, qualifiedNames: boolean): string {
+  const shape = wordShape(s, start, end, qualifiedNames);
   if (shape === CONSTANT) return s.slice(start, end);
   if (shape === VARIABLE) return WILDCARD;
   let out = '';
@@ -275,7 +282,7 @@ function isNumeric(s: string, start: number, end: number): boolean {
  * Tokenize and mask a log body. `maxTokens` bounds the work and memory per line: the rest of a
  * longer body becomes one trailing wildcard.
  */
-export function tokenize(body: string, maxTokens = 128, maskQuotedText = false): TokenizedLine {
+export function tokenize(body: string, maxTokens = 128, maskQuotedText = false, maskQualifiedNames = false): TokenizedLine {
   const raw: string[] = [];
   const rawGlue: boolean[] = [];
   /** Indices in `raw` of wildcards that were bare numbers (for the indexed-name rule). */
@@ -379,7 +386,7 @@ export function tokenize(body: string, maxTokens = 128, maskQuotedText = false):
         first = false;
         continue;
       }
-      const word = classifyWord(body, wStart, j);
+      const word = classifyWord(body, wStart, j, maskQualifiedNames);
       raw.push(word);
       prevNumeric = word === WILDCARD && isNumeric(body, wStart, j);
       if (prevNumeric) numeric.push(raw.length - 1);
@@ -508,7 +515,60 @@ function normalise(raw: string[], rawGlue: boolean[], numeric: readonly number[]
       else break;
     }
   }
-  return { tokens: outT, glue: outG };
+  return collapseRepeats(outT, outG);
+}
+
+/** Longest repeated item (in tokens) that collapseRepeats looks for. */
+const MAX_LIST_ITEM = 4;
+
+/**
+ * A run of the same masked item repeated (`blk_<*> blk_<*> blk_<*>`, `node-<*> <*> <ok> node-<*>
+ * <*> <ok>`) is a list, and lists vary in length: one copy of the item stands for the run. Only
+ * items that hold a variable count (repeated constant words are kept).
+ */
+function collapseRepeats(tokens: string[], glue: boolean[]): TokenizedLine {
+  let k = 0;
+  const n = tokens.length;
+  let outT: string[] | undefined;
+  let outG: boolean[] | undefined;
+  while (k < n) {
+    let step = 0;
+    for (let len = 1; len <= MAX_LIST_ITEM && step === 0 && k + 2 * len <= n; len++) {
+      let hasVar = false;
+      let same = true;
+      for (let m = 0; m < len && same; m++) {
+        if (tokens[k + m].includes(WILDCARD)) hasVar = true;
+        same = tokens[k + m] === tokens[k + len + m] && (m === 0 || glue[k + m] === glue[k + len + m]);
+      }
+      if (!same || !hasVar) continue;
+      // Skip every further copy of the item.
+      let end = k + 2 * len;
+      for (;;) {
+        let again = end + len <= n;
+        for (let m = 0; m < len && again; m++) again = tokens[end + m] === tokens[k + m] && (m === 0 || glue[end + m] === glue[k + m]);
+        if (!again) break;
+        end += len;
+      }
+      if (outT === undefined || outG === undefined) {
+        outT = tokens.slice(0, k);
+        outG = glue.slice(0, k);
+      }
+      for (let m = 0; m < len; m++) {
+        outT.push(tokens[k + m]);
+        outG.push(glue[k + m]);
+      }
+      step = end - k;
+    }
+    if (step === 0) {
+      if (outT !== undefined && outG !== undefined) {
+        outT.push(tokens[k]);
+        outG.push(glue[k]);
+      }
+      step = 1;
+    }
+    k += step;
+  }
+  return outT === undefined || outG === undefined ? { tokens, glue } : { tokens: outT, glue: outG };
 }
 
 /** The template text of a token sequence: the stable identity of a template. */

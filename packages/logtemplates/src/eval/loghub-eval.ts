@@ -112,6 +112,7 @@ const tunedOf = (o: Readonly<MinerOptions>): TunedOptions => ({
   generaliseAfterValues: o.generaliseAfterValues,
   minContextWords: o.minContextWords,
   maxSpanTokens: o.maxSpanTokens,
+  maskQualifiedNames: o.maskQualifiedNames,
 });
 const sameTuned = (a: TunedOptions, b: TunedOptions): boolean => describeConfig(a) === describeConfig(b);
 

@@ -47,8 +47,8 @@ describe('selection procedure and leave-one-dataset-out', () => {
 
   it('the grid is the cross product of its axes and holds the shipped default', () => {
     const configs = gridConfigs();
-    expect(configs.length).toBe(MINER_GRID.generaliseAfterValues.length * MINER_GRID.minContextWords.length * MINER_GRID.maxSpanTokens.length);
+    expect(configs.length).toBe(MINER_GRID.generaliseAfterValues.length * MINER_GRID.minContextWords.length * MINER_GRID.maxSpanTokens.length * MINER_GRID.maskQualifiedNames.length);
     const d = DEFAULT_MINER_OPTIONS;
-    expect(configs.some((c) => c.generaliseAfterValues === d.generaliseAfterValues && c.minContextWords === d.minContextWords && c.maxSpanTokens === d.maxSpanTokens)).toBe(true);
+    expect(configs.some((c) => c.generaliseAfterValues === d.generaliseAfterValues && c.minContextWords === d.minContextWords && c.maxSpanTokens === d.maxSpanTokens && c.maskQualifiedNames === d.maskQualifiedNames)).toBe(true);
   });
 });

@@ -12,13 +12,14 @@
 import type { MinerOptions } from '../options.js';
 
 /** The constants the procedure chooses (everything else is fixed by a principle, see README). */
-export type TunedOptions = Pick<MinerOptions, 'generaliseAfterValues' | 'minContextWords' | 'maxSpanTokens'>;
+export type TunedOptions = Pick<MinerOptions, 'generaliseAfterValues' | 'minContextWords' | 'maxSpanTokens' | 'maskQualifiedNames'>;
 
 /** Grid axes, most conservative value first. */
 export const MINER_GRID: { readonly [K in keyof TunedOptions]: ReadonlyArray<TunedOptions[K]> } = Object.freeze({
   generaliseAfterValues: [5, 4, 3, 2],
   minContextWords: [3, 2, 1],
   maxSpanTokens: [0, 1, 2, 4, 8],
+  maskQualifiedNames: [false, true],
 });
 
 /** Every grid point, in grid order. */
@@ -26,14 +27,16 @@ export function gridConfigs(grid = MINER_GRID): TunedOptions[] {
   const out: TunedOptions[] = [];
   for (const generaliseAfterValues of grid.generaliseAfterValues) {
     for (const minContextWords of grid.minContextWords) {
-      for (const maxSpanTokens of grid.maxSpanTokens) out.push({ generaliseAfterValues, minContextWords, maxSpanTokens });
+      for (const maxSpanTokens of grid.maxSpanTokens) {
+        for (const maskQualifiedNames of grid.maskQualifiedNames) out.push({ generaliseAfterValues, minContextWords, maxSpanTokens, maskQualifiedNames });
+      }
     }
   }
   return out;
 }
 
 export function describeConfig(c: TunedOptions): string {
-  return `after=${c.generaliseAfterValues} ctx=${c.minContextWords} span=${c.maxSpanTokens}`;
+  return `after=${c.generaliseAfterValues} ctx=${c.minContextWords} span=${c.maxSpanTokens} qnames=${c.maskQualifiedNames ? 'y' : 'n'}`;
 }
 
 /**
