@@ -132,6 +132,10 @@ function main(): void {
     console.error('usage: loghub-eval --data LOGHUB_DIR --out OUT_DIR [--robustness]');
     process.exit(2);
   }
+  if (!existsSync(args.data)) {
+    console.error(`--data ${args.data}: no such folder (the Loghub-2k datasets, e.g. ../shared/eval/loghub)`);
+    process.exit(2);
+  }
   mkdirSync(args.out, { recursive: true });
   const names = readdirSync(args.data)
     .filter((d) => existsSync(join(args.data, d, `${d}_2k.log_structured.csv`)))
