@@ -276,7 +276,7 @@ export class LogsProcessor extends ScoringProcessor implements PartitionProcesso
         const r = this.features.add(rec, dep ? Math.max(0, timeMs - dep.sinceMs) : undefined);
         // A generalised template keeps the id it was published under: a merge is never "new".
         if (r.ok && r.merged) aliases.merge(r.merged);
-        if (!r.ok || !r.newTemplate || aliases.isAlias(r.newTemplate.templateId)) continue;
+        if (!r.ok || !r.newTemplate || aliases.isAlias(r.newTemplate.service, r.newTemplate.templateId)) continue;
         const nt = r.newTemplate;
         const isErrorLine = (rec.severityNumber ?? 0) >= ERROR_SEVERITY_NUMBER || /^(error|fatal|critical)/i.test(rec.severityText ?? '');
         const tr: TemplateRecord = {
@@ -300,7 +300,7 @@ export class LogsProcessor extends ScoringProcessor implements PartitionProcesso
     for (const w of this.features.closeWindows()) {
       for (const t of w.templates) {
         outs.push(out(topics.templates, w.service, {
-          schema: 'vigil.template/1', service: w.service, templateId: aliases.publish(t.templateId), template: t.template, windowStartMs: w.windowStartMs,
+          schema: 'vigil.template/1', service: w.service, templateId: aliases.publish(w.service, t.templateId), template: t.template, windowStartMs: w.windowStartMs,
           windowEndMs: w.windowEndMs, count: t.count, severities: nonZero(t.severity), firstSeenMs: w.windowStartMs, isNew: false,
           version: this.versions.get(w.service)?.version,
         }));

@@ -105,13 +105,17 @@ describe('template-id aliasing in the logs processor', () => {
   it('aliases are bounded and follow chains of merges to the oldest id', () => {
     const a = new TemplateIdAliases([], 3);
     a.merge({ service: 's', templateId: 'g1', template: 'x <*>', mergedIds: ['a', 'b'], created: true });
-    expect(a.publish('g1')).toBe('a');
+    expect(a.publish('s', 'g1')).toBe('a');
+    // the same text (same id) in another service is another template
+    expect(a.publish('other', 'g1')).toBe('g1');
     a.merge({ service: 's', templateId: 'g2', template: '<*> <*>', mergedIds: ['g1', 'c'], created: true });
-    expect(a.publish('g2')).toBe('a');
+    expect(a.publish('s', 'g2')).toBe('a');
     expect(a.size).toBeLessThanOrEqual(3);
     // an existing survivor keeps its own id
     a.merge({ service: 's', templateId: 'k', template: 'k <*>', mergedIds: ['m'], created: false });
-    expect(a.publish('k')).toBe('k');
-    expect(a.publish('m')).toBe('k');
+    expect(a.publish('s', 'k')).toBe('k');
+    expect(a.publish('s', 'm')).toBe('k');
+    expect(a.isAlias('s', 'm')).toBe(true);
+    expect(a.isAlias('other', 'm')).toBe(false);
   });
 });

@@ -13,8 +13,11 @@ import type { TemplateMergeEvent } from '@vigil/logtemplates';
  */
 export const MAX_TEMPLATE_ALIASES = 20_000;
 
+/** Ids are hashes of template text, so the same id can live in two services: keys carry the service. */
+const keyOf = (service: string, id: string): string => `${service}\u0000${id}`;
+
 export class TemplateIdAliases {
-  /** Miner id → published (stable) id, only where they differ. */
+  /** service + miner id → published (stable) id, only where they differ. */
   private readonly map: Map<string, string>;
 
   constructor(entries: ReadonlyArray<readonly [string, string]> = [], private readonly max = MAX_TEMPLATE_ALIASES) {
@@ -25,33 +28,35 @@ export class TemplateIdAliases {
     return this.map.size;
   }
 
-  /** The id to publish for a miner template id. */
-  publish(id: string): string {
-    const p = this.map.get(id);
+  /** The id to publish for a miner template id of `service`. */
+  publish(service: string, id: string): string {
+    const k = keyOf(service, id);
+    const p = this.map.get(k);
     if (p === undefined) return id;
     // Refresh its place in the LRU order.
-    this.map.delete(id);
-    this.map.set(id, p);
+    this.map.delete(k);
+    this.map.set(k, p);
     return p;
   }
 
-  /** True when `id` is known as another template's alias (it was merged, not new). */
-  isAlias(id: string): boolean {
-    return this.map.has(id);
+  /** True when `id` is known as another template's alias in `service` (it was merged, not new). */
+  isAlias(service: string, id: string): boolean {
+    return this.map.has(keyOf(service, id));
   }
 
   /** Record a merge: the surviving template keeps the oldest published id of what it absorbed. */
   merge(m: TemplateMergeEvent): void {
     if (m.mergedIds.length === 0) return;
-    const stable = m.created ? this.publish(m.mergedIds[0]) : this.publish(m.templateId);
-    this.set(m.templateId, stable);
-    for (const id of m.mergedIds) this.set(id, stable);
+    const stable = m.created ? this.publish(m.service, m.mergedIds[0]) : this.publish(m.service, m.templateId);
+    this.set(m.service, m.templateId, stable);
+    for (const id of m.mergedIds) this.set(m.service, id, stable);
   }
 
-  private set(id: string, published: string): void {
-    this.map.delete(id);
+  private set(service: string, id: string, published: string): void {
+    const k = keyOf(service, id);
+    this.map.delete(k);
     if (id === published) return;
-    this.map.set(id, published);
+    this.map.set(k, published);
     if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string);
   }
 
