@@ -107,4 +107,42 @@ describe('evaluation helpers', () => {
     const pred = new Map([['1', 'p'], ['2', 'p'], ['3', 'q'], ['4', 'q'], ['5', 'r']]);
     expect(groupingAccuracy(truth, pred)).toBeCloseTo(2 / 5, 12);
   });
+
+  it('agrees with the set-based formulation of the Loghub GA script on random groupings', () => {
+    // The formulation of ../shared/eval/loghub/ga.mjs (restated here: tests do not read ../shared):
+    // a predicted group is correct when it holds one true event and all of that event's lines.
+    const reference = (truth: Map<string, string>, pred: Map<string, string>): number => {
+      const ids = [...truth.keys()].filter((k) => truth.get(k) !== '');
+      const size = new Map<string, number>();
+      for (const k of ids) size.set(truth.get(k) as string, (size.get(truth.get(k) as string) ?? 0) + 1);
+      const groups = new Map<string, string[]>();
+      for (const k of ids) {
+        const p = pred.get(k) ?? `__missing_${k}`;
+        groups.set(p, [...(groups.get(p) ?? []), k]);
+      }
+      let ok = 0;
+      for (const lines of groups.values()) {
+        const events = new Set(lines.map((k) => truth.get(k)));
+        if (events.size === 1 && lines.length === size.get(truth.get(lines[0]) as string)) ok += lines.length;
+      }
+      return ok / ids.length;
+    };
+    let x = 99;
+    const next = (n: number): number => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return x % n;
+    };
+    for (let trial = 0; trial < 50; trial++) {
+      const truth = new Map<string, string>();
+      const pred = new Map<string, string>();
+      for (let k = 0; k < 300; k++) {
+        const e = next(12);
+        truth.set(String(k), e === 11 ? '' : `E${e}`);
+        // mostly the true event, sometimes split or merged, sometimes missing
+        const r = next(20);
+        if (r !== 0) pred.set(String(k), r === 1 ? `P${next(12)}` : r === 2 ? `S${k}` : `P${e}`);
+      }
+      expect(groupingAccuracy(truth, pred)).toBeCloseTo(reference(truth, pred), 12);
+    }
+  });
 });
