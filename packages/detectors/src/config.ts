@@ -26,6 +26,8 @@ export interface DefaultScorerConfig {
   };
   /** HTM-style likelihood of the smoothed raw score (see @vigil/stats AnomalyLikelihood). */
   likelihood: {
+    /** false: the raw residual score is used as it is (ablation only). */
+    enabled: boolean;
     averagingWindow: number;
     refitEvery: number;
     blend: number;
@@ -63,7 +65,7 @@ export const DEFAULT_SCORER_CONFIG: Readonly<DefaultScorerConfig> = deepFreeze({
   bandWidth: 3,
   rawScale: 3,
   seasonal: { enabled: true, alpha: 0.1, minSlotCount: 24 },
-  likelihood: { averagingWindow: 10, refitEvery: 100, blend: 0.0116, minStd: 0.0173 },
+  likelihood: { enabled: true, averagingWindow: 10, refitEvery: 100, blend: 0.0116, minStd: 0.0173 },
   range: { enabled: true, tolerance: 0.05 },
   novelty: { enabled: true, calibrationPoints: 150, floor: 0.3 },
   refractory: { periodPoints: 60, damping: 0.5 },
@@ -123,6 +125,7 @@ export function validateScorerConfig(c: DefaultScorerConfig): void {
   b('seasonal.enabled', c.seasonal.enabled);
   n('seasonal.alpha', c.seasonal.alpha, 0, 1, false, true);
   n('seasonal.minSlotCount', c.seasonal.minSlotCount, 1, 1e6, true);
+  b('likelihood.enabled', c.likelihood.enabled);
   n('likelihood.averagingWindow', c.likelihood.averagingWindow, 1, 1000, true);
   n('likelihood.refitEvery', c.likelihood.refitEvery, 2, 1e6, true);
   n('likelihood.blend', c.likelihood.blend, 0, 1, false, true);

@@ -45,7 +45,8 @@ export class DefaultScorer implements SeriesScorer {
     this.levelScale = new Ewma(c.scaleAlpha);
     this.seasonal = new SeasonalProfile({ ...HOUR_OF_DAY, alpha: c.seasonal.alpha });
     this.seasonalScale = new Ewma(c.scaleAlpha);
-    this.likelihood = new AnomalyLikelihood({ ...c.likelihood, learningPeriod: c.warmupPoints });
+    const { enabled: _enabled, ...likelihood } = c.likelihood;
+    this.likelihood = new AnomalyLikelihood({ ...likelihood, learningPeriod: c.warmupPoints });
     this.refractory = new Refractory({ threshold: c.alertThreshold, ...c.refractory });
     this.novelty = new ValueNovelty({ calibrationPoints: c.novelty.calibrationPoints });
   }
@@ -66,7 +67,9 @@ export class DefaultScorer implements SeriesScorer {
     let expected = first ? value : this.level.mean;
     const rL = value - this.level.mean;
     let scale = Math.sqrt(this.levelScale.variance);
-    const tiny = 1e-9 * (1 + Math.abs(this.level.mean));
+    // Guards the division on a flat series, relative to the range seen (so unchanged by a change
+    // of unit or an offset); Number.MIN_VALUE keeps 0/0 out while the range is still 0.
+    const tiny = 1e-9 * (this.max - this.min) + Number.MIN_VALUE;
     let z = first ? 0 : Math.abs(rL) / (scale + tiny);
     let rS = NaN;
     if (c.seasonal.enabled && this.seasonal.countAt(timestampMs) >= c.seasonal.minSlotCount) {
@@ -85,7 +88,8 @@ export class DefaultScorer implements SeriesScorer {
     const zz = z / c.rawScale;
     const raw = zz >= 1 ? 1 : zz;
     // --- 3. likelihood ---
-    let score = this.likelihood.update(raw);
+    const lik = this.likelihood.update(raw);
+    let score = c.likelihood.enabled ? lik : this.n >= c.warmupPoints ? raw : 0;
     let component: ScoreComponent = score > 0 ? 'residual' : 'none';
     // --- 4. range awareness ---
     if (c.range.enabled && this.n >= c.warmupPoints) {
