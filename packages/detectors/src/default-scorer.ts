@@ -1,5 +1,5 @@
 import { AnomalyLikelihood, Ewma, HOUR_OF_DAY, Refractory, SeasonalProfile, ValueNovelty } from '@vigil/stats';
-import { ScorerConfigError, resolveScorerConfig } from './config.js';
+import { DEFAULT_SCORER_CONFIG, ScorerConfigError, resolveScorerConfig } from './config.js';
 import type { DefaultScorerConfig, DefaultScorerConfigInput } from './config.js';
 import type { ScoreComponent, ScoreResult, SeriesScorer } from './types.js';
 
@@ -38,8 +38,9 @@ export class DefaultScorer implements SeriesScorer {
   private refractory: Refractory;
   private novelty: ValueNovelty;
 
-  constructor(config: DefaultScorerConfigInput | Readonly<DefaultScorerConfig> = {}) {
-    this.config = resolveScorerConfig(config as DefaultScorerConfigInput);
+  constructor(config: DefaultScorerConfigInput | Readonly<DefaultScorerConfig> = DEFAULT_SCORER_CONFIG) {
+    // The shipped default is kept as the very object the evaluation scores (one configuration).
+    this.config = config === DEFAULT_SCORER_CONFIG ? DEFAULT_SCORER_CONFIG : resolveScorerConfig(config as DefaultScorerConfigInput);
     const c = this.config;
     this.level = new Ewma(c.levelAlpha);
     this.levelScale = new Ewma(c.scaleAlpha);
@@ -160,7 +161,7 @@ export class DefaultScorer implements SeriesScorer {
   }
 
   /** Restores a scorer from toJSON() output; `config` must be the one it was created with. */
-  static fromJSON(state: unknown, config: DefaultScorerConfigInput | Readonly<DefaultScorerConfig> = {}): DefaultScorer {
+  static fromJSON(state: unknown, config: DefaultScorerConfigInput | Readonly<DefaultScorerConfig> = DEFAULT_SCORER_CONFIG): DefaultScorer {
     const s = state as DefaultScorerState;
     if (typeof s !== 'object' || s === null || (s.v !== 1 && s.v !== 2)) throw new ScorerConfigError('state.v', (s as { v?: unknown } | null)?.v, 'unsupported state version');
     const finite = (key: string, v: unknown, len?: number): void => {
@@ -220,6 +221,7 @@ function stripOptions<T extends { options: unknown }>(o: T): Omit<T, 'options'> 
   return rest;
 }
 
+/** A scorer with DEFAULT_SCORER_CONFIG itself (the evaluated configuration), or validated overrides. */
 export function createDefaultScorer(config?: DefaultScorerConfigInput): DefaultScorer {
-  return new DefaultScorer(config);
+  return new DefaultScorer(config ?? DEFAULT_SCORER_CONFIG);
 }
