@@ -66,8 +66,8 @@ export const DEFAULT_SCORER_CONFIG: Readonly<DefaultScorerConfig> = deepFreeze({
   rawScale: 3,
   seasonal: { enabled: true, alpha: 0.1, minSlotCount: 24 },
   likelihood: { enabled: true, averagingWindow: 10, refitEvery: 100, blend: 0.0116, minStd: 0.0173 },
-  range: { enabled: true, tolerance: 0.05 },
-  novelty: { enabled: true, calibrationPoints: 150, floor: 0.3 },
+  range: { enabled: true, tolerance: 0.1 },
+  novelty: { enabled: true, calibrationPoints: 150, floor: 0.2 },
   refractory: { periodPoints: 60, damping: 0.5 },
 });
 
