@@ -48,9 +48,11 @@ export interface DefaultScorerConfig {
     calibrationPoints: number;
     floor: number;
   };
-  /** Refractory suppression after an alarm. */
+  /** Refractory suppression after an alarm (0 minutes: off). */
   refractory: {
-    periodPoints: number;
+    /** Event time after an alarm during which scores are damped below the threshold. */
+    periodMinutes: number;
+    /** Factor on scores during the period. */
     damping: number;
   };
 }
@@ -68,7 +70,7 @@ export const DEFAULT_SCORER_CONFIG: Readonly<DefaultScorerConfig> = deepFreeze({
   likelihood: { enabled: true, averagingWindow: 10, refitEvery: 100, blend: 0.0116, minStd: 0.0173 },
   range: { enabled: true, tolerance: 0.1 },
   novelty: { enabled: true, calibrationPoints: 150, floor: 0.2 },
-  refractory: { periodPoints: 60, damping: 0.5 },
+  refractory: { periodMinutes: 600, damping: 0.5 },
 });
 
 export type DefaultScorerConfigInput = {
@@ -135,7 +137,7 @@ export function validateScorerConfig(c: DefaultScorerConfig): void {
   b('novelty.enabled', c.novelty.enabled);
   n('novelty.calibrationPoints', c.novelty.calibrationPoints, 1, 1e7, true);
   n('novelty.floor', c.novelty.floor, 0, 1);
-  n('refractory.periodPoints', c.refractory.periodPoints, 0, 1e6, true);
+  n('refractory.periodMinutes', c.refractory.periodMinutes, 0, 525_600);
   n('refractory.damping', c.refractory.damping, 0, 1);
   if (c.novelty.calibrationPoints > c.warmupPoints) {
     throw new ScorerConfigError('novelty.calibrationPoints', c.novelty.calibrationPoints, `must be at most warmupPoints (${c.warmupPoints})`);

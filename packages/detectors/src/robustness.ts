@@ -100,12 +100,57 @@ export const duplicateTimestamps = (fraction: number): Transform => ({
   },
 });
 
-/** Sampling interval multiplied by `factor` (same rows, timestamps t0 + factor·(t − t0)). */
+/** Rows whose timestamps fall inside each original window (windows are time intervals). */
+function windowsByTime(s: LabelledSeries, tsMs: Float64Array): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const [l, r] of s.windows) {
+    const a = tsMs.findIndex((t) => t >= s.tsMs[l]);
+    let b = -1;
+    for (let i = tsMs.length - 1; i >= 0; i--)
+      if (tsMs[i] <= s.tsMs[r]) {
+        b = i;
+        break;
+      }
+    if (a >= 0 && b >= a) out.push([a, b]);
+  }
+  return out;
+}
+
+/**
+ * The same process sampled at `factor` times the interval: factor k ≥ 2 keeps every k-th row
+ * (coarser sampling); factor 1/k inserts k − 1 linearly interpolated rows between neighbours
+ * (finer sampling). Windows stay the same time intervals (NAB labels are times), so the rows
+ * an anomaly spans change with the interval while its duration does not.
+ */
 export const resampleInterval = (factor: number): Transform => ({
   name: `sampling interval x${factor}`,
   apply: (s) => {
-    const t0 = s.tsMs[0];
-    return { ...s, name: `${s.name}@${factor}`, tsMs: s.tsMs.map((t) => t0 + Math.round(factor * (t - t0))) };
+    const n = s.values.length;
+    let tsMs: Float64Array;
+    let values: Float64Array;
+    if (factor >= 1) {
+      const k = Math.round(factor);
+      const m = Math.ceil(n / k);
+      tsMs = new Float64Array(m);
+      values = new Float64Array(m);
+      for (let i = 0; i < m; i++) {
+        tsMs[i] = s.tsMs[i * k];
+        values[i] = s.values[i * k];
+      }
+    } else {
+      const k = Math.round(1 / factor);
+      const m = (n - 1) * k + 1;
+      tsMs = new Float64Array(m);
+      values = new Float64Array(m);
+      for (let i = 0; i < n - 1; i++)
+        for (let j = 0; j < k; j++) {
+          tsMs[i * k + j] = s.tsMs[i] + Math.round(((s.tsMs[i + 1] - s.tsMs[i]) * j) / k);
+          values[i * k + j] = s.values[i] + ((s.values[i + 1] - s.values[i]) * j) / k;
+        }
+      tsMs[m - 1] = s.tsMs[n - 1];
+      values[m - 1] = s.values[n - 1];
+    }
+    return { name: `${s.name}@${factor}`, tsMs, values, windows: windowsByTime(s, tsMs) };
   },
 });
 
@@ -117,14 +162,14 @@ export const ROBUSTNESS_TRANSFORMS: readonly Transform[] = Object.freeze([
   addNoise(0.01),
   addNoise(0.05),
   dropPoints(0.1),
-  resampleInterval(0.2),
-  resampleInterval(3),
+  resampleInterval(0.5),
+  resampleInterval(2),
   duplicateTimestamps(0.1),
 ]);
 
 /**
  * A NAB-shaped labelled series: 5-minute samples, a daily cycle on a level with Gaussian noise,
- * and anomalies of NAB's kinds (spike, level shift, a flat stretch, a burst of variance) after
+ * and anomalies of NAB's kinds (a short spike, a level shift, a flat stretch, a burst of variance) after
  * the first 15 %. Windows follow NAB's rule: total width 10 % of the series shared among the
  * anomalies, centred on each.
  */
@@ -147,7 +192,11 @@ export function nabShapedSeries(seed: number, n = 4000): LabelledSeries {
   for (let k = 0; k < kinds; k++) {
     const at = Math.floor(0.18 * n + k * slot + r.next() * (slot - 2 * half));
     const kind = Math.floor(r.next() * 4);
-    if (kind === 0) values[at] += (4 + 4 * r.next()) * (amp + 3 * noise) * (r.next() < 0.5 ? -1 : 1);
+    if (kind === 0) {
+      // A spike lasting 3 samples (15 minutes), so that sampling at twice the interval still sees it.
+      const jump = (4 + 4 * r.next()) * (amp + 3 * noise) * (r.next() < 0.5 ? -1 : 1);
+      for (let i = at; i < Math.min(n, at + 3); i++) values[i] += jump;
+    }
     else if (kind === 1) for (let i = at; i < Math.min(n, at + half); i++) values[i] += 3 * (amp + noise);
     else if (kind === 2) for (let i = at; i < Math.min(n, at + half); i++) values[i] = values[at - 1];
     else for (let i = at; i < Math.min(n, at + half); i++) values[i] += 8 * noise * r.nextGaussian();

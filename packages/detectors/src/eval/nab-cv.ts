@@ -65,7 +65,7 @@ export function leaveOneGroupOut(groups: string[], candidates: number, evaluate:
  * The shipped value of each is the in-sample choice on the development half (the eval checks it).
  */
 export const TUNING_GRID: Readonly<Record<string, readonly number[]>> = Object.freeze({
-  'refractory.periodPoints': Object.freeze([30, 60, 120]),
+  'refractory.periodMinutes': Object.freeze([150, 300, 600, 1200]),
   'novelty.floor': Object.freeze([0.2, 0.3, 0.4]),
   'range.tolerance': Object.freeze([0.02, 0.05, 0.1]),
 });

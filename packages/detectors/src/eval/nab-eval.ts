@@ -224,7 +224,7 @@ function main(): void {
       { key: 'no_likelihood', name: '- likelihood (raw residual score instead)', base: { likelihood: { enabled: false } }, grid: { ...TUNING_GRID } },
       { key: 'no_range', name: '- range awareness', base: { range: { enabled: false } }, grid: without(['range.tolerance']) },
       { key: 'no_novelty', name: '- value novelty', base: { novelty: { enabled: false } }, grid: without(['novelty.floor']) },
-      { key: 'no_refractory', name: '- refractory suppression', base: { refractory: { periodPoints: 0 } }, grid: without(['refractory.periodPoints']) },
+      { key: 'no_refractory', name: '- refractory suppression', base: { refractory: { periodMinutes: 0 } }, grid: without(['refractory.periodMinutes']) },
     ];
     console.log('\nAblation (each row: the whole leave-one-category-out procedure with one component removed; NAB standard)');
     console.log('variant                                      OOF@0.5  OOF swept  in-sample@0.5  gap   delta OOF@0.5 vs full');
