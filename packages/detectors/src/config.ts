@@ -16,6 +16,13 @@ export interface DefaultScorerConfig {
   bandWidth: number;
   /** Residual (in scale units) at which the raw score saturates at 1; raw = min(1, z/rawScale). */
   rawScale: number;
+  /**
+   * How the residual against the baselines enters the score: 'likelihood' (HTM-style tail
+   * probability of the smoothed raw score), 'raw' (the raw score itself; ablation only) or 'off'
+   * (the baselines still give expected value and band, but the score comes from the range and
+   * novelty layers only). Chosen by the selection procedure (eval/nab-cv.ts TUNING_GRID).
+   */
+  residual: 'likelihood' | 'raw' | 'off';
   /** Hour-of-day seasonal baseline. */
   seasonal: {
     enabled: boolean;
@@ -26,8 +33,6 @@ export interface DefaultScorerConfig {
   };
   /** HTM-style likelihood of the smoothed raw score (see @vigil/stats AnomalyLikelihood). */
   likelihood: {
-    /** false: the raw residual score is used as it is (ablation only). */
-    enabled: boolean;
     averagingWindow: number;
     refitEvery: number;
     blend: number;
@@ -66,8 +71,9 @@ export const DEFAULT_SCORER_CONFIG: Readonly<DefaultScorerConfig> = deepFreeze({
   scaleAlpha: 0.01,
   bandWidth: 3,
   rawScale: 3,
+  residual: 'off',
   seasonal: { enabled: true, alpha: 0.1, minSlotCount: 24 },
-  likelihood: { enabled: true, averagingWindow: 10, refitEvery: 100, blend: 0.0116, minStd: 0.0173 },
+  likelihood: { averagingWindow: 10, refitEvery: 100, blend: 0.0116, minStd: 0.0173 },
   range: { enabled: true, tolerance: 0.1 },
   novelty: { enabled: true, calibrationPoints: 150, floor: 0.2 },
   refractory: { periodMinutes: 600, damping: 0.5 },
@@ -124,10 +130,10 @@ export function validateScorerConfig(c: DefaultScorerConfig): void {
   n('scaleAlpha', c.scaleAlpha, 0, 1, false, true);
   n('bandWidth', c.bandWidth, 0, 100, false, true);
   n('rawScale', c.rawScale, 0, 1000, false, true);
+  if (!['likelihood', 'raw', 'off'].includes(c.residual)) throw new ScorerConfigError('residual', c.residual, "must be 'likelihood', 'raw' or 'off'");
   b('seasonal.enabled', c.seasonal.enabled);
   n('seasonal.alpha', c.seasonal.alpha, 0, 1, false, true);
   n('seasonal.minSlotCount', c.seasonal.minSlotCount, 1, 1e6, true);
-  b('likelihood.enabled', c.likelihood.enabled);
   n('likelihood.averagingWindow', c.likelihood.averagingWindow, 1, 1000, true);
   n('likelihood.refitEvery', c.likelihood.refitEvery, 2, 1e6, true);
   n('likelihood.blend', c.likelihood.blend, 0, 1, false, true);

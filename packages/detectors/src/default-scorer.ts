@@ -52,8 +52,7 @@ export class DefaultScorer implements SeriesScorer {
     this.levelScale = new Ewma(c.scaleAlpha);
     this.seasonal = new SeasonalProfile({ ...HOUR_OF_DAY, alpha: c.seasonal.alpha });
     this.seasonalScale = new Ewma(c.scaleAlpha);
-    const { enabled: _enabled, ...likelihood } = c.likelihood;
-    this.likelihood = new AnomalyLikelihood({ ...likelihood, learningPeriod: c.warmupPoints });
+    this.likelihood = new AnomalyLikelihood({ ...c.likelihood, learningPeriod: c.warmupPoints });
     this.novelty = new ValueNovelty({ calibrationPoints: c.novelty.calibrationPoints });
   }
 
@@ -94,8 +93,7 @@ export class DefaultScorer implements SeriesScorer {
     const zz = z / c.rawScale;
     const raw = zz >= 1 ? 1 : zz;
     // --- 3. likelihood ---
-    const lik = this.likelihood.update(raw);
-    let score = c.likelihood.enabled ? lik : this.n >= c.warmupPoints ? raw : 0;
+    let score = c.residual === 'likelihood' ? this.likelihood.update(raw) : c.residual === 'raw' && this.n >= c.warmupPoints ? raw : 0;
     let component: ScoreComponent = score > 0 ? 'residual' : 'none';
     // --- 4. range awareness ---
     if (c.range.enabled && this.n >= c.warmupPoints) {

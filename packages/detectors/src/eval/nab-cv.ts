@@ -64,7 +64,11 @@ export function leaveOneGroupOut(groups: string[], candidates: number, evaluate:
  * DefaultScorerConfig is fixed by a principle (packages/detectors/README.md, "Constants").
  * The shipped value of each is the in-sample choice on the development half (the eval checks it).
  */
-export const TUNING_GRID: Readonly<Record<string, readonly number[]>> = Object.freeze({
+export type GridValue = number | string | boolean;
+export type Grid = Readonly<Record<string, readonly GridValue[]>>;
+
+export const TUNING_GRID: Grid = Object.freeze({
+  residual: Object.freeze(['likelihood', 'off']),
   'refractory.periodMinutes': Object.freeze([150, 300, 600, 1200]),
   'novelty.floor': Object.freeze([0.2, 0.3, 0.4]),
   'range.tolerance': Object.freeze([0.02, 0.05, 0.1]),
@@ -76,23 +80,23 @@ export interface Candidate {
   config: Readonly<DefaultScorerConfig>;
 }
 
-function setPath(input: Record<string, Record<string, number> | number>, path: string, v: number): void {
+function setPath(input: Record<string, Record<string, GridValue> | GridValue>, path: string, v: GridValue): void {
   const [a, b] = path.split('.');
   if (b === undefined) input[a] = v;
-  else input[a] = { ...((input[a] as Record<string, number> | undefined) ?? {}), [b]: v };
+  else input[a] = { ...((input[a] as Record<string, GridValue> | undefined) ?? {}), [b]: v };
 }
 
-function getPath(c: Readonly<DefaultScorerConfig>, path: string): number {
+function getPath(c: Readonly<DefaultScorerConfig>, path: string): GridValue {
   const [a, b] = path.split('.');
   const v = (c as unknown as Record<string, unknown>)[a];
-  return (b === undefined ? v : (v as Record<string, unknown>)[b]) as number;
+  return (b === undefined ? v : (v as Record<string, unknown>)[b]) as GridValue;
 }
 
 /**
  * Every combination of TUNING_GRID over `base` (default: DEFAULT_SCORER_CONFIG), the base's own
  * values first, so that ties keep the shipped configuration.
  */
-export function gridCandidates(base: DefaultScorerConfigInput = {}, grid: Readonly<Record<string, readonly number[]>> = TUNING_GRID): Candidate[] {
+export function gridCandidates(base: DefaultScorerConfigInput = {}, grid: Grid = TUNING_GRID): Candidate[] {
   const baseCfg = resolveScorerConfig(base);
   const keys = Object.keys(grid);
   // Each axis: the base value first, then the others in grid order.
@@ -103,7 +107,7 @@ export function gridCandidates(base: DefaultScorerConfigInput = {}, grid: Readon
   const out: Candidate[] = [];
   const idx = new Array<number>(keys.length).fill(0);
   for (;;) {
-    const input = JSON.parse(JSON.stringify(base)) as Record<string, Record<string, number> | number>;
+    const input = JSON.parse(JSON.stringify(base)) as Record<string, Record<string, GridValue> | GridValue>;
     keys.forEach((k, j) => setPath(input, k, axes[j][idx[j]]));
     out.push({ name: keys.map((k, j) => `${k}=${axes[j][idx[j]]}`).join(' '), config: resolveScorerConfig(input as DefaultScorerConfigInput) });
     let j = keys.length - 1;
@@ -114,7 +118,7 @@ export function gridCandidates(base: DefaultScorerConfigInput = {}, grid: Readon
 }
 
 /** The tuned constants of a configuration, as `key=value` pairs. */
-export function tunedValues(c: Readonly<DefaultScorerConfig>, grid: Readonly<Record<string, readonly number[]>> = TUNING_GRID): Record<string, number> {
+export function tunedValues(c: Readonly<DefaultScorerConfig>, grid: Grid = TUNING_GRID): Record<string, GridValue> {
   return Object.fromEntries(Object.keys(grid).map((k) => [k, getPath(c, k)]));
 }
 

@@ -24,7 +24,7 @@ import { DEFAULT_ALERT_THRESHOLD, DEFAULT_SCORER_CONFIG } from '../config.js';
 import type { DefaultScorerConfigInput } from '../config.js';
 import { ROBUSTNESS_TRANSFORMS } from '../robustness.js';
 import { TUNING_GRID, gridCandidates, leaveOneGroupOut, sameConfig, scoreSeries, tunedValues } from './nab-cv.js';
-import type { Candidate, CrossValidation } from './nab-cv.js';
+import type { Candidate, CrossValidation, Grid, GridValue } from './nab-cv.js';
 import { readNabCorpus } from './nab-data.js';
 import type { NabSeries } from './nab-data.js';
 import { NAB_PROFILES, nabScoreAt, nabScoreSwept } from './nab-score.js';
@@ -68,7 +68,7 @@ interface CvRun {
 }
 
 /** Scores every candidate on every file once, then runs the folds on the stored scores. */
-function crossValidate(series: NabSeries[], base: DefaultScorerConfigInput, grid: Readonly<Record<string, readonly number[]>>): CvRun {
+function crossValidate(series: NabSeries[], base: DefaultScorerConfigInput, grid: Grid): CvRun {
   const candidates = gridCandidates(base, grid);
   const scores = candidates.map((c) => series.map((s) => scoreSeries(c.config, s.tsMs, s.values)));
   const filesOf = (c: number, idx: number[]): NabFile[] => idx.map((i) => ({ name: series[i].rel, scores: scores[c][i], windows: series[i].windows }));
@@ -217,11 +217,13 @@ function main(): void {
 
   // --- ablation: the whole cross-validation with one component removed ---
   if (args.ablation !== undefined) {
-    const without = (drop: string[]): Record<string, readonly number[]> => Object.fromEntries(Object.entries(TUNING_GRID).filter(([k]) => !drop.includes(k)));
-    const variants: Array<{ key: string; name: string; base: DefaultScorerConfigInput; grid: Record<string, readonly number[]> }> = [
+    const without = (drop: string[]): Record<string, readonly GridValue[]> => Object.fromEntries(Object.entries(TUNING_GRID).filter(([k]) => !drop.includes(k)));
+    const variants: Array<{ key: string; name: string; base: DefaultScorerConfigInput; grid: Grid }> = [
       { key: 'full', name: 'full default ensemble', base: {}, grid: { ...TUNING_GRID } },
       { key: 'no_seasonal', name: '- hour-of-day seasonal baseline', base: { seasonal: { enabled: false } }, grid: { ...TUNING_GRID } },
-      { key: 'no_likelihood', name: '- likelihood (raw residual score instead)', base: { likelihood: { enabled: false } }, grid: { ...TUNING_GRID } },
+      { key: 'residual_likelihood', name: 'residual layer always on (likelihood)', base: { residual: 'likelihood' }, grid: without(['residual']) },
+      { key: 'residual_off', name: 'residual layer always off', base: { residual: 'off' }, grid: without(['residual']) },
+      { key: 'residual_raw', name: 'residual layer on, raw score (no likelihood)', base: { residual: 'raw' }, grid: without(['residual']) },
       { key: 'no_range', name: '- range awareness', base: { range: { enabled: false } }, grid: without(['range.tolerance']) },
       { key: 'no_novelty', name: '- value novelty', base: { novelty: { enabled: false } }, grid: without(['novelty.floor']) },
       { key: 'no_refractory', name: '- refractory suppression', base: { refractory: { periodMinutes: 0 } }, grid: without(['refractory.periodMinutes']) },
