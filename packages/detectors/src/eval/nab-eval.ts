@@ -20,6 +20,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { DEFAULT_ALERT_THRESHOLD, DEFAULT_SCORER_CONFIG } from '../config.js';
 import type { DefaultScorerConfigInput } from '../config.js';
 import { ROBUSTNESS_TRANSFORMS } from '../robustness.js';
@@ -115,10 +116,10 @@ function writeResults(outDir: string, detector: string, series: NabSeries[], sco
   }
 }
 
-function runReference(reference: string, data: string, outDir: string, detector: string): Record<string, number> {
+function runReference(reference: string, data: string, outDir: string, detector: string, log: (line: string) => void): Record<string, number> {
   const ref = spawnSync(process.execPath, [reference, '--nab', data, '--results', join(outDir, detector), '--detector', detector], { encoding: 'utf8' });
   if (ref.status !== 0) throw new Error(`reference scorer ${reference} failed: ${ref.stderr}`);
-  process.stdout.write(ref.stdout);
+  for (const line of ref.stdout.trimEnd().split('\n')) log(line);
   const out: Record<string, number> = {};
   for (const line of ref.stdout.split('\n')) {
     const m = / (\S+) thr=\S+ score=(-?[\d.]+)/.exec(line);
@@ -127,13 +128,14 @@ function runReference(reference: string, data: string, outDir: string, detector:
   return out;
 }
 
-function main(): void {
-  const args = parseArgs(process.argv.slice(2));
+/**
+ * Runs the evaluation for command-line `argv`, printing through `log`; returns the figures
+ * (also printed as the last line, one JSON object).
+ */
+export function runNabEval(argv: string[], log: (line: string) => void = (line) => console.log(line)): Record<string, number | string | boolean> {
+  const args = parseArgs(argv);
   const { data, out: outDir } = args;
-  if (data === undefined || outDir === undefined) {
-    console.error('usage: nab-eval --data NAB_DIR --out OUT_DIR [--reference score.mjs] [--ablation] [--robustness]');
-    process.exit(2);
-  }
+  if (data === undefined || outDir === undefined) throw new Error('usage: nab-eval --data NAB_DIR --out OUT_DIR [--reference score.mjs] [--ablation] [--robustness]');
   const corpus = readNabCorpus(data);
   const { series, profiles } = corpus;
   const result: Record<string, number | string | boolean> = {
@@ -148,13 +150,13 @@ function main(): void {
   const run = crossValidate(series, {}, TUNING_GRID);
   const cvSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const { candidates, cv } = run;
-  console.log(`Leave-one-category-out cross-validation (NAB standard; selection = best of ${candidates.length} grid candidates by NAB standard at the alert threshold on the other categories)`);
-  console.log(`held-out category       files windows | chosen (${Object.keys(TUNING_GRID).join(', ')}) | train@0.5 | fold@0.5   TP  FP  FN`);
+  log(`Leave-one-category-out cross-validation (NAB standard; selection = best of ${candidates.length} grid candidates by NAB standard at the alert threshold on the other categories)`);
+  log(`held-out category       files windows | chosen (${Object.keys(TUNING_GRID).join(', ')}) | train@0.5 | fold@0.5   TP  FP  FN`);
   cv.folds.forEach((f, k) => {
     const fr = run.foldAt[k];
     const w = f.files.reduce((a, i) => a + series[i].windows.length, 0);
     const chosen = Object.values(tunedValues(candidates[f.chosen].config)).join(', ');
-    console.log(`${f.heldOut.padEnd(22)} ${String(f.files.length).padStart(6)} ${String(w).padStart(7)} | ${chosen.padEnd(40)} | ${f2(f.trainScore).padStart(9)} | ${(w === 0 ? 'n/a' : f2(fr.score)).padStart(8)} ${String(fr.tp).padStart(4)} ${String(fr.fp).padStart(3)} ${String(fr.fn).padStart(3)}`);
+    log(`${f.heldOut.padEnd(22)} ${String(f.files.length).padStart(6)} ${String(w).padStart(7)} | ${chosen.padEnd(40)} | ${f2(f.trainScore).padStart(9)} | ${(w === 0 ? 'n/a' : f2(fr.score)).padStart(8)} ${String(fr.tp).padStart(4)} ${String(fr.fp).padStart(3)} ${String(fr.fn).padStart(3)}`);
     result[`fold_${f.heldOut}_standard_at_default`] = w === 0 ? 'n/a' : r2(fr.score);
     result[`fold_${f.heldOut}_fp_at_default`] = fr.fp;
     result[`fold_${f.heldOut}_chosen`] = candidates[f.chosen].name;
@@ -162,15 +164,15 @@ function main(): void {
   const foldScores = cv.folds.map((f, k) => (f.files.some((i) => series[i].windows.length > 0) ? run.foldAt[k].score : NaN)).filter(Number.isFinite);
   const foldMean = foldScores.reduce((a, b) => a + b, 0) / foldScores.length;
   const inCfg = candidates[cv.inSample.chosen].config;
-  console.log('');
-  console.log('NAB standard                                        @0.5 (default)   swept (thr)        TP  FP  FN @0.5');
+  log('');
+  log('NAB standard                                        @0.5 (default)   swept (thr)        TP  FP  FN @0.5');
   const row = (name: string, at: NabResult, sw: NabResult): void =>
-    console.log(`${name.padEnd(50)} ${f2(at.score).padStart(10)}   ${f2(sw.score).padStart(8)} (${sw.threshold.toFixed(3)})  ${String(at.tp).padStart(6)} ${String(at.fp).padStart(3)} ${String(at.fn).padStart(3)}`);
+    log(`${name.padEnd(50)} ${f2(at.score).padStart(10)}   ${f2(sw.score).padStart(8)} (${sw.threshold.toFixed(3)})  ${String(at.tp).padStart(6)} ${String(at.fp).padStart(3)} ${String(at.fn).padStart(3)}`);
   row('out-of-fold, pooled (all folds scored together)', run.oofAt, run.oofSwept);
-  console.log(`${'out-of-fold, mean of folds with windows'.padEnd(50)} ${f2(foldMean).padStart(10)}`);
+  log(`${'out-of-fold, mean of folds with windows'.padEnd(50)} ${f2(foldMean).padStart(10)}`);
   row(`in-sample (selection on all ${series.length} files)`, run.inSampleAt, run.inSampleSwept);
-  console.log(`${'gap in-sample - out-of-fold'.padEnd(50)} ${f2(run.inSampleAt.score - run.oofAt.score).padStart(10)}   ${f2(run.inSampleSwept.score - run.oofSwept.score).padStart(8)}`);
-  console.log(`in-sample choice: ${candidates[cv.inSample.chosen].name}; shipped DEFAULT_SCORER_CONFIG ${sameConfig(inCfg) ? 'is' : 'is NOT'} that choice`);
+  log(`${'gap in-sample - out-of-fold'.padEnd(50)} ${f2(run.inSampleAt.score - run.oofAt.score).padStart(10)}   ${f2(run.inSampleSwept.score - run.oofSwept.score).padStart(8)}`);
+  log(`in-sample choice: ${candidates[cv.inSample.chosen].name}; shipped DEFAULT_SCORER_CONFIG ${sameConfig(inCfg) ? 'is' : 'is NOT'} that choice`);
   result.cv_standard_oof_at_default = r2(run.oofAt.score);
   result.cv_standard_oof_swept = r2(run.oofSwept.score);
   result.cv_standard_oof_swept_threshold = run.oofSwept.threshold;
@@ -188,13 +190,13 @@ function main(): void {
   const full = new Map(series.map((s) => [s.rel, scoreSeries(DEFAULT_SCORER_CONFIG, s.tsMs, s.values)] as const));
   const scoreSeconds = Number(process.hrtime.bigint() - t1) / 1e9;
   const fullFiles: NabFile[] = series.map((s) => ({ name: s.rel, scores: full.get(s.rel) as Float64Array, windows: s.windows }));
-  console.log('');
-  console.log(`Full half, DEFAULT_SCORER_CONFIG on all ${series.length} files`);
-  console.log(`profile               swept   thr        TP  FP   FN | default(thr=${DEFAULT_ALERT_THRESHOLD})   TP  FP   FN`);
+  log('');
+  log(`Full half, DEFAULT_SCORER_CONFIG on all ${series.length} files`);
+  log(`profile               swept   thr        TP  FP   FN | default(thr=${DEFAULT_ALERT_THRESHOLD})   TP  FP   FN`);
   for (const [name, cm] of Object.entries(profiles)) {
     const s = nabScoreSwept(fullFiles, cm);
     const d = nabScoreAt(fullFiles, cm, DEFAULT_ALERT_THRESHOLD);
-    console.log(`${name.padEnd(20)} ${s.score.toFixed(2).padStart(6)}   ${s.threshold.toFixed(4).padStart(7)} ${String(s.tp).padStart(4)} ${String(s.fp).padStart(3)} ${String(s.fn).padStart(4)} | ${d.score.toFixed(2).padStart(17)} ${String(d.tp).padStart(4)} ${String(d.fp).padStart(3)} ${String(d.fn).padStart(4)}`);
+    log(`${name.padEnd(20)} ${s.score.toFixed(2).padStart(6)}   ${s.threshold.toFixed(4).padStart(7)} ${String(s.tp).padStart(4)} ${String(s.fp).padStart(3)} ${String(s.fn).padStart(4)} | ${d.score.toFixed(2).padStart(17)} ${String(d.tp).padStart(4)} ${String(d.fp).padStart(3)} ${String(d.fn).padStart(4)}`);
     result[`${name}_swept`] = r2(s.score);
     result[`${name}_swept_threshold`] = s.threshold;
     result[`${name}_at_default`] = r2(d.score);
@@ -202,13 +204,13 @@ function main(): void {
   writeResults(outDir, 'vigil', series, full);
   writeResults(outDir, 'vigil_cv', series, new Map(run.oof.map((f) => [f.name, f.scores])));
   if (args.reference !== undefined) {
-    console.log('\nreference scorer, full half (OUT/vigil):');
-    for (const [p, v] of Object.entries(runReference(args.reference, data, outDir, 'vigil'))) {
+    log('\nreference scorer, full half (OUT/vigil):');
+    for (const [p, v] of Object.entries(runReference(args.reference, data, outDir, 'vigil', log))) {
       result[`${p}_reference`] = v;
       if (typeof result[`${p}_swept`] === 'number') result[`${p}_reference_diff`] = r2(Math.abs((result[`${p}_swept`] as number) - v));
     }
-    console.log('reference scorer, pooled out-of-fold (OUT/vigil_cv):');
-    const refCv = runReference(args.reference, data, outDir, 'vigil_cv');
+    log('reference scorer, pooled out-of-fold (OUT/vigil_cv):');
+    const refCv = runReference(args.reference, data, outDir, 'vigil_cv', log);
     if (refCv.standard !== undefined) {
       result.cv_standard_oof_swept_reference = refCv.standard;
       result.cv_standard_oof_swept_reference_diff = r2(Math.abs(refCv.standard - run.oofSwept.score));
@@ -228,13 +230,13 @@ function main(): void {
       { key: 'no_novelty', name: '- value novelty', base: { novelty: { enabled: false } }, grid: without(['novelty.floor']) },
       { key: 'no_refractory', name: '- refractory suppression', base: { refractory: { periodMinutes: 0 } }, grid: without(['refractory.periodMinutes']) },
     ];
-    console.log('\nAblation (each row: the whole leave-one-category-out procedure with one component removed; NAB standard)');
-    console.log('variant                                      OOF@0.5  OOF swept  in-sample@0.5  gap   delta OOF@0.5 vs full');
+    log('\nAblation (each row: the whole leave-one-category-out procedure with one component removed; NAB standard)');
+    log('variant                                      OOF@0.5  OOF swept  in-sample@0.5  gap   delta OOF@0.5 vs full');
     let fullOof = NaN;
     for (const v of variants) {
       const r = v.key === 'full' ? run : crossValidate(series, v.base, v.grid);
       if (v.key === 'full') fullOof = r.oofAt.score;
-      console.log(`${v.name.padEnd(44)} ${f2(r.oofAt.score).padStart(7)} ${f2(r.oofSwept.score).padStart(10)} ${f2(r.inSampleAt.score).padStart(14)} ${f2(r.inSampleAt.score - r.oofAt.score).padStart(5)} ${f2(r.oofAt.score - fullOof).padStart(10)}`);
+      log(`${v.name.padEnd(44)} ${f2(r.oofAt.score).padStart(7)} ${f2(r.oofSwept.score).padStart(10)} ${f2(r.inSampleAt.score).padStart(14)} ${f2(r.inSampleAt.score - r.oofAt.score).padStart(5)} ${f2(r.oofAt.score - fullOof).padStart(10)}`);
       result[`ablation_${v.key}_oof_at_default`] = r2(r.oofAt.score);
       result[`ablation_${v.key}_oof_swept`] = r2(r.oofSwept.score);
       result[`ablation_${v.key}_in_sample_at_default`] = r2(r.inSampleAt.score);
@@ -244,9 +246,9 @@ function main(): void {
   // --- robustness: label-preserving transformations of every file, default configuration ---
   if (args.robustness !== undefined) {
     const base = { at: nabScoreAt(fullFiles, STANDARD, DEFAULT_ALERT_THRESHOLD), swept: nabScoreSwept(fullFiles, STANDARD) };
-    console.log('\nRobustness (full half, DEFAULT_SCORER_CONFIG, each file transformed without changing its labels; NAB standard)');
-    console.log('transformation                     @0.5   delta  swept   delta    TP  FP  FN');
-    console.log(`${'none'.padEnd(32)} ${f2(base.at.score).padStart(6)} ${''.padStart(7)} ${f2(base.swept.score).padStart(6)} ${''.padStart(7)}  ${String(base.at.tp).padStart(4)} ${String(base.at.fp).padStart(3)} ${String(base.at.fn).padStart(3)}`);
+    log('\nRobustness (full half, DEFAULT_SCORER_CONFIG, each file transformed without changing its labels; NAB standard)');
+    log('transformation                     @0.5   delta  swept   delta    TP  FP  FN');
+    log(`${'none'.padEnd(32)} ${f2(base.at.score).padStart(6)} ${''.padStart(7)} ${f2(base.swept.score).padStart(6)} ${''.padStart(7)}  ${String(base.at.tp).padStart(4)} ${String(base.at.fp).padStart(3)} ${String(base.at.fn).padStart(3)}`);
     ROBUSTNESS_TRANSFORMS.forEach((t, k) => {
       const files: NabFile[] = series.map((s, i) => {
         const x = t.apply({ name: s.rel, tsMs: s.tsMs, values: s.values, windows: s.windows }, 1000 * k + i + 1);
@@ -254,7 +256,7 @@ function main(): void {
       });
       const at = nabScoreAt(files, STANDARD, DEFAULT_ALERT_THRESHOLD);
       const sw = nabScoreSwept(files, STANDARD);
-      console.log(`${t.name.padEnd(32)} ${f2(at.score).padStart(6)} ${f2(at.score - base.at.score).padStart(7)} ${f2(sw.score).padStart(6)} ${f2(sw.score - base.swept.score).padStart(7)}  ${String(at.tp).padStart(4)} ${String(at.fp).padStart(3)} ${String(at.fn).padStart(3)}`);
+      log(`${t.name.padEnd(32)} ${f2(at.score).padStart(6)} ${f2(at.score - base.at.score).padStart(7)} ${f2(sw.score).padStart(6)} ${f2(sw.score - base.swept.score).padStart(7)}  ${String(at.tp).padStart(4)} ${String(at.fp).padStart(3)} ${String(at.fn).padStart(3)}`);
       const key = t.name.replace(/[^a-z0-9]+/gi, '_').replace(/_+$/, '').toLowerCase();
       result[`robustness_${key}_at_default`] = r2(at.score);
       result[`robustness_${key}_delta_at_default`] = r2(at.score - base.at.score);
@@ -262,7 +264,15 @@ function main(): void {
   }
 
   result.rows_per_s = Math.round((result.rows as number) / scoreSeconds);
-  console.log(JSON.stringify(result));
+  log(JSON.stringify(result));
+  return result;
 }
 
-main();
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  try {
+    runNabEval(process.argv.slice(2));
+  } catch (e) {
+    console.error(`eval:nab: ${(e as Error).message}`);
+    process.exit(2);
+  }
+}
