@@ -16,6 +16,13 @@ export interface DefaultScorerConfig {
   bandWidth: number;
   /** Residual (in scale units) at which the raw score saturates at 1; raw = min(1, z/rawScale). */
   rawScale: number;
+  /**
+   * How the residual against the baselines enters the score: 'likelihood' (HTM-style tail
+   * probability of the smoothed raw score), 'raw' (the raw score itself; ablation only) or 'off'
+   * (the baselines still give expected value and band, but the score comes from the range and
+   * novelty layers only). Chosen by the selection procedure (eval/nab-cv.ts TUNING_GRID).
+   */
+  residual: 'likelihood' | 'raw' | 'off';
   /** Hour-of-day seasonal baseline. */
   seasonal: {
     enabled: boolean;
@@ -46,9 +53,11 @@ export interface DefaultScorerConfig {
     calibrationPoints: number;
     floor: number;
   };
-  /** Refractory suppression after an alarm. */
+  /** Refractory suppression after an alarm (0 minutes: off). */
   refractory: {
-    periodPoints: number;
+    /** Event time after an alarm during which scores are damped below the threshold. */
+    periodMinutes: number;
+    /** Factor on scores during the period. */
     damping: number;
   };
 }
@@ -62,11 +71,12 @@ export const DEFAULT_SCORER_CONFIG: Readonly<DefaultScorerConfig> = deepFreeze({
   scaleAlpha: 0.01,
   bandWidth: 3,
   rawScale: 3,
+  residual: 'off',
   seasonal: { enabled: true, alpha: 0.1, minSlotCount: 24 },
   likelihood: { averagingWindow: 10, refitEvery: 100, blend: 0.0116, minStd: 0.0173 },
-  range: { enabled: true, tolerance: 0.05 },
-  novelty: { enabled: true, calibrationPoints: 150, floor: 0.3 },
-  refractory: { periodPoints: 60, damping: 0.5 },
+  range: { enabled: true, tolerance: 0.1 },
+  novelty: { enabled: true, calibrationPoints: 150, floor: 0.2 },
+  refractory: { periodMinutes: 600, damping: 0.5 },
 });
 
 export type DefaultScorerConfigInput = {
@@ -120,6 +130,7 @@ export function validateScorerConfig(c: DefaultScorerConfig): void {
   n('scaleAlpha', c.scaleAlpha, 0, 1, false, true);
   n('bandWidth', c.bandWidth, 0, 100, false, true);
   n('rawScale', c.rawScale, 0, 1000, false, true);
+  if (!['likelihood', 'raw', 'off'].includes(c.residual)) throw new ScorerConfigError('residual', c.residual, "must be 'likelihood', 'raw' or 'off'");
   b('seasonal.enabled', c.seasonal.enabled);
   n('seasonal.alpha', c.seasonal.alpha, 0, 1, false, true);
   n('seasonal.minSlotCount', c.seasonal.minSlotCount, 1, 1e6, true);
@@ -132,7 +143,7 @@ export function validateScorerConfig(c: DefaultScorerConfig): void {
   b('novelty.enabled', c.novelty.enabled);
   n('novelty.calibrationPoints', c.novelty.calibrationPoints, 1, 1e7, true);
   n('novelty.floor', c.novelty.floor, 0, 1);
-  n('refractory.periodPoints', c.refractory.periodPoints, 0, 1e6, true);
+  n('refractory.periodMinutes', c.refractory.periodMinutes, 0, 525_600);
   n('refractory.damping', c.refractory.damping, 0, 1);
   if (c.novelty.calibrationPoints > c.warmupPoints) {
     throw new ScorerConfigError('novelty.calibrationPoints', c.novelty.calibrationPoints, `must be at most warmupPoints (${c.warmupPoints})`);

@@ -109,3 +109,44 @@ describe('scorer config', () => {
     expect(r.alarm).toBe(true);
   });
 });
+
+describe('refractory period in event time', () => {
+  const spikeAfter = (step: number): { first: boolean; repeatInside: boolean; afterPeriod: boolean } => {
+    const s = createDefaultScorer();
+    const r = new Mulberry32(11);
+    const n = 1200;
+    for (let i = 0; i < n; i++) s.update(T0 + i * step, 50 + r.nextGaussian());
+    const period = DEFAULT_SCORER_CONFIG.refractory.periodMinutes * 60_000;
+    const t1 = T0 + n * step;
+    const first = s.update(t1, 500).alarm;
+    // Another far-out value inside the period (half of it later) is a repeat; one after it is news.
+    let t = t1 + step;
+    for (; t < t1 + period / 2; t += step) s.update(t, 50 + r.nextGaussian());
+    const repeatInside = s.update(t, 900).alarm;
+    for (t += step; t < t1 + period + step; t += step) s.update(t, 50 + r.nextGaussian());
+    const afterPeriod = s.update(t, 5000).alarm;
+    return { first, repeatInside, afterPeriod };
+  };
+  it('suppresses repeats for the same duration at any sampling interval', () => {
+    for (const step of [60_000, 300_000, 3_600_000]) expect(spikeAfter(step)).toEqual({ first: true, repeatInside: false, afterPeriod: true });
+  });
+  it('keeps out-of-order and duplicated timestamps suppressed, and ignores non-finite timestamps', () => {
+    const s = createDefaultScorer();
+    for (let i = 0; i < 600; i++) s.update(T0 + i * STEP, 50 + (i % 5));
+    expect(s.update(T0 + 600 * STEP, 1e4).alarm).toBe(true);
+    expect(s.update(T0 + 600 * STEP, 2e4).alarm).toBe(false); // same timestamp
+    expect(s.update(T0 - 1e9, 3e4).alarm).toBe(false); // from the past
+    const before = JSON.stringify(s);
+    expect(s.update(Number.NaN, 4e4)).toMatchObject({ score: 0, alarm: false });
+    expect(JSON.stringify(s)).toBe(before);
+  });
+  it('restores a version-2 checkpoint (refractory counted in points) with its period ended', () => {
+    const s = createDefaultScorer();
+    for (let i = 0; i < 400; i++) s.update(T0 + i * STEP, 50 + (i % 7));
+    const v3 = JSON.parse(JSON.stringify(s)) as Record<string, unknown>;
+    const v2 = { ...v3, v: 2, refractory: [12, 3] };
+    const d = DefaultScorer.fromJSON(v2);
+    expect(d.update(T0 + 400 * STEP, 1e5).alarm).toBe(true);
+    expect(() => DefaultScorer.fromJSON({ ...v3, refractory: [1, 2] })).toThrow(/state\.refractory/);
+  });
+});

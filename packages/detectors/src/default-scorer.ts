@@ -1,5 +1,5 @@
-import { AnomalyLikelihood, Ewma, HOUR_OF_DAY, Refractory, SeasonalProfile, ValueNovelty } from '@vigil/stats';
-import { ScorerConfigError, resolveScorerConfig } from './config.js';
+import { AnomalyLikelihood, Ewma, HOUR_OF_DAY, SeasonalProfile, ValueNovelty } from '@vigil/stats';
+import { DEFAULT_SCORER_CONFIG, ScorerConfigError, resolveScorerConfig } from './config.js';
 import type { DefaultScorerConfig, DefaultScorerConfigInput } from './config.js';
 import type { ScoreComponent, ScoreResult, SeriesScorer } from './types.js';
 
@@ -16,7 +16,9 @@ import type { ScoreComponent, ScoreResult, SeriesScorer } from './types.js';
  *  5. Value novelty: a value in a never-visited cell of a grid fixed from the first values
  *     (@vigil/stats ValueNovelty, CAD OSE's order-zero idea without its look-ahead); scores
  *     floor + (1 − floor)·novelty. It finds level shifts and gaps inside the seen range.
- *  6. Refractory suppression: after an alarm, scores are damped for `refractory.periodPoints`.
+ *  6. Refractory suppression: for `refractory.periodMinutes` of event time after an alarm, scores
+ *     are damped and kept below the threshold (a duration, not a number of points: the same
+ *     setting means the same thing at any sampling interval).
  * The score is the largest of layers 3–5 (each already on the likelihood's scale: only clearly
  * improbable points reach the threshold), so `component` names the layer that decided.
  *
@@ -25,6 +27,9 @@ import type { ScoreComponent, ScoreResult, SeriesScorer } from './types.js';
  * Memory per series: ~150 numbers (seasonal profile 72, novelty 36, likelihood ring 10); see the
  * bench (≈1.95 KB of heap).
  */
+/** "No alarm yet": the earliest time a Date can hold, so any real timestamp is far past a period. */
+const NEVER = -8.64e15;
+
 export class DefaultScorer implements SeriesScorer {
   readonly config: Readonly<DefaultScorerConfig>;
   private n = 0;
@@ -35,18 +40,19 @@ export class DefaultScorer implements SeriesScorer {
   private seasonal: SeasonalProfile;
   private seasonalScale: Ewma;
   private likelihood: AnomalyLikelihood;
-  private refractory: Refractory;
+  /** Event time of the last alarm (NEVER: none yet). */
+  private lastAlarmMs = NEVER;
   private novelty: ValueNovelty;
 
-  constructor(config: DefaultScorerConfigInput | Readonly<DefaultScorerConfig> = {}) {
-    this.config = resolveScorerConfig(config as DefaultScorerConfigInput);
+  constructor(config: DefaultScorerConfigInput | Readonly<DefaultScorerConfig> = DEFAULT_SCORER_CONFIG) {
+    // The shipped default is kept as the very object the evaluation scores (one configuration).
+    this.config = config === DEFAULT_SCORER_CONFIG ? DEFAULT_SCORER_CONFIG : resolveScorerConfig(config as DefaultScorerConfigInput);
     const c = this.config;
     this.level = new Ewma(c.levelAlpha);
     this.levelScale = new Ewma(c.scaleAlpha);
     this.seasonal = new SeasonalProfile({ ...HOUR_OF_DAY, alpha: c.seasonal.alpha });
     this.seasonalScale = new Ewma(c.scaleAlpha);
     this.likelihood = new AnomalyLikelihood({ ...c.likelihood, learningPeriod: c.warmupPoints });
-    this.refractory = new Refractory({ threshold: c.alertThreshold, ...c.refractory });
     this.novelty = new ValueNovelty({ calibrationPoints: c.novelty.calibrationPoints });
   }
 
@@ -57,7 +63,7 @@ export class DefaultScorer implements SeriesScorer {
 
   update(timestampMs: number, value: number): ScoreResult {
     const c = this.config;
-    if (!Number.isFinite(value)) {
+    if (!Number.isFinite(value) || !Number.isFinite(timestampMs)) {
       // Bad input never crashes nor poisons the state: scored 0, not learnt.
       return { score: 0, alarm: false, value, expected: NaN, lower: NaN, upper: NaN, component: 'none', count: this.n };
     }
@@ -66,7 +72,9 @@ export class DefaultScorer implements SeriesScorer {
     let expected = first ? value : this.level.mean;
     const rL = value - this.level.mean;
     let scale = Math.sqrt(this.levelScale.variance);
-    const tiny = 1e-9 * (1 + Math.abs(this.level.mean));
+    // Guards the division on a flat series, relative to the range seen (so unchanged by a change
+    // of unit or an offset); Number.MIN_VALUE keeps 0/0 out while the range is still 0.
+    const tiny = 1e-9 * (this.max - this.min) + Number.MIN_VALUE;
     let z = first ? 0 : Math.abs(rL) / (scale + tiny);
     let rS = NaN;
     if (c.seasonal.enabled && this.seasonal.countAt(timestampMs) >= c.seasonal.minSlotCount) {
@@ -85,7 +93,7 @@ export class DefaultScorer implements SeriesScorer {
     const zz = z / c.rawScale;
     const raw = zz >= 1 ? 1 : zz;
     // --- 3. likelihood ---
-    let score = this.likelihood.update(raw);
+    let score = c.residual === 'likelihood' ? this.likelihood.update(raw) : c.residual === 'raw' && this.n >= c.warmupPoints ? raw : 0;
     let component: ScoreComponent = score > 0 ? 'residual' : 'none';
     // --- 4. range awareness ---
     if (c.range.enabled && this.n >= c.warmupPoints) {
@@ -125,11 +133,20 @@ export class DefaultScorer implements SeriesScorer {
     if (this.n <= c.warmupPoints) {
       return { score: 0, alarm: false, value, expected, lower: expected - c.bandWidth * scale, upper: expected + c.bandWidth * scale, component: 'warmup', count: this.n };
     }
-    const step = this.refractory.update(score);
-    if (step.suppressed && score >= c.alertThreshold) component = 'suppressed';
+    let out = score;
+    let alarm = false;
+    if (timestampMs - this.lastAlarmMs < c.refractory.periodMinutes * 60_000) {
+      // Out-of-order or duplicated timestamps (negative or zero elapsed time) stay suppressed.
+      const damped = score * c.refractory.damping;
+      out = damped < c.alertThreshold ? damped : c.alertThreshold * (1 - 1e-9);
+      if (score >= c.alertThreshold) component = 'suppressed';
+    } else if (score >= c.alertThreshold) {
+      alarm = true;
+      this.lastAlarmMs = timestampMs;
+    }
     return {
-      score: step.score,
-      alarm: step.alarm,
+      score: out,
+      alarm,
       value,
       expected,
       lower: expected - c.bandWidth * scale,
@@ -141,7 +158,7 @@ export class DefaultScorer implements SeriesScorer {
 
   toJSON(): DefaultScorerState {
     return {
-      v: 2,
+      v: 3,
       n: this.n,
       min: this.min,
       max: this.max,
@@ -150,15 +167,15 @@ export class DefaultScorer implements SeriesScorer {
       seasonal: this.seasonal.toJSON().data,
       seasonalScale: [this.seasonalScale.count, this.seasonalScale.mean, this.seasonalScale.variance],
       likelihood: stripOptions(this.likelihood.toJSON()),
-      refractory: [this.refractory.remaining, this.refractory.alarms],
+      refractory: [this.lastAlarmMs],
       novelty: stripOptions(this.novelty.toJSON()),
     };
   }
 
   /** Restores a scorer from toJSON() output; `config` must be the one it was created with. */
-  static fromJSON(state: unknown, config: DefaultScorerConfigInput | Readonly<DefaultScorerConfig> = {}): DefaultScorer {
+  static fromJSON(state: unknown, config: DefaultScorerConfigInput | Readonly<DefaultScorerConfig> = DEFAULT_SCORER_CONFIG): DefaultScorer {
     const s = state as DefaultScorerState;
-    if (typeof s !== 'object' || s === null || (s.v !== 1 && s.v !== 2)) throw new ScorerConfigError('state.v', (s as { v?: unknown } | null)?.v, 'unsupported state version');
+    if (typeof s !== 'object' || s === null || (s.v !== 1 && s.v !== 2 && s.v !== 3)) throw new ScorerConfigError('state.v', (s as { v?: unknown } | null)?.v, 'unsupported state version');
     const finite = (key: string, v: unknown, len?: number): void => {
       const ok = Array.isArray(v) ? (len === undefined || v.length === len) && v.every((x) => typeof x === 'number' && Number.isFinite(x)) : typeof v === 'number' && Number.isFinite(v);
       if (!ok) throw new ScorerConfigError(`state.${key}`, v, 'corrupt state field');
@@ -169,7 +186,7 @@ export class DefaultScorer implements SeriesScorer {
     finite('level', s.level, 3);
     finite('levelScale', s.levelScale, 3);
     finite('seasonalScale', s.seasonalScale, 3);
-    finite('refractory', s.refractory, 2);
+    finite('refractory', s.refractory, s.v === 3 ? 1 : 2);
     const d = new DefaultScorer(config);
     d.n = s.n;
     d.min = s.min;
@@ -185,20 +202,20 @@ export class DefaultScorer implements SeriesScorer {
     d.seasonal = SeasonalProfile.fromJSON({ options: d.seasonal.options, data: s.seasonal });
     d.likelihood = AnomalyLikelihood.fromJSON({ ...s.likelihood, options: d.likelihood.options });
     // A version-1 checkpoint predates the novelty layer: it starts calibrating afresh.
-    if (s.v === 2) {
+    if (s.v >= 2) {
       if (typeof s.novelty !== 'object' || s.novelty === null) throw new ScorerConfigError('state.novelty', s.novelty, 'corrupt state field');
       d.novelty = ValueNovelty.fromJSON({ ...s.novelty, options: d.novelty.options });
     }
-    d.refractory.remaining = s.refractory[0];
-    d.refractory.alarms = s.refractory[1];
+    // Before v3 the period was counted in points ([remaining, alarms]); such a period ends at restore.
+    d.lastAlarmMs = s.v === 3 ? s.refractory[0] : NEVER;
     return d;
   }
 }
 
 /** Serialised per-series state of DefaultScorer (config is not included: it is global). */
 export interface DefaultScorerState {
-  /** 2 (1: before the novelty layer; still restorable). */
-  v: 1 | 2;
+  /** 3 (2: refractory counted in points, 1: before the novelty layer; both still restorable). */
+  v: 1 | 2 | 3;
   n: number;
   min: number;
   max: number;
@@ -216,6 +233,7 @@ function stripOptions<T extends { options: unknown }>(o: T): Omit<T, 'options'> 
   return rest;
 }
 
+/** A scorer with DEFAULT_SCORER_CONFIG itself (the evaluated configuration), or validated overrides. */
 export function createDefaultScorer(config?: DefaultScorerConfigInput): DefaultScorer {
-  return new DefaultScorer(config);
+  return new DefaultScorer(config ?? DEFAULT_SCORER_CONFIG);
 }

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { DEFAULT_SCORER_CONFIG } from '@vigil/detectors';
 import { FeedbackModel } from '@vigil/incidents';
 import { SeriesScorers } from './series-scorers.js';
 
@@ -15,6 +16,20 @@ function warm(s: SeriesScorers): number {
 }
 
 describe('series scorers', () => {
+  test('every series is scored with DEFAULT_SCORER_CONFIG itself, the configuration eval:nab evaluates', () => {
+    const s = new SeriesScorers(10, undefined);
+    expect(s.scorerConfig).toBe(DEFAULT_SCORER_CONFIG);
+    s.score(point(0, 1), undefined);
+    expect(s.scorerOf(point(0, 1).seriesKey)?.config).toBe(DEFAULT_SCORER_CONFIG);
+    // Also after a checkpoint restore.
+    const restored = SeriesScorers.fromJSON(s.toJSON(), 10, undefined);
+    expect(restored.scorerOf(point(0, 1).seriesKey)?.config).toBe(DEFAULT_SCORER_CONFIG);
+    // An operator's threshold changes that one key only.
+    const custom = new SeriesScorers(10, 0.7);
+    expect({ ...custom.scorerConfig, alertThreshold: DEFAULT_SCORER_CONFIG.alertThreshold }).toEqual(DEFAULT_SCORER_CONFIG);
+    expect(custom.scorerConfig.alertThreshold).toBe(0.7);
+  });
+
   test('a jump past the band raises an anomaly with an explanation', () => {
     const s = new SeriesScorers(10, undefined);
     const i = warm(s);

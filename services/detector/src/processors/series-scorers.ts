@@ -1,6 +1,6 @@
-import { createDefaultScorer, DefaultScorer } from '@vigil/detectors';
+import { DEFAULT_SCORER_CONFIG, DefaultScorer, resolveScorerConfig } from '@vigil/detectors';
 import type { FeedbackModel } from '@vigil/incidents';
-import type { DefaultScorerState, ScoreResult } from '@vigil/detectors';
+import type { DefaultScorerConfig, DefaultScorerState, ScoreResult } from '@vigil/detectors';
 import { stableId } from '@vigil/records';
 import type { AnomalyRecord, ScoreRecord, Signal } from '@vigil/records';
 
@@ -40,10 +40,23 @@ export class SeriesScorers {
   /** Operator feedback (not_anomaly raises a scope's threshold); shared by the detector's processors. */
   feedback: FeedbackModel | null = null;
 
+  /**
+   * The configuration of every series: DEFAULT_SCORER_CONFIG itself (the object `eval:nab`
+   * evaluates) unless the operator sets detector.alertThreshold.
+   */
+  readonly scorerConfig: Readonly<DefaultScorerConfig>;
+
   constructor(
     private readonly maxSeriesPerService: number,
-    private readonly threshold: number | undefined,
-  ) {}
+    threshold: number | undefined,
+  ) {
+    this.scorerConfig = threshold === undefined ? DEFAULT_SCORER_CONFIG : resolveScorerConfig({ alertThreshold: threshold });
+  }
+
+  /** The scorer of a series, if it has one. */
+  scorerOf(seriesKey: string): DefaultScorer | undefined {
+    return this.scorers.get(seriesKey);
+  }
 
   get size(): number {
     return this.scorers.size;
@@ -58,7 +71,7 @@ export class SeriesScorers {
         return null;
       }
       this.perService.set(p.service, n + 1);
-      scorer = createDefaultScorer(this.threshold === undefined ? undefined : { alertThreshold: this.threshold });
+      scorer = new DefaultScorer(this.scorerConfig);
       this.scorers.set(p.seriesKey, scorer);
     }
     const r = scorer.update(p.windowStartMs, p.value);
@@ -91,7 +104,7 @@ export class SeriesScorers {
   static fromJSON(entries: Array<[string, string, DefaultScorerState]>, maxSeriesPerService: number, threshold: number | undefined): SeriesScorers {
     const out = new SeriesScorers(maxSeriesPerService, threshold);
     for (const [key, service, state] of entries) {
-      out.scorers.set(key, DefaultScorer.fromJSON(state, threshold === undefined ? {} : { alertThreshold: threshold }));
+      out.scorers.set(key, DefaultScorer.fromJSON(state, out.scorerConfig));
       out.perService.set(service, (out.perService.get(service) ?? 0) + 1);
     }
     return out;
