@@ -189,7 +189,12 @@ export const incidentsSchema = z
     maxIncidents: z.number().int().min(1).max(1_000_000).default(20_000),
     /** Similar incidents shown per alert, and the least similarity shown. */
     topK: z.number().int().min(0).max(20).default(3),
-    minSimilarity: z.number().gt(0).max(1).default(0.3),
+    /**
+     * Below this the answer is "nothing similar". Chosen by cross-validation (npm run
+     * eval:incidents: out of fold 11.6 % spurious suggestions, precision at 1 0.95; 0.3 showed one
+     * for 91 % of alerts with no true past match).
+     */
+    minSimilarity: z.number().gt(0).max(1).default(0.451),
     /** Anomalies of the service this long before the alert started belong to its fingerprint. */
     correlationWindowMs: z.number().int().min(0).default(15 * MINUTE),
     /** A deployment younger than this when the alert starts is the alert's suspect change. */
