@@ -31,7 +31,7 @@ const SEV: Record<string, number> = { critical: 3, warning: 2, info: 1 };
 const n = (x: unknown): string => {
   const v = Number(x);
   if (!Number.isFinite(v)) return String(x);
-  return Math.abs(v) >= 100 || Number.isInteger(v) ? String(Math.round(v * 100) / 100) : v.toPrecision(3);
+  return Math.abs(v) >= 100 || Number.isInteger(v) ? String(Math.round(v * 100) / 100) : String(Number(v.toPrecision(3)));
 };
 const utc = (ms: number): string => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 export const ago = (ms: number, now: number): string => {

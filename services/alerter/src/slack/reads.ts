@@ -21,7 +21,8 @@ export class ReadApi {
   }
 
   async get(path: string, params: Record<string, string | undefined> = {}): Promise<Row[] | Row> {
-    const url = new URL(path, this.opts.url.endsWith('/') ? this.opts.url : `${this.opts.url}/`);
+    // Relative to the base URL, which may carry a path prefix (a read API behind a proxy).
+    const url = new URL(path.replace(/^\/+/, ''), this.opts.url.endsWith('/') ? this.opts.url : `${this.opts.url}/`);
     for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.set(k, v);
     const res = await this.doFetch(url, {
       headers: this.opts.token ? { authorization: `Bearer ${this.opts.token}` } : {},
