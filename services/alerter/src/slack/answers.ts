@@ -122,12 +122,67 @@ async function status(deps: AnswerDeps, serviceArgument?: string): Promise<Slack
   return message(`Status${service ? ` of ${service}` : ''}: ${firing.length} firing, ${verifying.length} being verified`, blocks);
 }
 
+/** When a deployment happened: its verdict's deployedAtMs (event time) when known, else the record's time. */
+function deployTime(deps: AnswerDeps, d: DeploymentState): number {
+  return deps.engine.verdictFor(d.service, d.version)?.deployedAtMs ?? d.timeMs;
+}
+
 function deployLine(deps: AnswerDeps, d: DeploymentState): string {
   const v = deps.engine.verdictFor(d.service, d.version);
-  return `${esc(d.service)} *${esc(d.version)}*${d.previousVersion ? ` (was ${esc(d.previousVersion)})` : ''} ${ago(d.timeMs, deps.now)} · verdict: ${v ? `*${v.status}*` : 'none'}${d.commit ? ` · commit \`${esc(d.commit.slice(0, 12))}\`` : ''} · \`${d.id}\``;
+  const prev = d.previousVersion ?? v?.baselineVersion;
+  return `${esc(d.service)} *${esc(d.version)}*${prev ? ` (was ${esc(prev)})` : ''} ${ago(deployTime(deps, d), deps.now)} · verdict: ${v ? `*${v.status}*` : 'none'}${d.commit ? ` · commit \`${esc(d.commit.slice(0, 12))}\`` : ''} · \`${d.id}\``;
 }
 
 // ---------------------------------------------------------------- why
+
+export interface OperationChange {
+  operation: string;
+  metric: string;
+  seriesKey: string;
+  before: number;
+  after: number;
+  /** (after + ε) / (before + ε): how many times worse after the deploy. */
+  ratio: number;
+}
+
+/**
+ * What got worse after a deploy, per operation, from the stored score series (read API
+ * /v1/scores): the mean of error_ratio and latency p95/p99 in the window before the deploy
+ * against the window after it, ranked by the ratio. ε keeps a zero baseline finite: 0.001 for
+ * ratios (a tenth of a per cent), 1 ms for latencies. Pure.
+ */
+export function operationChanges(rows: readonly Row[], deployAtMs: number, windowMs = 15 * 60_000): OperationChange[] {
+  const acc = new Map<string, { operation: string; metric: string; seriesKey: string; b: number; nb: number; a: number; na: number }>();
+  for (const r of rows) {
+    const metric = String(r.metric ?? '');
+    if (metric !== 'error_ratio' && metric !== 'latency_p95' && metric !== 'latency_p99') continue;
+    const op = typeof r.operation === 'string' ? r.operation : '';
+    const t = Number(r.windowStartMs), v = Number(r.value);
+    if (!op || !Number.isFinite(t) || !Number.isFinite(v)) continue;
+    const key = `${op}\u0000${metric}`;
+    let e = acc.get(key);
+    if (!e) acc.set(key, (e = { operation: op, metric, seriesKey: String(r.seriesKey ?? ''), b: 0, nb: 0, a: 0, na: 0 }));
+    if (t < deployAtMs && t >= deployAtMs - windowMs) { e.b += v; e.nb++; }
+    else if (t >= deployAtMs && t < deployAtMs + windowMs) { e.a += v; e.na++; }
+  }
+  const out: OperationChange[] = [];
+  for (const e of acc.values()) {
+    if (e.nb === 0 || e.na === 0) continue;
+    const before = e.b / e.nb, after = e.a / e.na;
+    const eps = e.metric === 'error_ratio' ? 0.001 : 1;
+    out.push({ operation: e.operation, metric: e.metric, seriesKey: e.seriesKey, before, after, ratio: (after + eps) / (before + eps) });
+  }
+  return out.sort((x, y) => y.ratio - x.ratio || (x.operation < y.operation ? -1 : 1));
+}
+
+async function changesAfter(deps: AnswerDeps, service: string, deployAtMs: number): Promise<{ changes: OperationChange[]; rows: Row[] }> {
+  if (!deps.reads) return { changes: [], rows: [] };
+  const minutes = Math.ceil((deps.now - deployAtMs) / 60_000) + 20;
+  const r = await safeRows(deps, '/v1/scores', { service, since: `${Math.min(Math.max(minutes, 20), 7 * 24 * 60)}m`, limit: '10000' });
+  return { changes: operationChanges(r.rows, deployAtMs).filter((c) => c.ratio >= 2), rows: r.rows };
+}
+
+const changeLine = (c: OperationChange): string => `*${esc(c.operation)}* ${c.metric}: ${n(c.before)} → ${n(c.after)} (×${n(c.ratio)})`;
 
 function templatesOf(deps: AnswerDeps, service: string, verdict: VerdictState | undefined, since: number): string[] {
   const out = new Set<string>();
@@ -152,11 +207,19 @@ async function why(deps: AnswerDeps, serviceArgument: string): Promise<SlackMess
   const latest = new Map<string, AnomalyLite>();
   for (const a of deps.memory.recentAnomalies(service)) if (a.windowEndMs >= since && a.metric !== 'new_log_template') latest.set(a.seriesKey, a);
   const ranked = [...latest.values()].sort((x, y) => y.score - x.score || y.windowEndMs - x.windowEndMs);
-  const firstAt = Math.min(...alerts.map((a) => a.startsAtMs), ...ranked.map((a) => a.windowStartMs ?? a.windowEndMs), now);
+  // The first symptom in event time (anomaly windows; the alerts' own start is processing time).
+  const symptomTimes = [
+    ...deps.memory.recentAnomalies(service).filter((a) => a.windowEndMs >= since).map((a) => a.windowStartMs ?? a.windowEndMs),
+    ...alerts.map((a) => a.evidence?.windowStartMs).filter((x): x is number => x !== undefined),
+  ];
+  const firstAt = symptomTimes.length ? Math.min(...symptomTimes) : Math.min(now, ...alerts.map((a) => a.startsAtMs));
   // The deploy that preceded them: the newest deployment at or before the first symptom (else the newest).
   const deps2 = deployments(deps, service);
-  const dep = deps2.find((d) => d.timeMs <= firstAt) ?? deps2[0];
+  const dep = deps2.find((d) => deployTime(deps, d) <= firstAt) ?? deps2[0];
   const verdict = dep ? deps.engine.verdictFor(service, dep.version) : undefined;
+  const depAt = dep ? deployTime(deps, dep) : undefined;
+  const previous = dep?.previousVersion ?? verdict?.baselineVersion;
+  const { changes, rows: scoreRows } = dep && depAt !== undefined ? await changesAfter(deps, service, depAt) : { changes: [], rows: [] };
   const blocks: Block[] = [];
   if (alerts.length === 0 && ranked.length === 0) {
     blocks.push(header(`${service}: nothing anomalous now`));
@@ -165,17 +228,19 @@ async function why(deps: AnswerDeps, serviceArgument: string): Promise<SlackMess
   }
   const top = alerts[0];
   const failingOps = [...new Set([
+    ...changes.filter((c) => c.metric === 'error_ratio').map((c) => c.operation),
     ...alerts.map((a) => a.evidence?.operation).filter((x): x is string => Boolean(x)),
     ...ranked.map((a) => a.operation).filter((x): x is string => Boolean(x)),
     ...((verdict?.evidence ?? []) as Array<{ operation?: string; decided?: string }>).filter((e) => e.decided === 'fail' && e.operation).map((e) => e.operation as string),
   ])];
   blocks.push(header(`Why ${service}: ${alerts.length} open alert${alerts.length === 1 ? '' : 's'}, ${ranked.length} anomalous series`));
   const summary = [
-    dep ? `Deploy *${esc(dep.version)}*${dep.previousVersion ? ` (from ${esc(dep.previousVersion)})` : ''} went out ${ago(dep.timeMs, now)}, ${firstAt >= dep.timeMs ? `${duration(firstAt - dep.timeMs)} before the first symptom` : 'after the first symptom'}.` : 'No deployment of this service is known.',
+    dep && depAt !== undefined ? `Deploy *${esc(dep.version)}*${previous ? ` (was ${esc(previous)})` : ''} went out ${ago(depAt, now)}${symptomTimes.length ? `, ${firstAt >= depAt ? `${duration(firstAt - depAt)} before the first anomaly` : 'after the first anomaly'}` : ''}.` : 'No deployment of this service is known.',
     verdict ? `Its verification: *${verdict.status}*${verdict.summary ? ` — ${esc(verdict.summary)}` : ''}.` : '',
     failingOps.length ? `Failing operation${failingOps.length > 1 ? 's' : ''}: ${failingOps.slice(0, 5).map((o) => `*${esc(o)}*`).join(', ')}.` : '',
   ].filter(Boolean).join(' ');
   blocks.push(section(summary));
+  if (changes.length) blocks.push(section(`*Worse since the deploy* (stored scores, 15 min before vs after)\n${changes.slice(0, 5).map((c) => `• ${changeLine(c)}`).join('\n')}`));
   if (ranked.length) {
     blocks.push(section(`*Anomalies now* (ranked by score)\n${ranked.slice(0, 6).map((a, i) =>
       `${i + 1}. ${esc(a.metric)}${a.operation ? ` on *${esc(a.operation)}*` : ''}: ${n(a.value)} vs expected ${n(a.expected)}${a.lower !== undefined && a.upper !== undefined ? ` (band ${n(a.lower)}–${n(a.upper)})` : ''}, score ${a.score.toFixed(3)} · \`${a.id}\``).join('\n')}`));
@@ -207,11 +272,13 @@ async function why(deps: AnswerDeps, serviceArgument: string): Promise<SlackMess
   }
   if (ci.length || dep?.commit) blocks.push(section(`*CI of ${dep?.commit ? `commit \`${esc(dep.commit.slice(0, 12))}\`` : 'the commit'}*\n${ci.length ? ci.map((x) => `• ${x}`).join('\n') : '• no CI data for this commit'}`));
   // A chart of the top series: value against the expected band, with the deploy marked.
-  const series = top?.evidence?.seriesKey ?? ranked[0]?.seriesKey;
+  const series = top?.evidence?.seriesKey ?? ranked[0]?.seriesKey ?? changes[0]?.seriesKey;
   if (series && deps.chart) {
-    const points = await chartPoints(deps, service, series, since);
+    const fromRows = scoreRows.filter((x) => x.seriesKey === series)
+      .map((x) => ({ t: Number(x.windowStartMs), value: Number(x.value), expected: Number(x.expected), lower: Number(x.lower), upper: Number(x.upper) }));
+    const points = fromRows.length >= 2 ? fromRows : await chartPoints(deps, service, series, since);
     if (points.length >= 2) {
-      const url = deps.chart(renderLineChart(points, { markerT: dep?.timeMs }));
+      const url = deps.chart(renderLineChart(points, { markerT: depAt }));
       if (url) blocks.push(image(url, `${series}: value (red) against the expected band (blue)${dep ? `; orange line: deploy ${dep.version}` : ''}`, series));
     }
   }
@@ -262,7 +329,7 @@ function similar(deps: AnswerDeps, arg: string): SlackMessage {
 
 async function deploys(deps: AnswerDeps, serviceArgument: string): Promise<SlackMessage> {
   const service = serviceArg(deps, serviceArgument);
-  const list = deployments(deps, service);
+  const list = deployments(deps, service).sort((a, b) => deployTime(deps, b) - deployTime(deps, a));
   const blocks: Block[] = [header(`Deploys of ${service}`)];
   const lines = list.slice(0, 10).map((d) => `• ${deployLine(deps, d)}`);
   const r = await safeRows(deps, '/v1/deployments', { service, since: '30d', limit: '20' });
@@ -297,6 +364,8 @@ async function verdict(deps: AnswerDeps, serviceArgument: string, version: strin
       ? `• ${e.decided === 'fail' ? ':x:' : ':white_check_mark:'} new log template: \`${esc((e.detail ?? '').slice(0, 200))}\``
       : `• ${e.decided === 'fail' ? ':x:' : e.decided === 'pass' ? ':white_check_mark:' : ':hourglass:'} ${esc(e.check)}${e.operation ? ` on *${esc(e.operation)}*` : ''}: ${n(e.baseline)} → ${n(e.candidate)} (effect ${n(e.effect)}, statistic ${n(e.statistic)} / bound ${n(e.bound)})`).join('\n')}`));
   }
+  const { changes } = await changesAfter(deps, service, v.deployedAtMs);
+  if (changes.length) blocks.push(section(`*Worse since the deploy* (stored scores, 15 min before vs after)\n${changes.slice(0, 5).map((c) => `• ${changeLine(c)}`).join('\n')}`));
   const rb = deps.engine.getRollback(v.deploymentId);
   if (rb) blocks.push(context(`rollback: ${rb.phase === 'done' ? `${rb.result}${rb.dryRun ? ' (dry run)' : ''}` : 'running'} — ${esc(rb.detail ?? rb.reason)}`));
   return message(`${service} ${v.version}: ${v.status} — ${v.summary}`, blocks);
