@@ -151,8 +151,18 @@ export class SlackApp {
     })());
   }
 
-  /** Parse (with the optional language model only when the grammar does not understand) and answer. */
+  /** Answer a question; a failure becomes a message saying so (never silence). */
   async ask(text: string): Promise<SlackMessage> {
+    try {
+      return await this.askOrThrow(text);
+    } catch (err) {
+      this.d.telemetry.event('slack_answer_failed', { err: (err as Error).message }, 'warn');
+      return message('Vigil could not answer', [section(`:warning: Vigil could not answer this: ${(err as Error).message.slice(0, 500)}`)]);
+    }
+  }
+
+  /** Parse (with the optional language model only when the grammar does not understand) and answer. */
+  private async askOrThrow(text: string): Promise<SlackMessage> {
     let q = parse(text);
     let rephrased: string | undefined;
     const llm = this.d.config.llm;
