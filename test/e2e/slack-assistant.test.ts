@@ -13,7 +13,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
@@ -21,6 +20,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { blockKitViolations, slackSignature } from '@vigil/alerter';
 import { startEmbedded } from '@vigil/cli';
 import type { Embedded } from '@vigil/cli';
 import { parseConfig } from '@vigil/config';
@@ -150,7 +150,7 @@ describe('Ask Vigil, embedded, after a bad deploy sent with the OpenTelemetry SD
     const path = `/respond/${++n}`;
     const body = new URLSearchParams({ command: '/vigil', text, user_id: 'UONCALL', channel_id: 'C1', response_url: `${slackUrl}${path}` }).toString();
     const ts = String(Math.floor(Date.now() / 1000));
-    const sig = `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;
+    const sig = slackSignature(SECRET, ts, body);
     const res = await fetch(`${alerterApi}/v1/slack/commands`, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': ts, 'x-slack-signature': sig } });
     expect(res.status).toBe(200);
     const got = await waitFor(`the answer to "${text}"`, async () => posted.find((p) => p.path === path), 30_000);
@@ -194,7 +194,6 @@ describe('Ask Vigil, embedded, after a bad deploy sent with the OpenTelemetry SD
   });
 
   test('every message Vigil posted is within Block Kit limits', async () => {
-    const { blockKitViolations } = await import('../../services/alerter/src/slack/blocks.js');
     expect(posted.length).toBeGreaterThanOrEqual(8);
     for (const p of posted) if (p.json?.blocks) expect(blockKitViolations(p.json.blocks), p.path).toEqual([]);
   });
