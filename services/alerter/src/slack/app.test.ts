@@ -261,9 +261,30 @@ describe('Ask Vigil: questions and actions after a bad deploy', () => {
     await said('rb-no');
     await interact(c, button(ACTION.notAnomaly, alert.id, 'UNOBODY', r('na-no')));
     await said('na-no');
+    // Silence and resolution: no dialog for an unauthorised user, and a forged submission is refused.
+    await interact(c, button(ACTION.silence, alert.id, 'UNOBODY', r('sil-no')));
+    await said('sil-no');
+    const forged = await interact(c, {
+      type: 'view_submission', user: { id: 'UNOBODY' },
+      view: { callback_id: 'vigil_silence', private_metadata: JSON.stringify({ alertId: alert.id }), state: { values: { duration: { duration: { selected_option: { value: '3600000' } } } } } },
+    });
+    expect(forged.json.response_action).toBe('errors');
+    const forgedRes = await interact(c, {
+      type: 'view_submission', user: { id: 'UNOBODY' },
+      view: { callback_id: 'vigil_resolution', private_metadata: JSON.stringify({ alertId: alert.id }), state: { values: { fixed_by: { fixed_by: { value: 'nothing' } } } } },
+    });
+    expect(forgedRes.json.response_action).toBe('errors');
+    expect(c.slack.requests.filter((x) => x.path === '/api/views.open')).toHaveLength(0);
+    expect(c.a.engine.listSilences(c.h.clock.t)).toEqual([]);
+    expect(c.a.memory.getIncident(alert.incidentId)?.resolution).toBeUndefined();
     expect(c.a.engine.getAlert(alert.id)!.acknowledgedAtMs).toBeUndefined();
     expect(c.a.engine.getRollback('d1')).toBeUndefined();
+    expect(await c.h.read<FeedbackRecord>('vigil_feedback')).toEqual([]);
     expect(actions()).toEqual([]);
+
+    // Similar incidents: a read, allowed to anyone; nothing similar yet.
+    await interact(c, button(ACTION.similar, alert.id, 'UNOBODY', r('sim')));
+    expect(allText(await said('sim'))).toContain('Nothing similar');
 
     // Acknowledge: once (a member of the authorised user group, looked up with usergroups.users.list).
     await interact(c, button(ACTION.ack, alert.id, 'UGROUPMEMBER', r('ack')));
