@@ -23,7 +23,7 @@ import type { Fetch } from '../receivers/delivery.js';
 import { HttpError, readText } from '../api/http.js';
 import { ACTION } from './alert-buttons.js';
 import { answer, findAlert, helpMessage } from './answers.js';
-import { context, message, plain, section } from './blocks.js';
+import { context, esc, message, plain, section } from './blocks.js';
 import type { Block, SlackMessage } from './blocks.js';
 import { CHART_PATH, ChartStore } from './charts.js';
 import { parse } from './grammar.js';
@@ -111,7 +111,7 @@ export class SlackApp {
     const responseUrl = form.get('response_url');
     const channel = form.get('channel_id') ?? undefined;
     // Answer at once (Slack's 3 s); the answer follows through response_url.
-    sendJson(res, 200, { response_type: 'ephemeral', text: `:mag: ${text ? `"${text.slice(0, 100)}"` : 'help'}…` });
+    sendJson(res, 200, { response_type: 'ephemeral', text: `:mag: ${text ? `"${esc(text.slice(0, 100))}"` : 'help'}…` });
     this.d.track((async () => {
       const msg = await this.ask(text);
       if (responseUrl) await this.reply(this.web.respond(responseUrl, { response_type: 'in_channel', ...msg }), 'command');

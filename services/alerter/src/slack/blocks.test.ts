@@ -26,5 +26,7 @@ describe('Block Kit limits', () => {
     expect(m.blocks).toHaveLength(50);
     expect(blockKitViolations(m.blocks)).toEqual([]);
     expect(JSON.stringify(m.blocks.at(-1))).toContain('more blocks left out');
+    // The fallback text cannot carry a mention or a link.
+    expect(message('did not recognise "<!channel> & <http://x|y>"', []).text).toBe('did not recognise "&lt;!channel&gt; &amp; &lt;http://x|y&gt;"');
   });
 });

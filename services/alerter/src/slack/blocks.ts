@@ -72,7 +72,9 @@ export interface SlackMessage {
 
 export function message(text: string, blocks: Block[]): SlackMessage {
   const out = blocks.length <= LIMITS.messageBlocks ? blocks : [...blocks.slice(0, LIMITS.messageBlocks - 1), context(`… ${blocks.length - LIMITS.messageBlocks + 1} more blocks left out (Slack shows at most ${LIMITS.messageBlocks})`)];
-  return { text: clip(text, LIMITS.messageText), blocks: out };
+  // The fallback text is plain: escaped, so text that echoes a question (or a label) cannot
+  // carry a mention (<!channel>) or a link into a notification.
+  return { text: clip(esc(text), LIMITS.messageText), blocks: out };
 }
 
 const len = (v: unknown): number => (typeof v === 'string' ? v.length : 0);
