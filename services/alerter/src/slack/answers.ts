@@ -43,9 +43,10 @@ export const ago = (ms: number, now: number): string => {
 };
 export const duration = (ms: number): string => (ms < 90 * 60_000 ? `${Math.round(ms / 60_000)} min` : `${(ms / 3_600_000).toFixed(1)} h`);
 
-function consoleLink(deps: AnswerDeps, path: string, text: string, id: string): Block | undefined {
+/** A link to a console page: the console's hash routes (#/page/arg, e.g. #/deployment/<id>, #/alerts/<id>, #/ci). */
+function consoleLink(deps: AnswerDeps, page: string, arg: string | undefined, text: string, id: string): Block | undefined {
   if (!deps.consoleUrl) return undefined;
-  return linkButton(text, `${deps.consoleUrl.replace(/\/$/, '')}${path}`, `vigil_link_${id}`.slice(0, 255));
+  return linkButton(text, `${deps.consoleUrl.replace(/\/$/, '')}/#/${page}${arg ? `/${encodeURIComponent(arg)}` : ''}`, `vigil_link_${id}`.slice(0, 255));
 }
 
 function deployments(deps: AnswerDeps, service?: string): DeploymentState[] {
@@ -117,7 +118,7 @@ async function status(deps: AnswerDeps, serviceArgument?: string): Promise<Slack
   if (pending.length) blocks.push(section(`*Pending*\n${pending.slice(0, 5).map((a) => `• ${alertLine(a, deps.now)}`).join('\n')}`));
   blocks.push(section(verifying.length ? `*Being verified*\n${verifying.slice(0, 10).map((v) => `• ${esc(v.service)} ${esc(v.version)} (${v.mode}, deployed ${ago(v.deployedAtMs, deps.now)})`).join('\n')}` : '*Being verified*\nnothing'));
   blocks.push(section(deps5.length ? `*Last deploys*\n${deps5.map((d) => `• ${deployLine(deps, d)}`).join('\n')}` : '*Last deploys*\nnone known'));
-  const link = consoleLink(deps, service ? `/services/${encodeURIComponent(service)}` : '/', 'Open the console', 'status');
+  const link = consoleLink(deps, 'overview', undefined, 'Open the console', 'status');
   if (link) blocks.push(actions([link]));
   return message(`Status${service ? ` of ${service}` : ''}: ${firing.length} firing, ${verifying.length} being verified`, blocks);
 }
@@ -283,8 +284,11 @@ async function why(deps: AnswerDeps, serviceArgument: string): Promise<SlackMess
     }
   }
   if (top && deps.interactive) blocks.push(alertButtons(top));
-  const link = consoleLink(deps, `/services/${encodeURIComponent(service)}`, 'Open in the console', 'why');
-  if (link) blocks.push(actions([link]));
+  const links = [
+    dep ? consoleLink(deps, 'deployment', dep.id, `Deployment ${dep.version}`, 'why_deploy') : undefined,
+    top ? consoleLink(deps, 'alerts', top.id, 'Alert', 'why_alert') : undefined,
+  ].filter((x): x is Block => x !== undefined);
+  if (links.length) blocks.push(actions(links));
   if (alerts.length > 1) blocks.push(context(`Other open alerts: ${alerts.slice(1, 6).map((a) => `\`${a.id}\``).join(', ')}`));
   return message(`Why ${service}: ${summary.replace(/\*/g, '')}`, blocks);
 }
@@ -368,6 +372,8 @@ async function verdict(deps: AnswerDeps, serviceArgument: string, version: strin
   if (changes.length) blocks.push(section(`*Worse since the deploy* (stored scores, 15 min before vs after)\n${changes.slice(0, 5).map((c) => `• ${changeLine(c)}`).join('\n')}`));
   const rb = deps.engine.getRollback(v.deploymentId);
   if (rb) blocks.push(context(`rollback: ${rb.phase === 'done' ? `${rb.result}${rb.dryRun ? ' (dry run)' : ''}` : 'running'} — ${esc(rb.detail ?? rb.reason)}`));
+  const link = consoleLink(deps, 'deployment', v.deploymentId, 'Evidence in the console', 'verdict');
+  if (link) blocks.push(actions([link]));
   return message(`${service} ${v.version}: ${v.status} — ${v.summary}`, blocks);
 }
 
@@ -384,6 +390,20 @@ async function flaky(deps: AnswerDeps, suite: string): Promise<SlackMessage> {
 }
 
 async function risk(deps: AnswerDeps, pipeline: string): Promise<SlackMessage> {
+  // The pipeline's own record (read API GET /v1/ci/pipelines: failure rate, the build-risk
+  // model's last prediction) when the API has it; otherwise an estimate from its suite's tests.
+  const p = await safeRows(deps, '/v1/ci/pipelines', { since: '30d' });
+  const row = p.rows.find((x) => x.pipeline === pipeline) ?? p.rows.find((x) => String(x.pipeline).toLowerCase() === pipeline.toLowerCase());
+  if (row) {
+    const pred = row.lastPredictedFailureProbability;
+    const link = consoleLink(deps, 'ci', undefined, 'CI in the console', 'risk');
+    return message(`${pipeline}: failure rate ${Math.round(Number(row.failureRate) * 100)}%`, [
+      header(`Risk of ${String(row.pipeline)}`),
+      section(`${typeof pred === 'number' ? `Predicted failure probability of the last announced run: *${Math.round(pred * 100)}%*. ` : ''}` +
+        `${row.failed}/${row.runs} runs failed in 30 days (*${Math.round(Number(row.failureRate) * 100)}%*); last run ${esc(String(row.lastStatus ?? 'unknown'))}${Number.isFinite(Number(row.lastRunMs)) ? ` ${ago(Number(row.lastRunMs), deps.now)}` : ''}.`),
+      ...(link ? [actions([link])] : []),
+    ]);
+  }
   const r = await safeRows(deps, '/v1/ci/tests', { suite: pipeline, sort: 'recent', limit: '10' });
   if (r.error) return message(`Cannot read CI statistics`, [section(`Cannot read the CI statistics of *${esc(pipeline)}*: ${esc(r.error)}`)]);
   if (r.rows.length === 0) return message(`No CI history for ${pipeline}`, [section(`No test history for *${esc(pipeline)}* (the suite of that name).`)]);

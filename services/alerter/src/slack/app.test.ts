@@ -31,6 +31,7 @@ async function setup(extra: (slackUrl: string) => Record<string, unknown> = () =
   const slack = await startRecorder((r) => {
     if (r.path === '/api/usergroups.users.list') return { status: 200, body: JSON.stringify({ ok: true, users: ['UGROUPMEMBER'] }) };
     if (r.path.startsWith('/query/v1/ci/tests?')) return { status: 200, body: JSON.stringify([{ suite: 'shop', name: 'refunds', runs: 5, failures: 1, failureRate: 0.2, recentFailureRate: 0.3, flaky: true, flakyRevisions: 1 }]) };
+    if (r.path.startsWith('/query/v1/ci/pipelines?')) return { status: 200, body: JSON.stringify([{ pipeline: 'shop-ci', runs: 10, failed: 3, failureRate: 0.3, lastRunMs: T0 - 3_600_000, lastStatus: 'failed', lastPredictedFailureProbability: 0.42 }]) };
     if (r.path.startsWith('/query/')) return { status: 200, body: '[]' };
     if (r.path === '/llm/chat/completions') return { status: 200, body: JSON.stringify({ id: 'c1', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: 'why checkout' }, finish_reason: 'stop' }] }) };
     return { status: 200, body: r.path.startsWith('/api/') ? JSON.stringify({ ok: true, ts: '1.2' }) : 'ok' };
@@ -208,7 +209,12 @@ describe('Ask Vigil: questions and actions after a bad deploy', () => {
     expect(flaky).toContain('refunds');
     expect(flaky).toContain('failed 1/5 runs');
     const risk = allText((await command(c, 'risk shop')).answer);
-    expect(risk).toContain('~30%');
+    expect(risk).toContain('~30%'); // no pipeline record: estimated from the suite's tests
+    const pipelineRisk = allText((await command(c, 'risk shop-ci')).answer);
+    expect(pipelineRisk).toContain('Predicted failure probability of the last announced run: *42%*');
+    expect(pipelineRisk).toContain('3/10 runs failed');
+    // Links to the console's pages.
+    expect(w).toContain('http://console.example/#/deployment/d1');
     const unknown = (await command(c, 'blorp the checkout')).answer;
     expect(allText(unknown)).toContain('Did you mean');
     checkBlockKit(c.slack);
