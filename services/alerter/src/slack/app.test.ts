@@ -163,6 +163,12 @@ describe('Ask Vigil: request verification', () => {
     const payload = new URLSearchParams({ payload: JSON.stringify(button(ACTION.ack, 'x', 'UOK', `${c.slack.url}/r`)) }).toString();
     expect((await post(c, '/v1/slack/interactivity', payload, { 'content-type': form })).status).toBe(401);
     expect(JSON.stringify(c.a.engine.snapshot())).toBe(alertsBefore);
+    // Signed but malformed: a clear 400, nothing done.
+    const badPayload = 'payload=%7Bnot-json';
+    expect(await post(c, '/v1/slack/interactivity', badPayload, signedHeaders(badPayload, ts, form))).toEqual({ status: 400, json: { error: 'form field "payload" is not valid JSON' } });
+    const badEvent = '{"type":';
+    expect((await post(c, '/v1/slack/events', badEvent, signedHeaders(badEvent, ts, 'application/json'))).status).toBe(400);
+    expect(JSON.stringify(c.a.engine.snapshot())).toBe(alertsBefore);
     const ev = JSON.stringify({ type: 'url_verification', challenge: 'ch4ll3nge' });
     expect(await post(c, '/v1/slack/events', ev, signedHeaders(ev, ts, 'application/json'))).toEqual({ status: 200, json: { challenge: 'ch4ll3nge' } });
   });
