@@ -26,6 +26,8 @@ describe('Ask Vigil grammar', () => {
     expect(parse('verdcit payments v2')).toMatchObject({ ok: true, verb: 'verdict', args: ['payments', 'v2'] });
     expect(parse('show me the deployments of payments')).toEqual({ ok: true, verb: 'deploys', args: ['payments'] });
     expect(parse('flakey tests for shop')).toMatchObject({ ok: true, verb: 'flaky', args: ['shop'] });
+    expect(parse('have we seen this before on checkout?')).toEqual({ ok: true, verb: 'similar', args: ['checkout'] });
+    expect(parse('explain anomaly an-42')).toEqual({ ok: true, verb: 'explain', args: ['an-42'] });
   });
   test('not understood: suggestions; missing arguments: the usage', () => {
     const r = parse('blorp the thing');

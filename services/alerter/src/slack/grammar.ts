@@ -34,7 +34,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   { verb: 'verdict', usage: 'verdict <service> <version>', min: 2, max: 2, aliases: ['verification', 'verify', 'canary'], summary: "a deployment's verdict and its evidence" },
   { verb: 'flaky', usage: 'flaky <suite>', min: 1, max: 1, aliases: ['flakes', 'flakey', 'tests'], summary: 'flaky tests of a suite' },
   { verb: 'risk', usage: 'risk <pipeline>', min: 1, max: 1, aliases: ['risky', 'pipeline'], summary: "failure risk of a pipeline's next run" },
-  { verb: 'explain', usage: 'explain <anomaly>', min: 1, max: 1, aliases: ['anomaly', 'describe'], summary: 'value, expected, band, components in one sentence' },
+  { verb: 'explain', usage: 'explain <anomaly>', min: 1, max: 1, aliases: ['describe'], summary: 'value, expected, band, components in one sentence' },
   { verb: 'help', usage: 'help', min: 0, max: 0, aliases: ['?', 'commands', 'usage'], summary: 'this list' },
 ];
 
@@ -42,7 +42,8 @@ export const COMMANDS: readonly CommandSpec[] = [
 const FILLER = new Set([
   'a', 'an', 'the', 'is', 'are', 'was', 'of', 'for', 'on', 'in', 'to', 'about', 'please', 'pls', 'me', 'show', 'tell', 'give',
   'what', 'whats', "what's", 'with', 'vigil', 'hey', 'hi', 'can', 'you', 'could', 'i', 'we', 'our', 'my', 'list', 'get', 'there',
-  'any', 'now', 'right', 'going', 'on?', 'happening', 'version', 'service', 'suite', 'pipeline?', 'alert', 'incident', 'anomaly',
+  'any', 'now', 'right', 'going', 'happening', 'version', 'service', 'suite', 'alert', 'incident', 'anomaly', 'this', 'that', 'it',
+  'have', 'has', 'been', 'did', 'do', 'does', 'ever', 'at', 'by',
 ]);
 
 export type Parsed =
