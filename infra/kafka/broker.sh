@@ -130,8 +130,12 @@ cmd_start() {
   # KRaft storage must be formatted once with a cluster id (16 random bytes, base64url, no padding,
   # which is Kafka's Uuid text form). --ignore-formatted keeps an existing data dir as it is.
   if [[ ! -f "${DIR}/data/meta.properties" ]]; then
-    local cluster_id
-    cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+    local cluster_id=''
+    # An id starting with "-" is read as an option by kafka-storage's argument parser ("argument
+    # --cluster-id/-t: expected one argument"; 1 start in 64): draw again.
+    while [[ -z "$cluster_id" || "$cluster_id" == -* ]]; do
+      cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+    done
     say "formatting KRaft storage in ${DIR}/data (cluster id ${cluster_id})"
     local fmt_cds=()
     if [[ -f "${CDS_ARCHIVE}" ]]; then fmt_cds=(-XX:SharedArchiveFile="${CDS_ARCHIVE}" -Xshare:auto); fi

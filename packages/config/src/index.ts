@@ -12,7 +12,7 @@ export type { CollectorConfig } from './sections/collector.js';
 export { detectorSchema } from './sections/detector.js';
 export type { DetectorConfig } from './sections/detector.js';
 export { alerterSchema } from './sections/alerter.js';
-export type { AlerterConfig } from './sections/alerter.js';
+export type { AlerterConfig, SlackAppConfig } from './sections/alerter.js';
 export { writerSchema } from './sections/writer.js';
 export type { WriterConfig } from './sections/writer.js';
 export { topicDefinitions } from './topics.js';

@@ -174,8 +174,8 @@ export interface AlertRecord {
   /** Anomaly and verdict ids behind this alert. */
   anomalyIds: string[];
   verdictId?: string;
-  /** Delivery outcomes, one per receiver attempt series. */
-  notifications: Array<{ receiver: string; kind: string; status: 'sent' | 'failed' | 'suppressed'; attempts: number; atMs: number; error?: string }>;
+  /** Delivery outcomes, one per receiver attempt series, and operator actions (receiver "operator", kind "action:<name>", by, detail). */
+  notifications: Array<{ receiver: string; kind: string; status: 'sent' | 'failed' | 'suppressed'; attempts: number; atMs: number; error?: string; by?: string; detail?: string }>;
 }
 
 /** Every rollback action, audited. */

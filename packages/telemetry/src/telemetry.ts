@@ -13,6 +13,7 @@ export const REDACTED_PATHS = [
   'authorization', '*.authorization', 'headers.authorization', '*.headers.authorization',
   'routingKey', '*.routingKey', '*.*.routingKey', 'apiKey', '*.apiKey', '*.*.apiKey',
   'signingSecret', '*.signingSecret', '*.*.signingSecret',
+  'botToken', '*.botToken', '*.*.botToken', 'queryApiToken', '*.queryApiToken', '*.*.queryApiToken',
   // Webhook URLs carry their token in the path (Slack): never log them.
   'webhookUrl', '*.webhookUrl', '*.*.webhookUrl', '*.*.*.webhookUrl',
 ];

@@ -7,3 +7,5 @@ export type { AlertState, NotificationIntent, RollbackRequest } from './lifecycl
 export { sign as signWebhook, verify as verifyWebhookSignature, SIGNATURE_HEADER } from './receivers/webhook/signature.js';
 export { gateAnswer } from './gate/gate.js';
 export type { GateAnswer } from './gate/gate.js';
+export { blockKitViolations } from './slack/blocks.js';
+export { slackSignature, verifySlackSignature } from './slack/signature.js';

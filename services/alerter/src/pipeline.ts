@@ -28,6 +28,7 @@ import { createReceiver } from './receivers/receivers.js';
 import type { Receiver } from './receivers/types.js';
 import { RollbackExecutor } from './rollback/executor.js';
 import { compileRules } from './rules/rules.js';
+import { SLACK_PATHS, SlackApp } from './slack/app.js';
 
 export interface AlerterDeps {
   config: VigilConfig;
@@ -57,6 +58,8 @@ export interface Alerter {
   readonly memory: IncidentMemory;
   /** The API port once started (0 when the API is off). */
   readonly apiPort: number;
+  /** "Ask Vigil" (alerter.slack.enabled), undefined when off. */
+  readonly slack?: SlackApp;
   ready(): boolean;
 }
 
@@ -67,6 +70,7 @@ export function createAlerter(deps: AlerterDeps): Alerter {
 class AlerterPipeline implements Alerter {
   readonly engine: AlertEngine;
   readonly memory: IncidentMemory;
+  readonly slack?: SlackApp;
   private readonly cfg: VigilConfig['alerter'];
   private readonly topics: VigilConfig['topics'];
   private readonly now: () => number;
@@ -90,7 +94,8 @@ class AlerterPipeline implements Alerter {
     this.cfg = deps.config.alerter;
     this.topics = deps.config.topics;
     this.now = deps.now ?? Date.now;
-    const links = { grafanaUrl: this.cfg.links.grafanaUrl, apiUrl: this.cfg.links.apiUrl };
+    // Slack interactivity configured: Slack notifications carry action buttons instead of URL-only ones.
+    const links = { grafanaUrl: this.cfg.links.grafanaUrl, apiUrl: this.cfg.links.apiUrl, slackInteractive: this.cfg.slack.enabled };
     const policies: Record<string, ReceiverPolicy> = {};
     const t = deps.telemetry;
     this.m = {
@@ -122,6 +127,12 @@ class AlerterPipeline implements Alerter {
       rollback: { ...this.cfg.rollback },
     });
     this.memory = new IncidentMemory(this.cfg.incidents);
+    if (this.cfg.slack.enabled) {
+      this.slack = new SlackApp({
+        config: this.cfg.slack, engine: this.engine, memory: this.memory, telemetry: deps.telemetry, now: this.now, fetch: deps.fetch,
+        persist: () => this.persistAndDispatch(), track: (p) => this.track(p),
+      });
+    }
     this.rollbackExecutor = new RollbackExecutor({ hooks: this.cfg.rollback.hooks, dryRun: this.cfg.rollback.dryRun, now: this.now, fetch: deps.fetch });
   }
 
@@ -176,7 +187,7 @@ class AlerterPipeline implements Alerter {
         listener: this.cfg.api,
         ready: () => this.ready(),
         // The PagerDuty webhook carries its own authentication (X-PagerDuty-Signature).
-        openPaths: ['/v1/gate/flagger', PAGERDUTY_WEBHOOK_PATH],
+        openPaths: ['/v1/gate/flagger', PAGERDUTY_WEBHOOK_PATH, ...(this.slack ? Object.values(SLACK_PATHS) : [])],
         routes: [
           ...gateRoutes({ engine: this.engine, bearerTokens: this.cfg.api.auth.bearerTokens, now: this.now }),
           ...apiRoutes({ engine: this.engine, now: this.now, persist: () => this.persistAndDispatch() }),
@@ -184,6 +195,8 @@ class AlerterPipeline implements Alerter {
             engine: this.engine, memory: this.memory, now: this.now, persist: () => this.persistAndDispatch(),
             pagerdutySecret: this.cfg.incidents.pagerduty.signingSecret,
           }),
+          // Slack's requests carry their own authentication (X-Slack-Signature), verified in the app.
+          ...(this.slack ? this.slack.routes() : []),
         ],
       });
     }

@@ -47,10 +47,16 @@ export interface FeedbackState {
 
 export type MemoryStateValue = IncidentState | FeedbackState;
 
-interface AnomalyLite extends AnomalyLike {
+export interface AnomalyLite extends AnomalyLike {
   id: string;
   threshold: number;
   windowEndMs: number;
+  windowStartMs?: number;
+  lower?: number;
+  upper?: number;
+  components?: string[];
+  severity?: string;
+  deploymentId?: string;
 }
 
 export interface ResolutionInput {
@@ -164,6 +170,21 @@ export class IncidentMemory {
     return this.incidents.get(id);
   }
 
+  /** Recent anomalies of a service (newest last; read-only view for the Slack assistant). */
+  recentAnomalies(service: string): ReadonlyArray<Readonly<AnomalyLite>> {
+    return this.recent.get(service) ?? [];
+  }
+
+  /** A remembered anomaly by id (the last 20,000). */
+  getAnomaly(id: string): Readonly<AnomalyLite> | undefined {
+    return this.anomalies.get(id);
+  }
+
+  /** Services with remembered anomalies. */
+  anomalyServices(): string[] {
+    return [...this.recent.keys()];
+  }
+
   // ---------------------------------------------------------------- anomalies and feedback
 
   /** Remember an anomaly: context for fingerprints, lookup for feedback. O(1) amortised. */
@@ -172,6 +193,7 @@ export class IncidentMemory {
     const lite: AnomalyLite = {
       id: a.id, service: a.service, signal: a.signal, metric: a.metric, operation: a.operation, seriesKey: a.seriesKey, value: a.value,
       expected: a.expected, score: a.score, threshold: a.threshold, summary: a.summary, windowEndMs: a.windowEndMs,
+      windowStartMs: a.windowStartMs, lower: a.lower, upper: a.upper, components: a.components, severity: a.severity, deploymentId: a.deployment?.id,
     };
     let ring = this.recent.get(a.service);
     if (!ring) this.recent.set(a.service, (ring = []));

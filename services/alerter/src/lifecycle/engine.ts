@@ -244,6 +244,56 @@ export class AlertEngine {
     return true;
   }
 
+  // ---------------------------------------------------------------- operator actions (Slack, API)
+
+  /**
+   * Audit an operator action in the alert's history: a notifications entry with kind
+   * "action:<name>", who and what (it reaches vigil_alerts and the alerts table like every
+   * delivery outcome).
+   */
+  recordAction(alertId: string, name: string, by: string, detail: string, now: number): boolean {
+    const alert = this.alerts.get(alertId);
+    if (!alert) return false;
+    this.pushNotification(alert, { receiver: 'operator', kind: `action:${name}`, status: 'sent', attempts: 0, atMs: now, by: truncate(by, 200), detail: truncate(detail, 500) });
+    alert.updatedAtMs = now;
+    this.markState(alert);
+    this.markRecord(alert);
+    return true;
+  }
+
+  /** Acknowledge the alert's current incident: once (no more reminders for it); audited. */
+  acknowledge(alertId: string, by: string, now: number): { outcome: 'done' | 'already' | 'unknown'; by?: string } {
+    const alert = this.alerts.get(alertId);
+    if (!alert) return { outcome: 'unknown' };
+    if (alert.acknowledgedAtMs !== undefined) return { outcome: 'already', by: alert.acknowledgedBy };
+    alert.acknowledgedAtMs = now;
+    alert.acknowledgedBy = by;
+    this.recordAction(alertId, 'acknowledge', by, `incident ${alert.incidentId} acknowledged`, now);
+    this.touched.add(alertId);
+    return { outcome: 'done', by };
+  }
+
+  /**
+   * Roll back the deployment behind an alert now, through the same decision as an automatic
+   * rollback: once per deployment, maxPerServicePerHour, maxDeploymentAgeMs, dry run (the hook
+   * runs after the pipeline persisted the decision). Audited on the alert and as a RollbackRecord.
+   */
+  rollbackNow(alertId: string, by: string, now: number): { outcome: 'requested' | 'already' | 'no_deployment' | 'disabled' | 'unknown'; rollback?: RollbackState } {
+    const alert = this.alerts.get(alertId);
+    if (!alert) return { outcome: 'unknown' };
+    const dep = alert.deployment;
+    if (!dep) return { outcome: 'no_deployment' };
+    const existing = this.rollbacks.get(dep.id);
+    if (existing) return { outcome: 'already', rollback: existing };
+    if (!this.options.rollback.enabled) return { outcome: 'disabled' };
+    this.requestRollback({
+      deploymentId: dep.id, service: alert.service, version: dep.version, reason: `rollback asked by ${by}: ${alert.summary}`,
+      alertId, deployedAtMs: dep.deployedAtMs, ...(alert.verdictId ? { verdictId: alert.verdictId } : {}),
+    }, now);
+    this.recordAction(alertId, 'rollback', by, `rollback of ${alert.service} ${dep.version} (${dep.id}) requested`, now);
+    return { outcome: 'requested', rollback: this.rollbacks.get(dep.id) };
+  }
+
   // ---------------------------------------------------------------- inputs
 
   /**
@@ -640,7 +690,7 @@ export class AlertEngine {
         const backoff = rs.lastFailedMs !== undefined && now - rs.lastFailedMs < Math.min(FAILED_RETRY_MS, repeatMs);
         if (!rs.open) action = backoff ? undefined : 'trigger';
         else if (backoff) action = undefined;
-        else if (policy.repeats && now - (rs.lastSentMs ?? 0) >= repeatMs) action = 'repeat';
+        else if (policy.repeats && alert.acknowledgedAtMs === undefined && now - (rs.lastSentMs ?? 0) >= repeatMs) action = 'repeat';
         else if (policy.resendIntervalMs !== undefined && now - (rs.lastSentMs ?? 0) >= policy.resendIntervalMs) action = 'refresh';
       } else if (alert.status === 'resolved' && rs.open) {
         const backoff = rs.lastFailedMs !== undefined && now - rs.lastFailedMs < Math.min(FAILED_RETRY_MS, repeatMs);

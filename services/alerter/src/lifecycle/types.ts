@@ -84,6 +84,9 @@ export interface AlertState {
   feedbackSuppressedBy?: string;
   /** Anomalies of this incident that no feedback suppressed (one is enough to page). */
   unsuppressedAnomalies?: number;
+  /** Acknowledged by an operator (Slack): no more reminders for this incident. */
+  acknowledgedAtMs?: number;
+  acknowledgedBy?: string;
 }
 
 /** A similar past incident as notifications show it (packages/incidents SimilarIncident). */

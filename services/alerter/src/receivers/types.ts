@@ -7,6 +7,8 @@ import type { HttpRequestSpec } from './delivery.js';
 export interface Links {
   grafanaUrl?: string;
   apiUrl?: string;
+  /** The "Ask Vigil" Slack app is configured: Slack messages get action buttons. */
+  slackInteractive?: boolean;
 }
 
 export interface Receiver {

@@ -7,6 +7,7 @@ import type { NotificationIntent } from '../../lifecycle/types.js';
 import type { HttpRequestSpec } from '../delivery.js';
 import { clip, evidenceLines, links, similarLines, title } from '../format.js';
 import type { Links, Receiver } from '../types.js';
+import { alertButtons } from '../../slack/alert-buttons.js';
 
 type Config = Extract<AlerterConfig['receivers'][number], { type: 'slack' }>;
 
@@ -37,6 +38,9 @@ export function createSlackReceiver(cfg: Config, l: Links): Receiver {
       if (similar.length) {
         blocks.splice(3, 0, { type: 'section', text: { type: 'mrkdwn', text: clip(`*Similar past incidents*\n${similar.map((x) => `• ${x}`).join('\n')}`, 3000) } });
       }
+      // With the Slack app configured, the message carries the action buttons (acknowledge, silence,
+      // not an anomaly, similar incidents, resolution, roll back) instead of URL-only ones.
+      if (l.slackInteractive && !resolved) blocks.push(alertButtons(a));
       if (lk.length) blocks.push({ type: 'actions', elements: lk.map((x) => ({ type: 'button', text: { type: 'plain_text', text: x.text }, url: x.href })) });
       const text = clip(`${head}: ${a.summary}${similar.length ? ` | ${similar[0]}` : ''}`, 3000);
       return { method: 'POST', url: cfg.webhookUrl, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text, blocks }) };
