@@ -30,7 +30,11 @@ FORCE=0
 # The binary is reused only while it was built from this very manifest (and this script): adding a
 # component to builder-config.yaml must not leave an older binary without it in the cache.
 STAMP="${BIN}.manifest-sha256"
-WANT="$(cat "$HERE/builder-config.yaml" "${BASH_SOURCE[0]}" | sha256sum | cut -d' ' -f1)"
+WANT="$(sha256sum <"$HERE/builder-config.yaml" | cut -d' ' -f1)"
+mkdir -p "$OUT"
+# One build at a time (test setups of parallel runs, CI steps): the others wait, then reuse it.
+exec 9>"$OUT/.build.lock"
+flock 9
 if [[ -x "$BIN" && "$FORCE" -eq 0 && "$(cat "$STAMP" 2>/dev/null || true)" == "$WANT" ]]; then
   say "already built (pass --force to rebuild)"
   echo "$BIN"

@@ -139,7 +139,9 @@ export function createDetector(deps: DetectorDeps): Detector {
       const first = BigInt(batch.records[0].offset);
       const expected = task.nextOffset ?? 0n;
       const k = key(batch.topic, batch.partition);
-      if (first > expected) {
+      // The keyed topics are written in transactions: commit markers and aborted records take
+      // offsets, so the first record after the committed offset is normally beyond it there.
+      if (first > expected && rawTopics.has(batch.topic)) {
         const since = staleSince.get(k) ?? Date.now();
         staleSince.set(k, since);
         if (Date.now() - since < STALE_STATE_WAIT_MS) {
