@@ -16,7 +16,7 @@ const execFileP = promisify(execFile);
 const BUILD_SH = fileURLToPath(new URL('../otelcol/build.sh', import.meta.url));
 
 /** Components the recipes and their tests use (infra/otelcol/builder-config.yaml). */
-export const OTELCOL_COMPONENTS = ['otlp', 'kafka', 'otlphttp', 'debug'] as const;
+export const OTELCOL_COMPONENTS = ['otlp', 'kafka', 'otlp_http', 'debug'] as const;
 
 export const OTELCOL_HINT =
   'build it with `npm run build:otelcol` (Go >= 1.26 and the Go module proxy; a cold build takes minutes), ' +

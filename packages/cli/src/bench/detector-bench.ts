@@ -9,6 +9,10 @@
 //      closes it) to its score row in ClickHouse, p50/p99.
 //   3. verification: a regressed version (error ratio 0.5% → 5%) starts serving; time from its
 //      first request to the fail verdict in ClickHouse.
+//   4. the foreign-record path: the same spans as phase 1, written as an OpenTelemetry
+//      Collector's kafka exporter writes them (one record per request holding all ten services'
+//      resources, no key, no Vigil header) → rekey stage → keyed topics → detector → writer; CPU
+//      per span beside phase 1's (Vigil's own records, the direct path), same process, same run.
 // Bus: in-process by default; KAFKA_BROKERS=host:port runs phases 1-3 over that Kafka.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,8 +22,10 @@ import { createBus, createMemoryBus } from '@vigil/bus';
 import type { Bus } from '@vigil/bus';
 import { busOptions, loadConfig, parseConfig, topicDefinitions } from '@vigil/config';
 import type { VigilConfig } from '@vigil/config';
+import { createRekeyStage } from '@vigil/collector';
 import { createDetector } from '@vigil/detector';
 import { decodeTraces, encodeTraces } from '@vigil/otlp';
+import { OTLP_KEYED_MARKER, RECORD_KIND_HEADER } from '@vigil/records';
 import type { KeyValue, Span } from '@vigil/otlp';
 import { createStore } from '@vigil/store';
 import { createTelemetry } from '@vigil/telemetry';
@@ -78,7 +84,11 @@ function runConfig(dir: string, extra: Record<string, unknown> = {}): VigilConfi
   });
 }
 
-async function throughput(dir: string, records: number, spansPerRecord: number) {
+/**
+ * Phase 1 (direct: Vigil's own records, keyed and marked) or phase 4 (foreign: ten services'
+ * resources per record, no key, through the rekey stage). The same spans either way.
+ */
+async function throughput(dir: string, records: number, spansPerRecord: number, path: 'direct' | 'foreign' = 'direct') {
   const config = runConfig(dir);
   const bus: Bus = config.bus.kind === 'kafka' ? createBus(busOptions(config.bus) as Parameters<typeof createBus>[0]) : createMemoryBus({ maxRecordsPerPartition: 1_000_000 });
   await bus.ensureTopics(topicDefinitions(config));
@@ -91,8 +101,17 @@ async function throughput(dir: string, records: number, spansPerRecord: number) 
     // Each service sends one record per simulated second: event time advances so windows close.
     const body = request(service, '1.0.0', t0 + Math.floor(r / 10) * 1000, spansPerRecord, 1000 / spansPerRecord, 0.01);
     bodies.push(body);
-    batch.push({ topic: config.topics.spans, key: service, value: body });
+    if (path === 'direct') batch.push({ topic: config.topics.spans, key: service, value: body, headers: { [RECORD_KIND_HEADER]: OTLP_KEYED_MARKER } });
     if (batch.length === 500) await producer.send(batch.splice(0));
+  }
+  if (path === 'foreign') {
+    // One exporter request per simulated second: every service's resource in it; no key, so the
+    // exporter's sticky partitioner spreads them over the partitions (round robin here).
+    for (let r = 0; r < records; r += 10) {
+      const resourceSpans = bodies.slice(r, r + 10).flatMap((b) => decodeTraces(b).resourceSpans);
+      batch.push({ topic: config.topics.spans, key: null, value: encodeTraces({ resourceSpans }), partition: (r / 10) % config.topics.partitions });
+      if (batch.length === 50) await producer.send(batch.splice(0));
+    }
   }
   if (batch.length) await producer.send(batch.splice(0));
   await producer.close();
@@ -108,12 +127,15 @@ async function throughput(dir: string, records: number, spansPerRecord: number) 
   await store.migrate();
   const detector = createDetector({ config, bus, telemetry: tel('detector') });
   const writer = createWriter({ config, bus, store, telemetry: tel('writer') });
+  const rekey = path === 'foreign' ? createRekeyStage({ config, bus, telemetry: tel('rekey') }) : null;
   const total = records * spansPerRecord;
   const m0 = process.memoryUsage().rss;
   c0 = process.cpuUsage();
   const w0 = performance.now();
   await writer.start();
   await detector.start();
+  await rekey?.start();
+  // Foreign path: the detector counts the keyed records (one per service per request) only.
   while (detector.stats.records < records) await new Promise((r) => setTimeout(r, 20));
   await detector.commitNow();
   const detectorWallS = (performance.now() - w0) / 1000;
@@ -130,6 +152,7 @@ async function throughput(dir: string, records: number, spansPerRecord: number) 
   c1 = process.cpuUsage(c0);
   const wallS = (performance.now() - w0) / 1000;
   const rssMb = Math.max(process.memoryUsage().rss, m0) / 2 ** 20;
+  await rekey?.shutdown();
   await detector.shutdown();
   await writer.shutdown();
   await bus.shutdown();
@@ -207,6 +230,8 @@ async function main() {
     const records = arg('records', 3000);
     const spansPerRecord = arg('spans-per-record', 100);
     const tp = await throughput(join(dir, 'tp'), records, spansPerRecord);
+    const fr = await throughput(join(dir, 'foreign'), records, spansPerRecord, 'foreign');
+    const usPerSpan = (spansPerCpuS: number) => 1e6 / spansPerCpuS;
     const liveRate = Math.min(arg('live-rate', 2000), Math.round(tp.e2e_spans_per_cpu_s / 2));
     const lv = await live(join(dir, 'live'), liveRate, arg('live-seconds', 45));
     const bus = process.env.KAFKA_BROKERS ? 'kafka' : 'memory';
@@ -222,6 +247,10 @@ async function main() {
       ['window closable → score row in ClickHouse p50 (ms)', pct(lv.latencies, 0.5).toFixed(0), ''],
       ['window closable → score row in ClickHouse p99 (ms)', pct(lv.latencies, 0.99).toFixed(0), 'target ≤ 2,000'],
       ['regressed version first traffic → fail verdict in ClickHouse (s)', lv.verdictS.toFixed(1), 'target ≤ 30'],
+      ['direct path (Vigil\'s records): detector CPU µs per span', usPerSpan(tp.detector_spans_per_cpu_s).toFixed(2), 'phase 1'],
+      ['foreign path (Collector kafka exporter records): rekey + detector CPU µs per span', usPerSpan(fr.detector_spans_per_cpu_s).toFixed(2), '10 resources per record, no key'],
+      ['ratio foreign / direct (CPU per span)', (tp.detector_spans_per_cpu_s / fr.detector_spans_per_cpu_s).toFixed(3), ''],
+      ['foreign path: end to end (rekey + detector + writer) spans per CPU-second', fr.e2e_spans_per_cpu_s.toFixed(0), ''],
     ];
     const w = Math.max(...rows.map((r) => r[0].length));
     for (const [k, v, note] of rows) console.log(`${k.padEnd(w)}  ${v.padStart(10)}  ${note}`);
@@ -230,6 +259,11 @@ async function main() {
       decode_spans_per_cpu_s: Math.round(tp.decode_spans_per_cpu_s), detector_to_decode_ratio: Number((tp.detector_spans_per_cpu_s / tp.decode_spans_per_cpu_s).toFixed(3)),
       peak_rss_mb: Math.round(tp.rss_mb), live_spans_per_s: liveRate, score_latency_p50_ms: Math.round(pct(lv.latencies, 0.5)),
       score_latency_p99_ms: Math.round(pct(lv.latencies, 0.99)), windows_measured: lv.latencies.length, fail_verdict_s: Number(lv.verdictS.toFixed(1)),
+      direct_cpu_us_per_span: Number(usPerSpan(tp.detector_spans_per_cpu_s).toFixed(3)),
+      foreign_cpu_us_per_span: Number(usPerSpan(fr.detector_spans_per_cpu_s).toFixed(3)),
+      foreign_to_direct_cpu_ratio: Number((tp.detector_spans_per_cpu_s / fr.detector_spans_per_cpu_s).toFixed(3)),
+      foreign_spans_per_cpu_s: Math.round(fr.detector_spans_per_cpu_s), foreign_e2e_spans_per_cpu_s: Math.round(fr.e2e_spans_per_cpu_s),
+      foreign_scores_landed: fr.scores_landed, direct_scores_landed: tp.scores_landed,
     }));
   } finally {
     rmSync(dir, { recursive: true, force: true });
