@@ -21,6 +21,7 @@ import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trac
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { runDemo, startEmbedded } from '@vigil/cli';
 import type { DemoFront, DemoResult } from '@vigil/cli';
+import { createKafkaBus } from '@vigil/bus';
 import type { VigilConfigInput } from '@vigil/config';
 import { parseConfig } from '@vigil/config';
 import { decodeTraces, hexId } from '@vigil/otlp';
@@ -28,7 +29,7 @@ import { freePorts } from '../../infra/test/global-setup.js';
 import { testBrokers, uniqueName } from '../../infra/test/kafka.js';
 import { otelcolBinary, otelcolRecipe, startOtelcol } from '../../infra/test/otelcol.js';
 import type { RunningOtelcol } from '../../infra/test/otelcol.js';
-import { runTopics } from '../support/processes.js';
+import { metricSum, runTopics } from '../support/processes.js';
 
 /** Vigil on the test broker with topics and groups of its own (earlier runs never mix in). */
 function runConfig(run: string, brokers: string[]): VigilConfigInput {
@@ -68,9 +69,42 @@ function expectScenario(result: DemoResult, text: string): void {
 
 describe('behind the OpenTelemetry Collector (real binary)', () => {
   const collectors: RunningOtelcol[] = [];
+  /** Figures of each path, printed side by side at the end (no timing assertions). */
+  const figures: Record<string, DemoResult['figures']> = {};
   afterAll(async () => {
     for (const c of collectors) await c.stop().catch(() => undefined);
+    const rows = Object.entries(figures).map(([path, f]) => `${path.padEnd(44)} ${String(f.bad_deploy_to_fail_verdict_s).padStart(8)} ${String(f.bad_deploy_to_rollback_s).padStart(10)} ${String(f.clean_deploys_passed).padStart(6)} ${String(f.deployment_notifications).padStart(7)}`);
+    const direct = figures['direct: Vigil\'s collector']?.bad_deploy_to_rollback_s;
+    const ratio = (path: string) => {
+      const r = figures[path]?.bad_deploy_to_rollback_s;
+      return typeof r === 'number' && typeof direct === 'number' && direct > 0 ? Number((r / direct).toFixed(2)) : null;
+    };
+    console.log([
+      `${'path (same broker, same shop, same run)'.padEnd(44)} ${'fail_s'.padStart(8)} ${'rollback_s'.padStart(10)} ${'passed'.padStart(6)} ${'notices'.padStart(7)}`,
+      ...rows,
+      JSON.stringify({
+        direct_rollback_s: direct ?? null,
+        kafka_rollback_s: figures['(b) Collector kafka exporter → rekey']?.bad_deploy_to_rollback_s ?? null,
+        otlp_rollback_s: figures['(a) Collector otlp_http exporter']?.bad_deploy_to_rollback_s ?? null,
+        kafka_to_direct_rollback_ratio: ratio('(b) Collector kafka exporter → rekey'),
+        otlp_to_direct_rollback_ratio: ratio('(a) Collector otlp_http exporter'),
+      }),
+    ].join('\n'));
   });
+
+  test('baseline: the same scenario straight into Vigil\'s collector on the same broker', async () => {
+    const brokers = testBrokers();
+    const run = uniqueName('otelcol-direct');
+    const { out, text } = capture();
+    const result = await runDemo({ fast: true, targetS: 60, durationS: 230, out, config: runConfig(run, brokers) });
+    try {
+      expectScenario(result, text());
+    } catch (err) {
+      console.error(text());
+      throw err;
+    }
+    figures['direct: Vigil\'s collector'] = result.figures;
+  }, 260_000);
 
   test('(b) kafka exporter with its default keys → rekey stage → detector: the bad deploy is failed and rolled back, clean deploys pass', async () => {
     otelcolBinary(); // fails first, saying how to provide the Collector
@@ -95,10 +129,10 @@ describe('behind the OpenTelemetry Collector (real binary)', () => {
       console.error(text());
       throw err;
     }
-    console.log(`[otelcol kafka path] ${JSON.stringify(result.figures)}`);
+    figures['(b) Collector kafka exporter → rekey'] = result.figures;
   }, 260_000);
 
-  test('(a) otlphttp exporter → Vigil\'s collector: the bad deploy is failed and rolled back, clean deploys pass', async () => {
+  test('(a) otlp_http exporter → Vigil\'s collector: the bad deploy is failed and rolled back, clean deploys pass', async () => {
     otelcolBinary();
     const brokers = testBrokers();
     const run = uniqueName('otelcol-otlp');
@@ -120,8 +154,64 @@ describe('behind the OpenTelemetry Collector (real binary)', () => {
       console.error(text());
       throw err;
     }
-    console.log(`[otelcol otlp path] ${JSON.stringify(result.figures)}`);
+    figures['(a) Collector otlp_http exporter'] = result.figures;
   }, 260_000);
+
+  test('(a) back-pressure: Vigil answers 429 at its memory bound, the recipe retries (Retry-After) until every span is in Kafka', async () => {
+    otelcolBinary();
+    const brokers = testBrokers();
+    const run = uniqueName('otelcol-bp');
+    const t = runTopics(run);
+    const MiB = 1024 * 1024;
+    // Room for one of the Collector's larger requests at a time: its concurrent senders must queue.
+    const config = parseConfig({
+      ...runConfig(run, brokers),
+      api: { port: 0 },
+      store: { chdb: { path: join(tmpdir(), `${run}-chdb`) } },
+      collector: { http: { port: 0, maxBodyBytes: 3 * MiB }, grpc: { port: 0, maxMessageBytes: 3 * MiB }, maxInflightBytes: 3 * MiB, retryAfterS: 1 },
+      detector: { enabled: false }, alerter: { enabled: false }, writer: { enabled: false }, rekey: { enabled: false },
+    });
+    const vigil = await startEmbedded({ config, destination: new Writable({ write: (_c, _e, cb) => cb() }) });
+    const consumerBus = createKafkaBus({ brokers, clientId: `${run}-reader`, logLevel: 'nothing' });
+    try {
+      const [port] = await freePorts(1);
+      const oc = await startOtelcol({
+        configFile: otelcolRecipe('otlp-to-vigil'),
+        env: { OTELCOL_OTLP_HTTP_ENDPOINT: `127.0.0.1:${port}`, VIGIL_OTLP_HTTP_URL: `http://127.0.0.1:${vigil.ports.otlpHttp}` },
+      });
+      collectors.push(oc);
+      const sent = new Set<string>();
+      const provider = new BasicTracerProvider({
+        resource: resourceFromAttributes({ 'service.name': 'burst', 'service.version': 'v1' }),
+        spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `http://127.0.0.1:${port}/v1/traces` }), { maxQueueSize: 200_000, maxExportBatchSize: 5_000, scheduledDelayMillis: 20 })],
+      });
+      const tracer = provider.getTracer('burst');
+      for (let i = 0; i < 80_000; i++) {
+        const span = tracer.startSpan(`GET /burst/${i % 20}`, { attributes: { 'http.response.status_code': 200, 'url.full': `http://shop.example/burst/${i}?q=${'x'.repeat(40)}` } });
+        sent.add(span.spanContext().spanId);
+        span.end();
+      }
+      await provider.forceFlush();
+      await provider.shutdown();
+      const seen = new Set<string>();
+      const consumer = consumerBus.consumer({ groupId: `${run}-reader`, topics: [t.spans], fromBeginning: true });
+      await consumer.run(async (b) => {
+        for (const r of b.records) for (const rs of decodeTraces(r.value as Buffer).resourceSpans) for (const ss of rs.scopeSpans) for (const sp of ss.spans) seen.add(hexId(sp.spanId));
+      });
+      const deadline = Date.now() + 120_000;
+      while (seen.size < sent.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+      await consumer.close();
+      const metrics = await vigil.telemetry.registry.metrics();
+      const refused = metricSum(metrics, 'vigil_collector_requests_total', { code: '429' });
+      const accepted = metricSum(metrics, 'vigil_collector_requests_total', { code: '200' });
+      console.log(`[otelcol back-pressure] ${sent.size} spans sent; Vigil answered 429 ${refused} times and 200 ${accepted} times; ${seen.size} distinct spans in Kafka`);
+      expect(refused).toBeGreaterThan(0);
+      expect([...sent].filter((id) => !seen.has(id))).toEqual([]);
+    } finally {
+      await consumerBus.shutdown();
+      await vigil.shutdown();
+    }
+  }, 240_000);
 
   test('(c) Vigil\'s topics read by the Collector\'s kafka receiver: every span arrives, in-band deployment records do not stop it', async () => {
     otelcolBinary();
