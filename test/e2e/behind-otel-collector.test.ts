@@ -9,7 +9,7 @@
 // (a) and (b) play the demo's outside scenario: clean deploys pass, the bad deploy fails and is
 // rolled back through the hook, deployment notifications are sent, nobody is paged before the bad
 // deploy. No timing assertions: the figures are printed (and the demo's JSON line kept).
-import { createServer } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -163,12 +163,11 @@ describe('behind the OpenTelemetry Collector (real binary)', () => {
     const run = uniqueName('otelcol-bp');
     const t = runTopics(run);
     const MiB = 1024 * 1024;
-    // Room for one of the Collector's larger requests at a time: its concurrent senders must queue.
     const config = parseConfig({
       ...runConfig(run, brokers),
       api: { port: 0 },
       store: { chdb: { path: join(tmpdir(), `${run}-chdb`) } },
-      collector: { http: { port: 0, maxBodyBytes: 3 * MiB }, grpc: { port: 0, maxMessageBytes: 3 * MiB }, maxInflightBytes: 3 * MiB, retryAfterS: 1 },
+      collector: { http: { port: 0, maxBodyBytes: 4 * MiB }, grpc: { port: 0, maxMessageBytes: 4 * MiB }, maxInflightBytes: 4 * MiB, retryAfterS: 1 },
       detector: { enabled: false }, alerter: { enabled: false }, writer: { enabled: false }, rekey: { enabled: false },
     });
     const vigil = await startEmbedded({ config, destination: new Writable({ write: (_c, _e, cb) => cb() }) });
@@ -180,6 +179,18 @@ describe('behind the OpenTelemetry Collector (real binary)', () => {
         env: { OTELCOL_OTLP_HTTP_ENDPOINT: `127.0.0.1:${port}`, VIGIL_OTLP_HTTP_URL: `http://127.0.0.1:${vigil.ports.otlpHttp}` },
       });
       collectors.push(oc);
+      // Another sender holds most of Vigil's in-flight budget: a request whose body stops short
+      // (Vigil reserves body bytes as they are read). Until it goes away, Vigil answers 429.
+      const HOLD = Math.floor(3.8 * MiB);
+      const hog = httpRequest({
+        host: '127.0.0.1', port: vigil.ports.otlpHttp, path: '/v1/traces', method: 'POST',
+        headers: { 'content-type': 'application/x-protobuf', 'content-length': String(HOLD + 1) },
+      });
+      hog.on('error', () => undefined);
+      hog.write(Buffer.alloc(HOLD));
+      const holdDeadline = Date.now() + 30_000;
+      while ((vigil.collector?.inflightBytes() ?? 0) < HOLD && Date.now() < holdDeadline) await new Promise((r) => setTimeout(r, 50));
+      expect(vigil.collector?.inflightBytes()).toBeGreaterThanOrEqual(HOLD);
       const sent = new Set<string>();
       const provider = new BasicTracerProvider({
         resource: resourceFromAttributes({ 'service.name': 'burst', 'service.version': 'v1' }),
@@ -193,6 +204,11 @@ describe('behind the OpenTelemetry Collector (real binary)', () => {
       }
       await provider.forceFlush();
       await provider.shutdown();
+      const refusedNow = async () => metricSum(await vigil.telemetry.registry.metrics(), 'vigil_collector_requests_total', { code: '429' });
+      const refuseDeadline = Date.now() + 30_000;
+      while ((await refusedNow()) === 0 && Date.now() < refuseDeadline) await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 2_000)); // a few Retry-After rounds
+      hog.destroy();
       const seen = new Set<string>();
       const consumer = consumerBus.consumer({ groupId: `${run}-reader`, topics: [t.spans], fromBeginning: true });
       await consumer.run(async (b) => {
