@@ -27,7 +27,15 @@ die() { echo "[otelcol] error: $*" >&2; exit 1; }
 FORCE=0
 [[ "${1:-}" == "--force" ]] && FORCE=1
 
-if [[ -x "$BIN" && "$FORCE" -eq 0 ]]; then
+# The binary is reused only while it was built from this very manifest (and this script): adding a
+# component to builder-config.yaml must not leave an older binary without it in the cache.
+STAMP="${BIN}.manifest-sha256"
+WANT="$(sha256sum <"$HERE/builder-config.yaml" | cut -d' ' -f1)"
+mkdir -p "$OUT"
+# One build at a time (test setups of parallel runs, CI steps): the others wait, then reuse it.
+exec 9>"$OUT/.build.lock"
+flock 9
+if [[ -x "$BIN" && "$FORCE" -eq 0 && "$(cat "$STAMP" 2>/dev/null || true)" == "$WANT" ]]; then
   say "already built (pass --force to rebuild)"
   echo "$BIN"
   exit 0
@@ -57,5 +65,6 @@ if ! (cd "$OUT" && "$OUT/bin/builder" --config "$HERE/builder-config.yaml") >"$O
 fi
 [[ -x "$OUT/dist/otelcol-vigil-bench" ]] || die "the builder finished but $OUT/dist/otelcol-vigil-bench is missing"
 mv -f "$OUT/dist/otelcol-vigil-bench" "$BIN"
+echo "$WANT" >"$STAMP"
 say "built in $(( $(date +%s) - t0 ))s: $("$BIN" --version)"
 echo "$BIN"

@@ -25,6 +25,7 @@ import { promisify } from 'node:util';
 import type * as Testcontainers from 'testcontainers';
 import type { TestProject } from 'vitest/node';
 import { ALERTMANAGER_INSTALL_HINT } from './context.js';
+import { provideOtelcol } from './otelcol.js';
 
 const execFileP = promisify(execFile);
 const KAFKA_DIR = fileURLToPath(new URL('../kafka/', import.meta.url));
@@ -304,6 +305,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   project.provide('alertmanagerUrl', alertmanager?.url ?? '');
   project.provide('alertmanagerMissing', missing);
+
+  // The real OpenTelemetry Collector (behind-a-Collector recipes): OTELCOL_BIN, or the cached build.
+  await provideOtelcol(log);
 
   return async () => {
     await alertmanager?.stop();

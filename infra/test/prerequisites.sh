@@ -28,3 +28,20 @@ if [[ ${#missing[@]} -gt 0 ]]; then
 fi
 
 bash "$(dirname "${BASH_SOURCE[0]}")/../kafka/broker.sh" fetch
+
+# The real OpenTelemetry Collector for the behind-a-Collector tests (test/e2e/behind-otel-collector):
+# built with Go by infra/otelcol/build.sh, cached under ${VIGIL_CACHE:-~/.cache/vigil}/otelcol (a
+# no-op once built). OTELCOL_BIN names an existing binary instead. The build starts in the
+# background so that its minutes overlap lint and the TypeScript build; the integration setup runs
+# build.sh again, which waits for this one (it holds a lock) and then only prints the path.
+if [[ -z "${OTELCOL_BIN:-}" ]]; then
+  if ! command -v go >/dev/null 2>&1; then
+    echo "[vigil test] missing: Go >= 1.26 (builds the OpenTelemetry Collector for the behind-a-Collector tests)" >&2
+    echo "[vigil test] install Go from its official downloads and put it on PATH, or set OTELCOL_BIN to a Collector binary (see infra/otelcol/README.md)" >&2
+    exit 1
+  fi
+  otelcol_cache="${VIGIL_CACHE:-${HOME}/.cache/vigil}/otelcol"
+  mkdir -p "$otelcol_cache"
+  echo "[vigil test] OpenTelemetry Collector: building in the background if needed (log: $otelcol_cache/prerequisites-build.log)"
+  nohup bash "$(dirname "${BASH_SOURCE[0]}")/../otelcol/build.sh" >"$otelcol_cache/prerequisites-build.log" 2>&1 </dev/null &
+fi

@@ -14,6 +14,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { partitionForKey } from '@vigil/bus';
 import type { KafkaBus, OutRecord } from '@vigil/bus';
 import { encodeTraces, tracesFromJson } from '@vigil/otlp';
+import { OTLP_KEYED_MARKER, RECORD_KIND_HEADER } from '@vigil/records';
 import { testBrokers, uniqueName } from '../../infra/test/kafka.js';
 import { freePorts } from '../../infra/test/global-setup.js';
 import { otlpJsonTraffic } from '../support/traffic.js';
@@ -48,7 +49,8 @@ function inputRecords(topic: string): OutRecord[] {
   for (let j = 0; j < n; j++) {
     for (let i = 0; i < SERVICES.length; i++) {
       const v = perService[i][j];
-      if (v) out.push({ topic, key: SERVICES[i], value: v });
+      // As Vigil's collector writes them: keyed by service, marked (the direct path).
+      if (v) out.push({ topic, key: SERVICES[i], value: v, headers: { [RECORD_KIND_HEADER]: OTLP_KEYED_MARKER } });
     }
   }
   return out;
@@ -263,7 +265,7 @@ describe('detector: a backlog whose outputs exceed 1 MiB on one output partition
     const run = uniqueName('faults-backlog');
     const t = await ensureRunTopics(bus, run);
     const bodies = otlpJsonTraffic({ service: 'backlog', version: 'v1', startMs: T0, seconds: 600, rps: 10, errorRatio: 0.01, seed: 7, operations: ['POST /pay'] }, 25);
-    await produce(bus, bodies.map((b) => ({ topic: t.spans, key: 'backlog', value: encodeTraces(tracesFromJson(JSON.parse(b))) })));
+    await produce(bus, bodies.map((b) => ({ topic: t.spans, key: 'backlog', value: encodeTraces(tracesFromJson(JSON.parse(b))), headers: { [RECORD_KIND_HEADER]: OTLP_KEYED_MARKER } })));
     const [api] = await freePorts(1);
     const det = startService('detector', runEnv(run, brokers.join(','), {
       VIGIL_DETECTOR__WINDOW_MS: '1000', VIGIL_DETECTOR__ALLOWED_LATENESS_MS: '1000', VIGIL_DETECTOR__INSTANCE_ID: `${run}-d0`, VIGIL_DETECTOR__API__PORT: String(api),

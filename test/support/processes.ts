@@ -14,7 +14,7 @@ export type ServiceName = 'collector' | 'detector' | 'writer' | 'alerter';
 /** The topic keys of the config's `topics` section (partitions aside). */
 export const TOPIC_KEYS = [
   'spans', 'metrics', 'logs', 'deployments', 'scores', 'anomalies', 'verdicts', 'templates', 'alerts', 'rollbacks',
-  'deadLetter', 'detectorState', 'alerterState', 'ciTestRuns',
+  'deadLetter', 'detectorState', 'alerterState', 'ciTestRuns', 'keyedSpans', 'keyedMetrics', 'keyedLogs',
 ] as const;
 export type TopicKey = (typeof TOPIC_KEYS)[number];
 
@@ -42,6 +42,8 @@ export function runEnv(run: string, brokers: string, extra: Record<string, strin
     VIGIL_WRITER__GROUP_ID: `${run}-writer`,
     VIGIL_ALERTER__GROUP_ID: `${run}-alerter`,
     VIGIL_ALERTER__TRANSACTIONAL_ID: `${run}-alerter-tx`,
+    VIGIL_REKEY__GROUP_ID: `${run}-rekey`,
+    VIGIL_REKEY__INSTANCE_ID: `${run}-rekey`,
     VIGIL_DETECTOR__COMMIT_INTERVAL_MS: '200',
     VIGIL_WRITER__FLUSH_INTERVAL_MS: '200',
     ...extra,

@@ -68,8 +68,9 @@ async function main(): Promise<void> {
         const tracing = await startTracing({ ...config.telemetry.tracing, service: 'vigil' });
         const vigil = await startEmbedded({ config });
         process.stdout.write(
-          `vigil: OTLP gRPC :${vigil.ports.otlpGrpc}, OTLP HTTP :${vigil.ports.otlpHttp}, API :${vigil.ports.api} ` +
-            `(/healthz, /metrics, /v1/anomalies …), alerter API :${vigil.ports.alerterApi}; bus ${vigil.bus.kind}, store ${vigil.store.kind}\n`,
+          `vigil: ${vigil.collector ? `OTLP gRPC :${vigil.ports.otlpGrpc}, OTLP HTTP :${vigil.ports.otlpHttp}` : 'collector off'}, API :${vigil.ports.api} ` +
+            `(/healthz, /metrics, /v1/anomalies …), alerter API :${vigil.ports.alerterApi}; bus ${vigil.bus.kind}, store ${vigil.store.kind}` +
+            `${vigil.rekey ? '' : ', rekey off'}${vigil.detector ? '' : ', detector off'}${vigil.alerter ? '' : ', alerter off'}${vigil.writer ? '' : ', writer off'}\n`,
         );
         return async (deadlineMs) => {
           await vigil.shutdown(deadlineMs);

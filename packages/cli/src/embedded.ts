@@ -2,8 +2,8 @@ import { createBus } from '@vigil/bus';
 import type { Bus } from '@vigil/bus';
 import { createAlerter } from '@vigil/alerter';
 import type { Alerter } from '@vigil/alerter';
-import { ciQualityFromApi, createCollector } from '@vigil/collector';
-import type { Collector } from '@vigil/collector';
+import { ciQualityFromApi, createCollector, createRekeyStage } from '@vigil/collector';
+import type { Collector, RekeyStage } from '@vigil/collector';
 import { busOptions, topicDefinitions } from '@vigil/config';
 import type { VigilConfig } from '@vigil/config';
 import { createDetector } from '@vigil/detector';
@@ -29,17 +29,22 @@ export interface Embedded {
   readonly store: Store;
   readonly telemetry: Telemetry;
   readonly ports: { otlpHttp: number; otlpGrpc: number; api: number; alerterApi: number; writerApi: number };
-  readonly collector: Collector;
-  readonly detector: Detector;
-  readonly alerter: Alerter;
-  readonly writer: Writer;
+  /** Each component is null when its section says `enabled: false` (ports then 0). */
+  readonly collector: Collector | null;
+  readonly detector: Detector | null;
+  readonly alerter: Alerter | null;
+  readonly writer: Writer | null;
+  /** The rekey stage (foreign records on the otlp_* topics → keyed topics); null when rekey.enabled is false. */
+  readonly rekey: RekeyStage | null;
   shutdown(deadlineMs?: number): Promise<void>;
 }
 
 /**
  * The whole pipeline in one process: collector, detector, alerter and writer around the
  * in-process bus (or the configured Kafka), with chDB (or the configured ClickHouse server).
- * Started downstream first (writer, alerter, detector, collector), stopped upstream first.
+ * Started downstream first (writer, alerter, detector, rekey, collector), stopped upstream first.
+ * Each component can be switched off (`enabled: false` in its section): e.g. detector, alerter and
+ * writer alone behind an OpenTelemetry Collector that writes to Kafka (collector.enabled: false).
  */
 export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded> {
   const { config } = options;
@@ -52,37 +57,41 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
   const migrations = await store.migrate();
   telemetry.event('migrations', { applied: migrations.applied, store: store.kind });
 
-  const writer = createWriter({ config, bus, store, telemetry: make('writer') });
-  await writer.start();
-  const alerter = createAlerter({ config, bus, telemetry: make('alerter') });
-  await alerter.start();
-  const detector = createDetector({ config, bus, telemetry: make('detector') });
-  await detector.start();
+  const writer = config.writer.enabled ? createWriter({ config, bus, store, telemetry: make('writer') }) : null;
+  await writer?.start();
+  const alerter = config.alerter.enabled ? createAlerter({ config, bus, telemetry: make('alerter') }) : null;
+  await alerter?.start();
+  const detector = config.detector.enabled ? createDetector({ config, bus, telemetry: make('detector') }) : null;
+  await detector?.start();
+  const rekey = config.rekey.enabled ? createRekeyStage({ config, bus, telemetry: make('rekey') }) : null;
+  await rekey?.start();
   // An announced deployment's commit is looked up in this process's CI insights (no HTTP hop),
   // unless a CI API url is configured.
   const ciQuality = config.collector.deployments.ciQuality.url
     ? undefined
     : async (commit: string) => ciQualityFromApi(await revisionQuality(store, commit));
-  const collector = createCollector({ config, bus, telemetry: make('collector'), ciQuality });
-  const { httpPort, grpcPort } = await collector.start();
+  const collector = config.collector.enabled ? createCollector({ config, bus, telemetry: make('collector'), ciQuality }) : null;
+  const { httpPort, grpcPort } = collector ? await collector.start() : { httpPort: 0, grpcPort: 0 };
   const api: RunningServer = await startAdminServer({
     telemetry,
     listener: config.api,
-    ready: () => collector.ready() && alerter.ready(),
+    ready: () => (collector?.ready() ?? true) && (alerter?.ready() ?? true),
     routes: [queryRoutes(store), ciRoutes(store)],
   });
-  const ports = { otlpHttp: httpPort, otlpGrpc: grpcPort, api: api.port, alerterApi: alerter.apiPort, writerApi: api.port };
-  telemetry.event('vigil_started', { ...ports, bus: bus.kind, store: store.kind });
+  const ports = { otlpHttp: httpPort, otlpGrpc: grpcPort, api: api.port, alerterApi: alerter?.apiPort ?? 0, writerApi: api.port };
+  const running = { collector: !!collector, rekey: !!rekey, detector: !!detector, alerter: !!alerter, writer: !!writer };
+  telemetry.event('vigil_started', { ...ports, bus: bus.kind, store: store.kind, ...running });
 
   let stopping: Promise<void> | null = null;
   return {
-    config, bus, store, telemetry, ports, collector, detector, alerter, writer,
+    config, bus, store, telemetry, ports, collector, detector, alerter, writer, rekey,
     shutdown(deadlineMs = 15_000) {
       stopping ??= (async () => {
-        await collector.shutdown(deadlineMs);
-        await detector.shutdown(deadlineMs);
-        await alerter.shutdown(deadlineMs);
-        await writer.shutdown(deadlineMs);
+        await collector?.shutdown(deadlineMs);
+        await rekey?.shutdown(deadlineMs);
+        await detector?.shutdown(deadlineMs);
+        await alerter?.shutdown(deadlineMs);
+        await writer?.shutdown(deadlineMs);
         await api.close();
         if (!options.bus) await bus.shutdown();
         await store.close();

@@ -4,5 +4,5 @@ export type { Embedded, EmbeddedOptions } from './embedded.js';
 export { renderTable } from './table.js';
 export { getJson, VIEWS } from './queries.js';
 export { parseDemoArgs, runDemo } from './demo/index.js';
-export type { DemoFigures, DemoOptions, DemoResult } from './demo/index.js';
+export type { DemoFigures, DemoFront, DemoOptions, DemoResult } from './demo/index.js';
 export { ciMain, ciPrioritise } from './ci/ci-prioritise.js';

@@ -15,6 +15,8 @@ export { alerterSchema } from './sections/alerter.js';
 export type { AlerterConfig, SlackAppConfig } from './sections/alerter.js';
 export { writerSchema } from './sections/writer.js';
 export type { WriterConfig } from './sections/writer.js';
+export { rekeySchema } from './sections/rekey.js';
+export type { RekeyConfig } from './sections/rekey.js';
 export { topicDefinitions } from './topics.js';
 export type { TopicDefinition } from './topics.js';
 export { busOptions } from './bus-options.js';

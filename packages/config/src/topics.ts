@@ -25,6 +25,10 @@ export function topicDefinitions(config: VigilConfig): TopicDefinition[] {
     { topic: t.detectorState, partitions: n, compacted: true },
     { topic: t.alerterState, partitions: n, compacted: true },
     { topic: t.ciTestRuns, partitions: n },
+    // Foreign OTLP records re-keyed by service (the rekey stage).
+    { topic: t.keyedSpans, partitions: n },
+    { topic: t.keyedMetrics, partitions: n },
+    { topic: t.keyedLogs, partitions: n },
     // Incident memory and operator feedback (named in the alerter section).
     { topic: config.alerter.incidents.topic, partitions: n },
     { topic: config.alerter.incidents.feedbackTopic, partitions: n },

@@ -9,3 +9,4 @@ export { encodeRecord, decodeRecord, RecordDecodeError } from './codec.js';
 export type { RecordSchema } from './codec.js';
 export { stableId, deploymentIdFor } from './ids.js';
 export { RECORD_KIND_HEADER, DEPLOYMENT_MARKER, isDeploymentMarker } from './records.js';
+export { OTLP_KEYED_MARKER, isVigilRecord } from './records.js';

@@ -48,6 +48,19 @@ export interface DeploymentCiQuality {
 export const RECORD_KIND_HEADER = 'vigil-record';
 export const DEPLOYMENT_MARKER = 'deployment';
 
+/**
+ * RECORD_KIND_HEADER value on every OTLP record keyed by Vigil: one resource per record, Kafka key
+ * = its service. Vigil's collector and its rekey stage write it; a record on an otlp_* topic
+ * without the header was written by someone else (an OpenTelemetry Collector's Kafka exporter:
+ * no key or a trace-id key, many resources per record) and goes through the rekey stage first.
+ */
+export const OTLP_KEYED_MARKER = 'otlp';
+
+/** Whether a record on an otlp_* topic was written by Vigil (any RECORD_KIND_HEADER value). */
+export function isVigilRecord(headers: Readonly<Record<string, string>> | undefined): boolean {
+  return headers?.[RECORD_KIND_HEADER] !== undefined;
+}
+
 /** Whether a record's headers mark an in-band deployment announcement (JSON, not OTLP). */
 export function isDeploymentMarker(headers: Readonly<Record<string, string>> | undefined): boolean {
   return headers?.[RECORD_KIND_HEADER] === DEPLOYMENT_MARKER;

@@ -5,7 +5,7 @@ import type { Bus, InRecord } from '@vigil/bus';
 import { parseConfig, topicDefinitions } from '@vigil/config';
 import { encodeTraces } from '@vigil/otlp';
 import type { KeyValue, Span } from '@vigil/otlp';
-import { decodeRecord } from '@vigil/records';
+import { decodeRecord, OTLP_KEYED_MARKER, RECORD_KIND_HEADER } from '@vigil/records';
 import { Mulberry32 } from '@vigil/stats';
 import { createTelemetry } from '@vigil/telemetry';
 import { createDetector } from './pipeline.js';
@@ -47,7 +47,8 @@ async function setup(records: Buffer[]) {
   const bus = createMemoryBus({});
   await bus.ensureTopics(topicDefinitions(config));
   const producer = await bus.producer();
-  for (const r of records) await producer.send([{ topic: config.topics.spans, key: 'payments', value: r }]);
+  // As Vigil's collector writes them: keyed by service, marked (the direct path).
+  for (const r of records) await producer.send([{ topic: config.topics.spans, key: 'payments', value: r, headers: { [RECORD_KIND_HEADER]: OTLP_KEYED_MARKER } }]);
   await producer.close();
   return { config, bus };
 }

@@ -1,7 +1,7 @@
 import type { Bus, Consumer, InBatch, OutRecord, PartitionOffset, Producer, TopicPartitions } from '@vigil/bus';
 import type { VigilConfig } from '@vigil/config';
 import { FeedbackModel } from '@vigil/incidents';
-import { decodeRecord, encodeRecord } from '@vigil/records';
+import { decodeRecord, encodeRecord, isVigilRecord } from '@vigil/records';
 import type { DeadLetterRecord } from '@vigil/records';
 import type { Telemetry } from '@vigil/telemetry';
 import { createProcessor } from './processors/processors.js';
@@ -64,6 +64,12 @@ export function createDetector(deps: DetectorDeps): Detector {
   const nowMs = deps.nowMs ?? (() => Date.now());
   const log = telemetry.child('detector');
   const kinds = new Map<string, ProcessorKind>([[t.spans, 'spans'], [t.metrics, 'metrics'], [t.logs, 'logs']]);
+  // With the rekey stage on, records of other writers on the otlp_* topics (an OpenTelemetry
+  // Collector's Kafka exporter) reach us split and keyed by service on the keyed topics, and are
+  // skipped on the raw ones; Vigil's own records keep the direct path.
+  const rekeyed = config.rekey.enabled;
+  if (rekeyed) for (const [topic, kind] of [[t.keyedSpans, 'spans'], [t.keyedMetrics, 'metrics'], [t.keyedLogs, 'logs']] as const) kinds.set(topic, kind);
+  const rawTopics = new Set([t.spans, t.metrics, t.logs]);
   const recordsIn = telemetry.counter('vigil_detector_records_total', 'Input records processed', ['topic']);
   const outputsC = telemetry.counter('vigil_detector_outputs_total', 'Output records committed', ['topic']);
   const deadC = telemetry.counter('vigil_detector_dead_letters_total', 'Input records dead-lettered', ['topic', 'reason']);
@@ -133,7 +139,9 @@ export function createDetector(deps: DetectorDeps): Detector {
       const first = BigInt(batch.records[0].offset);
       const expected = task.nextOffset ?? 0n;
       const k = key(batch.topic, batch.partition);
-      if (first > expected) {
+      // The keyed topics are written in transactions: commit markers and aborted records take
+      // offsets, so the first record after the committed offset is normally beyond it there.
+      if (first > expected && rawTopics.has(batch.topic)) {
         const since = staleSince.get(k) ?? Date.now();
         staleSince.set(k, since);
         if (Date.now() - since < STALE_STATE_WAIT_MS) {
@@ -148,10 +156,17 @@ export function createDetector(deps: DetectorDeps): Detector {
       staleSince.delete(k);
       task.verified = true;
     }
+    const skipForeign = rekeyed && rawTopics.has(batch.topic);
     for (const rec of batch.records) {
       const offset = BigInt(rec.offset);
       // Already reflected in the restored state (possible only if offsets lag the snapshot).
       if (task.nextOffset !== null && offset < task.nextOffset) continue;
+      if (skipForeign && !isVigilRecord(rec.headers)) {
+        // The rekey stage's: it reaches us again, keyed, on the keyed topic.
+        task.nextOffset = offset + 1n;
+        task.dirty = true;
+        continue;
+      }
       try {
         if (!rec.value) throw new Error('empty record');
         const outs = task.processor.process(rec.value, rec.headers);
@@ -231,7 +246,7 @@ export function createDetector(deps: DetectorDeps): Detector {
   }
 
   async function startConsumer(): Promise<void> {
-    consumer = bus.consumer({ groupId: d.groupId, topics: [t.spans, t.metrics, t.logs], fromBeginning: true, onAssigned, onRevoked });
+    consumer = bus.consumer({ groupId: d.groupId, topics: [...kinds.keys()], fromBeginning: true, onAssigned, onRevoked });
     await consumer.run(handle);
   }
 

@@ -9,17 +9,23 @@
 //      closes it) to its score row in ClickHouse, p50/p99.
 //   3. verification: a regressed version (error ratio 0.5% → 5%) starts serving; time from its
 //      first request to the fail verdict in ClickHouse.
+//   4. the foreign-record path: the same spans as phase 1, written as an OpenTelemetry
+//      Collector's kafka exporter writes them (one record per request holding all ten services'
+//      resources, no key, no Vigil header) → rekey stage → keyed topics → detector; CPU per span
+//      beside the direct path's (Vigil's own records), alternating rounds in the same process.
 // Bus: in-process by default; KAFKA_BROKERS=host:port runs phases 1-3 over that Kafka.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createBus, createMemoryBus } from '@vigil/bus';
-import type { Bus } from '@vigil/bus';
+import type { Bus, OutRecord } from '@vigil/bus';
 import { busOptions, loadConfig, parseConfig, topicDefinitions } from '@vigil/config';
 import type { VigilConfig } from '@vigil/config';
+import { createRekeyStage } from '@vigil/collector';
 import { createDetector } from '@vigil/detector';
 import { decodeTraces, encodeTraces } from '@vigil/otlp';
+import { OTLP_KEYED_MARKER, RECORD_KIND_HEADER } from '@vigil/records';
 import type { KeyValue, Span } from '@vigil/otlp';
 import { createStore } from '@vigil/store';
 import { createTelemetry } from '@vigil/telemetry';
@@ -91,7 +97,8 @@ async function throughput(dir: string, records: number, spansPerRecord: number) 
     // Each service sends one record per simulated second: event time advances so windows close.
     const body = request(service, '1.0.0', t0 + Math.floor(r / 10) * 1000, spansPerRecord, 1000 / spansPerRecord, 0.01);
     bodies.push(body);
-    batch.push({ topic: config.topics.spans, key: service, value: body });
+    // As Vigil's collector writes them: keyed by service and marked (the detector's direct path).
+    batch.push({ topic: config.topics.spans, key: service, value: body, headers: { [RECORD_KIND_HEADER]: OTLP_KEYED_MARKER } });
     if (batch.length === 500) await producer.send(batch.splice(0));
   }
   if (batch.length) await producer.send(batch.splice(0));
@@ -144,6 +151,49 @@ async function throughput(dir: string, records: number, spansPerRecord: number) 
     scores_landed: landed,
     rss_mb: rssMb,
   };
+}
+
+/**
+ * Phase 4: CPU per span of the detector's two input paths, nothing else running (no writer): the
+ * same spans as Vigil's own records (keyed, marked: the direct path) or as an OpenTelemetry
+ * Collector's kafka exporter writes them (one record per request holding all ten services'
+ * resources, no key, spread over the partitions) through the rekey stage. Rounds alternate
+ * direct, foreign, direct, foreign…; the best round of each counts (least disturbed by others).
+ */
+async function pathCost(dir: string, records: number, spansPerRecord: number, path: 'direct' | 'foreign') {
+  const config = runConfig(dir);
+  const bus: Bus = config.bus.kind === 'kafka' ? createBus(busOptions(config.bus) as Parameters<typeof createBus>[0]) : createMemoryBus({ maxRecordsPerPartition: 1_000_000 });
+  await bus.ensureTopics(topicDefinitions(config));
+  const producer = await bus.producer();
+  const t0 = 1_790_000_000_000;
+  const bodies: Buffer[] = [];
+  for (let r = 0; r < records; r++) bodies.push(request(`svc-${r % 10}`, '1.0.0', t0 + Math.floor(r / 10) * 1000, spansPerRecord, 1000 / spansPerRecord, 0.01));
+  const out: OutRecord[] = [];
+  if (path === 'direct') {
+    for (const [r, body] of bodies.entries()) out.push({ topic: config.topics.spans, key: `svc-${r % 10}`, value: body, headers: { [RECORD_KIND_HEADER]: OTLP_KEYED_MARKER } });
+  } else {
+    for (let r = 0; r < records; r += 10) {
+      const resourceSpans = bodies.slice(r, r + 10).flatMap((b) => decodeTraces(b).resourceSpans);
+      out.push({ topic: config.topics.spans, key: null, value: encodeTraces({ resourceSpans }), partition: (r / 10) % config.topics.partitions });
+    }
+  }
+  for (let i = 0; i < out.length; i += 200) await producer.send(out.slice(i, i + 200));
+  await producer.close();
+  const detector = createDetector({ config, bus, telemetry: tel('detector') });
+  const rekey = path === 'foreign' ? createRekeyStage({ config, bus, telemetry: tel('rekey') }) : null;
+  const c0 = process.cpuUsage();
+  await detector.start();
+  await rekey?.start();
+  // The detector counts the records it processed: Vigil's own, or the keyed ones (one per service per request).
+  while (detector.stats.records < records) await new Promise((r) => setTimeout(r, 10));
+  await rekey?.commitNow();
+  await detector.commitNow();
+  const c1 = process.cpuUsage(c0);
+  const outputs = detector.stats.outputs;
+  await rekey?.shutdown();
+  await detector.shutdown();
+  await bus.shutdown();
+  return { cpuUsPerSpan: (c1.user + c1.system) / (records * spansPerRecord), outputs };
 }
 
 async function live(dir: string, spansPerS: number, seconds: number) {
@@ -207,6 +257,18 @@ async function main() {
     const records = arg('records', 3000);
     const spansPerRecord = arg('spans-per-record', 100);
     const tp = await throughput(join(dir, 'tp'), records, spansPerRecord);
+    const rounds = arg('path-rounds', 3);
+    const cost = { direct: [] as number[], foreign: [] as number[] };
+    const outputsOf = { direct: 0, foreign: 0 };
+    for (let i = 0; i < rounds; i++) {
+      for (const path of ['direct', 'foreign'] as const) {
+        const c = await pathCost(join(dir, `${path}-${i}`), records, spansPerRecord, path);
+        cost[path].push(c.cpuUsPerSpan);
+        outputsOf[path] = c.outputs;
+      }
+    }
+    const direct = Math.min(...cost.direct);
+    const foreign = Math.min(...cost.foreign);
     const liveRate = Math.min(arg('live-rate', 2000), Math.round(tp.e2e_spans_per_cpu_s / 2));
     const lv = await live(join(dir, 'live'), liveRate, arg('live-seconds', 45));
     const bus = process.env.KAFKA_BROKERS ? 'kafka' : 'memory';
@@ -222,6 +284,10 @@ async function main() {
       ['window closable → score row in ClickHouse p50 (ms)', pct(lv.latencies, 0.5).toFixed(0), ''],
       ['window closable → score row in ClickHouse p99 (ms)', pct(lv.latencies, 0.99).toFixed(0), 'target ≤ 2,000'],
       ['regressed version first traffic → fail verdict in ClickHouse (s)', lv.verdictS.toFixed(1), 'target ≤ 30'],
+      ['direct path (Vigil\'s own records): detector CPU µs per span', direct.toFixed(3), `best of ${rounds} rounds, no writer`],
+      ['foreign path (OTel Collector kafka exporter records): rekey + detector CPU µs per span', foreign.toFixed(3), '10 resources per record, no key'],
+      ['ratio foreign / direct (CPU per span)', (foreign / direct).toFixed(3), ''],
+      ['detector outputs direct / foreign (same spans)', `${outputsOf.direct} / ${outputsOf.foreign}`, ''],
     ];
     const w = Math.max(...rows.map((r) => r[0].length));
     for (const [k, v, note] of rows) console.log(`${k.padEnd(w)}  ${v.padStart(10)}  ${note}`);
@@ -230,6 +296,10 @@ async function main() {
       decode_spans_per_cpu_s: Math.round(tp.decode_spans_per_cpu_s), detector_to_decode_ratio: Number((tp.detector_spans_per_cpu_s / tp.decode_spans_per_cpu_s).toFixed(3)),
       peak_rss_mb: Math.round(tp.rss_mb), live_spans_per_s: liveRate, score_latency_p50_ms: Math.round(pct(lv.latencies, 0.5)),
       score_latency_p99_ms: Math.round(pct(lv.latencies, 0.99)), windows_measured: lv.latencies.length, fail_verdict_s: Number(lv.verdictS.toFixed(1)),
+      direct_cpu_us_per_span: Number(direct.toFixed(3)), foreign_cpu_us_per_span: Number(foreign.toFixed(3)),
+      foreign_to_direct_cpu_ratio: Number((foreign / direct).toFixed(3)), path_rounds: rounds,
+      direct_cpu_us_per_span_rounds: cost.direct.map((x) => Number(x.toFixed(3))), foreign_cpu_us_per_span_rounds: cost.foreign.map((x) => Number(x.toFixed(3))),
+      direct_outputs: outputsOf.direct, foreign_outputs: outputsOf.foreign,
     }));
   } finally {
     rmSync(dir, { recursive: true, force: true });

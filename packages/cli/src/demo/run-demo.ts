@@ -6,7 +6,9 @@ import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseConfig } from '@vigil/config';
+import type { Bus } from '@vigil/bus';
+import { deepMerge, parseConfig } from '@vigil/config';
+import type { VigilConfigInput } from '@vigil/config';
 import { startEmbedded } from '../embedded.js';
 import type { Embedded } from '../embedded.js';
 import { startHooksServer } from './hooks-server.js';
@@ -32,6 +34,24 @@ export interface DemoOptions {
   out?: NodeJS.WritableStream;
   /** Stops the run early (the CLI wires SIGINT to it as well). */
   signal?: AbortSignal;
+  /** Merged over the demo's configuration (e.g. Kafka topics, collector.enabled: false). */
+  config?: VigilConfigInput;
+  /** A bus instead of the configured one. */
+  bus?: Bus;
+  /**
+   * Something the shop sends its OTLP to instead of Vigil's collector, started once Vigil runs:
+   * e.g. an OpenTelemetry Collector exporting to Vigil's collector or to its Kafka topics.
+   */
+  front?: (vigil: Embedded) => Promise<DemoFront>;
+}
+
+/** What the shop's OTLP goes through (see DemoOptions.front). */
+export interface DemoFront {
+  /** OTLP/HTTP base URL for the shop's exporters. */
+  otlpUrl: string;
+  /** One line for the timeline header. */
+  description: string;
+  close(): Promise<void>;
 }
 
 export interface DemoFigures {
@@ -58,6 +78,10 @@ export interface DemoFigures {
   requests: number;
   spans_per_s: number;
   logs_per_s: number;
+  /** Deployment change events (notifications) sent, one per deployed version (baseline versions included). */
+  deployment_notifications: number;
+  /** Alert notifications that fired before the bad deploy's first request (false pages). */
+  pages_before_bad_deploy: number;
 }
 
 export interface DemoResult {
@@ -172,7 +196,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     },
   }, wallMs);
 
-  const config = parseConfig({
+  const config = parseConfig(deepMerge({
     store: { chdb: { path: join(dir, 'chdb') } },
     api: { port: 0 },
     collector: { http: { port: 0 }, grpc: { port: 0 } },
@@ -195,9 +219,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
         ],
       },
     },
-  }, 'demo configuration');
+  }, (options.config ?? {}) as Record<string, unknown>), 'demo configuration');
 
   let vigil: Embedded | null = null;
+  let front: DemoFront | null = null;
   const problems: string[] = [];
   const deployments = new Map<string, DeploymentSeen>();
   let badFailSeenMs: number | null = null;
@@ -306,11 +331,15 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   };
 
   try {
-    vigil = await startEmbedded({ config, destination: logFile });
+    vigil = await startEmbedded({ config, destination: logFile, bus: options.bus });
     apiBase = `http://127.0.0.1:${vigil.ports.api}`;
     out.write(`vigil demo: pipeline up in this process (OTLP/HTTP :${vigil.ports.otlpHttp}, query API :${vigil.ports.api}, bus ${vigil.bus.kind}, store ${vigil.store.kind}); pipeline log ${logPath}\n`);
+    if (options.front) {
+      front = await options.front(vigil);
+      out.write(`the shop sends its OTLP through ${front.description}\n`);
+    }
     out.write(`    time  since-bad  event\n`);
-    shop = new Shop({ otlpUrl: `http://127.0.0.1:${vigil.ports.otlpHttp}`, seed });
+    shop = new Shop({ otlpUrl: front?.otlpUrl ?? `http://127.0.0.1:${vigil.ports.otlpHttp}`, seed });
     shop.onFirstRequest((service, version, atMs) => {
       if (service === BAD.service && version === BAD.to && badStartMs === null) badStartMs = atMs;
       line(`first traffic: ${service} ${version}`, atMs);
@@ -350,6 +379,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     process.removeListener('SIGINT', stop);
     options.signal?.removeEventListener('abort', stop);
     await shop?.shutdown().catch(() => undefined);
+    await front?.close().catch(() => undefined);
     await vigil?.shutdown().catch(() => undefined);
     await hooks.close().catch(() => undefined);
     await new Promise<void>((r) => logFile.end(() => r()));
@@ -387,6 +417,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     requests: stats?.requests ?? 0,
     spans_per_s: stats ? Math.round((stats.spans / runS) * 10) / 10 : 0,
     logs_per_s: stats ? Math.round((stats.logs / runS) * 10) / 10 : 0,
+    deployment_notifications: new Set(alerts.filter((a) => a.schema === 'vigil.change/1' && a.kind === 'deployment').map((a) => `${a.service}@${a.version}`)).size,
+    pages_before_bad_deploy: alerts.filter((a) => a.schema === 'vigil.notification/1' && a.action === 'firing' && (badStartMs === null || a.atMs < badStartMs)).length,
   };
   const toRollback = figures.bad_deploy_to_rollback_s;
   if (toRollback === null) {

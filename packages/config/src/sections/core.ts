@@ -77,6 +77,13 @@ export const topicsSchema = z
     detectorState: z.string().default('vigil_detector_state'),
     alerterState: z.string().default('vigil_alerter_state'),
     ciTestRuns: z.string().default('ci_test_runs'),
+    /**
+     * Records of other writers on the otlp_* topics (an OpenTelemetry Collector's Kafka exporter),
+     * split per resource and keyed by service by the rekey stage (see the rekey section).
+     */
+    keyedSpans: z.string().default('vigil_keyed_spans'),
+    keyedMetrics: z.string().default('vigil_keyed_metrics'),
+    keyedLogs: z.string().default('vigil_keyed_logs'),
     /** Partitions for topics Vigil creates itself. */
     partitions: z.number().int().positive().default(6),
   })

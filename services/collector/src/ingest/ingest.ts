@@ -8,7 +8,9 @@ import { DecodeError, encodeLogs, encodeMetrics, encodeTraces, logsFromJson, met
 import type { Signal, SplitResult } from '@vigil/otlp';
 import type { KafkaExporter } from '../exporters/kafka/kafka-exporter.js';
 import type { InflightLimiter } from '../processors/admission/inflight-limiter.js';
-import { deploymentRecords, resourceDeployment } from '../deployments/deployment-event.js';
+import { deploymentRecords } from '../deployments/deployment-event.js';
+import { resourceDeploymentsOf } from '../deployments/resource-deployments.js';
+import { OTLP_KEYED_MARKER, RECORD_KIND_HEADER } from '@vigil/records';
 import type { DeploymentEvent } from '../deployments/deployment-event.js';
 import type { VersionTracker } from '../deployments/version-tracker.js';
 import type { DeploymentCiFollowUp } from '../deployments/ci-follow-up.js';
@@ -36,6 +38,8 @@ export interface IngestOptions {
    */
   deploymentCi?: DeploymentCiFollowUp | null;
 }
+
+const KEYED_HEADERS: Readonly<Record<string, string>> = Object.freeze({ [RECORD_KIND_HEADER]: OTLP_KEYED_MARKER });
 
 const FROM_JSON = { traces: tracesFromJson, metrics: metricsFromJson, logs: logsFromJson } as const;
 
@@ -88,7 +92,9 @@ export class Ingest implements OtlpConsumer {
       }
       if (split.rejectedItems > 0) metrics.items.inc({ signal, outcome: 'rejected' }, split.rejectedItems);
       const topic = this.o.topics[signal];
-      const records: OutRecord[] = split.records.map((r) => ({ topic, key: r.key, value: r.value }));
+      // The header tells every consumer of the topic that this record is keyed by Vigil (one
+      // resource, key = service): the rekey stage leaves it alone, the detector takes it directly.
+      const records: OutRecord[] = split.records.map((r) => ({ topic, key: r.key, value: r.value, headers: KEYED_HEADERS }));
       const deployments = this.deploymentsOf(split);
       for (const d of deployments) records.push(...deploymentRecords(d, { deployments: this.o.deploymentsTopic }));
       const ci = signal === 'traces' && this.o.ciSpans ? this.o.ciSpans(proto) : null;
@@ -129,13 +135,6 @@ export class Ingest implements OtlpConsumer {
   private deploymentsOf(split: SplitResult): DeploymentEvent[] {
     const versions = this.o.versions;
     if (versions === null) return [];
-    const out: DeploymentEvent[] = [];
-    for (const r of split.records) {
-      if (r.serviceVersion === '') continue;
-      if (versions.observe(r.key, r.serviceVersion, r.deploymentEnvironment)) {
-        out.push(resourceDeployment(r.key, r.serviceVersion, r.deploymentEnvironment, this.now(), r.commit));
-      }
-    }
-    return out;
+    return resourceDeploymentsOf(split.records, versions, this.now());
   }
 }

@@ -1,0 +1,92 @@
+// The embedded runner honours `enabled: false` per component: behind an OpenTelemetry Collector
+// one process runs the rekey stage, detector, alerter and writer, and binds no OTLP port.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { describe, expect, test } from 'vitest';
+import { encodeTraces, sampleTraces } from '@vigil/otlp';
+import { parseConfig } from '@vigil/config';
+import { startEmbedded } from './embedded.js';
+
+const silent = new Writable({ write: (_c, _e, cb) => cb() });
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** True when something accepts TCP connections on 127.0.0.1:port. */
+async function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(true));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(false)));
+  });
+}
+
+describe('embedded runner: components switched off', () => {
+  test('collector.enabled: false binds no OTLP port; foreign records still reach the detector through the rekey stage', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-embedded-'));
+    const [http, grpc] = [await freePort(), await freePort()];
+    const config = parseConfig({
+      store: { chdb: { path: join(dir, 'chdb') } },
+      api: { port: 0 },
+      alerter: { api: { port: 0 } },
+      collector: { enabled: false, http: { port: http }, grpc: { port: grpc } },
+      rekey: { commitIntervalMs: 50 },
+      detector: { commitIntervalMs: 50 },
+    });
+    const vigil = await startEmbedded({ config, destination: silent });
+    try {
+      expect(vigil.collector).toBeNull();
+      expect(vigil.ports.otlpHttp).toBe(0);
+      expect(vigil.ports.otlpGrpc).toBe(0);
+      expect(await listening(http)).toBe(false);
+      expect(await listening(grpc)).toBe(false);
+      expect(vigil.detector).not.toBeNull();
+      expect(vigil.alerter).not.toBeNull();
+      expect(vigil.writer).not.toBeNull();
+      expect(vigil.rekey).not.toBeNull();
+      // What an OpenTelemetry Collector's kafka exporter writes: 3 resources, no key.
+      const producer = await vigil.bus.producer();
+      await producer.send([{ topic: config.topics.spans, key: null, value: encodeTraces(sampleTraces({ resources: 3, itemsPerResource: 5 })) }]);
+      await producer.close();
+      const end = Date.now() + 20_000;
+      while ((vigil.detector?.stats.records ?? 0) < 3 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+      // One keyed record per resource reached the detector; the raw record itself was skipped.
+      expect(vigil.rekey?.stats.foreign).toBe(1);
+      expect(vigil.detector?.stats.records).toBe(3);
+    } finally {
+      await vigil.shutdown();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('only the writer: no collector, detector, alerter or rekey stage', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-embedded-'));
+    const config = parseConfig({
+      store: { chdb: { path: join(dir, 'chdb') } },
+      api: { port: 0 },
+      collector: { enabled: false }, detector: { enabled: false }, alerter: { enabled: false }, rekey: { enabled: false },
+    });
+    const vigil = await startEmbedded({ config, destination: silent });
+    try {
+      expect([vigil.collector, vigil.detector, vigil.alerter, vigil.rekey]).toEqual([null, null, null, null]);
+      expect(vigil.writer).not.toBeNull();
+      expect(vigil.ports.alerterApi).toBe(0);
+      const res = await fetch(`http://127.0.0.1:${vigil.ports.api}/healthz`);
+      expect(res.status).toBe(200);
+    } finally {
+      await vigil.shutdown();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
