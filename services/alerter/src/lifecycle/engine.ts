@@ -364,12 +364,21 @@ export class AlertEngine {
     this.dirtyKeys.add(`deployment:${d.id}`);
     this.pruneDeployments(d.service);
     if (known) return;
-    this.resolveDeploymentAlerts(d.service, d.timeMs, d.id, now);
+    // First contact (record.firstSeen): the service was running before Vigil met it. Nothing was
+    // deployed, so no deployment alert is resolved by it and its change event says so: learning.
+    const firstSeen = d.firstSeen === true;
+    if (!firstSeen) this.resolveDeploymentAlerts(d.service, d.timeMs, d.id, now);
+    const where = d.environment ? ` in ${d.environment}` : '';
     this.changes.push({
       id: stableId('change', 'deployment', d.id), kind: 'deployment', service: d.service, version: d.version,
-      summary: truncate(`Deployed ${d.service} ${d.version}${d.previousVersion ? ` (was ${d.previousVersion})` : ''}${d.environment ? ` to ${d.environment}` : ''}`, 1024),
+      summary: truncate(firstSeen
+        ? `First seen ${d.service} ${d.version}${where}: no baseline yet, learning (not judged as a deployment)`
+        : `Deployed ${d.service} ${d.version}${d.previousVersion ? ` (was ${d.previousVersion})` : ''}${d.environment ? ` to ${d.environment}` : ''}`, 1024),
       atMs: d.timeMs,
-      details: { deploymentId: d.id, service: d.service, version: d.version, previousVersion: d.previousVersion, environment: d.environment, commit: d.commit, source: d.source },
+      details: {
+        deploymentId: d.id, service: d.service, version: d.version, previousVersion: d.previousVersion, environment: d.environment, commit: d.commit, source: d.source,
+        ...(firstSeen ? { firstSeen: true } : {}),
+      },
       links: d.links,
     });
   }

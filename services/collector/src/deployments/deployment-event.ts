@@ -35,6 +35,12 @@ export interface DeploymentEvent {
    * second record of a resource deployment whose commit's CI was looked up (ci-follow-up.ts).
    */
   ci?: DeploymentCiQuality;
+  /**
+   * Set (true) on a resource event for the first version of a service this collector met: the
+   * service was already running, so there is no baseline and nothing was deployed while Vigil
+   * watched. Consumers learn it and never judge or page on it (see version-tracker.ts).
+   */
+  firstSeen?: true;
   /** Vigil's message schema (packages/records: DeploymentRecord). */
   schema: 'vigil.deployment/1';
 }
@@ -65,12 +71,13 @@ export function deploymentRecords(event: DeploymentEvent, topics: { deployments:
   return out;
 }
 
-export function resourceDeployment(service: string, version: string, environment: string, timeMs: number, commit = ''): DeploymentEvent {
+export function resourceDeployment(service: string, version: string, environment: string, timeMs: number, commit = '', firstSeen = false): DeploymentEvent {
   return {
     schema: 'vigil.deployment/1',
     // The canonical id of (service, version): the detector's verdicts name the same deployment.
     id: deploymentIdFor(service, version),
     service, version, environment, commit, timeMs, source: 'resource', links: [],
+    ...(firstSeen ? { firstSeen: true as const } : {}),
   };
 }
 

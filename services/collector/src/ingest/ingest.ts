@@ -116,7 +116,7 @@ export class Ingest implements OtlpConsumer {
         return { kind: 'ok', accepted: split.items, rejected: split.rejectedItems, message: split.rejectedMessage };
       }
       // Not acknowledged: forget the versions so the next attempt emits them again.
-      for (const d of deployments) this.o.versions?.forget(d.service, d.version, d.environment);
+      for (const d of deployments) this.o.versions?.forget(d.service, d.version, d.environment, d.firstSeen === true);
       metrics.items.inc({ signal, outcome: 'failed' }, split.items);
       if (sent.kind === 'permanent') return { kind: 'invalid', message: sent.reason };
       return { kind: 'retry', status: 503, retryAfterS: this.o.retryAfterS, message: sent.reason };
@@ -132,8 +132,9 @@ export class Ingest implements OtlpConsumer {
     const out: DeploymentEvent[] = [];
     for (const r of split.records) {
       if (r.serviceVersion === '') continue;
-      if (versions.observe(r.key, r.serviceVersion, r.deploymentEnvironment)) {
-        out.push(resourceDeployment(r.key, r.serviceVersion, r.deploymentEnvironment, this.now(), r.commit));
+      const seen = versions.observe(r.key, r.serviceVersion, r.deploymentEnvironment);
+      if (seen !== 'known') {
+        out.push(resourceDeployment(r.key, r.serviceVersion, r.deploymentEnvironment, this.now(), r.commit, seen === 'first-seen'));
       }
     }
     return out;

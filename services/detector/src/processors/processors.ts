@@ -38,7 +38,11 @@ export interface ProcessorContext {
 
 const out = (topic: string, key: string, record: VigilRecord): OutRecord => ({ topic, key, value: encodeRecord(record) });
 
-/** Per service: the version in effect and since when (event time), from the stream itself. */
+/**
+ * Per service: the version in effect and since when (event time), from the stream itself. The
+ * first version this state sees of a service is `firstSeen` (Vigil met a running service, or lost
+ * its state): learned as the baseline, never a deployment. Only a change seen afterwards is one.
+ */
 class VersionTracker {
   versions = new Map<string, DeploymentInEffect>();
   /** Returns true when `version` is new for `service` (a deployment in the stream). */
@@ -46,11 +50,16 @@ class VersionTracker {
     if (!version) return false;
     const cur = this.versions.get(service);
     if (cur && cur.version === version) return false;
-    this.versions.set(service, { id: deploymentId(service, version), version, sinceMs: timeMs });
+    this.versions.set(service, { id: deploymentId(service, version), version, sinceMs: timeMs, ...(cur ? {} : { firstSeen: true }) });
     return cur !== undefined;
   }
   get(service: string): DeploymentInEffect | undefined {
     return this.versions.get(service);
+  }
+  /** The version in effect when it was deployed while Vigil watched; undefined when first seen. */
+  deployed(service: string): DeploymentInEffect | undefined {
+    const d = this.versions.get(service);
+    return d && !d.firstSeen ? d : undefined;
   }
   toJSON(): Array<[string, DeploymentInEffect]> {
     return [...this.versions];
@@ -83,7 +92,8 @@ abstract class ScoringProcessor {
 
   /** Score one point of a series; push its score record and, past the threshold, its anomaly. */
   protected scoreInto(outs: OutRecord[], point: SeriesPoint): void {
-    const scored = this.scorers.score(point, this.versions.get(point.service));
+    // A first-seen version is no deployment: its anomalies name none (and so trigger no rollback).
+    const scored = this.scorers.score(point, this.versions.deployed(point.service));
     if (!scored) return;
     outs.push(out(this.ctx.topics.scores, point.service, scored.score));
     if (scored.anomaly) outs.push(out(this.ctx.topics.anomalies, point.service, scored.anomaly));
@@ -262,7 +272,9 @@ export class LogsProcessor extends ScoringProcessor implements PartitionProcesso
       for (const rec of records) {
         const timeMs = Number(BigInt((rec.timeUnixNano || rec.observedTimeUnixNano || 0n) as bigint) / 1_000_000n);
         this.versions.see(identity.service, identity.version, timeMs);
-        const dep = this.versions.get(identity.service);
+        // Only a version deployed while Vigil watched makes templates "new after deploying" it;
+        // at first contact every template is new and is learned, not judged.
+        const dep = this.versions.deployed(identity.service);
         const r = this.features.add(rec, dep ? Math.max(0, timeMs - dep.sinceMs) : undefined);
         if (!r.ok || !r.newTemplate) continue;
         const nt = r.newTemplate;
@@ -270,7 +282,7 @@ export class LogsProcessor extends ScoringProcessor implements PartitionProcesso
         const tr: TemplateRecord = {
           schema: 'vigil.template/1', service: nt.service, templateId: nt.templateId, template: nt.template, windowStartMs: timeMs,
           windowEndMs: timeMs, count: 0, severities: {}, firstSeenMs: nt.firstSeenMs, isNew: true,
-          newSinceDeployment: nt.afterDeploy && dep ? dep.id : undefined, version: dep?.version,
+          newSinceDeployment: nt.afterDeploy && dep ? dep.id : undefined, version: this.versions.get(identity.service)?.version,
         };
         outs.push(out(topics.templates, nt.service, tr));
         if (nt.afterDeploy && dep && isErrorLine) {
