@@ -16,6 +16,13 @@ export const collectorSchema = z
         enabled: z.boolean().default(true),
         /** Largest request body, checked on the wire AND after decompression (413 above). */
         maxBodyBytes: z.number().int().positive().default(20 * MiB),
+        /**
+         * After an early answer (413 too large, 429, 401, …) the rest of the body is read and
+         * dropped, up to these bounds, before the connection is closed: a client still sending
+         * then reads the answer instead of a reset (EPIPE). See the receiver's drain().
+         */
+        lingerMaxBytes: z.number().int().nonnegative().default(128 * MiB),
+        lingerMaxMs: z.number().int().nonnegative().max(120_000).default(5_000),
         /** CORS for browser senders: allowed origins ("*" allows any); empty disables CORS. */
         cors: z
           .object({

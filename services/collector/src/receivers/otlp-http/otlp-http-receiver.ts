@@ -8,6 +8,7 @@
 // Error bodies are google.rpc.Status. Also serves POST /v1/deployments (JSON) and
 // POST /v1/ci/junit (JUnit XML, see ci/junit-ingest.ts).
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { createListenerServer, checkBearer, listen } from '@vigil/telemetry';
 import type { Telemetry } from '@vigil/telemetry';
 import type { CollectorConfig } from '@vigil/config';
@@ -24,6 +25,8 @@ import type { JUnitHandler } from '../../ci/junit-ingest.js';
 const PATHS: Record<string, Signal> = { '/v1/traces': 'traces', '/v1/metrics': 'metrics', '/v1/logs': 'logs' };
 export const DEPLOYMENTS_PATH = '/v1/deployments';
 const MAX_DEPLOYMENT_BODY = 64 * 1024;
+/** After the half-close of a lingering close, how long the rest is still read and dropped. */
+const LINGER_AFTER_FIN_MS = 2_000;
 
 /** google.rpc.Code values used in Status bodies (google/rpc/code.proto). */
 const RPC_CODE: Record<number, number> = { 400: 3, 401: 16, 404: 5, 405: 12, 413: 8, 415: 3, 429: 8, 500: 13, 503: 14 };
@@ -148,14 +151,14 @@ export class OtlpHttpReceiver {
     const maxBytes = isDeploy ? MAX_DEPLOYMENT_BODY : this.o.config.maxBodyBytes;
     const length = Number(req.headers['content-length'] ?? '-1');
     if (length > maxBytes) {
-      this.drain(req, true, res);
+      this.drain(req);
       this.status(res, 413, `request body of ${length} bytes exceeds ${maxBytes}`, declared);
       return answer(413);
     }
     const read = await readBody(req, encoding, maxBytes, this.o.limiter);
     if (signal) this.o.metrics.bytes.inc({ transport: 'http', signal, stage: 'wire' }, read.wireBytes);
     if (!read.ok) {
-      this.drain(req, true, res);
+      this.drain(req);
       if (read.status === 429) res.setHeader('retry-after', String(this.retryAfterS()));
       this.status(res, read.status, read.message, declared);
       return answer(read.status);
@@ -203,14 +206,14 @@ export class OtlpHttpReceiver {
     const maxBytes = this.o.config.maxBodyBytes;
     const length = Number(req.headers['content-length'] ?? '-1');
     if (length > maxBytes) {
-      this.drain(req, true, res);
+      this.drain(req);
       this.status(res, 413, `request body of ${length} bytes exceeds ${maxBytes}`, 'json');
       return answer(413);
     }
     const read = await readBody(req, encoding, maxBytes, this.o.limiter);
     this.o.metrics.bytes.inc({ transport: 'http', signal: 'ci_junit', stage: 'wire' }, read.wireBytes);
     if (!read.ok) {
-      this.drain(req, true, res);
+      this.drain(req);
       if (read.status === 429) res.setHeader('retry-after', String(this.retryAfterS()));
       this.status(res, read.status, read.message, 'json');
       return answer(read.status);
@@ -279,21 +282,62 @@ export class OtlpHttpReceiver {
   }
 
   /**
-   * Discards the rest of a body we will not read. After an early answer the client may still be
-   * sending; reading it keeps the connection usable. Past `maxBodyBytes` more, the socket is
-   * closed instead (and the answer says Connection: close).
+   * Discards the rest of a body we will not read, so that the client reads our early answer (413,
+   * 429, 401, …). Closing a socket while unread bytes sit in its receive buffer makes the kernel
+   * send RST instead of FIN (RFC 1122 §4.2.2.13; RFC 2525 §2.17), and a client still sending then
+   * fails with EPIPE/ECONNRESET, often before it read the answer already delivered to it. Node's
+   * server does exactly that after an answer that ends the connection (the client sent
+   * `Connection: close`, or the body is unread): it destroys the socket as soon as the answer is
+   * flushed. So this socket gets a "lingering close", as Apache httpd and nginx do (nginx
+   * lingering_close / lingering_time): the answer, then FIN, and the rest of the body read and
+   * dropped up to `lingerMaxBytes` or for `lingerMaxMs`; past either, LINGER_AFTER_FIN_MS more,
+   * then the connection is dropped. A body that ends within the budget leaves a keep-alive
+   * connection usable.
    */
-  private drain(req: IncomingMessage, closeAfter = false, res?: ServerResponse): void {
-    // The connection may be cut while the client still sends: tell it not to reuse it.
-    if (closeAfter && res && !res.headersSent) res.setHeader('connection', 'close');
-    if (req.complete) return;
-    let left = this.o.config.maxBodyBytes;
-    req.on('data', (c: Buffer) => {
-      left -= c.length;
-      if (left < 0) req.socket.destroy();
-    });
+  private drain(req: IncomingMessage): void {
     req.on('error', () => {});
+    if (req.complete) return;
+    const { lingerMaxBytes, lingerMaxMs } = this.o.config;
+    const socket = req.socket as Socket & { destroySoon?: () => void };
+    let left = lingerMaxBytes;
+    let dropTimer: NodeJS.Timeout | null = null;
+    const dropIn = (ms: number): void => {
+      if (dropTimer) return;
+      dropTimer = setTimeout(() => socket.destroy(), ms);
+      dropTimer.unref();
+    };
+    // Node calls destroySoon() after an answer that ends the connection: half-close instead, and
+    // let the client finish sending (bounded below) and read the answer.
+    socket.destroySoon = () => {
+      socket.end();
+      dropIn(lingerMaxMs);
+    };
+    const stop = (): void => {
+      clearTimeout(budgetTimer);
+      this.o.metrics.lingerClosed.inc();
+      socket.end();
+      if (dropTimer) clearTimeout(dropTimer);
+      dropTimer = null;
+      dropIn(LINGER_AFTER_FIN_MS);
+    };
+    const budgetTimer = setTimeout(stop, lingerMaxMs);
+    budgetTimer.unref();
+    const onData = (c: Buffer): void => {
+      left -= c.length;
+      if (left < 0) {
+        req.removeListener('data', onData);
+        req.on('data', () => {});
+        stop();
+      }
+    };
+    req.on('data', onData);
+    req.on('end', () => clearTimeout(budgetTimer));
+    socket.once('close', () => {
+      clearTimeout(budgetTimer);
+      if (dropTimer) clearTimeout(dropTimer);
+    });
     req.resume();
-    if (closeAfter) req.socket.setTimeout(30_000, () => req.socket.destroy());
   }
+
+
 }
