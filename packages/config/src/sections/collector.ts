@@ -77,6 +77,22 @@ export const collectorSchema = z
           })
           .strict()
           .default({}),
+        /**
+         * Secrets of the CI/CD webhooks on POST /v1/deployments/{github,gitlab,flux} (see the
+         * collector README). When set, the tool's signature is verified and authenticates the
+         * request in place of a bearer token (the tools cannot send one); empty: not checked.
+         */
+        webhooks: z
+          .object({
+            /** GitHub webhook secret (X-Hub-Signature-256). */
+            githubSecret: z.string().default(''),
+            /** GitLab webhook secret token (X-Gitlab-Token). */
+            gitlabToken: z.string().default(''),
+            /** Flux Provider generic-hmac key (X-Signature). */
+            fluxHmacKey: z.string().default(''),
+          })
+          .strict()
+          .default({}),
       })
       .strict()
       .default({}),

@@ -24,14 +24,22 @@ import type { JUnitHandler } from '../../ci/junit-ingest.js';
 
 const PATHS: Record<string, Signal> = { '/v1/traces': 'traces', '/v1/metrics': 'metrics', '/v1/logs': 'logs' };
 export const DEPLOYMENTS_PATH = '/v1/deployments';
-const MAX_DEPLOYMENT_BODY = 64 * 1024;
+// Webhook payloads of CI/CD tools carry whole repository objects (GitHub: tens of KiB).
+const MAX_DEPLOYMENT_BODY = 1024 * 1024;
 /** After the half-close of a lingering close, how long the rest is still read and dropped. */
 const LINGER_AFTER_FIN_MS = 2_000;
 
 /** google.rpc.Code values used in Status bodies (google/rpc/code.proto). */
 const RPC_CODE: Record<number, number> = { 400: 3, 401: 16, 404: 5, 405: 12, 413: 8, 415: 3, 429: 8, 500: 13, 503: 14 };
 
-export type DeploymentHandler = (body: unknown) => Promise<{ status: number; body: unknown; retryAfterS?: number }>;
+/** A deployment announcement: the raw body (signatures are over its bytes), the path below /v1/deployments, query and headers. */
+export interface DeploymentRequest {
+  body: Buffer;
+  subPath: string;
+  query: URLSearchParams;
+  headers: IncomingMessage['headers'];
+}
+export type DeploymentHandler = (req: DeploymentRequest) => Promise<{ status: number; body: unknown; retryAfterS?: number }>;
 
 export interface OtlpHttpReceiverOptions {
   config: CollectorConfig['http'];
@@ -40,6 +48,8 @@ export interface OtlpHttpReceiverOptions {
   metrics: CollectorMetrics;
   telemetry: Telemetry;
   deployments?: DeploymentHandler;
+  /** True when a webhook authenticates itself (its signature secret is configured): no bearer token asked. */
+  deploymentSelfAuth?: (subPath: string, headers: IncomingMessage['headers']) => boolean;
   junit?: JUnitHandler;
   /** Retry-After seconds on 429 (in-flight limit reached while reading). */
   retryAfterS: number;
@@ -103,7 +113,7 @@ export class OtlpHttpReceiver {
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
     const signal = PATHS[path];
-    const isDeploy = path === DEPLOYMENTS_PATH && this.o.deployments !== undefined;
+    const isDeploy = (path === DEPLOYMENTS_PATH || path.startsWith(`${DEPLOYMENTS_PATH}/`)) && this.o.deployments !== undefined;
     const isJUnit = path === JUNIT_PATH && this.o.junit !== undefined;
     const label = signal ?? (isDeploy ? 'deployments' : isJUnit ? 'ci_junit' : 'none');
     const answer = (code: number): void => {
@@ -129,7 +139,8 @@ export class OtlpHttpReceiver {
       this.status(res, 405, `method ${req.method} not allowed on ${path}`, format);
       return answer(405);
     }
-    if (!checkBearer(req.headers.authorization, this.o.config.auth.bearerTokens)) {
+    const selfAuth = isDeploy && this.o.deploymentSelfAuth !== undefined && this.o.deploymentSelfAuth(path.slice(DEPLOYMENTS_PATH.length), req.headers);
+    if (!selfAuth && !checkBearer(req.headers.authorization, this.o.config.auth.bearerTokens)) {
       this.drain(req);
       res.setHeader('www-authenticate', 'Bearer');
       this.status(res, 401, 'missing or invalid bearer token', format);
@@ -165,7 +176,7 @@ export class OtlpHttpReceiver {
     }
     if (isDeploy) {
       this.o.limiter.release(read.reserved);
-      return this.deployment(read.body, res, answer);
+      return this.deployment({ body: read.body, subPath: path.slice(DEPLOYMENTS_PATH.length), query: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)), headers: req.headers }, res, answer);
     }
     this.o.metrics.bytes.inc({ transport: 'http', signal, stage: 'decompressed' }, read.body.length);
     const outcome = await this.o.consumer.consume(signal, read.body, declared, read.reserved);
@@ -173,15 +184,8 @@ export class OtlpHttpReceiver {
     answer(outcome.kind === 'ok' ? 200 : outcome.kind === 'invalid' ? 400 : outcome.status);
   }
 
-  private async deployment(body: Buffer, res: ServerResponse, answer: (code: number) => void): Promise<void> {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body.toString('utf8'));
-    } catch (e) {
-      this.status(res, 400, `invalid JSON: ${(e as Error).message}`, 'json');
-      return answer(400);
-    }
-    const out = await this.o.deployments!(parsed);
+  private async deployment(request: DeploymentRequest, res: ServerResponse, answer: (code: number) => void): Promise<void> {
+    const out = await this.o.deployments!(request);
     const text = JSON.stringify(out.body);
     const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) };
     if (out.retryAfterS !== undefined) headers['retry-after'] = String(out.retryAfterS);
