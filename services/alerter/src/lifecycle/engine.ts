@@ -222,9 +222,10 @@ export class AlertEngine {
     return best;
   }
 
+  /** The latest deployment of a service Vigil watched (a first-seen version is no deployment). */
   latestDeployment(service: string): DeploymentState | undefined {
     let best: DeploymentState | undefined;
-    for (const d of this.deployments.values()) if (d.service === service && (!best || d.timeMs > best.timeMs)) best = d;
+    for (const d of this.deployments.values()) if (d.service === service && !d.firstSeen && (!best || d.timeMs > best.timeMs)) best = d;
     return best;
   }
 
@@ -359,7 +360,7 @@ export class AlertEngine {
     const known = this.deployments.has(d.id);
     this.deployments.set(d.id, {
       type: 'deployment', id: d.id, service: d.service, version: d.version, environment: d.environment, commit: d.commit,
-      previousVersion: d.previousVersion, timeMs: d.timeMs, links: d.links,
+      previousVersion: d.previousVersion, timeMs: d.timeMs, links: d.links, ...(d.firstSeen === true ? { firstSeen: true } : {}),
     });
     this.dirtyKeys.add(`deployment:${d.id}`);
     this.pruneDeployments(d.service);
