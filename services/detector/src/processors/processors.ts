@@ -7,10 +7,11 @@ import type { FeedbackModel } from '@vigil/incidents';
 import { decodeRecord, encodeRecord, isDeploymentMarker } from '@vigil/records';
 import type { TemplateRecord, VigilRecord } from '@vigil/records';
 import { logsFromRecord, metricPointsFromRecord, spansFromRecord } from '../mapping/otlp-inputs.js';
-import { deploymentId, ServiceVerifier } from '../verification/verifier.js';
+import { ServiceVerifier } from '../verification/verifier.js';
 import type { ServiceVerifierJSON, VerificationOptions } from '../verification/verifier.js';
 import { SeriesScorers, seriesKeyOf } from './series-scorers.js';
-import type { DeploymentInEffect, SeriesPoint } from './series-scorers.js';
+import type { SeriesPoint } from './series-scorers.js';
+import { VersionTracker } from './version-tracker.js';
 
 export type ProcessorKind = 'spans' | 'metrics' | 'logs';
 
@@ -37,39 +38,6 @@ export interface ProcessorContext {
 }
 
 const out = (topic: string, key: string, record: VigilRecord): OutRecord => ({ topic, key, value: encodeRecord(record) });
-
-/**
- * Per service: the version in effect and since when (event time), from the stream itself. The
- * first version this state sees of a service is `firstSeen` (Vigil met a running service, or lost
- * its state): learned as the baseline, never a deployment. Only a change seen afterwards is one.
- */
-class VersionTracker {
-  versions = new Map<string, DeploymentInEffect>();
-  /** Returns true when `version` is new for `service` (a deployment in the stream). */
-  see(service: string, version: string | undefined, timeMs: number): boolean {
-    if (!version) return false;
-    const cur = this.versions.get(service);
-    if (cur && cur.version === version) return false;
-    this.versions.set(service, { id: deploymentId(service, version), version, sinceMs: timeMs, ...(cur ? {} : { firstSeen: true }) });
-    return cur !== undefined;
-  }
-  get(service: string): DeploymentInEffect | undefined {
-    return this.versions.get(service);
-  }
-  /** The version in effect when it was deployed while Vigil watched; undefined when first seen. */
-  deployed(service: string): DeploymentInEffect | undefined {
-    const d = this.versions.get(service);
-    return d && !d.firstSeen ? d : undefined;
-  }
-  toJSON(): Array<[string, DeploymentInEffect]> {
-    return [...this.versions];
-  }
-  static fromJSON(j: Array<[string, DeploymentInEffect]>): VersionTracker {
-    const t = new VersionTracker();
-    t.versions = new Map(j);
-    return t;
-  }
-}
 
 /**
  * What the three processors share: the series scorers (with operator feedback), the versions in
