@@ -8,6 +8,10 @@
 // deployment Vigil watched happen — the service was running before Vigil met it (or before this
 // collector restarted). Its event says `firstSeen`, so every consumer learns it as the baseline
 // instead of judging it as a fresh deploy. Only a different version seen afterwards is a deployment.
+// (No grace period here, unlike the detector's: this process has no event time, and a grace in
+// processing time would misjudge history replayed fast. A rollout already under way when Vigil
+// arrived is therefore announced as a deployment of its second version; the detector, which
+// judges, still learns it as first seen.)
 export type VersionObservation = 'known' | 'first-seen' | 'new-version';
 
 export class VersionTracker {
