@@ -30,10 +30,10 @@ describe('vigil doctor with nothing running', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('fails, in plain words, with exit code 1 from the CLI', async () => {
-    const [api, http, grpc, hook] = await freePorts(4);
+    const [api, http, grpc, hook, alerterApi] = await freePorts(5);
     const config = {
       api: { port: api }, collector: { http: { port: http }, grpc: { port: grpc } },
-      alerter: { rollback: { hooks: [{ type: 'webhook', url: `http://127.0.0.1:${hook}/rollback` }] } },
+      alerter: { api: { port: alerterApi }, rollback: { hooks: [{ type: 'webhook', url: `http://127.0.0.1:${hook}/rollback` }] } },
     };
     const r = await runDoctor({ config: parseConfig(config), timeoutMs: 1000 });
     expect(r.ok).toBe(false);
@@ -41,12 +41,13 @@ describe('vigil doctor with nothing running', () => {
     expect(byName('api')).toEqual([{ name: 'api', status: 'fail', detail: `nothing answers at http://127.0.0.1:${api}: nothing listens there (connection refused). Is Vigil running (npm start, or vigil start)?` }]);
     expect(byName('otlp-http')[0]).toMatchObject({ status: 'fail', detail: `OTLP/HTTP: nothing answers at http://127.0.0.1:${http}: nothing listens there (connection refused)` });
     expect(byName('otlp-grpc')[0]).toMatchObject({ status: 'fail' });
+    expect(byName('alerter')[0]).toMatchObject({ status: 'fail', detail: `the alerter API (gate, silences): nothing answers at http://127.0.0.1:${alerterApi}: nothing listens there (connection refused)` });
     expect(byName('rollback')[0]).toMatchObject({ status: 'fail', detail: `rollback hook for every service at http://127.0.0.1:${hook}/rollback is unreachable: nothing listens there (connection refused)` });
     expect(byName('receivers')[0]).toMatchObject({ status: 'warn' });
 
     // The real command, configured by a vigil.yaml.
     const file = join(dir, 'vigil.yaml');
-    writeFileSync(file, `api: { port: ${api} }\ncollector: { http: { port: ${http} }, grpc: { port: ${grpc} } }\n`);
+    writeFileSync(file, `api: { port: ${api} }\ncollector: { http: { port: ${http} }, grpc: { port: ${grpc} } }\nalerter: { api: { port: ${alerterApi} } }\n`);
     const out = await run(process.execPath, [BIN, 'doctor'], { env: { ...process.env, VIGIL_CONFIG: file } }).then(() => null, (e: { code: number; stdout: string }) => e);
     expect(out?.code).toBe(1);
     expect(out?.stdout).toMatch(new RegExp(`FAIL  api +nothing answers at http://127\\.0\\.0\\.1:${api}`));
@@ -107,7 +108,7 @@ describe('vigil doctor against a running embedded instance', () => {
     const before = [...received];
     const r = await runDoctor({ config, timeoutMs: 2000 });
     const statuses = Object.fromEntries(r.checks.map((c) => [c.name, c.status]));
-    expect(statuses).toMatchObject({ api: 'ok', ready: 'ok', 'otlp-http': 'ok', 'otlp-grpc': 'ok', bus: 'ok', store: 'ok', receivers: 'ok', rollback: 'ok', telemetry: 'warn' });
+    expect(statuses).toMatchObject({ api: 'ok', ready: 'ok', alerter: 'ok', 'otlp-http': 'ok', 'otlp-grpc': 'ok', bus: 'ok', store: 'ok', receivers: 'ok', rollback: 'ok', telemetry: 'warn' });
     expect(r.ok).toBe(true);
     expect(received).toEqual(before);
   }, 30_000);

@@ -138,6 +138,17 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorResult> {
     }
   }
 
+  // The alerter's API: silences, acknowledgements and the deployment gate (Argo Rollouts, Flagger).
+  if (config.alerter.enabled) {
+    const alerter = urlOf(config.alerter.api);
+    try {
+      const r = await http(`${alerter}/healthz`, {}, timeoutMs);
+      add('alerter', r.status === 200 ? 'ok' : 'fail', r.status === 200 ? `the alerter API (gate, silences) answers at ${alerter}` : `${alerter}/healthz answered ${r.status}`);
+    } catch (e) {
+      add('alerter', 'fail', `the alerter API (gate, silences): nothing answers at ${alerter}: ${why(e)}`);
+    }
+  }
+
   // OTLP receivers: an empty export request is valid OTLP and stores nothing.
   if (config.collector.enabled && config.collector.http.enabled) {
     const otlp = urlOf(config.collector.http);
