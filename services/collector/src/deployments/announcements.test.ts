@@ -129,6 +129,12 @@ describe('POST /v1/deployments: short keys, the OpenTelemetry vocabulary and the
     expect(res.status).toBe(202);
     const [e] = await events('webapp');
     expect(e).toMatchObject({ version: '731f7eaddfb6af01cb2173e18f0f75b0ba780ef1', commit: '731f7eaddfb6af01cb2173e18f0f75b0ba780ef1', timeMs: Date.parse('2022-10-28T07:31:02Z') });
+    // The same with the metadata key as forwarded without its API group prefix; a HelmRelease's chart version.
+    const bare = fixture('flux-kustomization-succeeded.json').replace('"kustomize.toolkit.fluxcd.io/revision"', '"revision"');
+    expect((await post(`${h.http}/v1/deployments/flux?service=webapp-bare`, bare, auth)).body).toMatchObject({ version: '731f7eaddfb6af01cb2173e18f0f75b0ba780ef1' });
+    const helm = JSON.parse(fixture('flux-kustomization-succeeded.json')) as Record<string, unknown>;
+    Object.assign(helm, { reason: 'UpgradeSucceeded', metadata: { 'helm.toolkit.fluxcd.io/revision': '6.5.0' }, involvedObject: { kind: 'HelmRelease', name: 'podinfo', namespace: 'apps' } });
+    expect((await post(`${h.http}/v1/deployments/flux`, JSON.stringify(helm), auth)).body).toMatchObject({ service: 'podinfo', version: '6.5.0', commit: '' });
     expect(await post(`${h.http}/v1/deployments/flux?service=webapp-err`, fixture('flux-kustomization-error.json'), auth))
       .toEqual({ status: 200, body: { ignored: 'error event ValidationFailed: not a deployment' } });
     expect(await events('webapp-err')).toEqual([]);

@@ -312,7 +312,9 @@ export function fluxAnnouncement(value: unknown, query: URLSearchParams): Announ
   if (severity !== 'info') return { kind: 'ignored', reason: `${severity || 'unknown'} event ${reason}: not a deployment` };
   if (!FLUX_SUCCESS.has(reason)) return { kind: 'ignored', reason: `event reason "${reason}" is not a finished reconciliation` };
   const metadata = body.metadata !== null && typeof body.metadata === 'object' ? (body.metadata as Record<string, unknown>) : {};
-  const revisionKey = Object.keys(metadata).find((k) => k.endsWith('/revision'));
+  // The controller's key (kustomize.toolkit.fluxcd.io/revision), or `revision` as the notification
+  // controller forwards it to generic providers without the API group prefix.
+  const revisionKey = Object.keys(metadata).find((k) => k === 'revision' || k.endsWith('/revision'));
   const revision = revisionKey ? str(metadata[revisionKey]) : '';
   if (!revision) return { kind: 'ignored', reason: 'event carries no revision' };
   const sha = /(?:@sha1:|@sha256:|\/)([0-9a-f]{7,64})$/i.exec(revision)?.[1] ?? '';
