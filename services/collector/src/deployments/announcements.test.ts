@@ -76,9 +76,9 @@ describe('POST /v1/deployments: short keys, the OpenTelemetry vocabulary and the
     expect(byHeader).toMatchObject({ status: 202, body: { service: 'octo/hello', version: sha, environment: 'production' } });
     // A version the workflow put in the deployment payload wins over the sha.
     const withPayload = JSON.parse(fixture('github-deployment-status.json')) as { deployment: { payload: Record<string, string> } };
-    withPayload.deployment.payload = { 'service.name': 'web', version: 'v3.4.5' };
-    expect((await post(`${h.http}/v1/deployments/github`, JSON.stringify(withPayload), { ...auth, 'x-github-event': 'deployment_status' })).body)
-      .toMatchObject({ service: 'web', version: 'v3.4.5', commit: sha });
+    withPayload.deployment.payload = { 'service.name': 'web', 'service.namespace': 'shop', version: 'v3.4.5' };
+    expect((await post(`${h.http}/v1/deployments/github?service=ignored`, JSON.stringify(withPayload), { ...auth, 'x-github-event': 'deployment_status' })).body)
+      .toMatchObject({ service: 'shop/web', version: 'v3.4.5', commit: sha });
   });
 
   it('GitHub: a status still queued or in progress, a failure, and a ping are answered 200 "ignored"', async () => {

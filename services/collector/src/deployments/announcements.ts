@@ -216,7 +216,8 @@ function str(v: unknown): string {
  * GitHub `deployment_status` (GitHub docs, "Webhook events and payloads", deployment_status).
  * Deployed when deployment_status.state is `success`; queued, pending, in_progress, failure,
  * error and inactive are no finished deployment (ignored). Service: deployment.payload's
- * service.name / service (as the workflow set it), else ?service=, else the repository's name.
+ * service.name / service (+ service.namespace / namespace) as the workflow set it, else ?service=
+ * (+ ?namespace=), else the repository's name.
  * Version: deployment.payload's service.version / version, else the deployed commit (sha).
  */
 export function githubAnnouncement(event: string, value: unknown, query: URLSearchParams): Announcement {
@@ -230,10 +231,13 @@ export function githubAnnouncement(event: string, value: unknown, query: URLSear
   const payload = deployment.payload !== null && typeof deployment.payload === 'object' ? (deployment.payload as Record<string, unknown>) : {};
   const repository = body.repository !== null && typeof body.repository === 'object' ? (body.repository as Record<string, unknown>) : {};
   const sha = text(deployment.sha, 'deployment.sha', false);
+  // What the workflow put in the deployment's payload is the most specific: it wins over the query.
+  const q = new URLSearchParams(query);
   const fromPayload = str(payload['service.name']) || str(payload.service);
   const ns = str(payload['service.namespace']) || str(payload.namespace);
-  if (ns && !query.has('namespace')) query = new URLSearchParams([...query, ['namespace', ns]]);
-  const who = named(fromPayload && !query.get('service') ? new URLSearchParams([...query, ['service', fromPayload]]) : query, str(repository.name), str(status.environment) || str(deployment.environment));
+  if (fromPayload) q.set('service', fromPayload);
+  if (fromPayload || ns) q.set('namespace', ns);
+  const who = named(q, str(repository.name), str(status.environment) || str(deployment.environment));
   const version = str(payload['service.version']) || str(payload.version) || sha;
   return {
     kind: 'deployment',
