@@ -10,6 +10,8 @@ import { startEmbedded } from './embedded.js';
 import { getJson, VIEWS } from './queries.js';
 import { ciMain } from './ci/ci-prioritise.js';
 import { parseDemoArgs, runDemo } from './demo/index.js';
+import { gettingStarted } from './getting-started.js';
+import { renderDoctor, runDoctor } from './doctor.js';
 
 const HELP = `vigil — OpenTelemetry anomaly detection and safe deployments
 
@@ -20,6 +22,8 @@ Usage:
   vigil alerts [options]      alerts and their notifications
   vigil deployments [options] deployments and their verdicts
   vigil templates [options]   log templates (--new: only those new since a deploy)
+  vigil doctor [--json]       check a running installation: ports, bus, store, receivers,
+                              rollback hooks, clock skew of incoming telemetry (exit 1 on problems)
   vigil demo [--fast]         the shop simulation: a bad payments deploy caught and rolled back
   vigil ci prioritise --suite S [--budget 10m] [--workers K] [--json] < tests.txt
                               rank tests to reveal failures early (one name per line)
@@ -72,12 +76,20 @@ async function main(): Promise<void> {
             `(/healthz, /metrics, /v1/anomalies …), alerter API :${vigil.ports.alerterApi}; bus ${vigil.bus.kind}, store ${vigil.store.kind}` +
             `${vigil.rekey ? '' : ', rekey off'}${vigil.detector ? '' : ', detector off'}${vigil.alerter ? '' : ', alerter off'}${vigil.writer ? '' : ', writer off'}\n`,
         );
+        process.stdout.write(gettingStarted(config, vigil.ports));
         return async (deadlineMs) => {
           await vigil.shutdown(deadlineMs);
           await tracing.shutdown();
         };
       },
     });
+    return;
+  }
+  if (command === 'doctor') {
+    const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' }, api: { type: 'string' } }, strict: true });
+    const result = await runDoctor({ config: loadConfig(), apiUrl: values.api ?? process.env.VIGIL_API_URL, token: process.env.VIGIL_API_TOKEN });
+    process.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : renderDoctor(result));
+    process.exitCode = result.ok ? 0 : 1;
     return;
   }
   if (command in VIEWS) return query(command, rest);

@@ -12,7 +12,7 @@ import { createStore } from '@vigil/store';
 import type { Store } from '@vigil/store';
 import { createTelemetry, Registry, startAdminServer } from '@vigil/telemetry';
 import type { RunningServer, Telemetry } from '@vigil/telemetry';
-import { ciRoutes, createWriter, queryRoutes, revisionQuality } from '@vigil/writer';
+import { ciRoutes, createWriter, queryRoutes, revisionQuality, statusRoutes } from '@vigil/writer';
 import type { Writer } from '@vigil/writer';
 
 export interface EmbeddedOptions {
@@ -76,7 +76,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
     telemetry,
     listener: config.api,
     ready: () => (collector?.ready() ?? true) && (alerter?.ready() ?? true),
-    routes: [queryRoutes(store), ciRoutes(store)],
+    routes: [queryRoutes(store), ciRoutes(store), statusRoutes(store)],
   });
   const ports = { otlpHttp: httpPort, otlpGrpc: grpcPort, api: api.port, alerterApi: alerter?.apiPort ?? 0, writerApi: api.port };
   const running = { collector: !!collector, rekey: !!rekey, detector: !!detector, alerter: !!alerter, writer: !!writer };

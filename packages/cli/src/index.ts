@@ -6,3 +6,6 @@ export { getJson, VIEWS } from './queries.js';
 export { parseDemoArgs, runDemo } from './demo/index.js';
 export type { DemoFigures, DemoFront, DemoOptions, DemoResult } from './demo/index.js';
 export { ciMain, ciPrioritise } from './ci/ci-prioritise.js';
+export { runDoctor, renderDoctor } from './doctor.js';
+export type { DoctorCheck, DoctorOptions, DoctorResult } from './doctor.js';
+export { gettingStarted } from './getting-started.js';

@@ -57,6 +57,8 @@ export const VIEWS: Record<string, { path: string; render(rows: Row[]): string }
       // CI quality of the commit when announced: a deploy whose CI was not clean is verified strictly.
       { key: 'ci', title: 'CI', format: (v) => (v && typeof v === 'object' ? String((v as { quality?: unknown }).quality ?? '') : '') },
       { key: 'status', title: 'VERDICT' },
+      // First contact: the version was running before Vigil met it; learned as the baseline, not judged.
+      { key: 'firstSeen', title: 'SEEN', format: (v) => (v === true ? 'first seen, learning' : 'deployed') },
       { key: 'verdict', title: 'WHY', width: 70 },
     ]),
   },

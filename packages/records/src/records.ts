@@ -23,6 +23,12 @@ export interface DeploymentRecord {
    * for a deploy whose tests failed, were flaky or were skipped, or whose build was risky.
    */
   ci?: DeploymentCiQuality;
+  /**
+   * First contact: the first version of the service Vigil met (it was running before Vigil, or
+   * state was lost). No baseline and no deploy witnessed: consumers learn it, never judge or page
+   * on it, and say "first seen, learning". Absent on deployments announced or seen changing.
+   */
+  firstSeen?: boolean;
 }
 
 /** What CI said about the commit of a deployment. */

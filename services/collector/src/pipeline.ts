@@ -14,7 +14,8 @@ import { Ingest } from './ingest/ingest.js';
 import { OtlpHttpReceiver } from './receivers/otlp-http/otlp-http-receiver.js';
 import type { DeploymentHandler } from './receivers/otlp-http/otlp-http-receiver.js';
 import { OtlpGrpcReceiver } from './receivers/otlp-grpc/otlp-grpc-receiver.js';
-import { DeploymentInputError, deploymentRecords, parseDeploymentRequest } from './deployments/deployment-event.js';
+import { apiDeployment, DeploymentInputError, deploymentRecords } from './deployments/deployment-event.js';
+import { ANNOUNCEMENT_SHAPES, announcementOf, selfAuthenticating, shapeOf, verifySignature } from './deployments/announcements.js';
 import { VersionTracker } from './deployments/version-tracker.js';
 import { ciQualityOf, httpCiQualityLookup } from './deployments/ci-quality.js';
 import { DeploymentCiFollowUp } from './deployments/ci-follow-up.js';
@@ -74,12 +75,36 @@ export function buildPipeline(
   const junit = junitHandler({
     topic: config.topics.ciTestRuns, exporter, limiter, metrics, maxRecordBytes: c.maxRecordBytes, retryAfterS: c.retryAfterS, now,
   });
-  const deployments: DeploymentHandler = async (body) => {
+  const secrets = c.deployments.webhooks;
+  const deployments: DeploymentHandler = async (req) => {
+    const shape = shapeOf(req.subPath, req.headers);
+    if (shape === null) {
+      return { status: 404, body: { code: 5, message: `no deployment endpoint at /v1/deployments${req.subPath}; use /v1/deployments or /v1/deployments/{${ANNOUNCEMENT_SHAPES.filter((x) => x !== 'plain').join(',')}}` } };
+    }
+    const refused = verifySignature(shape, req.body, req.headers, secrets);
+    if (refused !== null) {
+      telemetry.event('deployment_webhook_refused', { shape, reason: refused }, 'warn');
+      return { status: 401, body: { code: 16, message: refused } };
+    }
     let event;
     try {
-      event = parseDeploymentRequest(body, now());
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(req.body.toString('utf8'));
+      } catch (e) {
+        throw new DeploymentInputError(`invalid JSON: ${(e as Error).message}`);
+      }
+      const announced = announcementOf(shape, parsed, req.headers, req.query);
+      if (announced.kind === 'ignored') {
+        metrics.deploymentAnnouncements.inc({ shape, outcome: 'ignored' });
+        return { status: 200, body: { ignored: announced.reason } };
+      }
+      event = apiDeployment(announced.deployment, now());
     } catch (e) {
-      if (e instanceof DeploymentInputError) return { status: 400, body: { code: 3, message: e.message } };
+      if (e instanceof DeploymentInputError) {
+        metrics.deploymentAnnouncements.inc({ shape, outcome: 'invalid' });
+        return { status: 400, body: { code: 3, message: e.message } };
+      }
       throw e;
     }
     if (lookup && event.commit) {
@@ -90,6 +115,7 @@ export function buildPipeline(
     }
     const sent = await exporter.send(deploymentRecords(event, { deployments: config.topics.deployments, spans: config.topics.spans }), () => {});
     if (sent.kind === 'acked') {
+      metrics.deploymentAnnouncements.inc({ shape, outcome: 'recorded' });
       metrics.deployments.inc({ source: 'api' });
       metrics.records.inc({ topic: config.topics.deployments });
       telemetry.event('deployment_recorded', { service: event.service, version: event.version, id: event.id });
@@ -99,7 +125,13 @@ export function buildPipeline(
     return { status: 503, body: { code: 14, message: sent.reason }, retryAfterS: c.retryAfterS };
   };
   const http = c.http.enabled
-    ? new OtlpHttpReceiver({ config: c.http, consumer: ingest, limiter, metrics, telemetry, deployments, junit, retryAfterS: c.retryAfterS })
+    ? new OtlpHttpReceiver({
+      config: c.http, consumer: ingest, limiter, metrics, telemetry, deployments, junit, retryAfterS: c.retryAfterS,
+      deploymentSelfAuth: (subPath, headers) => {
+        const shape = shapeOf(subPath, headers);
+        return shape !== null && selfAuthenticating(shape, secrets);
+      },
+    })
     : null;
   const grpc = c.grpc.enabled
     ? new OtlpGrpcReceiver({ config: c.grpc, consumer: ingest, limiter, metrics, telemetry, retryAfterS: c.retryAfterS })

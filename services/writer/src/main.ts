@@ -6,6 +6,7 @@ import { createStore } from '@vigil/store';
 import { createTelemetry, runMain, startTracing, startAdminServer } from '@vigil/telemetry';
 import { createWriter } from './pipeline.js';
 import { queryRoutes } from './api/query-api.js';
+import { statusRoutes } from './api/status-routes.js';
 import { ciRoutes } from './ci/ci-routes.js';
 
 runMain({
@@ -22,7 +23,7 @@ runMain({
     await bus.ensureTopics(topicDefinitions(config));
     const writer = createWriter({ config, bus, store, telemetry });
     await writer.start();
-    const admin = await startAdminServer({ telemetry, listener: config.writer.api, routes: [queryRoutes(store), ciRoutes(store)] });
+    const admin = await startAdminServer({ telemetry, listener: config.writer.api, routes: [queryRoutes(store), ciRoutes(store), statusRoutes(store)] });
     telemetry.event('listening', { api: admin.port });
     return async (deadlineMs) => {
       await admin.close();

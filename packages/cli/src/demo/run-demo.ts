@@ -250,8 +250,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       if (!d) {
         d = { id, service: String(r.service), version: String(r.version), seenAtMs: wallMs(), status: '' };
         deployments.set(id, d);
-        const first = ![...deployments.values()].some((o) => o !== d && o.service === d?.service);
-        line(`deployment seen: ${d.service} ${d.version}${first ? ' (first version: the baseline)' : ''}`);
+        // firstSeen (GET /v1/deployments): the version Vigil met running, learned as the baseline.
+        const first = r.firstSeen === true || ![...deployments.values()].some((o) => o !== d && o.service === d?.service);
+        line(`deployment seen: ${d.service} ${d.version}${first ? ' (first seen: learned as the baseline, not judged)' : ''}`);
       }
       if (status !== d.status && TERMINAL.has(status)) {
         d.status = status;

@@ -16,6 +16,13 @@ export const collectorSchema = z
         enabled: z.boolean().default(true),
         /** Largest request body, checked on the wire AND after decompression (413 above). */
         maxBodyBytes: z.number().int().positive().default(20 * MiB),
+        /**
+         * After an early answer (413 too large, 429, 401, …) the rest of the body is read and
+         * dropped, up to these bounds, before the connection is closed: a client still sending
+         * then reads the answer instead of a reset (EPIPE). See the receiver's drain().
+         */
+        lingerMaxBytes: z.number().int().nonnegative().default(128 * MiB),
+        lingerMaxMs: z.number().int().nonnegative().max(120_000).default(5_000),
         /** CORS for browser senders: allowed origins ("*" allows any); empty disables CORS. */
         cors: z
           .object({
@@ -67,6 +74,22 @@ export const collectorSchema = z
             /** Bearer token for the writer's API (a secret: never logged). */
             token: z.string().default(''),
             timeoutMs: z.number().int().min(50).max(60_000).default(2_000),
+          })
+          .strict()
+          .default({}),
+        /**
+         * Secrets of the CI/CD webhooks on POST /v1/deployments/{github,gitlab,flux} (see the
+         * collector README). When set, the tool's signature is verified and authenticates the
+         * request in place of a bearer token (the tools cannot send one); empty: not checked.
+         */
+        webhooks: z
+          .object({
+            /** GitHub webhook secret (X-Hub-Signature-256). */
+            githubSecret: z.string().default(''),
+            /** GitLab webhook secret token (X-Gitlab-Token). */
+            gitlabToken: z.string().default(''),
+            /** Flux Provider generic-hmac key (X-Signature). */
+            fluxHmacKey: z.string().default(''),
           })
           .strict()
           .default({}),

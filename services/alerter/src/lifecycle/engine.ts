@@ -222,9 +222,10 @@ export class AlertEngine {
     return best;
   }
 
+  /** The latest deployment of a service Vigil watched (a first-seen version is no deployment). */
   latestDeployment(service: string): DeploymentState | undefined {
     let best: DeploymentState | undefined;
-    for (const d of this.deployments.values()) if (d.service === service && (!best || d.timeMs > best.timeMs)) best = d;
+    for (const d of this.deployments.values()) if (d.service === service && !d.firstSeen && (!best || d.timeMs > best.timeMs)) best = d;
     return best;
   }
 
@@ -409,17 +410,26 @@ export class AlertEngine {
     const known = this.deployments.has(d.id);
     this.deployments.set(d.id, {
       type: 'deployment', id: d.id, service: d.service, version: d.version, environment: d.environment, commit: d.commit,
-      previousVersion: d.previousVersion, timeMs: d.timeMs, links: d.links,
+      previousVersion: d.previousVersion, timeMs: d.timeMs, links: d.links, ...(d.firstSeen === true ? { firstSeen: true } : {}),
     });
     this.dirtyKeys.add(`deployment:${d.id}`);
     this.pruneDeployments(d.service);
     if (known) return;
-    this.resolveDeploymentAlerts(d.service, d.timeMs, d.id, now);
+    // First contact (record.firstSeen): the service was running before Vigil met it. Nothing was
+    // deployed, so no deployment alert is resolved by it and its change event says so: learning.
+    const firstSeen = d.firstSeen === true;
+    if (!firstSeen) this.resolveDeploymentAlerts(d.service, d.timeMs, d.id, now);
+    const where = d.environment ? ` in ${d.environment}` : '';
     this.changes.push({
       id: stableId('change', 'deployment', d.id), kind: 'deployment', service: d.service, version: d.version,
-      summary: truncate(`Deployed ${d.service} ${d.version}${d.previousVersion ? ` (was ${d.previousVersion})` : ''}${d.environment ? ` to ${d.environment}` : ''}`, 1024),
+      summary: truncate(firstSeen
+        ? `First seen ${d.service} ${d.version}${where}: no baseline yet, learning (not judged as a deployment)`
+        : `Deployed ${d.service} ${d.version}${d.previousVersion ? ` (was ${d.previousVersion})` : ''}${d.environment ? ` to ${d.environment}` : ''}`, 1024),
       atMs: d.timeMs,
-      details: { deploymentId: d.id, service: d.service, version: d.version, previousVersion: d.previousVersion, environment: d.environment, commit: d.commit, source: d.source },
+      details: {
+        deploymentId: d.id, service: d.service, version: d.version, previousVersion: d.previousVersion, environment: d.environment, commit: d.commit, source: d.source,
+        ...(firstSeen ? { firstSeen: true } : {}),
+      },
       links: d.links,
     });
   }

@@ -124,6 +124,8 @@ export interface DeploymentState {
   previousVersion?: string;
   timeMs: number;
   links?: Array<{ name: string; url: string }>;
+  /** First contact (record firstSeen): the version Vigil met running, not a deploy it watched. */
+  firstSeen?: boolean;
 }
 
 export interface VerdictState {

@@ -10,6 +10,8 @@ import { createHash } from 'node:crypto';
 import type { OutRecord } from '@vigil/bus';
 import { DEPLOYMENT_MARKER, deploymentIdFor, RECORD_KIND_HEADER } from '@vigil/records';
 import type { DeploymentCiQuality } from '@vigil/records';
+import { plainAnnouncement } from './announcements.js';
+import type { AnnouncedDeployment } from './announcements.js';
 
 export interface DeploymentLink {
   name?: string;
@@ -35,6 +37,12 @@ export interface DeploymentEvent {
    * second record of a resource deployment whose commit's CI was looked up (ci-follow-up.ts).
    */
   ci?: DeploymentCiQuality;
+  /**
+   * Set (true) on a resource event for the first version of a service this collector met: the
+   * service was already running, so there is no baseline and nothing was deployed while Vigil
+   * watched. Consumers learn it and never judge or page on it (see version-tracker.ts).
+   */
+  firstSeen?: true;
   /** Vigil's message schema (packages/records: DeploymentRecord). */
   schema: 'vigil.deployment/1';
 }
@@ -65,67 +73,33 @@ export function deploymentRecords(event: DeploymentEvent, topics: { deployments:
   return out;
 }
 
-export function resourceDeployment(service: string, version: string, environment: string, timeMs: number, commit = ''): DeploymentEvent {
+export function resourceDeployment(service: string, version: string, environment: string, timeMs: number, commit = '', firstSeen = false): DeploymentEvent {
   return {
     schema: 'vigil.deployment/1',
     // The canonical id of (service, version): the detector's verdicts name the same deployment.
     id: deploymentIdFor(service, version),
     service, version, environment, commit, timeMs, source: 'resource', links: [],
+    ...(firstSeen ? { firstSeen: true as const } : {}),
   };
 }
 
-export class DeploymentInputError extends Error {}
+/** A malformed announcement (answered 400 with its message). */
+export { AnnouncementError as DeploymentInputError } from './announcements.js';
 
-const MAX_FIELD = 512;
-
-function text(body: Record<string, unknown>, key: string, required: boolean): string {
-  const v = body[key];
-  if (v === undefined || v === null) {
-    if (required) throw new DeploymentInputError(`"${key}" is required`);
-    return '';
-  }
-  if (typeof v !== 'string') throw new DeploymentInputError(`"${key}" must be a string, got ${JSON.stringify(v)}`);
-  if (required && v.length === 0) throw new DeploymentInputError(`"${key}" must not be empty`);
-  if (v.length > MAX_FIELD) throw new DeploymentInputError(`"${key}" is longer than ${MAX_FIELD} characters`);
-  return v;
+/** The event of an announcement; `now` stamps one without a time. */
+export function apiDeployment(d: AnnouncedDeployment, now: number): DeploymentEvent {
+  return {
+    schema: 'vigil.deployment/1',
+    id: deploymentIdFor(d.service, d.version),
+    service: d.service, version: d.version, environment: d.environment, commit: d.commit, timeMs: d.timeMs ?? now, source: 'api', links: d.links,
+  };
 }
 
 /**
- * Validates a `POST /v1/deployments` body:
- * `{ service, version, environment?, commit?, time? (ISO-8601 or ms), links?: [{name?, url}] }`.
- * `now` stamps events without `time`.
+ * Validates a plain `POST /v1/deployments` body: the short keys
+ * `{ service, namespace?, version, environment?, commit?, time? (ISO-8601 or ms), links?: [{name?, url}] }`
+ * or the OpenTelemetry resource vocabulary (see announcements.ts). `now` stamps events without `time`.
  */
 export function parseDeploymentRequest(value: unknown, now: number): DeploymentEvent {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new DeploymentInputError('body must be a JSON object');
-  const body = value as Record<string, unknown>;
-  const known = new Set(['service', 'version', 'environment', 'commit', 'time', 'links']);
-  for (const k of Object.keys(body)) if (!known.has(k)) throw new DeploymentInputError(`unknown key "${k}"`);
-  const service = text(body, 'service', true);
-  const version = text(body, 'version', true);
-  const environment = text(body, 'environment', false);
-  const commit = text(body, 'commit', false);
-  let timeMs = now;
-  const t = body.time;
-  if (typeof t === 'number' && Number.isFinite(t) && t > 0) timeMs = Math.round(t);
-  else if (typeof t === 'string') {
-    const parsed = Date.parse(t);
-    if (Number.isNaN(parsed)) throw new DeploymentInputError(`"time" is not an ISO-8601 date: ${JSON.stringify(t)}`);
-    timeMs = parsed;
-  } else if (t !== undefined && t !== null) throw new DeploymentInputError(`"time" must be an ISO-8601 string or ms, got ${JSON.stringify(t)}`);
-  const links: DeploymentLink[] = [];
-  if (body.links !== undefined && body.links !== null) {
-    if (!Array.isArray(body.links) || body.links.length > 20) throw new DeploymentInputError('"links" must be an array of at most 20 {name?, url}');
-    for (const l of body.links as unknown[]) {
-      if (l === null || typeof l !== 'object') throw new DeploymentInputError('each link must be an object {name?, url}');
-      const lo = l as Record<string, unknown>;
-      const url = text(lo, 'url', true);
-      const name = text(lo, 'name', false);
-      links.push({ name: name || url, url });
-    }
-  }
-  return {
-    schema: 'vigil.deployment/1',
-    id: deploymentIdFor(service, version),
-    service, version, environment, commit, timeMs, source: 'api', links,
-  };
+  return apiDeployment(plainAnnouncement(value), now);
 }

@@ -69,7 +69,8 @@ describe('resource deployments with a commit get CI quality', () => {
     expect(first).toHaveLength(1);
     expect(json(first[0])).toEqual({
       schema: 'vigil.deployment/1', id, service: 'shop/checkout', version: 'v2', environment: 'prod', commit: 'abc123',
-      timeMs: 1_700_000_000_000, source: 'resource', links: [],
+      // The first version this collector met of shop/checkout: first contact, no deployment watched.
+      timeMs: 1_700_000_000_000, source: 'resource', links: [], firstSeen: true,
     });
     expect(ofService(await readTopic(h.bus, SPANS, 1), 'shop/checkout').filter(isMarker)).toEqual([]);
 

@@ -11,8 +11,10 @@ export function resourceDeploymentsOf(records: readonly ResourceRecord[], versio
   const out: DeploymentEvent[] = [];
   for (const r of records) {
     if (r.serviceVersion === '') continue;
-    if (versions.observe(r.key, r.serviceVersion, r.deploymentEnvironment)) {
-      out.push(resourceDeployment(r.key, r.serviceVersion, r.deploymentEnvironment, nowMs, r.commit));
+    // The first version seen of a service is marked first seen: learned, never judged.
+    const seen = versions.observe(r.key, r.serviceVersion, r.deploymentEnvironment);
+    if (seen !== 'known') {
+      out.push(resourceDeployment(r.key, r.serviceVersion, r.deploymentEnvironment, nowMs, r.commit, seen === 'first-seen'));
     }
   }
   return out;

@@ -122,7 +122,7 @@ export class Ingest implements OtlpConsumer {
         return { kind: 'ok', accepted: split.items, rejected: split.rejectedItems, message: split.rejectedMessage };
       }
       // Not acknowledged: forget the versions so the next attempt emits them again.
-      for (const d of deployments) this.o.versions?.forget(d.service, d.version, d.environment);
+      for (const d of deployments) this.o.versions?.forget(d.service, d.version, d.environment, d.firstSeen === true);
       metrics.items.inc({ signal, outcome: 'failed' }, split.items);
       if (sent.kind === 'permanent') return { kind: 'invalid', message: sent.reason };
       return { kind: 'retry', status: 503, retryAfterS: this.o.retryAfterS, message: sent.reason };

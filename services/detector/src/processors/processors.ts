@@ -7,11 +7,12 @@ import type { FeedbackModel } from '@vigil/incidents';
 import { decodeRecord, encodeRecord, isDeploymentMarker } from '@vigil/records';
 import type { TemplateRecord, VigilRecord } from '@vigil/records';
 import { logsFromRecord, metricPointsFromRecord, spansFromRecord } from '../mapping/otlp-inputs.js';
-import { deploymentId, ServiceVerifier } from '../verification/verifier.js';
+import { ServiceVerifier } from '../verification/verifier.js';
 import type { ServiceVerifierJSON, VerificationOptions } from '../verification/verifier.js';
 import { SeriesScorers, seriesKeyOf } from './series-scorers.js';
 import { TemplateIdAliases } from './template-aliases.js';
-import type { DeploymentInEffect, SeriesPoint } from './series-scorers.js';
+import type { SeriesPoint } from './series-scorers.js';
+import { VersionTracker } from './version-tracker.js';
 
 export type ProcessorKind = 'spans' | 'metrics' | 'logs';
 
@@ -39,30 +40,6 @@ export interface ProcessorContext {
 
 const out = (topic: string, key: string, record: VigilRecord): OutRecord => ({ topic, key, value: encodeRecord(record) });
 
-/** Per service: the version in effect and since when (event time), from the stream itself. */
-class VersionTracker {
-  versions = new Map<string, DeploymentInEffect>();
-  /** Returns true when `version` is new for `service` (a deployment in the stream). */
-  see(service: string, version: string | undefined, timeMs: number): boolean {
-    if (!version) return false;
-    const cur = this.versions.get(service);
-    if (cur && cur.version === version) return false;
-    this.versions.set(service, { id: deploymentId(service, version), version, sinceMs: timeMs });
-    return cur !== undefined;
-  }
-  get(service: string): DeploymentInEffect | undefined {
-    return this.versions.get(service);
-  }
-  toJSON(): Array<[string, DeploymentInEffect]> {
-    return [...this.versions];
-  }
-  static fromJSON(j: Array<[string, DeploymentInEffect]>): VersionTracker {
-    const t = new VersionTracker();
-    t.versions = new Map(j);
-    return t;
-  }
-}
-
 /**
  * What the three processors share: the series scorers (with operator feedback), the versions in
  * effect per service, and the way a scored point becomes a score record and maybe an anomaly.
@@ -84,7 +61,8 @@ abstract class ScoringProcessor {
 
   /** Score one point of a series; push its score record and, past the threshold, its anomaly. */
   protected scoreInto(outs: OutRecord[], point: SeriesPoint): void {
-    const scored = this.scorers.score(point, this.versions.get(point.service));
+    // A first-seen version is no deployment: its anomalies name none (and so trigger no rollback).
+    const scored = this.scorers.score(point, this.versions.deployed(point.service));
     if (!scored) return;
     outs.push(out(this.ctx.topics.scores, point.service, scored.score));
     if (scored.anomaly) outs.push(out(this.ctx.topics.anomalies, point.service, scored.anomaly));
@@ -272,7 +250,9 @@ export class LogsProcessor extends ScoringProcessor implements PartitionProcesso
       for (const rec of records) {
         const timeMs = Number(BigInt((rec.timeUnixNano || rec.observedTimeUnixNano || 0n) as bigint) / 1_000_000n);
         this.versions.see(identity.service, identity.version, timeMs);
-        const dep = this.versions.get(identity.service);
+        // Only a version deployed while Vigil watched makes templates "new after deploying" it;
+        // at first contact every template is new and is learned, not judged.
+        const dep = this.versions.deployed(identity.service);
         const r = this.features.add(rec, dep ? Math.max(0, timeMs - dep.sinceMs) : undefined);
         // A generalised template keeps the id it was published under: a merge is never "new".
         if (r.ok && r.merged) aliases.merge(r.merged);
@@ -282,7 +262,7 @@ export class LogsProcessor extends ScoringProcessor implements PartitionProcesso
         const tr: TemplateRecord = {
           schema: 'vigil.template/1', service: nt.service, templateId: nt.templateId, template: nt.template, windowStartMs: timeMs,
           windowEndMs: timeMs, count: 0, severities: {}, firstSeenMs: nt.firstSeenMs, isNew: true,
-          newSinceDeployment: nt.afterDeploy && dep ? dep.id : undefined, version: dep?.version,
+          newSinceDeployment: nt.afterDeploy && dep ? dep.id : undefined, version: this.versions.get(identity.service)?.version,
         };
         outs.push(out(topics.templates, nt.service, tr));
         if (nt.afterDeploy && dep && isErrorLine) {

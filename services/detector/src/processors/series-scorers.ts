@@ -20,6 +20,11 @@ export interface DeploymentInEffect {
   id: string;
   version: string;
   sinceMs: number;
+  /**
+   * The first version of the service this state ever saw (first contact, or state lost / a new
+   * partition assigned): there is no baseline, so it is learned, never judged as a deployment.
+   */
+  firstSeen?: boolean;
 }
 
 export interface ScoredPoint {

@@ -96,6 +96,7 @@ interface ApiDeployment {
   status: string;
   verdict: string;
   ci: DeploymentCiQuality | null;
+  firstSeen: boolean;
 }
 
 describe('GET /v1/deployments keeps the announced commit, environment and CI across merges (chDB)', () => {
@@ -164,7 +165,7 @@ describe('GET /v1/deployments keeps the announced commit, environment and CI acr
     const byId = new Map(rows.map((r) => [r.id, r]));
     expect(rows.map((r) => r.id).sort()).toEqual(['d1', 'd2', 'd3']);
     // The fields the response always had keep their names.
-    for (const r of rows) expect(Object.keys(r).sort()).toEqual(['ci', 'commit', 'deployedAtMs', 'environment', 'id', 'service', 'status', 'verdict', 'version']);
+    for (const r of rows) expect(Object.keys(r).sort()).toEqual(['ci', 'commit', 'deployedAtMs', 'environment', 'firstSeen', 'id', 'service', 'status', 'verdict', 'version']);
     const d1 = byId.get('d1')!;
     expect({ service: d1.service, version: d1.version, status: d1.status, verdict: d1.verdict, commit: d1.commit, environment: d1.environment })
       .toEqual({ service: 'checkout', version: 'v2', status: 'fail', verdict: 'fail summary', commit: 'c0ffee', environment: 'prod' });
@@ -179,6 +180,7 @@ describe('GET /v1/deployments keeps the announced commit, environment and CI acr
     expect({ commit: d3.commit, environment: d3.environment, ci: d3.ci }).toEqual({ commit: 'beef01', environment: 'staging', ci: null });
     // Newest deployment first, as before.
     expect(rows.map((r) => r.id)).toEqual(['d3', 'd2', 'd1']);
+    expect(rows.map((r) => r.firstSeen)).toEqual([false, false, false]);
     expect((await get('/v1/deployments?since=1d&service=checkout')).map((r) => r.id)).toEqual(['d1']);
   });
 
@@ -198,6 +200,42 @@ describe('GET /v1/deployments keeps the announced commit, environment and CI acr
   });
 });
 
+describe('GET /v1/deployments marks a first-seen version (first contact) and keeps a watched deploy one (chDB)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-deploy-first-'));
+  let store: Store;
+  let server: RunningServer;
+  beforeAll(async () => {
+    store = await createStore({ kind: 'chdb', chdb: { path: dir }, database: 'vigil_deploy_first', server: { url: '', username: '', password: '', database: '' } });
+    await store.migrate();
+    const telemetry = createTelemetry({ service: 'writer-test', destination: new Writable({ write: (_c, _e, cb) => cb() }), processMetrics: false });
+    server = await startAdminServer({ telemetry, listener: { host: '127.0.0.1', port: 0 }, routes: [queryRoutes(store, () => NOW)] });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await store?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('first seen stays first seen; a deploy witnessed before a collector restart is not relabelled, merged or not', async () => {
+    await land(store, 'vigil_deployments', [
+      // f1: met running (first contact), seen again after a collector restart: still first seen.
+      deployment({ id: 'f1', service: 'inventory', version: 'v1', source: 'resource', timeMs: T0, firstSeen: true }),
+      deployment({ id: 'f1', service: 'inventory', version: 'v1', source: 'resource', timeMs: T0 + MIN, firstSeen: true }),
+      // f2: deployed while Vigil watched; after a restart the collector meets it as first seen, stamped later.
+      deployment({ id: 'f2', service: 'inventory', version: 'v2', source: 'resource', timeMs: T0 + 10 * MIN }),
+      deployment({ id: 'f2', service: 'inventory', version: 'v2', source: 'resource', timeMs: T0 + 20 * MIN, firstSeen: true }),
+    ]);
+    const read = async () => {
+      const res = await fetch(`http://127.0.0.1:${server.port}/v1/deployments?since=1d&service=inventory`);
+      expect(res.status).toBe(200);
+      return new Map(((await res.json()) as ApiDeployment[]).map((r) => [r.id, r.firstSeen]));
+    };
+    expect(await read()).toEqual(new Map([['f2', false], ['f1', true]]));
+    await store.command(`OPTIMIZE TABLE ${store.table('deployment_announcements')} FINAL`);
+    expect(await read()).toEqual(new Map([['f2', false], ['f1', true]]));
+  });
+});
+
 test('announcement precedence: api over resource, with commit over without, then the later', () => {
   const day = 86_400_000;
   const t = 1_750_000_000_000;
@@ -208,6 +246,8 @@ test('announcement precedence: api over resource, with commit over without, then
   // A telemetry-seen deployment re-sent with its CI quality (same source, commit and time) wins.
   expect(deploymentAnnouncementPrecedence('resource', true, t, true)).toBeGreaterThan(deploymentAnnouncementPrecedence('resource', true, t, false));
   expect(deploymentAnnouncementPrecedence('api', false, t)).toBeGreaterThan(deploymentAnnouncementPrecedence('resource', true, t, true));
-  // (4·1 + 2·1 + 0)·2^42 + t, exact: 6 · 4398046511104 + 1750000000000.
-  expect(deploymentAnnouncementPrecedence('api', true, t)).toBe(28_138_279_066_624);
+  // A first-seen announcement ranks below every watched one, even an older resource one without commit.
+  expect(deploymentAnnouncementPrecedence('resource', false, t)).toBeGreaterThan(deploymentAnnouncementPrecedence('api', true, t + 3650 * day, true, true));
+  // (8·1 + 4·1 + 2·1 + 0)·2^42 + t, exact: 14 · 4398046511104 + 1750000000000.
+  expect(deploymentAnnouncementPrecedence('api', true, t)).toBe(63_322_651_155_456);
 });

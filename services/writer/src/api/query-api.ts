@@ -74,7 +74,7 @@ export function queryRoutes(store: Store, nowMs: () => number = Date.now): Route
                 if(a.a_commit != '', a.a_commit, d.d_commit) AS commit,
                 d.d_deployed_at_ms AS deployedAtMs, d.d_status AS status, d.d_verdict AS verdict,
                 a.ci_quality AS ciQuality, a.ci_tests AS ciTests, a.ci_failed AS ciFailed, a.ci_flaky AS ciFlaky,
-                a.ci_skipped AS ciSkipped, a.ci_build_risk AS ciBuildRisk, a.ci_reasons AS ciReasons
+                a.ci_skipped AS ciSkipped, a.ci_build_risk AS ciBuildRisk, a.ci_reasons AS ciReasons, a.first_seen AS firstSeen
          FROM
          (
            SELECT id, any(service) AS d_service, any(version) AS d_version, argMaxIf(environment, revision, environment != '') AS d_environment,
@@ -86,7 +86,7 @@ export function queryRoutes(store: Store, nowMs: () => number = Date.now): Route
          LEFT JOIN
          (
            SELECT id, environment AS a_environment, commit AS a_commit, ci_quality, ci_tests, ci_failed, ci_flaky, ci_skipped,
-                  ci_build_risk, ci_reasons
+                  ci_build_risk, ci_reasons, first_seen
            FROM ${t('deployment_announcements')}
            WHERE id IN (SELECT id FROM ${t('deployments')} WHERE deployed_at >= fromUnixTimestamp64Milli({since:Int64}) ${serviceFilter})
            ORDER BY id, precedence DESC, ingested_at DESC LIMIT 1 BY id
@@ -163,18 +163,20 @@ interface DeploymentRow {
   ciSkipped: number | string;
   ciBuildRisk: number | null;
   ciReasons: string[];
+  firstSeen: boolean | number | null;
 }
 
 /** A deployment of GET /v1/deployments: the fields it always had, plus `ci` (null when unknown). */
 function deploymentOf(r: DeploymentRow) {
-  const { ciQuality, ciTests, ciFailed, ciFlaky, ciSkipped, ciBuildRisk, ciReasons, ...rest } = r;
+  const { ciQuality, ciTests, ciFailed, ciFlaky, ciSkipped, ciBuildRisk, ciReasons, firstSeen, ...rest } = r;
   const ci = ciQuality === ''
     ? null
     : {
       quality: ciQuality, tests: Number(ciTests), failed: Number(ciFailed), flaky: Number(ciFlaky), skipped: Number(ciSkipped),
       buildRisk: ciBuildRisk === null ? null : Number(ciBuildRisk), reasons: ciReasons,
     };
-  return { ...rest, ci };
+  // firstSeen: the first version Vigil met of a running service (no baseline: learned, not judged).
+  return { ...rest, ci, firstSeen: firstSeen === true || firstSeen === 1 };
 }
 
 function safeJson(text: string): unknown {

@@ -139,7 +139,8 @@ function announcementRow(record: DeploymentRecord): Record<string, unknown> {
     ci_tests: count(ci?.tests), ci_failed: count(ci?.failed), ci_flaky: count(ci?.flaky), ci_skipped: count(ci?.skipped),
     ci_build_risk: typeof ci?.buildRisk === 'number' && Number.isFinite(ci.buildRisk) ? ci.buildRisk : null,
     ci_reasons: Array.isArray(ci?.reasons) ? ci.reasons.filter((r): r is string => typeof r === 'string') : [],
-    precedence: deploymentAnnouncementPrecedence(record.source, commit !== '', ms(record.timeMs), typeof ci?.quality === 'string'),
+    first_seen: record.firstSeen === true,
+    precedence: deploymentAnnouncementPrecedence(record.source, commit !== '', ms(record.timeMs), typeof ci?.quality === 'string', record.firstSeen === true),
   };
 }
 
@@ -148,11 +149,12 @@ function announcementRow(record: DeploymentRecord): Record<string, unknown> {
  * version): an API announcement over a resource one, then one with a commit over one without,
  * then one carrying CI quality over one without (the collector re-sends a telemetry-seen
  * deployment with its commit's CI quality once looked up, with the same time), then the latest.
- * (4 · api + 2 · hasCommit + hasCi) · 2^42 + ms, as deploymentRevision: 2^42 ms is 139 years,
- * and 8 · 2^42 is exact in a double.
+ * (8 · !firstSeen + 4 · api + 2 · hasCommit + hasCi) · 2^42 + ms, as deploymentRevision: 2^42 ms
+ * is 139 years, and 16 · 2^42 is exact in a double.
  */
-export function deploymentAnnouncementPrecedence(source: string, hasCommit: boolean, atMs: number, hasCi = false): number {
-  const rank = 4 * (source === 'api' ? 1 : 0) + 2 * (hasCommit ? 1 : 0) + (hasCi ? 1 : 0);
+export function deploymentAnnouncementPrecedence(source: string, hasCommit: boolean, atMs: number, hasCi = false, firstSeen = false): number {
+  // First-seen announcements rank below every other (8 · 2^42 below): a deploy Vigil watched stays one.
+  const rank = 8 + 4 * (source === 'api' ? 1 : 0) + 2 * (hasCommit ? 1 : 0) + (hasCi ? 1 : 0) - (firstSeen ? 8 : 0);
   return rank * 2 ** 42 + Math.max(0, Math.min(atMs, 2 ** 42 - 1));
 }
 

@@ -8,6 +8,7 @@
 // Error bodies are google.rpc.Status. Also serves POST /v1/deployments (JSON) and
 // POST /v1/ci/junit (JUnit XML, see ci/junit-ingest.ts).
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { createListenerServer, checkBearer, listen } from '@vigil/telemetry';
 import type { Telemetry } from '@vigil/telemetry';
 import type { CollectorConfig } from '@vigil/config';
@@ -23,12 +24,22 @@ import type { JUnitHandler } from '../../ci/junit-ingest.js';
 
 const PATHS: Record<string, Signal> = { '/v1/traces': 'traces', '/v1/metrics': 'metrics', '/v1/logs': 'logs' };
 export const DEPLOYMENTS_PATH = '/v1/deployments';
-const MAX_DEPLOYMENT_BODY = 64 * 1024;
+// Webhook payloads of CI/CD tools carry whole repository objects (GitHub: tens of KiB).
+const MAX_DEPLOYMENT_BODY = 1024 * 1024;
+/** After the half-close of a lingering close, how long the rest is still read and dropped. */
+const LINGER_AFTER_FIN_MS = 2_000;
 
 /** google.rpc.Code values used in Status bodies (google/rpc/code.proto). */
 const RPC_CODE: Record<number, number> = { 400: 3, 401: 16, 404: 5, 405: 12, 413: 8, 415: 3, 429: 8, 500: 13, 503: 14 };
 
-export type DeploymentHandler = (body: unknown) => Promise<{ status: number; body: unknown; retryAfterS?: number }>;
+/** A deployment announcement: the raw body (signatures are over its bytes), the path below /v1/deployments, query and headers. */
+export interface DeploymentRequest {
+  body: Buffer;
+  subPath: string;
+  query: URLSearchParams;
+  headers: IncomingMessage['headers'];
+}
+export type DeploymentHandler = (req: DeploymentRequest) => Promise<{ status: number; body: unknown; retryAfterS?: number }>;
 
 export interface OtlpHttpReceiverOptions {
   config: CollectorConfig['http'];
@@ -37,6 +48,8 @@ export interface OtlpHttpReceiverOptions {
   metrics: CollectorMetrics;
   telemetry: Telemetry;
   deployments?: DeploymentHandler;
+  /** True when a webhook authenticates itself (its signature secret is configured): no bearer token asked. */
+  deploymentSelfAuth?: (subPath: string, headers: IncomingMessage['headers']) => boolean;
   junit?: JUnitHandler;
   /** Retry-After seconds on 429 (in-flight limit reached while reading). */
   retryAfterS: number;
@@ -100,7 +113,7 @@ export class OtlpHttpReceiver {
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
     const signal = PATHS[path];
-    const isDeploy = path === DEPLOYMENTS_PATH && this.o.deployments !== undefined;
+    const isDeploy = (path === DEPLOYMENTS_PATH || path.startsWith(`${DEPLOYMENTS_PATH}/`)) && this.o.deployments !== undefined;
     const isJUnit = path === JUNIT_PATH && this.o.junit !== undefined;
     const label = signal ?? (isDeploy ? 'deployments' : isJUnit ? 'ci_junit' : 'none');
     const answer = (code: number): void => {
@@ -126,7 +139,8 @@ export class OtlpHttpReceiver {
       this.status(res, 405, `method ${req.method} not allowed on ${path}`, format);
       return answer(405);
     }
-    if (!checkBearer(req.headers.authorization, this.o.config.auth.bearerTokens)) {
+    const selfAuth = isDeploy && this.o.deploymentSelfAuth !== undefined && this.o.deploymentSelfAuth(path.slice(DEPLOYMENTS_PATH.length), req.headers);
+    if (!selfAuth && !checkBearer(req.headers.authorization, this.o.config.auth.bearerTokens)) {
       this.drain(req);
       res.setHeader('www-authenticate', 'Bearer');
       this.status(res, 401, 'missing or invalid bearer token', format);
@@ -148,21 +162,21 @@ export class OtlpHttpReceiver {
     const maxBytes = isDeploy ? MAX_DEPLOYMENT_BODY : this.o.config.maxBodyBytes;
     const length = Number(req.headers['content-length'] ?? '-1');
     if (length > maxBytes) {
-      this.drain(req, true, res);
+      this.drain(req);
       this.status(res, 413, `request body of ${length} bytes exceeds ${maxBytes}`, declared);
       return answer(413);
     }
     const read = await readBody(req, encoding, maxBytes, this.o.limiter);
     if (signal) this.o.metrics.bytes.inc({ transport: 'http', signal, stage: 'wire' }, read.wireBytes);
     if (!read.ok) {
-      this.drain(req, true, res);
+      this.drain(req);
       if (read.status === 429) res.setHeader('retry-after', String(this.retryAfterS()));
       this.status(res, read.status, read.message, declared);
       return answer(read.status);
     }
     if (isDeploy) {
       this.o.limiter.release(read.reserved);
-      return this.deployment(read.body, res, answer);
+      return this.deployment({ body: read.body, subPath: path.slice(DEPLOYMENTS_PATH.length), query: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)), headers: req.headers }, res, answer);
     }
     this.o.metrics.bytes.inc({ transport: 'http', signal, stage: 'decompressed' }, read.body.length);
     const outcome = await this.o.consumer.consume(signal, read.body, declared, read.reserved);
@@ -170,15 +184,8 @@ export class OtlpHttpReceiver {
     answer(outcome.kind === 'ok' ? 200 : outcome.kind === 'invalid' ? 400 : outcome.status);
   }
 
-  private async deployment(body: Buffer, res: ServerResponse, answer: (code: number) => void): Promise<void> {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body.toString('utf8'));
-    } catch (e) {
-      this.status(res, 400, `invalid JSON: ${(e as Error).message}`, 'json');
-      return answer(400);
-    }
-    const out = await this.o.deployments!(parsed);
+  private async deployment(request: DeploymentRequest, res: ServerResponse, answer: (code: number) => void): Promise<void> {
+    const out = await this.o.deployments!(request);
     const text = JSON.stringify(out.body);
     const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) };
     if (out.retryAfterS !== undefined) headers['retry-after'] = String(out.retryAfterS);
@@ -203,14 +210,14 @@ export class OtlpHttpReceiver {
     const maxBytes = this.o.config.maxBodyBytes;
     const length = Number(req.headers['content-length'] ?? '-1');
     if (length > maxBytes) {
-      this.drain(req, true, res);
+      this.drain(req);
       this.status(res, 413, `request body of ${length} bytes exceeds ${maxBytes}`, 'json');
       return answer(413);
     }
     const read = await readBody(req, encoding, maxBytes, this.o.limiter);
     this.o.metrics.bytes.inc({ transport: 'http', signal: 'ci_junit', stage: 'wire' }, read.wireBytes);
     if (!read.ok) {
-      this.drain(req, true, res);
+      this.drain(req);
       if (read.status === 429) res.setHeader('retry-after', String(this.retryAfterS()));
       this.status(res, read.status, read.message, 'json');
       return answer(read.status);
@@ -279,21 +286,62 @@ export class OtlpHttpReceiver {
   }
 
   /**
-   * Discards the rest of a body we will not read. After an early answer the client may still be
-   * sending; reading it keeps the connection usable. Past `maxBodyBytes` more, the socket is
-   * closed instead (and the answer says Connection: close).
+   * Discards the rest of a body we will not read, so that the client reads our early answer (413,
+   * 429, 401, …). Closing a socket while unread bytes sit in its receive buffer makes the kernel
+   * send RST instead of FIN (RFC 1122 §4.2.2.13; RFC 2525 §2.17), and a client still sending then
+   * fails with EPIPE/ECONNRESET, often before it read the answer already delivered to it. Node's
+   * server does exactly that after an answer that ends the connection (the client sent
+   * `Connection: close`, or the body is unread): it destroys the socket as soon as the answer is
+   * flushed. So this socket gets a "lingering close", as Apache httpd and nginx do (nginx
+   * lingering_close / lingering_time): the answer, then FIN, and the rest of the body read and
+   * dropped up to `lingerMaxBytes` or for `lingerMaxMs`; past either, LINGER_AFTER_FIN_MS more,
+   * then the connection is dropped. A body that ends within the budget leaves a keep-alive
+   * connection usable.
    */
-  private drain(req: IncomingMessage, closeAfter = false, res?: ServerResponse): void {
-    // The connection may be cut while the client still sends: tell it not to reuse it.
-    if (closeAfter && res && !res.headersSent) res.setHeader('connection', 'close');
-    if (req.complete) return;
-    let left = this.o.config.maxBodyBytes;
-    req.on('data', (c: Buffer) => {
-      left -= c.length;
-      if (left < 0) req.socket.destroy();
-    });
+  private drain(req: IncomingMessage): void {
     req.on('error', () => {});
+    if (req.complete) return;
+    const { lingerMaxBytes, lingerMaxMs } = this.o.config;
+    const socket = req.socket as Socket & { destroySoon?: () => void };
+    let left = lingerMaxBytes;
+    let dropTimer: NodeJS.Timeout | null = null;
+    const dropIn = (ms: number): void => {
+      if (dropTimer) return;
+      dropTimer = setTimeout(() => socket.destroy(), ms);
+      dropTimer.unref();
+    };
+    // Node calls destroySoon() after an answer that ends the connection: half-close instead, and
+    // let the client finish sending (bounded below) and read the answer.
+    socket.destroySoon = () => {
+      socket.end();
+      dropIn(lingerMaxMs);
+    };
+    const stop = (): void => {
+      clearTimeout(budgetTimer);
+      this.o.metrics.lingerClosed.inc();
+      socket.end();
+      if (dropTimer) clearTimeout(dropTimer);
+      dropTimer = null;
+      dropIn(LINGER_AFTER_FIN_MS);
+    };
+    const budgetTimer = setTimeout(stop, lingerMaxMs);
+    budgetTimer.unref();
+    const onData = (c: Buffer): void => {
+      left -= c.length;
+      if (left < 0) {
+        req.removeListener('data', onData);
+        req.on('data', () => {});
+        stop();
+      }
+    };
+    req.on('data', onData);
+    req.on('end', () => clearTimeout(budgetTimer));
+    socket.once('close', () => {
+      clearTimeout(budgetTimer);
+      if (dropTimer) clearTimeout(dropTimer);
+    });
     req.resume();
-    if (closeAfter) req.socket.setTimeout(30_000, () => req.socket.destroy());
   }
+
+
 }
