@@ -124,7 +124,10 @@ async function start(maxDurationMs: number) {
   return { vigil, hooks, stop, otlpUrl: `http://127.0.0.1:${vigil.ports.otlpHttp}`, gate: `http://127.0.0.1:${vigil.ports.alerterApi}` };
 }
 
-interface Gate { status: string; decided: boolean; deployedAt: string | null; decidedAt: string | null; summary: string; mode: string | null }
+interface Gate {
+  status: string; decided: boolean; deployedAt: string | null; decidedAt: string | null; summary: string; mode: string | null;
+  baseline: { source: string; versions: Array<{ version: string; requests: number }>; requests: number } | null;
+}
 async function gate(base: string, service: string, version: string): Promise<Gate> {
   const res = await fetch(`${base}/v1/deployments/${encodeURIComponent(service)}/${encodeURIComponent(version)}/verdict`);
   if (!res.ok) throw new Error(`gate: HTTP ${res.status}`);
@@ -149,6 +152,8 @@ test('previous version lived 20 s: the bad version is judged against the verifie
     expect(decidedAfterMs).toBeLessThanOrEqual(60_000);
     // The baseline is the verified history (1.4.0's minutes), not 1.4.1's 20 s alone.
     expect(verdict.summary).toMatch(/regressed against 1\.4\.0 \(history of 1\.4\.0/);
+    expect(verdict.baseline?.source).toBe('history');
+    expect(verdict.baseline?.versions.find((v) => v.version === '1.4.0')?.requests).toBeGreaterThanOrEqual(5_000);
     const call = await waitFor('the rollback hook call for 1.5.0', async () => hooks.calls.find((c) => c.service === 'payments' && c.version === '1.5.0') ?? null, 60_000);
     expect(call.version).toBe('1.5.0');
     // 1.4.1 was no worse: it was never rolled back.
