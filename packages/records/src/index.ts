@@ -1,6 +1,6 @@
 // Vigil's own messages on the vigil_* topics.
 export type {
-  DeploymentRecord, ScoreRecord, AnomalyRecord, VerdictRecord, VerdictEvidence, TemplateRecord,
+  DeploymentRecord, ScoreRecord, AnomalyRecord, VerdictRecord, VerdictEvidence, VerdictBaseline, TemplateRecord,
   AlertRecord, RollbackRecord, DeadLetterRecord, VigilRecord, Signal,
   TestRunRecord, PipelineRunRecord, DeploymentCiQuality,
   IncidentRecord, FeedbackRecord,

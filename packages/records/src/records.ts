@@ -154,6 +154,26 @@ export interface VerdictRecord {
   policy?: 'standard' | 'strict';
   /** Why the policy is strict. */
   policyReason?: string;
+  /** Which baseline the candidate was compared with and how much evidence it held. */
+  baseline?: VerdictBaseline;
+}
+
+/** The baseline of a verdict: concurrent traffic of the old version, or the verified-good history. */
+export interface VerdictBaseline {
+  /** canary: the old version's concurrent requests; history: recent requests of versions that passed verification. */
+  source: 'canary' | 'history' | 'none';
+  /** Versions whose requests the baseline holds, most first. */
+  versions: Array<{ version: string; requests: number }>;
+  requests: number;
+  errors: number;
+  /** Operations with enough baseline traffic for per-operation tests. */
+  operationsTested: number;
+  /** Event time the baseline reaches back to, and its newest request. */
+  fromMs: number;
+  toMs: number;
+  /** Number of tests in the family whose false-fail budget is `alpha` (Holm). */
+  tests: number;
+  alpha: number;
 }
 
 /** A log template seen in a window (counts), or first seen (isNew). */

@@ -168,3 +168,67 @@ describe('detector on the in-process bus', () => {
     await reference.bus.shutdown();
   });
 });
+
+describe('idle watermark: a check whose traffic stops still ends, the same way on every replay', () => {
+  // v1 for 300 s, then v2 for 5 s (100 requests, fewer than minSamples) and silence.
+  const input = [...trafficRecords(300, 0, 'v1', 0.005, 1, 3), ...trafficRecords(5, 300, 'v2', 0.005, 1, 4)];
+  const verdictsOf = async (bus: Bus, topic: string) => (await readAll(bus, topic, 6)).map((r) => decodeRecord(r.value, 'vigil.verdict/1'));
+  const hex = async (bus: Bus, topic: string) => (await readAll(bus, topic, 6)).map((r) => r.value?.toString('hex'));
+
+  /** Process everything, then let `idleMs` of processing time pass without records, `ticks` times. */
+  async function run(idleSteps: number[], kill?: 'before-tick' | 'after-tick') {
+    const { config, bus } = await setup(input);
+    let clock = 1_000_000;
+    const nowMs = () => clock;
+    let d = createDetector({ config, bus, telemetry: telemetry(), nowMs });
+    await d.start();
+    await drain(bus, config, d, input.length);
+    if (kill === 'after-tick') {
+      clock += 16 * 60_000;
+      await d.commitNow();
+    }
+    if (kill) {
+      // The partition moves to another replica (its state restored from the committed snapshot).
+      await d.abandon();
+      d = createDetector({ config: { ...config, detector: { ...config.detector, instanceId: 'replica-2' } }, bus, telemetry: telemetry(), nowMs });
+      await d.start();
+      const end = Date.now() + 10_000;
+      while (d.stats.partitions === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    }
+    for (const step of idleSteps) {
+      clock += step;
+      await d.commitNow();
+    }
+    await d.shutdown();
+    return { config, bus };
+  }
+
+  test('no spans after the deploy: the verdict comes from the idle watermark, stamped with the deadline', async () => {
+    const { config, bus } = await run([30_000, 61_000, 16 * 60_000]);
+    const verdicts = (await verdictsOf(bus, config.topics.verdicts)).filter((v) => v.version === 'v2');
+    expect(verdicts.map((v) => v.status)).toEqual(['running', 'inconclusive']);
+    const final = verdicts[1];
+    expect(final.decidedAtMs - final.deployedAtMs).toBe(config.detector.verification.maxDurationMs);
+    expect(final.summary).toMatch(/only 100 requests within 900 s/);
+    expect(final.baseline?.source).toBe('history');
+    expect(final.baseline?.versions[0]?.version).toBe('v1');
+    await bus.shutdown();
+  });
+
+  test('replays, other tick timings and a partition reassigned before or after the tick reach the same verdicts', async () => {
+    const reference = await run([16 * 60_000]);
+    const want = await hex(reference.bus, reference.config.topics.verdicts);
+    expect(want.length).toBe(2);
+    for (const variant of [
+      { steps: [16 * 60_000] },
+      { steps: [5_000, 70_000, 200_000, 40 * 60_000] },
+      { steps: [20 * 60_000], kill: 'before-tick' as const },
+      { steps: [60_000, 20 * 60_000], kill: 'after-tick' as const },
+    ]) {
+      const r = await run(variant.steps, variant.kill);
+      expect(await hex(r.bus, r.config.topics.verdicts)).toEqual(want);
+      await r.bus.shutdown();
+    }
+    await reference.bus.shutdown();
+  });
+});

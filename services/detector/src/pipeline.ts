@@ -17,7 +17,7 @@ export interface DetectorDeps {
 
 export interface Detector {
   start(): Promise<void>;
-  /** Commit what is pending now (tests). */
+  /** Advance idle partitions' event time and commit what is pending now, as the commit timer does (tests). */
   commitNow(): Promise<void>;
   shutdown(deadlineMs?: number): Promise<void>;
   /**
@@ -39,6 +39,8 @@ interface Task {
   dirty: boolean;
   /** The first batch after a restore was checked against the snapshot's offset. */
   verified: boolean;
+  /** Processing time of the last record (or of the restore), for the idle watermark. */
+  lastRecordAtMs: number;
 }
 
 /**
@@ -48,6 +50,17 @@ interface Task {
  * broker after the transaction timeout, 60 s by default), and the newer snapshot sits behind it.
  */
 const STALE_STATE_WAIT_MS = 120_000;
+
+/**
+ * Idle watermark. A partition without records for at least this long (and at least one commit
+ * interval) has its event time moved on by the processing time since its last record, so a
+ * deployment check whose traffic stopped still reaches its deadline and its verdict. The advance
+ * is part of the partition's state and commits with the outputs it caused, in one transaction: a
+ * replay from the committed state does not redo it, and since a deadline verdict is stamped with
+ * the deadline (not with the moment the watermark got there) and uses only the records before it,
+ * a replay of the same records reaches the same verdicts whenever its own idle ticks fall.
+ */
+const IDLE_AFTER_MS = 1_000;
 
 /**
  * The detector: a consumer group over otlp_spans, otlp_metrics and otlp_logs. Each input
@@ -105,7 +118,10 @@ export function createDetector(deps: DetectorDeps): Detector {
     }
     const processor = createProcessor(kind, ctx, snapshot?.state);
     if (snapshot) log.event('state_restored', { topic, partition, nextOffset: snapshot.nextOffset.toString(), series: processor.seriesCount });
-    return { topic, partition, processor, pending: [], nextOffset: snapshot?.nextOffset ?? null, committedOffset: snapshot?.nextOffset ?? null, dirty: false, verified: false };
+    return {
+      topic, partition, processor, pending: [], nextOffset: snapshot?.nextOffset ?? null, committedOffset: snapshot?.nextOffset ?? null, dirty: false,
+      verified: false, lastRecordAtMs: nowMs(),
+    };
   }
 
   const onAssigned = async (assigned: TopicPartitions[]) => {
@@ -185,10 +201,26 @@ export function createDetector(deps: DetectorDeps): Detector {
       task.dirty = true;
       stats.records++;
     }
+    if (batch.records.length > 0) task.lastRecordAtMs = nowMs();
     recordsIn.inc({ topic: batch.topic }, batch.records.length);
     // Bound what waits for the next transaction.
     if (task.pending.length >= 20_000) await commitNow();
   };
+
+  /** Advance the event time of idle partitions that have a check waiting (see IDLE_AFTER_MS). */
+  function tickIdle(): void {
+    if (poisoned) return;
+    const now = nowMs();
+    for (const task of tasks.values()) {
+      if (!task.processor.advanceIdle || task.nextOffset === null) continue;
+      const idleMs = now - task.lastRecordAtMs;
+      if (idleMs < Math.max(IDLE_AFTER_MS, d.commitIntervalMs)) continue;
+      const outs = task.processor.advanceIdle(idleMs);
+      if (outs === null) continue;
+      for (const o of outs) task.pending.push(o);
+      task.dirty = true;
+    }
+  }
 
   function commitNow(): Promise<void> {
     const next = committing.then(commitOnce);
@@ -284,12 +316,16 @@ export function createDetector(deps: DetectorDeps): Detector {
       });
       await startConsumer();
       timer = setInterval(() => {
+        tickIdle();
         commitNow().catch(() => undefined);
       }, d.commitIntervalMs);
       timer.unref();
       log.event('detector_started', { instance: d.instanceId, group: d.groupId });
     },
-    commitNow,
+    commitNow() {
+      tickIdle();
+      return commitNow();
+    },
     async abandon() {
       stopping = true;
       if (timer) clearInterval(timer);

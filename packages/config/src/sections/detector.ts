@@ -26,7 +26,7 @@ export const detectorSchema = z
     maxTemplatesPerService: z.number().int().min(1).default(1_000),
     verification: z
       .object({
-        /** Overall false-fail probability per deployment, split over its checks (Bonferroni). */
+        /** Overall false-fail probability per deployment, shared by its tests (Holm). */
         alpha: z.number().gt(0).lt(0.5).default(0.01),
         /** Probability of missing a real regression of the size below. */
         beta: z.number().gt(0).lt(0.5).default(0.1),

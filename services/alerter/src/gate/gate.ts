@@ -39,6 +39,8 @@ export interface GateAnswer {
   deployedAt: string | null;
   decidedAt: string | null;
   evidence: unknown[];
+  /** Which baseline the verdict compared against and how much evidence it held (null before a verdict). */
+  baseline: unknown;
   rollback: { result: string | null; dryRun: boolean; detail: string | null } | null;
   firingAlerts: number;
 }
@@ -63,6 +65,7 @@ export function gateAnswer(engine: AlertEngine, service: string, version: string
     deployedAt: v ? new Date(v.deployedAtMs).toISOString() : null,
     decidedAt: v && status !== 'running' ? new Date(v.decidedAtMs).toISOString() : null,
     evidence: v?.evidence ?? [],
+    baseline: v?.baseline ?? null,
     rollback: rb ? { result: rb.result ?? null, dryRun: rb.dryRun ?? false, detail: rb.detail ?? null } : null,
     firingAlerts: firing,
   };

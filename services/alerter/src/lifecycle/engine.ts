@@ -369,7 +369,7 @@ export class AlertEngine {
         type: 'verdict', deploymentId: v.deploymentId, id: v.id, service: v.service, version: v.version,
         baselineVersion: v.baselineVersion, status: v.status, mode: v.mode, deployedAtMs: v.deployedAtMs,
         decidedAtMs: v.decidedAtMs, summary: v.summary, evidence: v.evidence, updatedAtMs: now,
-        ...(v.policy ? { policy: v.policy } : {}), ...(v.policyReason ? { policyReason: v.policyReason } : {}),
+        ...(v.policy ? { policy: v.policy } : {}), ...(v.policyReason ? { policyReason: v.policyReason } : {}), ...(v.baseline ? { baseline: v.baseline } : {}),
       });
       this.dirtyKeys.add(`verdict:${v.deploymentId}`);
     }

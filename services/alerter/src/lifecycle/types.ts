@@ -1,6 +1,6 @@
 // Types of the alert lifecycle engine: persisted state (JSON in vigil_alerter_state) and the
 // intents the engine hands to the I/O side (notifications, change events, rollbacks).
-import type { AlertRecord } from '@vigil/records';
+import type { AlertRecord, VerdictBaseline } from '@vigil/records';
 import type { Severity } from '../rules/rules.js';
 import type { Silence } from './silences.js';
 
@@ -146,6 +146,8 @@ export interface VerdictState {
   /** strict: the deployment's CI was not clean (failed, flaky or skipped tests, or a risky build). */
   policy?: 'standard' | 'strict';
   policyReason?: string;
+  /** The verdict's baseline (VerdictRecord.baseline): which one, how much evidence. */
+  baseline?: VerdictBaseline;
 }
 
 export interface RollbackState {

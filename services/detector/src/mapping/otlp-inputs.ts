@@ -1,5 +1,5 @@
 import { attributesToRecord, decodeLogs, decodeMetrics, decodeTraces } from '@vigil/otlp';
-import type { KeyValue, Resource } from '@vigil/otlp';
+import type { KeyValue, Resource, Span } from '@vigil/otlp';
 import type { LogRecordInput, MetricPointInput, SpanInput } from '@vigil/features';
 
 // OTLP requests (one record: one or more resources — ours hold one, an OpenTelemetry
@@ -45,19 +45,40 @@ function redAttributes(list: KeyValue[]): Record<string, unknown> | undefined {
   return out;
 }
 
+/** A span as the detector reads it: RED inputs, plus the error message verification templates. */
+export interface DetectorSpan extends SpanInput {
+  /** Error spans: the status message, else the first exception event's type and message (OTel semantic conventions). */
+  errorMessage?: string;
+}
+
 export interface SpanBatch {
   identity: ResourceIdentity;
-  spans: SpanInput[];
+  spans: DetectorSpan[];
+}
+
+function errorMessageOf(s: Span): string | undefined {
+  if (s.status?.code !== 2) return undefined;
+  if (s.status.message) return s.status.message;
+  const ev = s.events.find((e) => e.name === 'exception');
+  if (!ev) return undefined;
+  const attr = (k: string) => {
+    const v = ev.attributes.find((a) => a.key === k)?.value?.stringValue;
+    return typeof v === 'string' ? v : '';
+  };
+  const text = `${attr('exception.type')}: ${attr('exception.message')}`.trim();
+  return text === ':' ? undefined : text;
 }
 
 export function spansFromRecord(bytes: Uint8Array): SpanBatch[] {
   const req = decodeTraces(bytes);
   return req.resourceSpans.map((rs) => {
     const identity = resourceIdentity(rs.resource);
-    const spans: SpanInput[] = [];
+    const spans: DetectorSpan[] = [];
     for (const ss of rs.scopeSpans) {
       for (const s of ss.spans) {
+        const errorMessage = errorMessageOf(s);
         spans.push({
+          ...(errorMessage !== undefined ? { errorMessage } : {}),
           service: identity.service, serviceVersion: identity.version, name: s.name, kind: s.kind,
           startTimeUnixNano: s.startTimeUnixNano, endTimeUnixNano: s.endTimeUnixNano, statusCode: s.status?.code ?? 0,
           attributes: redAttributes(s.attributes),

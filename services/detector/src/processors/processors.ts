@@ -7,6 +7,7 @@ import type { FeedbackModel } from '@vigil/incidents';
 import { decodeRecord, encodeRecord, isDeploymentMarker } from '@vigil/records';
 import type { TemplateRecord, VigilRecord } from '@vigil/records';
 import { logsFromRecord, metricPointsFromRecord, spansFromRecord } from '../mapping/otlp-inputs.js';
+import { errorTemplate } from '../verification/error-templates.js';
 import { ServiceVerifier } from '../verification/verifier.js';
 import type { ServiceVerifierJSON, VerificationOptions } from '../verification/verifier.js';
 import { SeriesScorers, seriesKeyOf } from './series-scorers.js';
@@ -29,6 +30,12 @@ export interface PartitionProcessor {
   useFeedback(model: FeedbackModel | null): void;
   /** Series held, for metrics and memory accounting. */
   readonly seriesCount: number;
+  /**
+   * The partition has had no records for `idleMs` of processing time: move its event time on by
+   * as much (idle watermark) so that checks waiting for their deadline end. Returns null when
+   * nothing waits (no state change), else the outputs (maybe none) of a state that changed.
+   */
+  advanceIdle?(idleMs: number): OutRecord[] | null;
 }
 
 export interface ProcessorContext {
@@ -90,12 +97,15 @@ interface SpansState {
   scorers: ReturnType<SeriesScorers['toJSON']>;
   verifiers: ServiceVerifierJSON[];
   versions: ReturnType<VersionTracker['toJSON']>;
+  /** Newest span start seen on this partition (event time), for the idle watermark. */
+  maxEventMs?: number;
 }
 
 /** Spans → RED windows → scores and anomalies; spans → deployment verification → verdicts. */
 export class SpansProcessor extends ScoringProcessor implements PartitionProcessor {
   readonly kind = 'spans';
   private verifiers = new Map<string, ServiceVerifier>();
+  private maxEventMs = -Infinity;
 
   constructor(
     ctx: ProcessorContext,
@@ -120,12 +130,13 @@ export class SpansProcessor extends ScoringProcessor implements PartitionProcess
         const kind = span.kind;
         const startMs = Number(BigInt(span.startTimeUnixNano as bigint) / 1_000_000n);
         if (this.red.add(span) !== 'counted') continue;
+        if (startMs > this.maxEventMs) this.maxEventMs = startMs;
         this.versions.see(identity.service, identity.version, startMs);
         if (kind !== 2 && kind !== 5) continue;
         const verifier = this.verifierFor(identity.service, identity.environment);
         for (const verdict of verifier.observe({
           operation: span.name, version: identity.version ?? '', isError: isErrorSpan(span), durationMs: durationMs(span),
-          timeMs: startMs,
+          timeMs: startMs, ...(span.errorMessage !== undefined ? { errorTemplate: errorTemplate(span.errorMessage) } : {}),
         })) {
           outs.push(out(topics.verdicts, verdict.service, verdict));
         }
@@ -143,6 +154,15 @@ export class SpansProcessor extends ScoringProcessor implements PartitionProcess
     return outs;
   }
 
+  advanceIdle(idleMs: number): OutRecord[] | null {
+    if (!Number.isFinite(this.maxEventMs) || ![...this.verifiers.values()].some((v) => v.pendingDeadlineMs !== null)) return null;
+    const outs: OutRecord[] = [];
+    for (const v of this.verifiers.values()) {
+      for (const verdict of v.advance(this.maxEventMs + Math.max(0, idleMs))) outs.push(out(this.ctx.topics.verdicts, verdict.service, verdict));
+    }
+    return outs;
+  }
+
   private verifierFor(service: string, environment: string | undefined): ServiceVerifier {
     let verifier = this.verifiers.get(service);
     if (!verifier) {
@@ -153,12 +173,13 @@ export class SpansProcessor extends ScoringProcessor implements PartitionProcess
   }
 
   toJSON(): SpansState {
-    return { kind: 'spans', red: this.red.toJSON(), scorers: this.scorers.toJSON(), verifiers: [...this.verifiers.values()].map((v) => v.toJSON()), versions: this.versions.toJSON() };
+    return { kind: 'spans', red: this.red.toJSON(), scorers: this.scorers.toJSON(), verifiers: [...this.verifiers.values()].map((v) => v.toJSON()), versions: this.versions.toJSON(), ...(Number.isFinite(this.maxEventMs) ? { maxEventMs: this.maxEventMs } : {}) };
   }
 
   static fromJSON(j: SpansState, ctx: ProcessorContext): SpansProcessor {
     const p = new SpansProcessor(ctx, RedAggregator.fromJSON(j.red), SeriesScorers.fromJSON(j.scorers, ctx.detector.maxSeriesPerService, ctx.detector.alertThreshold), VersionTracker.fromJSON(j.versions));
     for (const v of j.verifiers) p.verifiers.set(v.service, ServiceVerifier.fromJSON(v, verificationOptions(ctx.detector)));
+    p.maxEventMs = j.maxEventMs ?? -Infinity;
     return p;
   }
 }

@@ -1,17 +1,13 @@
-import { DDSketch } from '@vigil/stats';
-import type { DDSketchJSON } from '@vigil/stats';
+import { DDSketch, holmRejections, MixtureSprt, MIXTURE_ODDS_RATIOS } from '@vigil/stats';
+import type { DDSketchJSON, MixtureSprtJSON } from '@vigil/stats';
 import { deploymentIdFor, stableId } from '@vigil/records';
-import type { DeploymentCiQuality, DeploymentRecord, VerdictEvidence, VerdictRecord } from '@vigil/records';
+import type { DeploymentCiQuality, DeploymentRecord, VerdictBaseline, VerdictEvidence, VerdictRecord } from '@vigil/records';
+import { HistoryBaseline, newSketch, quantileKey } from './baseline.js';
+import type { BaselineSpan, CachedQuantiles, HistoryBaselineJSON } from './baseline.js';
 import { BernoulliSprt, wilsonUpper } from './sprt.js';
 
 /** One request of the service, as verification sees it. */
-export interface VerifiedSpan {
-  operation: string;
-  version: string;
-  isError: boolean;
-  durationMs: number;
-  timeMs: number;
-}
+export type VerifiedSpan = BaselineSpan;
 
 export interface VerificationOptions {
   alpha: number;
@@ -63,47 +59,74 @@ export function deploymentId(service: string, version: string): string {
   return deploymentIdFor(service, version);
 }
 
-// Latency checks: the share of candidate requests slower than the baseline's q-quantile. With no
-// regression it is 1 - q; the null hypothesis allows a margin for the sketch's 1% relative error
-// and the baseline's sampling error, the alternative is a tail several times heavier.
-// Strict policy: alternatives a quarter closer to the null (a smaller tail shift fails).
+// Latency checks: the share of candidate requests slower than the baseline's q-quantile of the
+// same operation. With no regression it is 1 - q. The null allows a tolerance (a latency change
+// too small to matter: about +6% at the median, +25% at the tail for a log-normal of σ ≈ 0.5)
+// plus the baseline's sampling error (1.28 standard errors of the exceedance share for n baseline
+// requests); the 2% on the threshold covers the sketch's 1% relative error on each side. The p50
+// test sees a shift of the whole distribution, the p95/p99 tests a heavier tail.
+// `p1`: the alternative of the Wald test that decides a pass (as before; strict: a quarter closer).
 const LATENCY_CHECKS = [
-  { check: 'latency_p95_exceedance', q: 0.95, p0: 0.065, p1: 0.2, strictP1: 0.15 },
-  { check: 'latency_p99_exceedance', q: 0.99, p0: 0.016, p1: 0.06, strictP1: 0.045 },
+  { check: 'latency_p50_exceedance', q: 0.5, tol: 0.12, p1: 0.7, strictP1: 0.65, minBaseline: 50, perOperation: true },
+  { check: 'latency_p95_exceedance', q: 0.95, tol: 0.3, p1: 0.2, strictP1: 0.15, minBaseline: 100, perOperation: true },
+  { check: 'latency_p99_exceedance', q: 0.99, tol: 0.6, p1: 0.06, strictP1: 0.045, minBaseline: 200, perOperation: false },
 ] as const;
+const SAMPLING_Z = 1.28;
+/** Operations with their own tests (the busiest of the baseline); the rest are in the pooled tests. */
+const MAX_TESTED_OPERATIONS = 4;
+/** Baseline requests an operation needs for its own error-ratio test. */
+const MIN_OPERATION_BASELINE = 100;
+/** Concurrent requests of the old version that make the canary the baseline on its own. */
+const MIN_CANARY_REQUESTS = 1_000;
+const MIN_CANARY_OPERATION = 200;
 /** Deployment announcements remembered per service for a check that has not started yet. */
 const MAX_POLICIES = 20;
-/** Baseline requests an operation needs before its quantiles are trusted. */
-const MIN_BASELINE_PER_OPERATION = 200;
 
-interface OpBaseline {
-  cur: DDSketch;
-  prev: DDSketch;
+type SlotKind = 'error' | 'latency' | 'template';
+
+interface Slot {
+  kind: SlotKind;
+  check: string;
+  operation?: string;
+  /** Index into LATENCY_CHECKS for latency slots. */
+  li?: number;
+  mix: MixtureSprt;
+  /** The Wald test whose lower bound says "no regression of the size worth failing" (a pass needs every tested one). */
+  wald: BernoulliSprt;
+  /** The last null boundary used (evidence). */
+  p0: number;
 }
 
-function newSketch(): DDSketch {
-  return new DDSketch({ relativeAccuracy: 0.01, maxBins: 512 });
+interface SlotJSON {
+  kind: SlotKind;
+  check: string;
+  operation?: string;
+  li?: number;
+  mix: MixtureSprtJSON;
+  wald: ReturnType<BernoulliSprt['toJSON']>;
+  p0: number;
 }
 
 /**
  * Verifies deployments of one service from its span stream alone, so a replay reaches the same
  * verdicts: the first version seen is stable; a new version in the stream starts a check of
- * candidate against baseline. Baseline: the stable version's requests — the concurrent ones
- * while it still serves (canary), else its recent history (before/after), kept in two rotating
- * epochs of `baselineHalfLifeMs` so it follows daily cycles. Three sequential tests, Bonferroni
- * split of α: error ratio against the baseline's Wilson upper bound, and the exceedance of the
- * baseline's p95 and p99 latency per operation.
- * Memory: two sketches per operation (≤ 512 bins each) plus a few counters.
+ * candidate against baseline. The baseline is the service's verified-good history (see
+ * HistoryBaseline) or, when the old version keeps serving next to the new one, its concurrent
+ * requests (canary, preferred once they are enough). Each check runs a family of always-valid
+ * sequential tests on counts (mixture SPRTs, @vigil/stats) — error ratio of the service and of
+ * each of its busiest operations, latency exceedance of the baseline's p50/p95/p99 pooled and per
+ * operation, and errors with a message template the history never saw — under one false-fail
+ * budget α (Holm). The check decides when the data do, or at its deadline: `advance(watermark)`
+ * moves event time forward when no spans arrive, so a check of traffic that stopped still ends.
+ * Memory: the history's sketches plus, per check, one sketch per concurrent operation and a few
+ * numbers per test.
  */
 export class ServiceVerifier {
   stableVersion: string | null = null;
-  private epochStartMs = -1;
-  private ops = new Map<string, OpBaseline>();
-  private errCur = 0;
-  private reqCur = 0;
-  private errPrev = 0;
-  private reqPrev = 0;
+  history: HistoryBaseline;
   check: DeploymentCheck | null = null;
+  /** Newest event time seen or advanced to (the watermark of this service). */
+  watermarkMs = -Infinity;
   /** Versions that were verified already (pass or fail): seen again, they start nothing. */
   private verified = new Set<string>();
   /** Strict-policy reasons of announced versions (from their deployment record's CI quality). */
@@ -112,7 +135,9 @@ export class ServiceVerifier {
   constructor(
     readonly service: string,
     private readonly options: VerificationOptions,
-  ) {}
+  ) {
+    this.history = new HistoryBaseline(options.baselineHalfLifeMs);
+  }
 
   /**
    * A deployment announced in-band (see RECORD_KIND_HEADER): when its CI makes the policy strict,
@@ -129,88 +154,68 @@ export class ServiceVerifier {
     return reason;
   }
 
+  /** Is a check waiting for its deadline (so the watermark should be advanced when idle)? */
+  get pendingDeadlineMs(): number | null {
+    return this.check && this.check.status === 'running' ? this.check.deadlineMs : null;
+  }
+
+  /**
+   * Move event time to `watermarkMs` (never backwards). A running check whose deadline passed
+   * ends there, stamped with the deadline itself, so when exactly the watermark got there does not
+   * change the verdict.
+   */
+  advance(watermarkMs: number): VerdictRecord[] {
+    if (watermarkMs > this.watermarkMs) this.watermarkMs = watermarkMs;
+    const c = this.check;
+    if (!c || c.status !== 'running' || this.watermarkMs < c.deadlineMs) return [];
+    return [this.settle(c.timeout())];
+  }
+
   /** Feed one request; returns a verdict when one is reached (or when a check starts: 'running'). */
   observe(span: VerifiedSpan): VerdictRecord[] {
-    const out: VerdictRecord[] = [];
+    const out: VerdictRecord[] = this.advance(span.timeMs);
     if (this.stableVersion === null) this.stableVersion = span.version;
-    this.rotate(span.timeMs);
+    this.history.rotate(span.timeMs);
     if (span.version === this.stableVersion) {
-      this.addBaseline(span);
+      this.history.add(span);
       this.check?.observeBaseline(span);
     } else if (this.check && span.version === this.check.version) {
-      this.check.observeCandidate(span, this);
+      this.check.observeCandidate(span);
     } else if (!this.verified.has(span.version)) {
-      if (this.check && this.check.status === 'running') out.push(this.check.finish('inconclusive', span.timeMs, 'superseded by a newer version'));
-      this.check = new DeploymentCheck(this.service, span.version, this.stableVersion, span.timeMs, this.options, this);
+      if (this.check && this.check.status === 'running') out.push(this.check.finish('inconclusive', span.timeMs, `superseded by ${span.version}`));
+      this.check = new DeploymentCheck(this.service, span.version, this.stableVersion, span.timeMs, this.options, this.history);
       const reason = this.policies.get(span.version);
       if (reason !== undefined) this.check.makeStrict(reason);
-      out.push(this.check.verdict('running', span.timeMs, `verifying ${span.version} against ${this.stableVersion}`));
-      this.check.observeCandidate(span, this);
+      out.push(this.check.verdict('running', span.timeMs, `verifying ${span.version} against ${this.check.baselineDescription()}`));
+      this.check.observeCandidate(span);
     }
     if (this.check && this.check.status === 'running') {
       const decided = this.check.decide(span.timeMs);
-      if (decided) {
-        out.push(decided);
-        this.verified.add(this.check.version);
-        // A passed version becomes the baseline once the old one stops serving; a failed one never does.
-        if (decided.status === 'pass') this.promote(this.check.version);
-      }
+      if (decided) out.push(this.settle(decided));
     }
     return out;
+  }
+
+  private settle(decided: VerdictRecord): VerdictRecord {
+    if (this.check) this.verified.add(this.check.version);
+    // A passed version joins the verified-good history (the versions before it stay in it until
+    // they age out); a failed or inconclusive one never does.
+    if (decided.status === 'pass' && this.check) this.promote(this.check.version);
+    return decided;
   }
 
   private promote(version: string): void {
     // The old version is done with: its stragglers must not start a check of their own.
     if (this.stableVersion !== null) this.verified.add(this.stableVersion);
     this.stableVersion = version;
-    this.ops.clear();
-    this.errCur = this.reqCur = this.errPrev = this.reqPrev = 0;
-  }
-
-  private rotate(timeMs: number): void {
-    if (this.epochStartMs < 0) this.epochStartMs = timeMs;
-    if (timeMs - this.epochStartMs < this.options.baselineHalfLifeMs) return;
-    this.epochStartMs = timeMs;
-    for (const op of this.ops.values()) {
-      op.prev = op.cur;
-      op.cur = newSketch();
-    }
-    this.errPrev = this.errCur;
-    this.reqPrev = this.reqCur;
-    this.errCur = this.reqCur = 0;
-  }
-
-  private addBaseline(span: VerifiedSpan): void {
-    let op = this.ops.get(span.operation);
-    if (!op) {
-      if (this.ops.size >= 200) return; // bounded: the busiest operations are seen first
-      this.ops.set(span.operation, (op = { cur: newSketch(), prev: newSketch() }));
-    }
-    op.cur.add(span.durationMs);
-    this.reqCur++;
-    if (span.isError) this.errCur++;
-  }
-
-  /** Baseline error counts (both epochs). */
-  baselineErrors(): { errors: number; requests: number } {
-    return { errors: this.errCur + this.errPrev, requests: this.reqCur + this.reqPrev };
-  }
-
-  /** The baseline latency quantile of an operation, or null when it has too little traffic. */
-  baselineQuantile(operation: string, q: number): number | null {
-    const op = this.ops.get(operation);
-    if (!op || op.cur.count + op.prev.count < MIN_BASELINE_PER_OPERATION) return null;
-    const merged = newSketch().merge(op.prev).merge(op.cur);
-    return merged.quantile(q);
   }
 
   toJSON(): ServiceVerifierJSON {
     return {
       service: this.service,
       stableVersion: this.stableVersion,
-      epochStartMs: this.epochStartMs,
-      ops: [...this.ops].map(([k, v]) => [k, v.cur.toJSON(), v.prev.toJSON()]),
-      counts: [this.errCur, this.reqCur, this.errPrev, this.reqPrev],
+      history: this.history.toJSON(),
+      watermarkMs: Number.isFinite(this.watermarkMs) ? this.watermarkMs : null,
       check: this.check ? this.check.toJSON() : null,
       verified: [...this.verified].slice(-50),
       policies: [...this.policies],
@@ -220,10 +225,10 @@ export class ServiceVerifier {
   static fromJSON(j: ServiceVerifierJSON, options: VerificationOptions): ServiceVerifier {
     const v = new ServiceVerifier(j.service, options);
     v.stableVersion = j.stableVersion;
-    v.epochStartMs = j.epochStartMs;
-    for (const [k, cur, prev] of j.ops) v.ops.set(k, { cur: DDSketch.fromJSON(cur), prev: DDSketch.fromJSON(prev) });
-    [v.errCur, v.reqCur, v.errPrev, v.reqPrev] = j.counts;
-    v.check = j.check ? DeploymentCheck.fromJSON(j.check, options, v) : null;
+    // State written before the history existed (two-epoch counters only) starts a fresh history.
+    if (j.history) v.history = HistoryBaseline.fromJSON(j.history, options.baselineHalfLifeMs);
+    v.watermarkMs = j.watermarkMs ?? -Infinity;
+    v.check = j.check && j.check.slots ? DeploymentCheck.fromJSON(j.check, options, v.history) : null;
     v.verified = new Set(j.verified);
     v.policies = new Map(j.policies ?? []);
     return v;
@@ -233,12 +238,17 @@ export class ServiceVerifier {
 export interface ServiceVerifierJSON {
   service: string;
   stableVersion: string | null;
-  epochStartMs: number;
-  ops: Array<[string, DDSketchJSON, DDSketchJSON]>;
-  counts: [number, number, number, number];
+  history?: HistoryBaselineJSON;
+  watermarkMs?: number | null;
   check: DeploymentCheckJSON | null;
   verified: string[];
   policies?: Array<[string, string]>;
+}
+
+interface ConcurrentOp {
+  sketch: DDSketch;
+  errors: number;
+  requests: number;
 }
 
 interface DeploymentCheckJSON {
@@ -248,10 +258,11 @@ interface DeploymentCheckJSON {
   deployedAtMs: number;
   status: VerdictRecord['status'];
   canary: boolean;
-  concurrent: [number, number];
   candidate: [number, number];
-  sprts: Array<ReturnType<BernoulliSprt['toJSON']>>;
-  lastEvidence: VerdictEvidence[];
+  slots: SlotJSON[];
+  concurrent: Array<[string, DDSketchJSON, number, number]>;
+  cache: Array<[string, CachedQuantiles]>;
+  novel: string[];
   strict?: string | null;
 }
 
@@ -260,11 +271,13 @@ export class DeploymentCheck {
   status: VerdictRecord['status'] = 'running';
   /** Did the old version keep serving after the deploy (canary)? */
   canary = false;
-  private concErr = 0;
-  private concReq = 0;
   private candErr = 0;
   private candReq = 0;
-  private sprts: BernoulliSprt[];
+  private slots: Slot[] = [];
+  private concurrent = new Map<string, ConcurrentOp>();
+  private cache = new Map<string, CachedQuantiles>();
+  /** Error templates of the candidate that the history never saw (first few, for the verdict). */
+  private novel: string[] = [];
   /** Why this check runs under the strict policy; null: standard. */
   strictReason: string | null = null;
 
@@ -274,22 +287,46 @@ export class DeploymentCheck {
     readonly baselineVersion: string | null,
     readonly deployedAtMs: number,
     private readonly options: VerificationOptions,
-    private readonly owner: ServiceVerifier,
+    private readonly history: HistoryBaseline,
+    restoring = false,
   ) {
-    const alphaEach = options.alpha / (1 + LATENCY_CHECKS.length);
-    this.sprts = [new BernoulliSprt(alphaEach, options.beta), ...LATENCY_CHECKS.map(() => new BernoulliSprt(alphaEach, options.beta))];
+    if (restoring) return;
+    // The family of tests is fixed when the check starts, so its size (and each test's share of
+    // α) does not depend on what the candidate does.
+    const waldAlpha = options.alpha / 4;
+    const slot = (kind: SlotKind, check: string, extra: Partial<Slot> = {}): Slot => ({ kind, check, mix: new MixtureSprt(), wald: new BernoulliSprt(waldAlpha, options.beta), p0: 0, ...extra });
+    this.slots.push(slot('error', 'error_ratio'));
+    LATENCY_CHECKS.forEach((c, li) => this.slots.push(slot('latency', c.check, { li })));
+    this.slots.push(slot('template', 'new_error_template'));
+    const ops = history.busiest().filter((o) => o.requests >= LATENCY_CHECKS[0].minBaseline).slice(0, MAX_TESTED_OPERATIONS);
+    // A service with one operation has nothing to add per operation.
+    if (history.ops.size > 1) {
+      for (const o of ops) {
+        if (o.requests >= MIN_OPERATION_BASELINE) this.slots.push(slot('error', 'error_ratio', { operation: o.operation }));
+        LATENCY_CHECKS.forEach((c, li) => {
+          if (c.perOperation && o.requests >= c.minBaseline) this.slots.push(slot('latency', c.check, { li, operation: o.operation }));
+        });
+      }
+    }
+  }
+
+  get deadlineMs(): number {
+    return this.deployedAtMs + this.options.maxDurationMs;
+  }
+
+  private get alpha(): number {
+    return this.strictReason !== null && this.options.strict ? this.options.strict.alpha : this.options.alpha;
   }
 
   /**
-   * Switch to the strict policy. The statistics gathered so far are kept; the bounds become the
-   * strict ones (α is larger) and later observations use the strict alternatives.
+   * Switch to the strict policy. The statistics gathered so far are kept; the budget becomes the
+   * strict α and later observations use the strict null boundaries and alternatives.
    */
   makeStrict(reason: string): void {
     const st = this.options.strict;
     if (!st || this.strictReason !== null) return;
     this.strictReason = reason;
-    const alphaEach = st.alpha / (1 + LATENCY_CHECKS.length);
-    this.sprts = this.sprts.map((s) => BernoulliSprt.fromJSON({ ...s.toJSON(), alpha: alphaEach }));
+    for (const s of this.slots) s.wald = BernoulliSprt.fromJSON({ ...s.wald.toJSON(), alpha: st.alpha / 4 });
   }
 
   private get minSamples(): number {
@@ -299,77 +336,211 @@ export class DeploymentCheck {
   observeBaseline(span: VerifiedSpan): void {
     if (this.status !== 'running') return;
     this.canary = true;
-    this.concReq++;
-    if (span.isError) this.concErr++;
+    let c = this.concurrent.get(span.operation);
+    if (!c) {
+      if (this.concurrent.size >= 200) return;
+      this.concurrent.set(span.operation, (c = { sketch: newSketch(), errors: 0, requests: 0 }));
+    }
+    c.sketch.add(span.durationMs);
+    c.requests++;
+    if (span.isError) c.errors++;
   }
 
-  private errorHypotheses(): { p0: number; p1: number; baseline: number } {
-    const b = this.owner.baselineErrors();
-    const errors = b.errors + this.concErr;
-    const requests = b.requests + this.concReq;
-    const p0 = requests > 0 ? wilsonUpper(errors, requests) : 0.05;
+  private concurrentCounts(operation?: string): { errors: number; requests: number } {
+    if (operation !== undefined) return this.concurrent.get(operation) ?? { errors: 0, requests: 0 };
+    let errors = 0;
+    let requests = 0;
+    for (const c of this.concurrent.values()) {
+      errors += c.errors;
+      requests += c.requests;
+    }
+    return { errors, requests };
+  }
+
+  /** Baseline error counts: the concurrent old version once it has enough requests, else the history. */
+  private baselineErrors(operation?: string): { errors: number; requests: number; canary: boolean } {
+    const conc = this.concurrentCounts(operation);
+    if (conc.requests >= (operation === undefined ? MIN_CANARY_REQUESTS : MIN_CANARY_OPERATION)) return { ...conc, canary: true };
+    return { ...this.history.counts(operation), canary: false };
+  }
+
+  private baselineQuantile(operation: string, li: number): { value: number; n: number } | null {
+    const c = LATENCY_CHECKS[li];
+    const conc = this.concurrent.get(operation);
+    if (conc && conc.requests >= MIN_CANARY_OPERATION) {
+      const key = quantileKey(-1, conc.requests);
+      let e = this.cache.get(operation);
+      if (!e || e.key !== key) this.cache.set(operation, (e = { key, n: conc.requests, q: {} }));
+      const qk = String(c.q);
+      if (e.q[qk] === undefined) e.q[qk] = conc.sketch.quantile(c.q);
+      return { value: e.q[qk], n: e.n };
+    }
+    return this.history.quantile(operation, c.q, c.minBaseline);
+  }
+
+  private policy(): { factor: number; minRise: number } {
     const st = this.strictReason !== null ? this.options.strict : undefined;
-    const factor = st ? st.errorRatioFactor : this.options.errorRatioFactor;
-    const minRise = st ? st.minErrorRatioIncrease : this.options.minErrorRatioIncrease;
-    const p1 = Math.max(p0 * factor, p0 + minRise);
-    return { p0, p1, baseline: requests > 0 ? errors / requests : 0 };
+    return st ? { factor: st.errorRatioFactor, minRise: st.minErrorRatioIncrease } : { factor: this.options.errorRatioFactor, minRise: this.options.minErrorRatioIncrease };
   }
 
-  observeCandidate(span: VerifiedSpan, owner: ServiceVerifier): void {
+  /**
+   * Error ratio hypotheses. The baseline ratio is taken at its 90% Wilson upper bound (a small
+   * baseline's noise must not become false fails); the null tolerates a rise of a third of the
+   * regression worth failing (`errorRatioFactor`, `minErrorRatioIncrease`), and the Wald test that
+   * decides a pass has that regression as its alternative.
+   */
+  private errorHypotheses(operation?: string): { p0: number; p1: number; baseline: number } | null {
+    const b = this.baselineErrors(operation);
+    if (b.requests === 0 && operation !== undefined) return null;
+    const { factor, minRise } = this.policy();
+    const upper = b.requests > 0 ? wilsonUpper(b.errors, b.requests, SAMPLING_Z) : 0.05;
+    const p0 = Math.min(0.99, Math.max(upper * (1 + (factor - 1) / 3), upper + minRise / 4));
+    const p1 = Math.min(0.999, Math.max(upper * factor, upper + minRise, p0 * 1.0001));
+    return { p0, p1, baseline: b.requests > 0 ? b.errors / b.requests : 0 };
+  }
+
+  private latencyNull(li: number, n: number): number {
+    const c = LATENCY_CHECKS[li];
+    const base = 1 - c.q;
+    return Math.min(0.99, base * (1 + c.tol) + SAMPLING_Z * Math.sqrt((c.q * base) / n));
+  }
+
+  private templateNull(): number {
+    // Good-Turing (Good 1953): the share of errors whose template is new is about N1/N, the share
+    // of errors in the history whose template was seen once; +1/+2 keeps it positive on a clean
+    // history and the Wilson bound covers its noise. A service whose messages carry unmasked
+    // variables has N1 ≈ N, so the test loses its power instead of failing every deploy.
+    const { singletons, errors } = this.history.unseenTemplateShare();
+    return Math.min(0.99, wilsonUpper(singletons + 1, errors + 2, SAMPLING_Z));
+  }
+
+  observeCandidate(span: VerifiedSpan): void {
     if (this.status !== 'running') return;
     this.candReq++;
     if (span.isError) this.candErr++;
-    const { p0, p1 } = this.errorHypotheses();
-    this.sprts[0].observe(span.isError ? 1 : 0, 1, p0, Math.min(p1, 0.999));
-    LATENCY_CHECKS.forEach((c, i) => {
-      const threshold = owner.baselineQuantile(span.operation, c.q);
-      if (threshold === null) return;
-      // 2% above the quantile: the sketch's relative error is 1% on each side.
-      this.sprts[i + 1].observe(span.durationMs > threshold * 1.02 ? 1 : 0, 1, c.p0, this.strictReason !== null ? c.strictP1 : c.p1);
-    });
+    const strict = this.strictReason !== null;
+    const quantiles = new Map<number, { value: number; n: number } | null>();
+    for (const s of this.slots) {
+      if (s.operation !== undefined && s.operation !== span.operation) continue;
+      if (s.kind === 'error') {
+        const h = this.errorHypotheses(s.operation);
+        if (!h) continue;
+        s.p0 = h.p0;
+        const x = span.isError ? 1 : 0;
+        s.mix.observe(x, 1, h.p0);
+        s.wald.observe(x, 1, h.p0, h.p1);
+      } else if (s.kind === 'latency') {
+        const li = s.li as number;
+        let q = quantiles.get(li);
+        if (q === undefined) quantiles.set(li, (q = this.baselineQuantile(span.operation, li)));
+        if (q === null) continue;
+        const c = LATENCY_CHECKS[li];
+        const p0 = this.latencyNull(li, q.n);
+        s.p0 = p0;
+        const x = span.durationMs > q.value * 1.02 ? 1 : 0;
+        s.mix.observe(x, 1, p0);
+        s.wald.observe(x, 1, p0, Math.max(strict ? c.strictP1 : c.p1, p0 * 1.05));
+      } else if (span.isError && span.errorTemplate !== undefined) {
+        const p0 = this.templateNull();
+        s.p0 = p0;
+        const unseen = !this.history.templates.has(span.errorTemplate);
+        if (unseen && this.novel.length < 3 && !this.novel.includes(span.errorTemplate)) this.novel.push(span.errorTemplate);
+        s.mix.observe(unseen ? 1 : 0, 1, p0);
+        // The alternative worth failing: new templates in a tenth of the errors or more.
+        s.wald.observe(unseen ? 1 : 0, 1, p0, Math.max(0.1, p0 * 2));
+      }
+    }
+  }
+
+  /** Indices of the tests that fail under Holm's procedure at the check's α. */
+  private failing(): number[] {
+    return holmRejections(this.slots.map((s) => s.mix.pValue), this.alpha);
   }
 
   evidence(): VerdictEvidence[] {
-    const { baseline } = this.errorHypotheses();
-    const cand = this.candReq ? this.candErr / this.candReq : 0;
-    const ev: VerdictEvidence[] = [{
-      check: 'error_ratio', baseline, candidate: cand, effect: baseline > 0 ? cand / baseline : cand > 0 ? Infinity : 1,
-      statistic: this.sprts[0].llr, bound: this.sprts[0].upper, decided: this.sprts[0].decision,
-      detail: `${this.candErr}/${this.candReq} candidate requests failed`,
-    }];
-    LATENCY_CHECKS.forEach((c, i) => {
-      const s = this.sprts[i + 1];
-      const rate = s.n ? s.ones / s.n : 0;
-      ev.push({
-        check: c.check, baseline: 1 - c.q, candidate: rate, effect: rate / (1 - c.q), statistic: s.llr, bound: s.upper,
-        decided: s.decision, detail: `${s.ones}/${s.n} candidate requests slower than the baseline p${Math.round(c.q * 100)}`,
-      });
+    const failing = new Set(this.failing());
+    const m = this.slots.length;
+    return this.slots.map((s, i) => {
+      const rate = s.mix.n ? s.mix.ones / s.mix.n : 0;
+      let baseline: number;
+      let detail: string;
+      if (s.kind === 'error') {
+        const h = this.errorHypotheses(s.operation);
+        baseline = h?.baseline ?? 0;
+        detail = `${s.mix.ones}/${s.mix.n} candidate requests failed${s.operation ? ` on ${s.operation}` : ''}`;
+      } else if (s.kind === 'latency') {
+        const c = LATENCY_CHECKS[s.li as number];
+        baseline = 1 - c.q;
+        detail = `${s.mix.ones}/${s.mix.n} candidate requests slower than the baseline p${Math.round(c.q * 100)}${s.operation ? ` of ${s.operation}` : ''}`;
+      } else {
+        baseline = s.p0;
+        detail = `${s.mix.ones}/${s.mix.n} candidate errors with a message never seen in the baseline${this.novel.length ? `: "${this.novel[0].slice(0, 120)}"` : ''}`;
+      }
+      const effect = baseline > 0 ? rate / baseline : rate > 0 ? 1e9 : 1;
+      const decided: VerdictEvidence['decided'] = failing.has(i) ? 'fail' : s.wald.decision === 'pass' ? 'pass' : 'undecided';
+      return {
+        check: s.check, ...(s.operation !== undefined ? { operation: s.operation } : {}), baseline, candidate: rate,
+        effect: Number.isFinite(effect) ? effect : 1e9, statistic: s.mix.maxLog, bound: Math.log(m / this.alpha), decided,
+        detail: `${detail}; always-valid p = ${s.mix.pValue.toPrecision(3)}`,
+      };
     });
-    return ev.map((e) => ({ ...e, effect: Number.isFinite(e.effect) ? e.effect : 1e9 }));
   }
 
-  /** A verdict once the data decide, or when time runs out. */
+  /** A verdict once the data decide (the deadline is the watermark's business: see timeout()). */
   decide(nowMs: number): VerdictRecord | null {
     if (this.status !== 'running') return null;
-    const decisions = this.sprts.map((s) => s.decision);
-    if (decisions.includes('fail')) {
-      const failed = this.evidence().filter((e) => e.decided === 'fail').map((e) => e.check);
-      return this.finish('fail', nowMs, `${this.version} regressed against ${this.baselineVersion}: ${failed.join(', ')}`);
+    const failing = this.failing();
+    if (failing.length > 0) {
+      const names = failing.map((i) => (this.slots[i].operation ? `${this.slots[i].check} (${this.slots[i].operation})` : this.slots[i].check));
+      return this.finish('fail', nowMs, `${this.version} regressed against ${this.baselineDescription()}: ${[...new Set(names)].join(', ')}`);
     }
-    const latencyTested = this.sprts.slice(1).some((s) => s.n > 0);
-    const allPass = this.sprts[0].decision === 'pass' && this.sprts.slice(1).every((s) => s.n === 0 || s.decision === 'pass');
+    // A pass needs every test that saw data to rule out the regression worth failing (its Wald
+    // test accepted), the service's error ratio among them, and latency tested at all. A test that
+    // saw nothing (an operation the candidate does not serve, no error messages) is not waited for.
+    const latencyTested = this.slots.some((s) => s.kind === 'latency' && s.mix.n > 0);
+    const allPass = this.slots[0].wald.decision === 'pass' && this.slots.every((s) => s.mix.n === 0 || s.wald.decision === 'pass');
     if (allPass && latencyTested && this.candReq >= this.minSamples) {
       return this.finish('pass', nowMs, `${this.version} is no worse than ${this.baselineVersion} after ${this.candReq} requests`);
     }
-    if (nowMs - this.deployedAtMs >= this.options.maxDurationMs) {
-      if (this.strictReason !== null) {
-        return this.finish('inconclusive', nowMs, `${this.version}: no decision within ${Math.round(this.options.maxDurationMs / 1000)} s; a strict check passes only on evidence`);
-      }
-      return this.candReq >= this.options.minSamples
-        ? this.finish('pass', nowMs, `${this.version}: no regression found within ${Math.round(this.options.maxDurationMs / 1000)} s`)
-        : this.finish('inconclusive', nowMs, `${this.version}: only ${this.candReq} requests within ${Math.round(this.options.maxDurationMs / 1000)} s`);
-    }
     return null;
+  }
+
+  /** The verdict at the deadline, stamped with the deadline. */
+  timeout(): VerdictRecord {
+    const at = this.deadlineMs;
+    const within = `within ${Math.round(this.options.maxDurationMs / 1000)} s`;
+    if (this.candReq < this.minSamples && this.strictReason === null) {
+      return this.finish('inconclusive', at, `${this.version}: only ${this.candReq} requests ${within} (${this.minSamples} needed)`);
+    }
+    if (this.strictReason !== null) {
+      return this.finish('inconclusive', at, `${this.version}: no decision ${within}; a strict check passes only on evidence`);
+    }
+    return this.finish('pass', at, `${this.version}: no regression found ${within}`);
+  }
+
+  baselineDescription(): string {
+    const b = this.baselineInfo();
+    if (b.source === 'none') return `${this.baselineVersion} (no baseline traffic)`;
+    const versions = b.versions.slice(0, 3).map((v) => v.version).join(', ');
+    return b.source === 'canary' ? `${this.baselineVersion} (canary)` : `${this.baselineVersion} (history of ${versions}: ${b.requests} requests)`;
+  }
+
+  baselineInfo(): VerdictBaseline {
+    const conc = this.concurrentCounts();
+    const canary = conc.requests >= MIN_CANARY_REQUESTS;
+    const h = this.history.counts();
+    const operationsTested = new Set(this.slots.filter((s) => s.operation !== undefined).map((s) => s.operation)).size;
+    const common = { operationsTested, tests: this.slots.length, alpha: this.alpha };
+    if (canary) {
+      return {
+        source: 'canary', versions: this.baselineVersion ? [{ version: this.baselineVersion, requests: conc.requests }] : [], requests: conc.requests,
+        errors: conc.errors, fromMs: this.deployedAtMs, toMs: Math.max(this.deployedAtMs, this.history.lastMs), ...common,
+      };
+    }
+    return {
+      source: h.requests > 0 ? 'history' : 'none', versions: this.history.versions(), requests: h.requests, errors: h.errors,
+      fromMs: Math.max(0, this.history.fromMs), toMs: Math.max(0, this.history.lastMs), ...common,
+    };
   }
 
   finish(status: 'pass' | 'fail' | 'inconclusive', nowMs: number, summary: string): VerdictRecord {
@@ -387,26 +558,35 @@ export class DeploymentCheck {
       summary: this.strictReason !== null ? `${summary} (strict: ${this.strictReason})` : summary,
       policy: this.strictReason !== null ? 'strict' : 'standard',
       ...(this.strictReason !== null ? { policyReason: this.strictReason } : {}),
+      baseline: this.baselineInfo(),
     };
   }
 
   toJSON(): DeploymentCheckJSON {
     return {
       service: this.service, version: this.version, baselineVersion: this.baselineVersion, deployedAtMs: this.deployedAtMs,
-      status: this.status, canary: this.canary, concurrent: [this.concErr, this.concReq], candidate: [this.candErr, this.candReq],
-      sprts: this.sprts.map((s) => s.toJSON()), lastEvidence: [], strict: this.strictReason,
+      status: this.status, canary: this.canary, candidate: [this.candErr, this.candReq],
+      slots: this.slots.map((s) => ({
+        kind: s.kind, check: s.check, ...(s.operation !== undefined ? { operation: s.operation } : {}), ...(s.li !== undefined ? { li: s.li } : {}),
+        mix: s.mix.toJSON(), wald: s.wald.toJSON(), p0: s.p0,
+      })),
+      concurrent: [...this.concurrent].map(([k, c]) => [k, c.sketch.toJSON(), c.errors, c.requests]),
+      cache: [...this.cache], novel: this.novel, strict: this.strictReason,
     };
   }
 
-  static fromJSON(j: DeploymentCheckJSON, options: VerificationOptions, owner: ServiceVerifier): DeploymentCheck {
-    const c = new DeploymentCheck(j.service, j.version, j.baselineVersion, j.deployedAtMs, options, owner);
+  static fromJSON(j: DeploymentCheckJSON, options: VerificationOptions, history: HistoryBaseline): DeploymentCheck {
+    const c = new DeploymentCheck(j.service, j.version, j.baselineVersion, j.deployedAtMs, options, history, true);
     c.status = j.status;
     c.canary = j.canary;
-    [c.concErr, c.concReq] = j.concurrent;
     [c.candErr, c.candReq] = j.candidate;
-    j.sprts.forEach((s, i) => {
-      c.sprts[i] = BernoulliSprt.fromJSON(s);
-    });
+    c.slots = j.slots.map((s) => ({
+      kind: s.kind, check: s.check, ...(s.operation !== undefined ? { operation: s.operation } : {}), ...(s.li !== undefined ? { li: s.li } : {}),
+      mix: MixtureSprt.fromJSON(s.mix, MIXTURE_ODDS_RATIOS), wald: BernoulliSprt.fromJSON(s.wald), p0: s.p0,
+    }));
+    c.concurrent = new Map(j.concurrent.map(([k, s, e, r]) => [k, { sketch: DDSketch.fromJSON(s), errors: e, requests: r }]));
+    c.cache = new Map(j.cache);
+    c.novel = j.novel;
     c.strictReason = j.strict ?? null;
     return c;
   }

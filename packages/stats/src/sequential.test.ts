@@ -1,0 +1,79 @@
+import { describe, expect, test } from 'vitest';
+import { Mulberry32 } from './rng.js';
+import { holmRejections, MixtureSprt, oddsShift } from './sequential.js';
+
+describe('MixtureSprt', () => {
+  test('log mixture and always-valid p-value match an independent computation', () => {
+    // Reference (plain Python, no library):
+    //   odds_shift = lambda p, r: (p/(1-p)*r) / (1 + p/(1-p)*r)
+    //   ratios = [1.5, 2, 3, 5, 10, 30, 100]; p0 = 0.1; xs = [1,0,0,1,1,0,0,0,1,1]
+    //   ll[k] += log(b/p0) if x else log((1-b)/(1-p0)), b = odds_shift(p0, ratios[k])
+    //   m = log(mean(exp(ll)))  →  3.933669043174722, p = exp(-max m) = 0.019571731129158713
+    const s = new MixtureSprt();
+    for (const x of [1, 0, 0, 1, 1, 0, 0, 0, 1, 1]) s.observe(x, 1, 0.1);
+    expect(s.logMixture).toBeCloseTo(3.933669043174722, 10);
+    expect(s.pValue).toBeCloseTo(0.019571731129158713, 12);
+    expect(s.rejects(0.05)).toBe(true);
+    expect(s.rejects(0.01)).toBe(false);
+    expect(oddsShift(0.5, 3)).toBeCloseTo(0.75, 12);
+  });
+
+  test('Ville: under the null (and below it) the chance of ever rejecting stays under α, looking after every request', () => {
+    const alpha = 0.05;
+    for (const [p, p0] of [[0.02, 0.02], [0.3, 0.3], [0.01, 0.02]] as const) {
+      const rng = new Mulberry32(Math.round(p * 1000) + 7);
+      let rejected = 0;
+      const runs = 1000;
+      for (let r = 0; r < runs; r++) {
+        const s = new MixtureSprt();
+        for (let i = 0; i < 1000 && !s.rejects(alpha); i++) s.observe(rng.next() < p ? 1 : 0, 1, p0);
+        if (s.rejects(alpha)) rejected++;
+      }
+      // Ville's bound is α; the binomial noise of 1000 runs is about ±0.7 points.
+      expect(rejected / runs).toBeLessThanOrEqual(alpha + 0.015);
+    }
+  });
+
+  test('a threefold rise is found, a gross one within a few events', () => {
+    const rng = new Mulberry32(3);
+    let found = 0;
+    for (let r = 0; r < 200; r++) {
+      const s = new MixtureSprt();
+      for (let i = 0; i < 3000 && !s.rejects(0.01); i++) s.observe(rng.next() < 0.06 ? 1 : 0, 1, 0.02);
+      if (s.rejects(0.01)) found++;
+    }
+    expect(found).toBeGreaterThanOrEqual(190);
+    const gross = new MixtureSprt();
+    let n = 0;
+    while (!gross.rejects(0.01)) {
+      gross.observe(1, 1, 0.01);
+      n++;
+    }
+    expect(n).toBeLessThanOrEqual(4);
+  });
+
+  test('state survives a JSON round trip', () => {
+    const a = new MixtureSprt();
+    const rng = new Mulberry32(9);
+    for (let i = 0; i < 50; i++) a.observe(rng.next() < 0.2 ? 1 : 0, 1, 0.1);
+    const b = MixtureSprt.fromJSON(JSON.parse(JSON.stringify(a.toJSON())));
+    for (let i = 0; i < 50; i++) {
+      const x = rng.next() < 0.2 ? 1 : 0;
+      a.observe(x, 1, 0.1);
+      b.observe(x, 1, 0.1);
+    }
+    expect(b.toJSON()).toEqual(a.toJSON());
+    expect(() => MixtureSprt.fromJSON({ logLr: [1], maxLog: 0, n: 0, ones: 0 })).toThrow(/logLr must hold 7 numbers/);
+  });
+});
+
+describe('holmRejections', () => {
+  test('step-down: p = (0.01, 0.04, 0.03, 0.005) at α 0.05 rejects the first and the last only', () => {
+    // By hand: sorted 0.005 ≤ 0.05/4, 0.01 ≤ 0.05/3, 0.03 > 0.05/2 → stop.
+    expect(holmRejections([0.01, 0.04, 0.03, 0.005], 0.05).sort()).toEqual([0, 3]);
+    expect(holmRejections([0.2, 0.3], 0.05)).toEqual([]);
+    expect(holmRejections([], 0.05)).toEqual([]);
+    // Holm rejects what Bonferroni rejects, and more: 0.02 ≤ 0.05/2 only after 0.001 is rejected.
+    expect(holmRejections([0.001, 0.02], 0.05).sort()).toEqual([0, 1]);
+  });
+});

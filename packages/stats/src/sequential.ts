@@ -1,0 +1,137 @@
+/**
+ * Always-valid sequential tests on counts.
+ *
+ * `MixtureSprt` tests a Bernoulli stream, H0: p ≤ p0 against "p is larger", with a mixture of
+ * simple alternatives instead of one. Each component k has the alternative odds(p1) = odds(p0)·r_k
+ * (r_k > 1); its likelihood ratio L_k = Π (p1/p0)^x ((1-p1)/(1-p0))^(1-x) is a martingale with
+ * mean 1 when p = p0 and a supermartingale when p < p0 (the one-step mean p·p1/p0 + (1-p)(1-p1)/(1-p0)
+ * is linear in p, equal to 1 at p0 and below 1 at 0). The equal-weight average of the components
+ * is then a non-negative supermartingale under the whole composite null, so by Ville's inequality
+ * P(sup_n Λ_n ≥ 1/α) ≤ α: the test may be looked at after every observation, stopped at any time,
+ * and 1/max Λ is an always-valid p-value (Robbins 1970; Johari, Pekelis & Walsh 2017, "Always
+ * valid inference"; Howard et al. 2021). A discrete mixture spreads the prior over effect sizes
+ * from slight to gross, so a gross regression crosses the bound within a few events and a modest one
+ * still does, later — no single alternative has to be guessed as Wald's SPRT requires. Counts, not
+ * asymptotics: each step is the exact Bernoulli likelihood, so it holds at 3 requests as at 3 million.
+ *
+ * p0 may change between observations (a baseline that grows while the check runs): the property
+ * above holds step by step as long as p0 is fixed before the observation it applies to.
+ * Cost O(K) per observation (K components, 7 by default); state: K + 4 numbers.
+ */
+export const MIXTURE_ODDS_RATIOS: readonly number[] = Object.freeze([1.5, 2, 3, 5, 10, 30, 100]);
+
+const LOG_EPS = 1e-12;
+
+function clampP(p: number): number {
+  return Math.min(1 - 1e-9, Math.max(1e-9, p));
+}
+
+/** p whose odds are `ratio` times the odds of p0. */
+export function oddsShift(p0: number, ratio: number): number {
+  const a = clampP(p0);
+  const o = (a / (1 - a)) * ratio;
+  return o / (1 + o);
+}
+
+export interface MixtureSprtJSON {
+  logLr: number[];
+  maxLog: number;
+  n: number;
+  ones: number;
+}
+
+export class MixtureSprt {
+  /** Log likelihood ratio of each component. */
+  logLr: number[];
+  /** Running maximum of the log mixture (for the always-valid p-value). */
+  maxLog = 0;
+  n = 0;
+  ones = 0;
+
+  constructor(readonly ratios: readonly number[] = MIXTURE_ODDS_RATIOS) {
+    this.logLr = ratios.map(() => 0);
+  }
+
+  /** Add `ones` events out of `n` trials under the null boundary p0. */
+  observe(ones: number, n: number, p0: number): void {
+    if (n <= 0) return;
+    if (p0 !== this.stepP0) this.prepare(p0);
+    for (let k = 0; k < this.ratios.length; k++) this.logLr[k] += ones * this.stepOne[k] + (n - ones) * this.stepZero[k];
+    this.n += n;
+    this.ones += ones;
+    const m = this.logMixture;
+    if (m > this.maxLog) this.maxLog = m;
+  }
+
+  // Per-component log-likelihood steps for the last p0 (a baseline that does not move between
+  // observations costs no logarithms).
+  private stepP0 = NaN;
+  private stepOne: number[] = [];
+  private stepZero: number[] = [];
+  private prepare(p0: number): void {
+    const a = clampP(p0);
+    const la = Math.log(a);
+    const l1a = Math.log(1 - a);
+    this.stepOne = this.ratios.map((r) => Math.log(oddsShift(a, r)) - la);
+    this.stepZero = this.ratios.map((r) => Math.log(1 - oddsShift(a, r)) - l1a);
+    this.stepP0 = p0;
+  }
+
+  /** log of the equal-weight mixture of the components' likelihood ratios (log-sum-exp). */
+  get logMixture(): number {
+    let max = -Infinity;
+    for (const l of this.logLr) if (l > max) max = l;
+    let s = 0;
+    for (const l of this.logLr) s += Math.exp(l - max);
+    return max + Math.log(s / this.logLr.length);
+  }
+
+  /** Always-valid p-value: P(sup Λ ≥ 1/p) ≤ p under H0. */
+  get pValue(): number {
+    return Math.min(1, Math.exp(-this.maxLog));
+  }
+
+  /** Rejects H0 at level α (at any time). */
+  rejects(alpha: number): boolean {
+    return this.maxLog >= Math.log(1 / alpha) - LOG_EPS;
+  }
+
+  toJSON(): MixtureSprtJSON {
+    return { logLr: [...this.logLr], maxLog: this.maxLog, n: this.n, ones: this.ones };
+  }
+
+  static fromJSON(j: MixtureSprtJSON, ratios: readonly number[] = MIXTURE_ODDS_RATIOS): MixtureSprt {
+    const s = new MixtureSprt(ratios);
+    if (!Array.isArray(j.logLr) || j.logLr.length !== ratios.length) throw new Error(`MixtureSprt: logLr must hold ${ratios.length} numbers`);
+    s.logLr = j.logLr.map(Number);
+    s.maxLog = Number(j.maxLog);
+    s.n = Number(j.n);
+    s.ones = Number(j.ones);
+    return s;
+  }
+}
+
+/**
+ * Holm's step-down procedure (Holm 1979): the indices of the hypotheses rejected at family-wise
+ * error rate α, for p-values valid under arbitrary dependence. The first step is Bonferroni
+ * (min p ≤ α/m), so "anything rejected" is decided exactly as with Bonferroni; Holm only rejects
+ * more of the rest. With always-valid p-values it may be applied at any stopping time.
+ * `weights` (summing to 1, default equal) give a weighted Holm: hypothesis i is compared with
+ * α·w_i / (sum of the weights not yet rejected).
+ */
+export function holmRejections(pValues: readonly number[], alpha: number, weights?: readonly number[]): number[] {
+  const m = pValues.length;
+  if (m === 0) return [];
+  const w = weights ?? pValues.map(() => 1 / m);
+  // Order by p/w (the weighted step-down order).
+  const order = pValues.map((_, i) => i).sort((i, j) => pValues[i] / w[i] - pValues[j] / w[j] || i - j);
+  let remaining = w.reduce((a, b) => a + b, 0);
+  const out: number[] = [];
+  for (const i of order) {
+    if (pValues[i] <= (alpha * w[i]) / remaining) {
+      out.push(i);
+      remaining -= w[i];
+    } else break;
+  }
+  return out;
+}

@@ -1,0 +1,148 @@
+#!/usr/bin/env node
+// npm run bench:verification [-- --deploys N] — deployment verification over a grid of traffic
+// rates (0.5, 2, 10, 40 requests/s), lifetimes of the previous version (20 s, 30 min) and effects
+// on one operation of three (none, error ratio ×2 ×3 ×10, latency ×1.3 ×2 ×3 — the whole
+// operation's distribution, so its p99 moves by the factor — and a new error template), N deploys
+// per cell (200 by default). A seeded simulator, not a timed test: the figures are event time.
+// Per cell and judge: the share of deploys failed (detection; on clean deploys the false-fail
+// rate), the median and p90 time from the candidate's first request to the verdict (effects: to
+// the fail, over detected deploys; clean: to any verdict), side by side for Vigil's verifier (the
+// detector's code), a Kayenta-style judge and Argo Rollouts / Flagger thresholds on the same
+// requests (reference-judges.ts). The last line is one JSON object with every figure.
+// Options: --deploys N, --rates 0.5,2, --error-ratio-factor F (Vigil's regression worth failing).
+import { effectName, SIM_VERIFICATION, simulateCandidate, simulatePrelude } from './verification-sim.js';
+import type { DeployOutcome, Effect } from './verification-sim.js';
+
+const argValue = (name: string): string | undefined => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const deploys = Number(argValue('deploys') ?? 200);
+if (!Number.isInteger(deploys) || deploys < 1) {
+  console.error(`bench:verification: --deploys must be a positive integer, got "${argValue('deploys')}"`);
+  process.exit(2);
+}
+const RATES = (argValue('rates') ?? '0.5,2,10,40').split(',').map(Number);
+if (RATES.some((r) => !(r > 0))) {
+  console.error(`bench:verification: --rates must be positive numbers separated by commas, got "${argValue('rates')}"`);
+  process.exit(2);
+}
+// Vigil's verification settings: the detector's defaults, or another regression worth failing
+// (`--error-ratio-factor 2`, the strict policy's) to see what the standard tolerance costs.
+const errorRatioFactor = Number(argValue('error-ratio-factor') ?? SIM_VERIFICATION.errorRatioFactor);
+if (!(errorRatioFactor > 1)) {
+  console.error(`bench:verification: --error-ratio-factor must be greater than 1, got "${argValue('error-ratio-factor')}"`);
+  process.exit(2);
+}
+const options = { ...SIM_VERIFICATION, errorRatioFactor };
+const LIFETIMES_MS = [20_000, 30 * 60_000];
+const EFFECTS: Effect[] = [
+  { kind: 'none' }, { kind: 'errors', factor: 2 }, { kind: 'errors', factor: 3 }, { kind: 'errors', factor: 10 },
+  { kind: 'latency', factor: 1.3 }, { kind: 'latency', factor: 2 }, { kind: 'latency', factor: 3 }, { kind: 'template' },
+];
+const JUDGES = ['vigil', 'kayenta', 'threshold'] as const;
+type Judge = (typeof JUDGES)[number];
+
+interface JudgeFigures {
+  fail_rate: number;
+  inconclusive_rate: number;
+  median_s: number | null;
+  p90_s: number | null;
+}
+interface Cell {
+  rps: number;
+  prev_lifetime_s: number;
+  effect: string;
+  deploys: number;
+  vigil: JudgeFigures;
+  kayenta: JudgeFigures;
+  threshold: JudgeFigures;
+}
+
+function quantile(xs: number[], q: number): number | null {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
+}
+
+function figures(outcomes: DeployOutcome[], judge: Judge, clean: boolean): JudgeFigures {
+  const os = outcomes.map((o) => o[judge]);
+  const fails = os.filter((o) => o.status === 'fail');
+  const timed = (clean ? os.filter((o) => Number.isFinite(o.afterMs)) : fails).map((o) => o.afterMs / 1000);
+  const r = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
+  return {
+    fail_rate: fails.length / os.length,
+    inconclusive_rate: os.filter((o) => o.status === 'inconclusive').length / os.length,
+    median_s: r(quantile(timed, 0.5)), p90_s: r(quantile(timed, 0.9)),
+  };
+}
+
+const started = process.hrtime.bigint();
+const cpuStart = process.cpuUsage();
+const cells: Cell[] = [];
+const baselineNotes = new Map<string, string>();
+for (const rps of RATES) {
+  for (const lifetime of LIFETIMES_MS) {
+    const byEffect = EFFECTS.map(() => [] as DeployOutcome[]);
+    for (let d = 0; d < deploys; d++) {
+      const seed = 1_000_003 * (d + 1) + Math.round(rps * 100) * 7 + lifetime;
+      const prelude = simulatePrelude(seed, rps, lifetime, options);
+      EFFECTS.forEach((e, i) => byEffect[i].push(simulateCandidate(prelude, e, seed ^ 0x5bd1e995, options)));
+    }
+    EFFECTS.forEach((e, i) => {
+      const clean = e.kind === 'none';
+      cells.push({
+        rps, prev_lifetime_s: lifetime / 1000, effect: effectName(e), deploys,
+        vigil: figures(byEffect[i], 'vigil', clean), kayenta: figures(byEffect[i], 'kayenta', clean), threshold: figures(byEffect[i], 'threshold', clean),
+      });
+    });
+    const b = byEffect[0][0].vigil.verdict.baseline;
+    if (b) baselineNotes.set(`${rps}/${lifetime / 1000}`, `${b.source}: ${b.versions.map((v) => `${v.version} ${v.requests}`).join(', ')}; ${b.tests} tests, alpha ${b.alpha}`);
+  }
+}
+const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+const cpu = process.cpuUsage(cpuStart);
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+const sec = (x: number | null) => (x === null ? '-' : `${x}`);
+const col = (s: string, w: number) => s.padStart(w);
+const header = ['rps', 'prev', 'effect', 'Vigil fail', 'med s', 'p90 s', 'Kayenta fail', 'med s', 'p90 s', 'Argo fail', 'med s', 'p90 s'];
+const widths = [5, 6, 20, 11, 7, 7, 13, 7, 7, 10, 7, 7];
+console.log(`bench:verification — ${deploys} deploys per cell, seeded simulator (event time); "fail" = detection rate, or the false-fail rate on clean rows; Vigil errorRatioFactor ${errorRatioFactor}`);
+console.log(header.map((h, i) => col(h, widths[i])).join(' '));
+for (const c of cells) {
+  const row = [String(c.rps), c.prev_lifetime_s >= 60 ? `${c.prev_lifetime_s / 60}m` : `${c.prev_lifetime_s}s`, c.effect];
+  for (const j of JUDGES) row.push(pct(c[j].fail_rate), sec(c[j].median_s), sec(c[j].p90_s));
+  console.log(row.map((s, i) => col(s, widths[i])).join(' '));
+}
+console.log('\nVigil baseline of the first clean deploy per (rps/prev lifetime s):');
+for (const [k, v] of baselineNotes) console.log(`  ${k}: ${v}`);
+
+// Targets of issue 21, checked on the figures above.
+const cell = (rps: number, effect: string) => cells.filter((c) => c.rps === rps && c.effect === effect);
+const targets: Record<string, boolean> = {};
+targets.false_fails_le_1pct_every_cell = cells.filter((c) => c.effect === 'clean').every((c) => c.vigil.fail_rate <= 0.01);
+for (const [rps, limit] of [[2, 60], [40, 5]] as const) {
+  for (const effect of ['errors x3', 'p99 x2']) {
+    const cs = cell(rps, effect);
+    if (cs.length === 0) continue; // that rate was not run (--rates)
+    targets[`rps${rps}_${effect.replace(/\s+/g, '_')}_detect_ge_90pct_median_le_${limit}s`] = cs.every((c) => c.vigil.fail_rate >= 0.9 && c.vigil.median_s !== null && c.vigil.median_s <= limit);
+  }
+}
+for (const j of ['kayenta', 'threshold'] as const) {
+  const cleanOk = (rps: number, life: number) => {
+    const clean = cells.find((c) => c.rps === rps && c.prev_lifetime_s === life && c.effect === 'clean') as Cell;
+    return clean.vigil.fail_rate <= clean[j].fail_rate;
+  };
+  const effectCells = cells.filter((c) => c.effect !== 'clean');
+  targets[`vs_${j}_higher_detection_every_cell`] = effectCells.every((c) => c.vigil.fail_rate > c[j].fail_rate || (c.vigil.fail_rate === 1 && c[j].fail_rate === 1));
+  targets[`vs_${j}_no_higher_false_fails_every_cell`] = RATES.every((r) => LIFETIMES_MS.every((l) => cleanOk(r, l / 1000)));
+  targets[`vs_${j}_shorter_median_every_cell`] = cells.every((c) => c.vigil.median_s !== null && (c[j].median_s === null || c.vigil.median_s < c[j].median_s));
+}
+console.log('\nTargets:');
+for (const [k, v] of Object.entries(targets)) console.log(`  ${v ? 'met  ' : 'MISSED'} ${k}`);
+console.log(`\n${cells.length} cells, ${cells.length * deploys} deploys in ${seconds.toFixed(1)} s (${cpuSeconds.toFixed(1)} CPU-s)`);
+console.log(JSON.stringify({
+  deploys_per_cell: deploys, vigil_error_ratio_factor: errorRatioFactor, runtime_s: Math.round(seconds * 10) / 10, cpu_s: Math.round(cpuSeconds * 10) / 10, targets, cells,
+}));
