@@ -1,0 +1,421 @@
+import { type ForecasterConfig, forecasterConfig } from './config.js';
+import { ErrorHistogram } from './error-histogram.js';
+
+/** One forecast step: the point (median-like) and the central 80 % and 95 % intervals. */
+export interface ForecastStep {
+  /** End of the target bin, Unix seconds (the bin covers (endSec - step, endSec]). */
+  endSec: number;
+  point: number;
+  lo80: number;
+  hi80: number;
+  lo95: number;
+  hi95: number;
+}
+
+export interface Forecast {
+  originSec: number;
+  /** Next `shortHorizons` fine bins (the next hour in 5-minute steps by default). */
+  short: ForecastStep[];
+  /** Next `longHorizons` coarse bins (the next day in hours by default). */
+  long: ForecastStep[];
+}
+
+// Standard-normal quantiles, used only until the error histograms hold data.
+const Z = { q10: -1.2815515655446004, q90: 1.2815515655446004, q025: -1.959963984540054, q975: 1.959963984540054 };
+// Mean absolute deviation of a standard normal (sqrt(2/pi)): converts a mean absolute error to a sigma.
+const MAD_TO_SIGMA = 1.2533141373155001;
+
+/**
+ * Online forecaster of one series with daily and weekly seasonality, robust level and damped
+ * trend, and empirical prediction intervals.
+ *
+ * Model (per series, two resolutions fed by the same samples):
+ * - coarse (hourly): additive double-seasonal Holt-Winters in error-correction form (Taylor 2003,
+ *   "Short-term electricity demand forecasting using double seasonal exponential smoothing",
+ *   JORS 54) with a damped trend (Gardner & McKenzie 1985) and an AR(1) correction of the
+ *   one-step error. The update uses the Huber-clipped error, clipped at huberK running mean
+ *   absolute errors (robust Holt-Winters, Gelper, Fried & Croux 2010, J. Forecasting 29), so a
+ *   spike moves the level and the seasonal profiles by at most alpha (resp. gamma) * huberK * scale.
+ *   Seasonal gains start as running means (1 / cycles seen) and settle at gamma: the profile is
+ *   usable after the first day instead of after 1/gamma days.
+ * - fine (5-minute): a robust local level on the values adjusted by the coarse seasonal profile,
+ *   plus the last deviation from that level decaying as rhoFine^h (an ARMA(1,1)-like blend of
+ *   naive and smoothed forecasts).
+ * - intervals: each horizon keeps its own running mean absolute error (of forecasts actually made
+ *   h steps earlier, reconstructed from a ring of past states); the standardised errors of all
+ *   horizons of a block feed one forgetting histogram, whose quantiles scale each horizon's error.
+ *
+ * Samples are binned like the evaluation bins them: fine bin k holds (k-1)*step < t <= k*step, its
+ * value the mean. A bin is final once a later sample arrives or `forecast(origin)` passes its end.
+ * Samples flagged `learn = false` (anomalies, a deploy later rolled back) never enter a bin.
+ *
+ * Strictly online and bounded: no stored history beyond rings of `shortHorizons` fine and
+ * `longHorizons` coarse states. Memory per series: see stateBytes() (about 3.4 KB with defaults).
+ * Cost per sample: O(shortHorizons) on closing a fine bin, O(longHorizons) on closing a coarse one.
+ * Pure: no clock, no randomness, no I/O. Scale invariant: forecasts of c*x are c times those of x.
+ */
+export class SeasonalForecaster {
+  readonly config: Readonly<ForecasterConfig>;
+  private readonly ratio: number; // fine bins per coarse bin
+
+  // --- open bins
+  private fineBin = -Infinity;
+  private fineSum = 0;
+  private fineCount = 0;
+  private coarseBin = -Infinity;
+  private coarseSum = 0;
+  private coarseCount = 0;
+
+  // --- coarse model
+  private coarseN = 0;
+  private level = 0;
+  private trend = 0;
+  private lastError = 0; // clipped one-step error, for the AR correction
+  private coarseScale = 0; // running mean |one-step error|
+  private lastCoarse = -Infinity; // index of the last final coarse bin
+  private readonly daily: Float64Array;
+  private readonly weekly: Float64Array;
+  // ring of coarse states after each final bin: level, trend, last error, bin index
+  private readonly ringLevel: Float64Array;
+  private readonly ringTrend: Float32Array;
+  private readonly ringErr: Float32Array;
+  private readonly ringBin: Float64Array;
+  private readonly longScale: Float64Array;
+  private readonly longHist: ErrorHistogram;
+
+  // --- fine model
+  private fineN = 0;
+  private fineLevel = 0;
+  private fineLast = 0; // last seasonally adjusted fine value
+  private fineDevScale = 0; // running mean |z - fineLevel|
+  private lastFine = -Infinity;
+  private readonly fRingLevel: Float64Array;
+  private readonly fRingLast: Float64Array;
+  private readonly fRingBin: Float64Array;
+  private readonly shortScale: Float64Array;
+  private readonly shortHist: ErrorHistogram;
+
+  // --- fine values against the day-ahead forecast (for right-sizing)
+  private sampleScale = 0;
+  private sampleCycle = 0;
+  private readonly sampleHist: ErrorHistogram;
+
+  /** Counters: samples accepted, rejected (non-finite or late), and withheld from learning. */
+  readonly counts = { accepted: 0, rejected: 0, late: 0, withheld: 0 };
+
+  constructor(config: Partial<ForecasterConfig> | Readonly<ForecasterConfig> = {}) {
+    this.config = forecasterConfig(config);
+    const c = this.config;
+    this.ratio = c.coarseStepSec / c.fineStepSec;
+    this.daily = new Float64Array(Math.max(c.dailyPeriod, 1));
+    this.weekly = new Float64Array(Math.max(c.weeklyPeriod, 1));
+    const H = c.longHorizons;
+    this.ringLevel = new Float64Array(H);
+    this.ringTrend = new Float32Array(H);
+    this.ringErr = new Float32Array(H);
+    this.ringBin = new Float64Array(H).fill(-Infinity);
+    this.longScale = new Float64Array(H);
+    this.longHist = new ErrorHistogram(c.histogramHalfLife);
+    const S = c.shortHorizons;
+    this.fRingLevel = new Float64Array(S);
+    this.fRingLast = new Float64Array(S);
+    this.fRingBin = new Float64Array(S).fill(-Infinity);
+    this.shortScale = new Float64Array(S);
+    this.shortHist = new ErrorHistogram(c.histogramHalfLife);
+    this.sampleHist = new ErrorHistogram(c.histogramHalfLife);
+  }
+
+  /**
+   * Adds one sample at `tSec` (Unix seconds). `learn = false` withholds it from the model (an
+   * anomaly, a deploy being rolled back) while time still advances. Returns false when rejected:
+   * a non-finite value or time, or a sample for a bin already final (late).
+   */
+  update(tSec: number, value: number, learn = true): boolean {
+    if (!Number.isFinite(tSec) || !Number.isFinite(value)) {
+      this.counts.rejected++;
+      return false;
+    }
+    const c = this.config;
+    const k = Math.ceil(tSec / c.fineStepSec);
+    if (k < this.fineBin) {
+      this.counts.late++;
+      return false;
+    }
+    this.closeUntil(tSec);
+    if (k <= this.lastFine) {
+      this.counts.late++;
+      return false;
+    }
+    if (!learn) {
+      this.counts.withheld++;
+      return true;
+    }
+    this.counts.accepted++;
+    if (k !== this.fineBin) {
+      this.fineBin = k;
+      this.fineSum = 0;
+      this.fineCount = 0;
+    }
+    this.fineSum += value;
+    this.fineCount++;
+    const K = Math.ceil(tSec / c.coarseStepSec);
+    if (K !== this.coarseBin) {
+      this.coarseBin = K;
+      this.coarseSum = 0;
+      this.coarseCount = 0;
+    }
+    this.coarseSum += value;
+    this.coarseCount++;
+    return true;
+  }
+
+  /** Finalises the open bins that end at or before `tSec` (every sample up to tSec has been seen). */
+  closeUntil(tSec: number): void {
+    const c = this.config;
+    if (this.fineCount > 0 && this.fineBin * c.fineStepSec <= tSec) {
+      this.learnFine(this.fineBin, this.fineSum / this.fineCount);
+      this.fineCount = 0;
+    }
+    if (this.coarseCount > 0 && this.coarseBin * c.coarseStepSec <= tSec) {
+      this.learnCoarse(this.coarseBin, this.coarseSum / this.coarseCount);
+      this.coarseCount = 0;
+    }
+  }
+
+  // Coarse seasonal component of coarse bin K.
+  private seasonal(K: number): number {
+    const c = this.config;
+    let s = 0;
+    if (c.dailyPeriod) s += this.daily[mod(K, c.dailyPeriod)];
+    if (c.weeklyPeriod) s += this.weekly[mod(K, c.weeklyPeriod)];
+    return s;
+  }
+
+  // Forecast of coarse bin T from the state saved after bin `from` (level, trend, error).
+  private coarsePoint(T: number, from: number, level: number, trend: number, err: number): number {
+    const s = T - from;
+    const c = this.config;
+    const damp = c.phi === 1 ? s : (c.phi * (1 - c.phi ** s)) / (1 - c.phi);
+    return level + trend * damp + this.seasonal(T) + c.arCoarse ** s * err;
+  }
+
+  private learnCoarse(K: number, y: number): void {
+    const c = this.config;
+    const H = c.longHorizons;
+    // Errors of the forecasts made 1..H bins ago for this bin (reconstructed from the ring).
+    if (this.coarseN > 0) {
+      for (let j = 1; j <= H; j++) {
+        const r = mod(K - j, H);
+        if (this.ringBin[r] !== K - j) continue;
+        const e = y - this.coarsePoint(K, K - j, this.ringLevel[r], this.ringTrend[r], this.ringErr[r]);
+        this.recordError(this.longScale, this.longHist, j - 1, e);
+      }
+    }
+    if (this.coarseN === 0) {
+      this.level = y;
+      this.trend = 0;
+      this.lastError = 0;
+    } else {
+      const s = K - this.lastCoarse; // bins since the last final one (gaps)
+      const damp = c.phi === 1 ? s : (c.phi * (1 - c.phi ** s)) / (1 - c.phi);
+      const base = this.level + this.trend * damp;
+      const f = base + this.seasonal(K) + c.arCoarse ** s * this.lastError;
+      const e = y - f;
+      const ec = this.clip(e, this.coarseScale);
+      this.coarseScale = this.scaleUpdate(this.coarseScale, e, this.coarseN);
+      // Running-mean gains during warm-up (1/n), then the configured smoothing.
+      const a = Math.max(c.alpha, 1 / (this.coarseN + 1));
+      const prevLevel = this.level;
+      this.level = base + a * ec;
+      this.trend = this.trend * (c.phi ** s) + c.beta * (this.level - prevLevel - this.trend * damp);
+      let gd = 0;
+      if (c.dailyPeriod) {
+        gd = Math.max(c.gammaDaily, 1 / (Math.floor(this.coarseN / c.dailyPeriod) + 1));
+        this.daily[mod(K, c.dailyPeriod)] += gd * ec;
+      }
+      if (c.weeklyPeriod) {
+        const gw = Math.max(c.gammaWeekly, 1 / (Math.floor(this.coarseN / c.weeklyPeriod) + 1));
+        // The weekly profile learns what the daily one leaves, not the same error twice.
+        this.weekly[mod(K, c.weeklyPeriod)] += gw * (1 - gd) * ec;
+      }
+      this.lastError = ec * (1 - a);
+    }
+    this.coarseN++;
+    this.lastCoarse = K;
+    const r = mod(K, H);
+    this.ringLevel[r] = this.level;
+    this.ringTrend[r] = this.trend;
+    this.ringErr[r] = this.lastError;
+    this.ringBin[r] = K;
+  }
+
+  private fineSeasonalAt(k: number): number {
+    const c = this.config;
+    if (c.fineSeasonal === 0 || this.coarseN === 0) return 0;
+    return c.fineSeasonal * this.seasonal(Math.ceil(k / this.ratio));
+  }
+
+  private learnFine(k: number, x: number): void {
+    const c = this.config;
+    const S = c.shortHorizons;
+    const sk = this.fineSeasonalAt(k);
+    if (this.fineN > 0) {
+      for (let h = 1; h <= S; h++) {
+        const r = mod(k - h, S);
+        if (this.fRingBin[r] !== k - h) continue;
+        const lv = this.fRingLevel[r];
+        const e = x - (sk + lv + c.rhoFine ** h * (this.fRingLast[r] - lv));
+        this.recordError(this.shortScale, this.shortHist, h - 1, e);
+      }
+      this.recordSample(k, x);
+    }
+    const z = x - sk;
+    if (this.fineN === 0) {
+      this.fineLevel = z;
+    } else {
+      const d = z - this.fineLevel;
+      const dc = this.clip(d, this.fineDevScale);
+      this.fineDevScale = this.scaleUpdate(this.fineDevScale, d, this.fineN);
+      this.fineLevel += Math.max(c.alphaFine, 1 / (this.fineN + 1)) * dc;
+    }
+    this.fineLast = z;
+    this.fineN++;
+    this.lastFine = k;
+    const r = mod(k, S);
+    this.fRingLevel[r] = this.fineLevel;
+    this.fRingLast[r] = this.fineLast;
+    this.fRingBin[r] = k;
+  }
+
+  // A fine value against the day-ahead forecast made j coarse bins earlier, j cycling over the
+  // horizons: the spread right-sizing needs (within-hour variation plus day-ahead error).
+  private recordSample(k: number, x: number): void {
+    const H = this.config.longHorizons;
+    const K = Math.ceil(k / this.ratio);
+    this.sampleCycle = (this.sampleCycle + 1) % H;
+    const j = this.sampleCycle + 1;
+    const r = mod(K - j, H);
+    if (this.ringBin[r] !== K - j) return;
+    const e = x - this.coarsePoint(K, K - j, this.ringLevel[r], this.ringTrend[r], this.ringErr[r]);
+    if (this.sampleScale > 0) this.sampleHist.add(e / this.sampleScale);
+    this.sampleScale = this.sampleScale === 0 ? Math.abs(e) : this.sampleScale + this.config.scaleRate * (Math.abs(e) - this.sampleScale);
+  }
+
+  private recordError(scales: Float64Array, hist: ErrorHistogram, i: number, e: number): void {
+    const s = scales[i];
+    if (s > 0) hist.add(e / s);
+    scales[i] = s === 0 ? Math.abs(e) : s + this.config.scaleRate * (Math.abs(e) - s);
+  }
+
+  private clip(e: number, scale: number): number {
+    if (!(scale > 0)) return e;
+    const b = this.config.huberK * scale;
+    return e > b ? b : e < -b ? -b : e;
+  }
+
+  // Running mean absolute error; a single error counts at most 2*huberK scales so one spike cannot
+  // open the clipping bound wide, while a lasting level shift still widens it geometrically.
+  private scaleUpdate(scale: number, e: number, n: number): number {
+    const a = Math.abs(e);
+    if (!(scale > 0)) return a;
+    const rate = Math.max(this.config.scaleRate, 1 / (n + 1));
+    return scale + rate * (Math.min(a, 2 * this.config.huberK * scale) - scale);
+  }
+
+  /** True once both resolutions have seen at least one final bin. */
+  get ready(): boolean {
+    return this.coarseN > 0 && this.fineN > 0;
+  }
+
+  /**
+   * Forecast from `originSec`: first finalises every bin ending at or before it (all samples up to
+   * the origin are taken as seen), then forecasts the next fine and coarse bins after the origin.
+   */
+  forecast(originSec: number): Forecast {
+    this.closeUntil(originSec);
+    const c = this.config;
+    const out: Forecast = { originSec, short: [], long: [] };
+    if (!this.ready) return out;
+    const ko = Math.floor(originSec / c.fineStepSec);
+    const qs = quantiles(this.shortHist);
+    for (let h = 1; h <= c.shortHorizons; h++) {
+      const k = ko + h;
+      const s = Math.max(1, k - this.lastFine);
+      const p = this.fineSeasonalAt(k) + this.fineLevel + c.rhoFine ** s * (this.fineLast - this.fineLevel);
+      out.short.push(this.step(k * c.fineStepSec, p, this.horizonScale(this.shortScale, Math.min(s, c.shortHorizons) - 1), qs));
+    }
+    const Ko = Math.floor(originSec / c.coarseStepSec);
+    const ql = quantiles(this.longHist);
+    for (let j = 1; j <= c.longHorizons; j++) {
+      const K = Ko + j;
+      const s = Math.max(1, K - this.lastCoarse);
+      const p = this.coarsePoint(K, this.lastCoarse, this.level, this.trend, this.lastError);
+      out.long.push(this.step(K * c.coarseStepSec, p, this.horizonScale(this.longScale, Math.min(s, c.longHorizons) - 1), ql));
+    }
+    return out;
+  }
+
+  // Error scale of horizon i; before that horizon has been scored, the nearest scored one.
+  private horizonScale(scales: Float64Array, i: number): number {
+    for (let d = 0; d < scales.length; d++) {
+      if (i - d >= 0 && scales[i - d] > 0) return scales[i - d];
+      if (i + d < scales.length && scales[i + d] > 0) return scales[i + d];
+    }
+    return 0;
+  }
+
+  private step(endSec: number, point: number, scale: number, q: Quantiles): ForecastStep {
+    let p = point;
+    let lo80 = p + scale * q.q10;
+    let hi80 = p + scale * q.q90;
+    let lo95 = p + scale * q.q025;
+    let hi95 = p + scale * q.q975;
+    if (this.config.nonNegative) {
+      p = Math.max(0, p);
+      lo80 = Math.max(0, lo80);
+      lo95 = Math.max(0, lo95);
+      hi80 = Math.max(0, hi80);
+      hi95 = Math.max(0, hi95);
+    }
+    // Quantiles never cross: lo95 <= lo80 <= point <= hi80 <= hi95.
+    lo80 = Math.min(lo80, p);
+    lo95 = Math.min(lo95, lo80);
+    hi80 = Math.max(hi80, p);
+    hi95 = Math.max(hi95, hi80);
+    return { endSec, point: p, lo80, hi80, lo95, hi95 };
+  }
+
+  /** Spread of fine values around the day-ahead forecast: running scale and standardised histogram. */
+  sampleSpread(): { scale: number; histogram: ErrorHistogram } {
+    return { scale: this.sampleScale, histogram: this.sampleHist };
+  }
+
+  /** Bytes of state this series holds (typed arrays plus scalar fields at 8 bytes each). */
+  stateBytes(): number {
+    const arrays = [this.daily, this.weekly, this.ringLevel, this.ringTrend, this.ringErr, this.ringBin, this.longScale,
+      this.fRingLevel, this.fRingLast, this.fRingBin, this.shortScale, this.longHist.weights, this.shortHist.weights, this.sampleHist.weights];
+    let bytes = 0;
+    for (const a of arrays) bytes += a.byteLength;
+    const scalars = 26 + 3 * 3 + 4; // own numeric fields, histogram scalars, counters
+    return bytes + scalars * 8;
+  }
+}
+
+interface Quantiles {
+  q10: number;
+  q90: number;
+  q025: number;
+  q975: number;
+}
+
+// Standardised error quantiles of a block; normal ones (on the mean-absolute-error scale) until
+// the histogram has data.
+function quantiles(h: ErrorHistogram): Quantiles {
+  if (!(h.total > 0)) return { q10: Z.q10 * MAD_TO_SIGMA, q90: Z.q90 * MAD_TO_SIGMA, q025: Z.q025 * MAD_TO_SIGMA, q975: Z.q975 * MAD_TO_SIGMA };
+  return { q10: h.quantile(0.1), q90: h.quantile(0.9), q025: h.quantile(0.025), q975: h.quantile(0.975) };
+}
+
+function mod(a: number, m: number): number {
+  const r = a % m;
+  return r < 0 ? r + m : r;
+}
