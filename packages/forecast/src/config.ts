@@ -38,10 +38,17 @@ export interface ForecasterConfig {
   huberK: number;
   /** EWMA rate of the running error scales (mean absolute errors). */
   scaleRate: number;
+  /** EWMA rate of the spread of fine samples around the day-ahead forecast (right-sizing). */
+  spreadRate: number;
   /** Half-life of the error histograms, in updates. */
   histogramHalfLife: number;
   /** Clip forecasts and lower bounds at 0 (usage, rates). */
   nonNegative: boolean;
+  /**
+   * Running-mean gains while warming up (max(gain, 1/n)); false gives plain Holt-Winters from the
+   * first value (what the statsmodels reference test compares with).
+   */
+  warmupGains: boolean;
 }
 
 export const DEFAULT_FORECASTER_CONFIG: Readonly<ForecasterConfig> = Object.freeze({
@@ -58,19 +65,22 @@ export const DEFAULT_FORECASTER_CONFIG: Readonly<ForecasterConfig> = Object.free
   gammaWeekly: 0.05,
   arCoarse: 0.8,
   alphaFine: 0.2,
-  rhoFine: 0.9,
-  fineSeasonal: 1,
+  rhoFine: 1,
+  fineSeasonal: 0,
   huberK: 3,
   scaleRate: 0.02,
+  // One day of 5-minute samples: the request holds for a day, so its spread is a day's.
+  spreadRate: 1 / 288,
   histogramHalfLife: 2000,
   nonNegative: true,
+  warmupGains: true,
 });
 
 export class ForecastConfigError extends Error {
   readonly code = 'FORECAST_CONFIG_INVALID';
 }
 
-const UNIT = ['alpha', 'beta', 'phi', 'gammaDaily', 'gammaWeekly', 'arCoarse', 'alphaFine', 'rhoFine', 'fineSeasonal', 'scaleRate'] as const;
+const UNIT = ['alpha', 'beta', 'phi', 'gammaDaily', 'gammaWeekly', 'arCoarse', 'alphaFine', 'rhoFine', 'fineSeasonal', 'scaleRate', 'spreadRate'] as const;
 const POSITIVE_INT = ['fineStepSec', 'coarseStepSec', 'shortHorizons', 'longHorizons'] as const;
 
 /** Merges `input` over the defaults, rejects unknown keys and bad values (messages quote key and value). */
@@ -101,6 +111,7 @@ export function forecasterConfig(input: Partial<ForecasterConfig> = {}): Readonl
   }
   if (!(c.huberK > 0)) throw new ForecastConfigError(`forecast: "huberK" must be > 0 (Infinity disables clipping), got ${JSON.stringify(c.huberK)}`);
   if (!(c.histogramHalfLife > 0)) throw new ForecastConfigError(`forecast: "histogramHalfLife" must be > 0, got ${JSON.stringify(c.histogramHalfLife)}`);
+  if (typeof c.warmupGains !== 'boolean') throw new ForecastConfigError(`forecast: "warmupGains" must be a boolean, got ${JSON.stringify(c.warmupGains)}`);
   if (typeof c.nonNegative !== 'boolean') throw new ForecastConfigError(`forecast: "nonNegative" must be a boolean, got ${JSON.stringify(c.nonNegative)}`);
   return Object.freeze(c);
 }

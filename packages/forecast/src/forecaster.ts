@@ -96,7 +96,7 @@ export class SeasonalForecaster {
   private readonly shortHist: ErrorHistogram;
 
   // --- fine values against the day-ahead forecast (for right-sizing)
-  private sampleScale = 0;
+  private readonly spreadByHour: Float64Array; // running |sample - day-ahead forecast| per position in the day
   private sampleCycle = 0;
   private readonly sampleHist: ErrorHistogram;
 
@@ -123,6 +123,7 @@ export class SeasonalForecaster {
     this.shortScale = new Float64Array(S);
     this.shortHist = new ErrorHistogram(c.histogramHalfLife);
     this.sampleHist = new ErrorHistogram(c.histogramHalfLife);
+    this.spreadByHour = new Float64Array(Math.max(c.dailyPeriod, 1));
   }
 
   /**
@@ -224,17 +225,17 @@ export class SeasonalForecaster {
       const ec = this.clip(e, this.coarseScale);
       this.coarseScale = this.scaleUpdate(this.coarseScale, e, this.coarseN);
       // Running-mean gains during warm-up (1/n), then the configured smoothing.
-      const a = Math.max(c.alpha, 1 / (this.coarseN + 1));
+      const a = c.warmupGains ? Math.max(c.alpha, 1 / (this.coarseN + 1)) : c.alpha;
       const prevLevel = this.level;
       this.level = base + a * ec;
       this.trend = this.trend * (c.phi ** s) + c.beta * (this.level - prevLevel - this.trend * damp);
       let gd = 0;
       if (c.dailyPeriod) {
-        gd = Math.max(c.gammaDaily, 1 / (Math.floor(this.coarseN / c.dailyPeriod) + 1));
+        gd = c.warmupGains ? Math.max(c.gammaDaily, 1 / (Math.floor(this.coarseN / c.dailyPeriod) + 1)) : c.gammaDaily;
         this.daily[mod(K, c.dailyPeriod)] += gd * ec;
       }
       if (c.weeklyPeriod) {
-        const gw = Math.max(c.gammaWeekly, 1 / (Math.floor(this.coarseN / c.weeklyPeriod) + 1));
+        const gw = c.warmupGains ? Math.max(c.gammaWeekly, 1 / (Math.floor(this.coarseN / c.weeklyPeriod) + 1)) : c.gammaWeekly;
         // The weekly profile learns what the daily one leaves, not the same error twice.
         this.weekly[mod(K, c.weeklyPeriod)] += gw * (1 - gd) * ec;
       }
@@ -276,7 +277,7 @@ export class SeasonalForecaster {
       const d = z - this.fineLevel;
       const dc = this.clip(d, this.fineDevScale);
       this.fineDevScale = this.scaleUpdate(this.fineDevScale, d, this.fineN);
-      this.fineLevel += Math.max(c.alphaFine, 1 / (this.fineN + 1)) * dc;
+      this.fineLevel += (c.warmupGains ? Math.max(c.alphaFine, 1 / (this.fineN + 1)) : c.alphaFine) * dc;
     }
     this.fineLast = z;
     this.fineN++;
@@ -297,8 +298,11 @@ export class SeasonalForecaster {
     const r = mod(K - j, H);
     if (this.ringBin[r] !== K - j) return;
     const e = x - this.coarsePoint(K, K - j, this.ringLevel[r], this.ringTrend[r], this.ringErr[r]);
-    if (this.sampleScale > 0) this.sampleHist.add(e / this.sampleScale);
-    this.sampleScale = this.sampleScale === 0 ? Math.abs(e) : this.sampleScale + this.config.scaleRate * (Math.abs(e) - this.sampleScale);
+    // The spread has its own daily profile (busy hours spread more than idle ones).
+    const i = mod(K, this.spreadByHour.length);
+    const s = this.spreadByHour[i];
+    if (s > 0) this.sampleHist.add(e / s);
+    this.spreadByHour[i] = s === 0 ? Math.abs(e) : s + this.config.spreadRate * this.spreadByHour.length * (Math.abs(e) - s);
   }
 
   private recordError(scales: Float64Array, hist: ErrorHistogram, i: number, e: number): void {
@@ -320,6 +324,11 @@ export class SeasonalForecaster {
     if (!(scale > 0)) return a;
     const rate = Math.max(this.config.scaleRate, 1 / (n + 1));
     return scale + rate * (Math.min(a, 2 * this.config.huberK * scale) - scale);
+  }
+
+  /** Running mean absolute one-step error of the coarse model (its Huber clipping scale). */
+  get oneStepScale(): number {
+    return this.coarseScale;
   }
 
   /** True once both resolutions have seen at least one final bin. */
@@ -385,18 +394,25 @@ export class SeasonalForecaster {
     return { endSec, point: p, lo80, hi80, lo95, hi95 };
   }
 
-  /** Spread of fine values around the day-ahead forecast: running scale and standardised histogram. */
-  sampleSpread(): { scale: number; histogram: ErrorHistogram } {
-    return { scale: this.sampleScale, histogram: this.sampleHist };
+  /**
+   * Spread of fine values around the day-ahead forecast: the standardised histogram and the scale
+   * for coarse bin K (its position in the day; the mean of the learnt positions where K's is not).
+   */
+  sampleSpread(): { scaleAt: (K: number) => number; histogram: ErrorHistogram } {
+    let sum = 0;
+    let n = 0;
+    for (const s of this.spreadByHour) if (s > 0) { sum += s; n++; }
+    const fallback = n ? sum / n : 0;
+    return { scaleAt: (K: number) => this.spreadByHour[mod(K, this.spreadByHour.length)] || fallback, histogram: this.sampleHist };
   }
 
   /** Bytes of state this series holds (typed arrays plus scalar fields at 8 bytes each). */
   stateBytes(): number {
     const arrays = [this.daily, this.weekly, this.ringLevel, this.ringTrend, this.ringErr, this.ringBin, this.longScale,
-      this.fRingLevel, this.fRingLast, this.fRingBin, this.shortScale, this.longHist.weights, this.shortHist.weights, this.sampleHist.weights];
+      this.fRingLevel, this.fRingLast, this.fRingBin, this.shortScale, this.spreadByHour, this.longHist.weights, this.shortHist.weights, this.sampleHist.weights];
     let bytes = 0;
     for (const a of arrays) bytes += a.byteLength;
-    const scalars = 26 + 3 * 3 + 4; // own numeric fields, histogram scalars, counters
+    const scalars = 25 + 3 * 3 + 4; // own numeric fields, histogram scalars, counters
     return bytes + scalars * 8;
   }
 }

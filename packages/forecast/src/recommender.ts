@@ -1,6 +1,5 @@
 import { ErrorHistogram } from './error-histogram.js';
-import type { Forecast } from './forecaster.js';
-import type { SeasonalForecaster } from './forecaster.js';
+import type { Forecast, SeasonalForecaster } from './forecaster.js';
 
 /** A request recommendation for the next day, with what it is expected to cost and risk, and why. */
 export interface Recommendation {
@@ -21,82 +20,149 @@ export interface Recommendation {
 }
 
 export interface RecommendOptions {
-  /** Accepted share of samples above the request (e.g. 0.03). */
+  /** Smallest accepted share of samples above the request: the request never exceeds this quantile. */
   risk: number;
+  /** Capacity the usage is measured against (node, limit, VM size), for cost-based sizing. */
+  capacity?: number;
+  /**
+   * Cost of a sample running short, in capacity units of slack. With `capacity`, the request
+   * minimises E[(R - X)+] / capacity + shortCost * P(X > R); without, it is the `risk` quantile.
+   */
+  shortCost?: number;
   /** Per-replica capacity in the series' unit, for a replica count (optional). */
   replicaCapacity?: number;
   /** Target utilisation of each replica, in (0, 1]. */
   targetUtilisation?: number;
 }
 
+/** One candidate request and what the forecast distribution says it costs. */
+export interface SizingPoint {
+  request: number;
+  /** P(X > request) under the forecast mixture. */
+  risk: number;
+  /** E[(request - X)+] (unconditional). */
+  over: number;
+  /** E[(X - request)+] (unconditional). */
+  short: number;
+  /** P(X <= request). */
+  below: number;
+}
+
+export interface SizingCurve {
+  points: SizingPoint[];
+  peakPoint: number;
+  meanPoint: number;
+  /** Largest per-bin spread scale of the horizon (0 while the spread is not learnt). */
+  spread: number;
+}
+
+const CURVE_STEP = 1.25;
+const CURVE_MAX_RISK = 0.5;
+
 /**
- * Request for the next `longHorizons` coarse bins as a quantile of the forecast distribution of
- * the fine samples in them: the mixture over the day-ahead bins j of point_j + scale * Z, Z the
- * forecaster's own empirical distribution of (fine sample - day-ahead forecast of its bin) / scale.
- * The request R solves mean_j P(point_j + scale * Z > R) = risk (bisection, 60 steps).
- * Before the spread has been learnt it falls back to the 95 % upper bound of the peak hour.
- * Cost: O(longHorizons * 64 * 60) per call (once per recommendation, not per sample).
+ * The forecast distribution of the fine samples of the next `longHorizons` coarse bins: the
+ * mixture over bins j of point_j + scale_j * Z, Z the forecaster's empirical distribution of
+ * (fine sample - day-ahead forecast of its bin) / scale, scale_j the spread learnt for bin j's
+ * position in the day. Returns requests at risks riskFloor * 1.25^i up to 50 % (bisection on the
+ * mixture's survival function), each with its expected slack and shortfall.
+ * Cost: about 30 risks x (40 x longHorizons + longHorizons x 64) operations, once per origin.
+ * Null while the forecaster or its spread is warming up.
  */
-export function recommend(forecaster: SeasonalForecaster, forecast: Forecast, opts: RecommendOptions): Recommendation | null {
-  if (!(opts.risk > 0 && opts.risk < 1)) throw new RangeError(`recommend: "risk" must be in (0, 1), got ${JSON.stringify(opts.risk)}`);
+export function sizingCurve(forecaster: SeasonalForecaster, forecast: Forecast, riskFloor: number): SizingCurve | null {
+  if (!(riskFloor > 0 && riskFloor < CURVE_MAX_RISK)) throw new RangeError(`sizing: "risk" must be in (0, ${CURVE_MAX_RISK}), got ${JSON.stringify(riskFloor)}`);
   const pts = forecast.long.map((s) => s.point);
   if (!pts.length) return null;
+  const { scaleAt, histogram } = forecaster.sampleSpread();
+  const step = forecaster.config.coarseStepSec;
+  const scales = forecast.long.map((s) => scaleAt(Math.round(s.endSec / step)));
+  const spread = Math.max(...scales);
   const peakPoint = Math.max(...pts);
   const meanPoint = pts.reduce((a, b) => a + b, 0) / pts.length;
-  const { scale, histogram } = forecaster.sampleSpread();
+  if (!(spread > 0) || !(histogram.total > 0)) return { points: [], peakPoint, meanPoint, spread: 0 };
   const nonNegative = forecaster.config.nonNegative;
-  let request: number;
-  let riskShort: number;
-  let expectedSlack = 0;
-  let expectedShortfall = 0;
-  let why: string;
-  if (!(scale > 0) || !(histogram.total > 0)) {
-    request = Math.max(...forecast.long.map((s) => s.hi95));
-    riskShort = NaN;
-    why = `warming up: the day-ahead forecast peaks at ${fmt(peakPoint)}; request = its 95 % upper bound ${fmt(request)}`;
-  } else {
-    const cdf = histogram.cdfFunction();
-    const exceed = (R: number): number => {
-      let s = 0;
-      for (const p of pts) s += 1 - cdf((R - p) / scale);
-      return s / pts.length;
-    };
-    let lo = Math.min(...pts) + scale * histogram.quantile(0);
-    let hi = peakPoint + scale * histogram.quantile(1);
-    if (nonNegative) lo = Math.max(0, lo);
-    if (hi < lo) hi = lo;
-    for (let i = 0; i < 60; i++) {
-      const mid = (lo + hi) / 2;
-      if (exceed(mid) > opts.risk) lo = mid;
-      else hi = mid;
+  const cdf = histogram.cdfFunction();
+  const exceed = (R: number): number => {
+    let s = 0;
+    for (let j = 0; j < pts.length; j++) s += 1 - cdf((R - pts[j]) / scales[j]);
+    return s / pts.length;
+  };
+  let lo = Math.min(...pts) + spread * Math.min(0, histogram.quantile(0));
+  let hi = peakPoint + spread * Math.max(0, histogram.quantile(1));
+  if (nonNegative) lo = Math.max(0, lo);
+  if (hi < lo) hi = lo;
+  const w = histogram.weights;
+  const n = w.length;
+  const mids = Array.from({ length: n }, (_, b) => Math.sinh((Math.asinh(ErrorHistogram.edge(b, n)) + Math.asinh(ErrorHistogram.edge(b + 1, n))) / 2));
+  const points: SizingPoint[] = [];
+  let upper = hi; // requests fall as the risk grows: each search starts below the previous one
+  for (let r = riskFloor; r <= CURVE_MAX_RISK; r *= CURVE_STEP) {
+    let a = lo, b = upper;
+    for (let i = 0; i < 40; i++) {
+      const mid = (a + b) / 2;
+      if (exceed(mid) > r) a = mid;
+      else b = mid;
     }
-    request = hi;
-    riskShort = exceed(request);
-    // Expected slack and shortfall under the same mixture, bucket by bucket.
-    const w = histogram.weights;
-    const n = w.length;
-    let slackW = 0;
-    let shortW = 0;
-    for (const p of pts) {
-      for (let b = 0; b < n; b++) {
-        if (!(w[b] > 0)) continue;
-        const z = Math.sinh((Math.asinh(ErrorHistogram.edge(b, n)) + Math.asinh(ErrorHistogram.edge(b + 1, n))) / 2);
-        let x = p + scale * z;
+    const R = b;
+    upper = R;
+    let over = 0, short = 0, below = 0;
+    for (let j = 0; j < pts.length; j++) {
+      for (let k = 0; k < n; k++) {
+        if (!(w[k] > 0)) continue;
+        let x = pts[j] + scales[j] * mids[k];
         if (nonNegative) x = Math.max(0, x);
-        const m = w[b] / histogram.total;
-        if (x <= request) { expectedSlack += m * (request - x); slackW += m; } else { expectedShortfall += m * (x - request); shortW += m; }
+        const m = w[k] / histogram.total / pts.length;
+        if (x <= R) { over += m * (R - x); below += m; } else short += m * (x - R);
       }
     }
-    expectedSlack = slackW > 0 ? expectedSlack / slackW : 0;
-    expectedShortfall = shortW > 0 ? expectedShortfall / shortW : 0;
-    why = `day-ahead forecast peaks at ${fmt(peakPoint)} (mean ${fmt(meanPoint)}); samples spread ${fmt(scale)} around it; ` +
-      `request ${fmt(request)} leaves an expected ${(100 * riskShort).toFixed(2)} % of samples above it (target ${(100 * opts.risk).toFixed(2)} %)`;
+    points.push({ request: R, risk: exceed(R), over, short, below });
   }
-  const rec: Recommendation = { request, riskShort, expectedSlack, expectedShortfall, peakPoint, meanPoint, why };
+  return { points, peakPoint, meanPoint, spread };
+}
+
+/** The candidate minimising over / capacity + shortCost * risk (the first one on ties). */
+export function pickByCost(curve: SizingCurve, capacity: number, shortCost: number): SizingPoint | null {
+  if (!(capacity > 0) || !(shortCost > 0)) throw new RangeError(`sizing: "capacity" and "shortCost" must be > 0, got ${capacity}, ${shortCost}`);
+  let best: SizingPoint | null = null;
+  let bestCost = Infinity;
+  for (const p of curve.points) {
+    const cost = p.over / capacity + shortCost * p.risk;
+    if (cost < bestCost) { bestCost = cost; best = p; }
+  }
+  return best;
+}
+
+/**
+ * Request for the next day from the forecast distribution (not from the past alone): the `risk`
+ * quantile of the sample mixture, or with `capacity` and `shortCost` the cheapest candidate, which
+ * spends the shortfall budget where it saves the most capacity (the Lagrangian of "least slack for
+ * a given share of samples running short"). While warming up: the peak hour's 95 % upper bound.
+ */
+export function recommend(forecaster: SeasonalForecaster, forecast: Forecast, opts: RecommendOptions): Recommendation | null {
+  const curve = sizingCurve(forecaster, forecast, opts.risk);
+  if (!curve) return null;
+  let rec: Recommendation;
+  if (!curve.points.length) {
+    const request = Math.max(...forecast.long.map((s) => s.hi95));
+    rec = { request, riskShort: NaN, expectedSlack: NaN, expectedShortfall: NaN, peakPoint: curve.peakPoint, meanPoint: curve.meanPoint,
+      why: `warming up: the day-ahead forecast peaks at ${fmt(curve.peakPoint)}; request = its 95 % upper bound ${fmt(request)}` };
+  } else {
+    const p = opts.capacity !== undefined && opts.shortCost !== undefined ? pickByCost(curve, opts.capacity, opts.shortCost)! : curve.points[0];
+    rec = {
+      request: p.request,
+      riskShort: p.risk,
+      expectedSlack: p.below > 0 ? p.over / p.below : 0,
+      expectedShortfall: p.below < 1 ? p.short / (1 - p.below) : 0,
+      peakPoint: curve.peakPoint,
+      meanPoint: curve.meanPoint,
+      why: `day-ahead forecast peaks at ${fmt(curve.peakPoint)} (mean ${fmt(curve.meanPoint)}), samples spread up to ${fmt(curve.spread)} around it; ` +
+        `request ${fmt(p.request)} leaves an expected ${(100 * p.risk).toFixed(2)} % of samples above it` +
+        (opts.shortCost !== undefined ? ` (cheapest at a shortfall cost of ${opts.shortCost} capacity units)` : ` (target ${(100 * opts.risk).toFixed(2)} %)`),
+    };
+  }
   if (opts.replicaCapacity !== undefined) {
     const u = opts.targetUtilisation ?? 1;
     if (!(opts.replicaCapacity > 0) || !(u > 0 && u <= 1)) throw new RangeError(`recommend: "replicaCapacity" must be > 0 and "targetUtilisation" in (0, 1], got ${opts.replicaCapacity}, ${u}`);
-    rec.replicas = Math.max(1, Math.ceil(request / (opts.replicaCapacity * u)));
+    rec.replicas = Math.max(1, Math.ceil(rec.request / (opts.replicaCapacity * u)));
     rec.why += `; ${rec.replicas} replica(s) of ${fmt(opts.replicaCapacity)} at ${(100 * u).toFixed(0)} % target utilisation`;
   }
   return rec;

@@ -23,10 +23,11 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import path from 'node:path';
 import { type ForecasterConfig, DEFAULT_FORECASTER_CONFIG } from '../config.js';
 import { SeasonalForecaster } from '../forecaster.js';
-import { recommend } from '../recommender.js';
+import { pickByCost, recommend, sizingCurve } from '../recommender.js';
 import { DEFAULT_RISK } from '../risk.js';
 import { VpaCpu, VpaMemory } from '../vpa.js';
 import { type Row5, Bins, ForecastAcc, SizingAcc, baselines, mean, median, scoreM4 } from './score.js';
+
 
 const HOUR = 3600, DAY = 86400;
 const METRICS = [
@@ -119,7 +120,7 @@ interface SeriesRun {
   vpa: number[];
 }
 
-function replay(vm: Vm, metric: (typeof METRICS)[number], cfg: ForecasterConfig, origins: number[], risks: number[]): SeriesRun {
+function replay(vm: Vm, metric: (typeof METRICS)[number], cfg: ForecasterConfig, origins: number[], costs: number[]): SeriesRun {
   const f = new SeasonalForecaster(cfg);
   const ts = vm.ts, v = vm.cols[metric.name];
   const cores = vm.cols.cpu_cores, cap = vm.cols.cpu_capacity_mhz;
@@ -127,9 +128,12 @@ function replay(vm: Vm, metric: (typeof METRICS)[number], cfg: ForecasterConfig,
   const run: SeriesRun = { vm: vm.id, metric: metric.name, forecasts: [], requests: [], vpa: [] };
   let i = 0;
   let mhzPerCore = NaN;
+  let capacity = NaN;
+  const capCol = vm.cols[metric.cap];
   for (const o of origins) {
     for (; i < ts.length && ts[i] <= o; i++) {
       f.update(ts[i], v[i]);
+      if (capCol[i] > 0) capacity = capCol[i];
       if (metric.kind === 'cpu') {
         const m = cap[i] / cores[i];
         if (m > 0 && Number.isFinite(v[i])) { vpaCpu.add(ts[i], v[i] / m, cores[i]); mhzPerCore = m; }
@@ -140,7 +144,12 @@ function replay(vm: Vm, metric: (typeof METRICS)[number], cfg: ForecasterConfig,
     // Not enough data yet (a VM that starts late): carry the last value flat, no interval.
     while (rows.length < 36) rows.push([0, 0, 0, 0, 0]);
     run.forecasts.push(rows);
-    run.requests.push(risks.map((r) => recommend(f, fc, { risk: r })?.request ?? 0));
+    // One sizing curve per origin; each shortCost of the grid picks its request from it.
+    const curve = sizingCurve(f, fc, RISK_FLOOR);
+    run.requests.push(costs.map((c) => {
+      if (!curve || !curve.points.length) return recommend(f, fc, { risk: RISK_FLOOR })?.request ?? 0;
+      return pickByCost(curve, capacity > 0 ? capacity : 1, c)!.request;
+    }));
     run.vpa.push(metric.kind === 'cpu' ? vpaCpu.targetCores() * mhzPerCore : vpaMem.targetBytes(o) / 1024);
   }
   return run;
@@ -155,18 +164,34 @@ interface SeriesScore {
   sizing: { risk: SizingAcc[]; vpa: SizingAcc } | null;
 }
 
+// Bins, scales and baseline forecasts of a series do not depend on the forecaster: computed once.
+interface Prepared { b5: Bins; bH: Bins; scale: { short: number; day: number }; base: ReturnType<typeof baselines>[]; norm: number }
+const prepared = new Map<string, Prepared>();
+function prepare(vm: Vm, metric: (typeof METRICS)[number], origins: number[], evalFrom: number): Prepared {
+  const key = `${vm.id}|${metric.name}`;
+  let p = prepared.get(key);
+  if (!p) {
+    const ts = vm.ts, v = vm.cols[metric.name], cap = vm.cols[metric.cap];
+    const b5 = new Bins(ts, v, 300), bH = new Bins(ts, v, HOUR);
+    const capIn: number[] = [];
+    for (let j = 0; j < ts.length && ts[j] <= evalFrom; j++) if (cap[j] > 0) capIn.push(cap[j]);
+    p = { b5, bH, scale: { short: b5.scale(288, evalFrom / 300), day: bH.scale(24, evalFrom / HOUR) }, base: origins.map((o) => baselines(b5, bH, o)), norm: median(capIn) };
+    prepared.set(key, p);
+  }
+  return p;
+}
+
 function scoreSeries(vm: Vm, run: SeriesRun, origins: number[], evalFrom: number): SeriesScore {
   const metric = METRICS.find((m) => m.name === run.metric)!;
   const ts = vm.ts, v = vm.cols[metric.name], cap = vm.cols[metric.cap];
-  const b5 = new Bins(ts, v, 300), bH = new Bins(ts, v, HOUR);
-  const scale = { short: b5.scale(288, evalFrom / 300), day: bH.scale(24, evalFrom / HOUR) };
+  const { b5, bH, scale, base: bases, norm } = prepare(vm, metric, origins, evalFrom);
   const out: SeriesScore = { vm: vm.id, metric: run.metric, short: null, day: null, sizing: null };
   if (scale.short > 0 && scale.day > 0) {
     for (const blk of ['short', 'day'] as const) {
       const acc = { pred: new ForecastAcc(), snaive: new ForecastAcc(), naive: new ForecastAcc() };
       for (const a of Object.values(acc)) a.begin(scale[blk]);
       origins.forEach((o, oi) => {
-        const base = baselines(b5, bH, o);
+        const base = bases[oi];
         const H = blk === 'short' ? 12 : 24;
         const b = blk === 'short' ? b5 : bH, k0 = o / (blk === 'short' ? 300 : HOUR);
         for (let i = 0; i < H; i++) {
@@ -181,9 +206,6 @@ function scoreSeries(vm: Vm, run: SeriesRun, origins: number[], evalFrom: number
       if (acc.pred.mase.length) out[blk] = { pred: acc.pred.mase[0], snaive: acc.snaive.mase[0], naive: acc.naive.mase[0], predSpl: acc.pred.spl[0] };
     }
   }
-  const capIn: number[] = [];
-  for (let j = 0; j < ts.length && ts[j] <= evalFrom; j++) if (cap[j] > 0) capIn.push(cap[j]);
-  const norm = median(capIn);
   if (norm > 0) {
     const sizing = { risk: run.requests[0].map(() => new SizingAcc()), vpa: new SizingAcc() };
     let lo = 0;
@@ -236,11 +258,12 @@ function grid(): Partial<ForecasterConfig>[] {
   const g: Partial<ForecasterConfig>[] = [];
   for (const alpha of [0.05, 0.15])
     for (const gammaDaily of [0.05, 0.15])
-      for (const rhoFine of [0.8, 0.95])
-        for (const huberK of [2, 4]) g.push({ alpha, gammaDaily, rhoFine, huberK });
+      for (const arCoarse of [0.6, 0.9])
+        for (const rhoFine of [0.9, 1]) g.push({ alpha, gammaDaily, arCoarse, rhoFine });
   return g;
 }
-const RISKS = { cpu: [0.005, 0.01, 0.02, 0.03, 0.04], memory: [0.001, 0.002, 0.004, 0.008, 0.016] };
+const RISKS = { cpu: [1, 2, 4, 8, 16, 32, 64], memory: [1, 2, 4, 8, 16, 32, 64] }; // shortCost grid
+const RISK_FLOOR = DEFAULT_RISK.floor;
 const ALL_RISKS = [...RISKS.cpu, ...RISKS.memory];
 const riskIndex = (kind: 'cpu' | 'memory', i: number): number => (kind === 'cpu' ? i : RISKS.cpu.length + i);
 
@@ -285,6 +308,7 @@ function main(): void {
   const folds = typeof args.folds === 'string' ? Number(args.folds) : 4;
   if (!args['no-cv']) {
     const configs = grid().map((g) => ({ ...DEFAULT_FORECASTER_CONFIG, ...g }));
+    console.log(`cross-validating ${configs.length} configurations...`);
     const all: SeriesScore[][] = configs.map((cfg) => {
       const s: SeriesScore[] = [];
       for (const vm of vms) for (const m of METRICS) s.push(scoreSeries(vm, replay(vm, m, cfg, origins, ALL_RISKS), origins, evalFrom));
@@ -299,7 +323,7 @@ function main(): void {
       let bi = 0;
       configs.forEach((_, ci) => { if (objective(figures(train(all[ci]), { cpu: 0, memory: 0 })) < objective(figures(train(all[bi]), { cpu: 0, memory: 0 }))) bi = ci; });
       const rc = chooseRisk(train(all[bi]), 'cpu'), rm = chooseRisk(train(all[bi]), 'memory');
-      picks.push(`fold ${k}: ${JSON.stringify(grid()[bi])} risk cpu ${RISKS.cpu[rc]} memory ${RISKS.memory[rm]}`);
+      picks.push(`fold ${k}: ${JSON.stringify(grid()[bi])} shortCost cpu ${RISKS.cpu[rc]} memory ${RISKS.memory[rm]}`);
       for (const s of all[bi].filter((x) => foldOf(x.vm) === k)) {
         oof.push(s);
         if (s.sizing) {
@@ -336,12 +360,17 @@ function main(): void {
     json.cv = { folds, configurations: configs.length, out_of_fold: cvOut, choice_all_vms: full, fold_picks: picks };
   }
 
+  // --config JSON: development only (exploring a constant before adding it to the grid); the
+  // reported figures are the cross-validated ones and the frozen defaults.
+  const base: ForecasterConfig = typeof args.config === 'string' ? { ...DEFAULT_FORECASTER_CONFIG, ...(JSON.parse(args.config) as Partial<ForecasterConfig>) } : DEFAULT_FORECASTER_CONFIG;
+  if (typeof args.config === 'string') console.log(`NOTE: --config overrides the defaults: ${args.config}`);
+
   // 2. One run with the defaults: files, own figures, reference scorer cross-check.
   const runs: SeriesRun[] = [];
   const scores: SeriesScore[] = [];
   const risks = [DEFAULT_RISK.cpu, DEFAULT_RISK.memory];
   for (const vm of vms) for (const m of METRICS) {
-    const r = replay(vm, m, DEFAULT_FORECASTER_CONFIG, origins, risks);
+    const r = replay(vm, m, base, origins, risks);
     // Keep only the request at this metric's own risk target.
     r.requests = r.requests.map((x) => [x[m.kind === 'cpu' ? 0 : 1]]);
     runs.push(r);
@@ -359,7 +388,7 @@ function main(): void {
   writeFileSync(path.join(outDir, 'bitbrains_forecasts.csv'), fl.join('\n') + '\n');
   writeFileSync(path.join(outDir, 'bitbrains_rightsizing.csv'), rl.join('\n') + '\n');
   const f = figures(scores, { cpu: 0, memory: 0 });
-  console.log(`\nDefaults (${JSON.stringify(DEFAULT_RISK)} risk targets), all ${vms.length} VMs — in-sample for the constants, so optimistic; read the out-of-fold table first`);
+  console.log(`\nDefaults (${JSON.stringify(DEFAULT_RISK)} shortCost per resource), all ${vms.length} VMs — in-sample for the constants, so optimistic; read the out-of-fold table first`);
   console.log('block           metric          pred MASE  sNaive   naive   MASE/sN  median   SPL');
   for (const blk of ['short', 'day']) for (const m of ['cpu_usage_mhz', 'mem_usage_kb', 'all']) {
     const g = (k: string): number => f[`${blk}.${m}.${k}`];
@@ -376,7 +405,7 @@ function main(): void {
   const m4Train = path.join(data, 'm4', 'Hourly-train.csv');
   let m4Own: ReturnType<typeof scoreM4> | null = null;
   let m4TrainFile = '', m4TestFile = '';
-  if (existsSync(m4Train)) {
+  if (existsSync(m4Train) && !args['no-m4']) {
     const full = readM4(m4Train);
     const testPath = path.join(data, 'm4', 'Hourly-test.csv');
     let train: Map<string, number[]>, test: Map<string, number[]> | null;
@@ -393,7 +422,7 @@ function main(): void {
     const pred = new Map<string, Row5[]>();
     const lines = ['id,h,point,lo80,hi80,lo95,hi95'];
     for (const [id, x] of train) {
-      const fc = new SeasonalForecaster({ ...DEFAULT_FORECASTER_CONFIG, longHorizons: 48 });
+      const fc = new SeasonalForecaster({ ...base, longHorizons: 48 });
       for (let i = 0; i < x.length; i++) fc.update((i + 1) * HOUR, x[i]);
       const rows: Row5[] = fc.forecast(x.length * HOUR).long.map((s) => [s.point, s.lo80, s.hi80, s.lo95, s.hi95]);
       pred.set(id, rows);
@@ -411,10 +440,14 @@ function main(): void {
 
   // 4. Cross-check with the reference scorer.
   const scorer = path.join(data, 'score.mjs');
-  if (existsSync(scorer)) {
+  if (args['no-check']) {
+    console.log('\nreference scorer cross-check skipped (--no-check)');
+  } else if (existsSync(scorer)) {
     const argv = [scorer, '--pred', outDir, '--bitbrains', bbDir, '--eval-from', String(evalFrom)];
     if (m4TrainFile) argv.push('--m4-train', m4TrainFile, '--m4-test', m4TestFile);
     const text = execFileSync(process.execPath, argv, { encoding: 'utf8', maxBuffer: 64 << 20 });
+    // The reference scorer's JSON (shape documented in the data folder's README).
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const ref = JSON.parse(text.trim().split('\n').pop()!) as Record<string, any>;
     const pairs: [string, number, number][] = [];
     const fb = ref.bitbrains.forecasts;
@@ -430,7 +463,7 @@ function main(): void {
       pairs.push([`sizing.${m.name}.vpa.under`, f[`sizing.${m.name}.vpa_under`], rs.vpa.under]);
       pairs.push([`sizing.${m.name}.vpa.slack`, f[`sizing.${m.name}.vpa_slack`], rs.vpa.slack]);
     }
-    if (m4Own && ref.m4) for (const k of ['smape', 'mase', 'owa', 'msis95', 'cov80', 'cov95'] as const) pairs.push([`m4.pred.${k}`, (m4Own.pred as any)[k], ref.m4.pred[k]]);
+    if (m4Own && ref.m4) for (const k of ['smape', 'mase', 'owa', 'msis95', 'cov80', 'cov95'] as const) pairs.push([`m4.pred.${k}`, m4Own.pred[k], ref.m4.pred[k]]);
     let worst = 0;
     for (const [, a, b] of pairs) worst = Math.max(worst, Math.abs(a - b) / Math.max(1, Math.abs(b)));
     const bad = pairs.filter(([, a, b]) => Math.abs(a - b) / Math.max(1, Math.abs(b)) > 1e-3);
