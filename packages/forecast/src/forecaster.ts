@@ -100,6 +100,13 @@ export class SeasonalForecaster {
   private sampleCycle = 0;
   private readonly sampleHist: ErrorHistogram;
 
+  // Powers and damped sums for steps 0..max(horizons): the hot path does no Math.pow.
+  private readonly rhoPow: Float64Array;
+  private readonly arPow: Float64Array;
+  private readonly phiPow: Float64Array;
+  private readonly phiSum: Float64Array;
+  private shortCycle = 0;
+
   /** Counters: samples accepted, rejected (non-finite or late), and withheld from learning. */
   readonly counts = { accepted: 0, rejected: 0, late: 0, withheld: 0 };
 
@@ -124,6 +131,20 @@ export class SeasonalForecaster {
     this.shortHist = new ErrorHistogram(c.histogramHalfLife);
     this.sampleHist = new ErrorHistogram(c.histogramHalfLife);
     this.spreadByHour = new Float64Array(Math.max(c.dailyPeriod, 1));
+    const t = powerTables(c);
+    this.rhoPow = t.rhoPow;
+    this.arPow = t.arPow;
+    this.phiPow = t.phiPow;
+    this.phiSum = t.phiSum;
+  }
+
+  private pow(table: Float64Array, base: number, s: number): number {
+    return s < table.length ? table[s] : base ** s;
+  }
+
+  private damp(s: number): number {
+    const c = this.config;
+    return s < this.phiSum.length ? this.phiSum[s] : c.phi === 1 ? s : (c.phi * (1 - c.phi ** s)) / (1 - c.phi);
   }
 
   /**
@@ -195,9 +216,7 @@ export class SeasonalForecaster {
   // Forecast of coarse bin T from the state saved after bin `from` (level, trend, error).
   private coarsePoint(T: number, from: number, level: number, trend: number, err: number): number {
     const s = T - from;
-    const c = this.config;
-    const damp = c.phi === 1 ? s : (c.phi * (1 - c.phi ** s)) / (1 - c.phi);
-    return level + trend * damp + this.seasonal(T) + c.arCoarse ** s * err;
+    return level + trend * this.damp(s) + this.seasonal(T) + this.pow(this.arPow, this.config.arCoarse, s) * err;
   }
 
   private learnCoarse(K: number, y: number): void {
@@ -218,9 +237,9 @@ export class SeasonalForecaster {
       this.lastError = 0;
     } else {
       const s = K - this.lastCoarse; // bins since the last final one (gaps)
-      const damp = c.phi === 1 ? s : (c.phi * (1 - c.phi ** s)) / (1 - c.phi);
+      const damp = this.damp(s);
       const base = this.level + this.trend * damp;
-      const f = base + this.seasonal(K) + c.arCoarse ** s * this.lastError;
+      const f = base + this.seasonal(K) + this.pow(this.arPow, c.arCoarse, s) * this.lastError;
       const e = y - f;
       const ec = this.clip(e, this.coarseScale);
       this.coarseScale = this.scaleUpdate(this.coarseScale, e, this.coarseN);
@@ -228,7 +247,7 @@ export class SeasonalForecaster {
       const a = c.warmupGains ? Math.max(c.alpha, 1 / (this.coarseN + 1)) : c.alpha;
       const prevLevel = this.level;
       this.level = base + a * ec;
-      this.trend = this.trend * (c.phi ** s) + c.beta * (this.level - prevLevel - this.trend * damp);
+      this.trend = this.trend * this.pow(this.phiPow, c.phi, s) + c.beta * (this.level - prevLevel - this.trend * damp);
       let gd = 0;
       if (c.dailyPeriod) {
         gd = c.warmupGains ? Math.max(c.gammaDaily, 1 / (Math.floor(this.coarseN / c.dailyPeriod) + 1)) : c.gammaDaily;
@@ -261,12 +280,15 @@ export class SeasonalForecaster {
     const S = c.shortHorizons;
     const sk = this.fineSeasonalAt(k);
     if (this.fineN > 0) {
+      // Every horizon's scale learns from every bin; the shared standardised histogram takes one
+      // horizon per bin, cycling (the same distribution, at a twelfth of the cost).
+      this.shortCycle = (this.shortCycle + 1) % S;
       for (let h = 1; h <= S; h++) {
         const r = mod(k - h, S);
         if (this.fRingBin[r] !== k - h) continue;
         const lv = this.fRingLevel[r];
-        const e = x - (sk + lv + c.rhoFine ** h * (this.fRingLast[r] - lv));
-        this.recordError(this.shortScale, this.shortHist, h - 1, e);
+        const e = x - (sk + lv + this.rhoPow[h] * (this.fRingLast[r] - lv));
+        this.recordError(this.shortScale, h - 1 === this.shortCycle ? this.shortHist : null, h - 1, e);
       }
       this.recordSample(k, x);
     }
@@ -305,9 +327,9 @@ export class SeasonalForecaster {
     this.spreadByHour[i] = s === 0 ? Math.abs(e) : s + this.config.spreadRate * this.spreadByHour.length * (Math.abs(e) - s);
   }
 
-  private recordError(scales: Float64Array, hist: ErrorHistogram, i: number, e: number): void {
+  private recordError(scales: Float64Array, hist: ErrorHistogram | null, i: number, e: number): void {
     const s = scales[i];
-    if (s > 0) hist.add(e / s);
+    if (hist && s > 0) hist.add(e / s);
     scales[i] = s === 0 ? Math.abs(e) : s + this.config.scaleRate * (Math.abs(e) - s);
   }
 
@@ -350,7 +372,7 @@ export class SeasonalForecaster {
     for (let h = 1; h <= c.shortHorizons; h++) {
       const k = ko + h;
       const s = Math.max(1, k - this.lastFine);
-      const p = this.fineSeasonalAt(k) + this.fineLevel + c.rhoFine ** s * (this.fineLast - this.fineLevel);
+      const p = this.fineSeasonalAt(k) + this.fineLevel + this.pow(this.rhoPow, c.rhoFine, s) * (this.fineLast - this.fineLevel);
       out.short.push(this.step(k * c.fineStepSec, p, this.horizonScale(this.shortScale, Math.min(s, c.shortHorizons) - 1), qs));
     }
     const Ko = Math.floor(originSec / c.coarseStepSec);
@@ -408,11 +430,12 @@ export class SeasonalForecaster {
 
   /** Bytes of state this series holds (typed arrays plus scalar fields at 8 bytes each). */
   stateBytes(): number {
+    // The power tables depend only on the configuration and are shared by every series using it.
     const arrays = [this.daily, this.weekly, this.ringLevel, this.ringTrend, this.ringErr, this.ringBin, this.longScale,
       this.fRingLevel, this.fRingLast, this.fRingBin, this.shortScale, this.spreadByHour, this.longHist.weights, this.shortHist.weights, this.sampleHist.weights];
     let bytes = 0;
     for (const a of arrays) bytes += a.byteLength;
-    const scalars = 25 + 3 * 3 + 4; // own numeric fields, histogram scalars, counters
+    const scalars = 26 + 3 * 3 + 4; // includes 4 references to the shared tables // own numeric fields, histogram scalars, counters
     return bytes + scalars * 8;
   }
 }
@@ -429,6 +452,25 @@ interface Quantiles {
 function quantiles(h: ErrorHistogram): Quantiles {
   if (!(h.total > 0)) return { q10: Z.q10 * MAD_TO_SIGMA, q90: Z.q90 * MAD_TO_SIGMA, q025: Z.q025 * MAD_TO_SIGMA, q975: Z.q975 * MAD_TO_SIGMA };
   return { q10: h.quantile(0.1), q90: h.quantile(0.9), q025: h.quantile(0.025), q975: h.quantile(0.975) };
+}
+
+interface PowerTables { rhoPow: Float64Array; arPow: Float64Array; phiPow: Float64Array; phiSum: Float64Array }
+// One set of tables per distinct configuration (a handful per process), shared by its series.
+const TABLES = new Map<string, PowerTables>();
+function powerTables(c: Readonly<ForecasterConfig>): PowerTables {
+  const key = JSON.stringify([c.rhoFine, c.arCoarse, c.phi, c.shortHorizons, c.longHorizons]);
+  let t = TABLES.get(key);
+  if (!t) {
+    const P = Math.max(c.shortHorizons, c.longHorizons) + 1;
+    t = {
+      rhoPow: Float64Array.from({ length: P }, (_, i) => c.rhoFine ** i),
+      arPow: Float64Array.from({ length: P }, (_, i) => c.arCoarse ** i),
+      phiPow: Float64Array.from({ length: P }, (_, i) => c.phi ** i),
+      phiSum: Float64Array.from({ length: P }, (_, i) => (c.phi === 1 ? i : (c.phi * (1 - c.phi ** i)) / (1 - c.phi))),
+    };
+    if (TABLES.size < 64) TABLES.set(key, t);
+  }
+  return t;
 }
 
 function mod(a: number, m: number): number {

@@ -63,10 +63,11 @@ const CURVE_MAX_RISK = 0.5;
  * The forecast distribution of the fine samples of the next `longHorizons` coarse bins: the
  * mixture over bins j of point_j + scale_j * Z, Z the forecaster's empirical distribution of
  * (fine sample - day-ahead forecast of its bin) / scale, scale_j the spread learnt for bin j's
- * position in the day. Returns requests at risks riskFloor * 1.25^i up to 50 % (bisection on the
- * mixture's survival function), each with its expected slack and shortfall.
- * Cost: about 30 risks x (40 x longHorizons + longHorizons x 64) operations, once per origin.
- * Null while the forecaster or its spread is warming up.
+ * position in the day. The mixture is discrete (each histogram bucket at its midpoint, so
+ * longHorizons x 64 support points); sorted once, it gives for risks riskFloor * 1.25^i up to
+ * 50 % the request (the support point with at most that mass above it) and its expected slack
+ * and shortfall from running sums. Cost: one sort of 1536 points per call (about 0.1 ms).
+ * Null without a forecast; no points while the spread is warming up.
  */
 export function sizingCurve(forecaster: SeasonalForecaster, forecast: Forecast, riskFloor: number): SizingCurve | null {
   if (!(riskFloor > 0 && riskFloor < CURVE_MAX_RISK)) throw new RangeError(`sizing: "risk" must be in (0, ${CURVE_MAX_RISK}), got ${JSON.stringify(riskFloor)}`);
@@ -80,41 +81,39 @@ export function sizingCurve(forecaster: SeasonalForecaster, forecast: Forecast, 
   const meanPoint = pts.reduce((a, b) => a + b, 0) / pts.length;
   if (!(spread > 0) || !(histogram.total > 0)) return { points: [], peakPoint, meanPoint, spread: 0 };
   const nonNegative = forecaster.config.nonNegative;
-  const cdf = histogram.cdfFunction();
-  const exceed = (R: number): number => {
-    let s = 0;
-    for (let j = 0; j < pts.length; j++) s += 1 - cdf((R - pts[j]) / scales[j]);
-    return s / pts.length;
-  };
-  let lo = Math.min(...pts) + spread * Math.min(0, histogram.quantile(0));
-  let hi = peakPoint + spread * Math.max(0, histogram.quantile(1));
-  if (nonNegative) lo = Math.max(0, lo);
-  if (hi < lo) hi = lo;
   const w = histogram.weights;
   const n = w.length;
-  const mids = Array.from({ length: n }, (_, b) => Math.sinh((Math.asinh(ErrorHistogram.edge(b, n)) + Math.asinh(ErrorHistogram.edge(b + 1, n))) / 2));
-  const points: SizingPoint[] = [];
-  let upper = hi; // requests fall as the risk grows: each search starts below the previous one
-  for (let r = riskFloor; r <= CURVE_MAX_RISK; r *= CURVE_STEP) {
-    let a = lo, b = upper;
-    for (let i = 0; i < 40; i++) {
-      const mid = (a + b) / 2;
-      if (exceed(mid) > r) a = mid;
-      else b = mid;
-    }
-    const R = b;
-    upper = R;
-    let over = 0, short = 0, below = 0;
+  const xs: number[] = [];
+  const ms: number[] = [];
+  for (let b = 0; b < n; b++) {
+    if (!(w[b] > 0)) continue;
+    const z = Math.sinh((Math.asinh(ErrorHistogram.edge(b, n)) + Math.asinh(ErrorHistogram.edge(b + 1, n))) / 2);
+    const m = w[b] / histogram.total / pts.length;
     for (let j = 0; j < pts.length; j++) {
-      for (let k = 0; k < n; k++) {
-        if (!(w[k] > 0)) continue;
-        let x = pts[j] + scales[j] * mids[k];
-        if (nonNegative) x = Math.max(0, x);
-        const m = w[k] / histogram.total / pts.length;
-        if (x <= R) { over += m * (R - x); below += m; } else short += m * (x - R);
-      }
+      const x = pts[j] + scales[j] * z;
+      xs.push(nonNegative && x < 0 ? 0 : x);
+      ms.push(m);
     }
-    points.push({ request: R, risk: exceed(R), over, short, below });
+  }
+  const order = Array.from(xs.keys()).sort((a, b) => xs[b] - xs[a]); // descending
+  let totalMX = 0;
+  for (let i = 0; i < xs.length; i++) totalMX += ms[i] * xs[i];
+  const points: SizingPoint[] = [];
+  let i = 0;
+  let above = 0; // mass strictly above order[i]
+  let aboveMX = 0;
+  for (let r = riskFloor; r <= CURVE_MAX_RISK; r *= CURVE_STEP) {
+    // advance while the mass above the next point would still be within r
+    while (i + 1 < order.length && above + ms[order[i]] <= r) {
+      above += ms[order[i]];
+      aboveMX += ms[order[i]] * xs[order[i]];
+      i++;
+    }
+    const R = xs[order[i]];
+    // ties: everything equal to R is at or below it
+    let a = above, amx = aboveMX;
+    for (let k = i - 1; k >= 0 && xs[order[k]] === R; k--) { a -= ms[order[k]]; amx -= ms[order[k]] * R; }
+    points.push({ request: R, risk: a, over: R * (1 - a) - (totalMX - amx), short: amx - R * a, below: 1 - a });
   }
   return { points, peakPoint, meanPoint, spread };
 }
