@@ -15,6 +15,12 @@
  * Memory: `buckets` Float32 weights (64 → 256 bytes) and three numbers.
  */
 export const HISTOGRAM_BUCKETS = 64;
+
+export interface ErrorHistogramJSON {
+  weights: number[];
+  weight: number;
+  total: number;
+}
 const ASINH_RANGE = Math.asinh(50);
 const RESCALE_AT = 1e30;
 
@@ -106,7 +112,17 @@ export class ErrorHistogram {
     };
   }
 
-  toJSON(): { weights: number[]; weight: number; total: number } {
+  toJSON(): ErrorHistogramJSON {
     return { weights: Array.from(this.weights), weight: this.weight, total: this.total };
+  }
+
+  /** Loads toJSON() output into this histogram (same bucket count); throws on a mismatch. */
+  restore(j: ErrorHistogramJSON): void {
+    if (!j || !Array.isArray(j.weights) || j.weights.length !== this.weights.length || !(j.weight > 0) || !(j.total >= 0)) {
+      throw new Error(`forecast: error histogram state must hold ${this.weights.length} weights, a weight > 0 and a total >= 0`);
+    }
+    this.weights.set(j.weights);
+    this.weight = j.weight;
+    this.total = j.total;
   }
 }

@@ -120,9 +120,9 @@ describe('properties', () => {
   });
 
   it('gives calibrated 80 % and 95 % intervals on a daily-seasonal series with noise (within 3 points)', () => {
-    const { t, x } = synthetic(35, 3, 100, 1);
+    const { t, x } = synthetic(70, 3, 100, 1);
     const f = new SeasonalForecaster();
-    const start = t[0] + 21 * 86400;
+    const start = t[0] + 28 * 86400;
     let n = 0, in80 = 0, in95 = 0;
     let i = 0;
     for (let o = start - (start % (6 * HOUR)); o + 86400 <= t[t.length - 1]; o += 6 * HOUR) {
@@ -189,6 +189,25 @@ describe('robustness to a deploy that is rolled back', () => {
     expect(Math.max(...moved.slice(7))).toBeLessThan(0.08 * level);
     // ... and the spike did reach the model (the bound is not vacuous).
     expect(Math.max(...moved)).toBeGreaterThan(0.01 * level);
+  });
+});
+
+describe('state', () => {
+  it('round-trips through JSON mid-stream: the restored forecaster continues exactly like the original', () => {
+    const { t, x } = synthetic(9, 13);
+    const a = new SeasonalForecaster();
+    const half = Math.floor(t.length / 2);
+    for (let i = 0; i < half; i++) a.update(t[i], x[i]);
+    const b = SeasonalForecaster.fromJSON(JSON.parse(JSON.stringify(a)));
+    for (let i = half; i < t.length; i++) { a.update(t[i], x[i]); b.update(t[i], x[i]); }
+    const o = t[t.length - 1] - (t[t.length - 1] % HOUR);
+    expect(b.forecast(o)).toEqual(a.forecast(o));
+  });
+
+  it('rejects a state that does not fit', () => {
+    const j = JSON.parse(JSON.stringify(new SeasonalForecaster()));
+    j.arrays.daily = [1, 2];
+    expect(() => SeasonalForecaster.fromJSON(j)).toThrow(/state array "daily" must have 24 values, got 2/);
   });
 });
 

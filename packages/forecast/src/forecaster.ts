@@ -1,5 +1,5 @@
 import { type ForecasterConfig, forecasterConfig } from './config.js';
-import { ErrorHistogram } from './error-histogram.js';
+import { ErrorHistogram, type ErrorHistogramJSON } from './error-histogram.js';
 
 /** One forecast step: the point (median-like) and the central 80 % and 95 % intervals. */
 export interface ForecastStep {
@@ -428,6 +428,45 @@ export class SeasonalForecaster {
     return { scaleAt: (K: number) => this.spreadByHour[mod(K, this.spreadByHour.length)] || fallback, histogram: this.sampleHist };
   }
 
+  /**
+   * State as JSON (for the detector's checkpoints): configuration, scalars, arrays and histograms.
+   * Non-finite numbers (the -Infinity of "no bin yet") are written as null.
+   */
+  toJSON(): SeasonalForecasterJSON {
+    const self = this as unknown as Record<string, unknown>;
+    const scalars: Record<string, number | null> = {};
+    for (const k of SCALAR_FIELDS) scalars[k] = finiteOrNull(self[k] as number);
+    const arrays: Record<string, Array<number | null>> = {};
+    for (const k of ARRAY_FIELDS) arrays[k] = Array.from(self[k] as Float64Array | Float32Array, finiteOrNull);
+    return {
+      v: 1, config: { ...this.config }, scalars, arrays, counts: { ...this.counts },
+      histograms: { long: this.longHist.toJSON(), short: this.shortHist.toJSON(), sample: this.sampleHist.toJSON() },
+    };
+  }
+
+  /** Restores a forecaster from toJSON(); throws a clear error on a shape that does not fit its configuration. */
+  static fromJSON(j: SeasonalForecasterJSON): SeasonalForecaster {
+    if (!j || j.v !== 1 || typeof j.scalars !== 'object' || typeof j.arrays !== 'object') throw new Error('forecast: not a SeasonalForecaster state (v 1)');
+    const f = new SeasonalForecaster(j.config);
+    const self = f as unknown as Record<string, unknown>;
+    for (const k of SCALAR_FIELDS) {
+      const v = j.scalars[k];
+      if (v !== null && typeof v !== 'number') throw new Error(`forecast: state field "${k}" must be a number, got ${JSON.stringify(v)}`);
+      self[k] = v === null ? -Infinity : v;
+    }
+    for (const k of ARRAY_FIELDS) {
+      const dst = self[k] as Float64Array | Float32Array;
+      const src = j.arrays[k];
+      if (!Array.isArray(src) || src.length !== dst.length) throw new Error(`forecast: state array "${k}" must have ${dst.length} values, got ${Array.isArray(src) ? src.length : typeof src}`);
+      src.forEach((v, i) => (dst[i] = v === null ? -Infinity : v));
+    }
+    f.longHist.restore(j.histograms.long);
+    f.shortHist.restore(j.histograms.short);
+    f.sampleHist.restore(j.histograms.sample);
+    Object.assign(f.counts, j.counts);
+    return f;
+  }
+
   /** Bytes of state this series holds (typed arrays plus scalar fields at 8 bytes each). */
   stateBytes(): number {
     // The power tables depend only on the configuration and are shared by every series using it.
@@ -438,6 +477,24 @@ export class SeasonalForecaster {
     const scalars = 26 + 3 * 3 + 4; // includes 4 references to the shared tables // own numeric fields, histogram scalars, counters
     return bytes + scalars * 8;
   }
+}
+
+const SCALAR_FIELDS = ['fineBin', 'fineSum', 'fineCount', 'coarseBin', 'coarseSum', 'coarseCount', 'coarseN', 'level', 'trend', 'lastError',
+  'coarseScale', 'lastCoarse', 'fineN', 'fineLevel', 'fineLast', 'fineDevScale', 'lastFine', 'sampleCycle', 'shortCycle'] as const;
+const ARRAY_FIELDS = ['daily', 'weekly', 'ringLevel', 'ringTrend', 'ringErr', 'ringBin', 'longScale', 'fRingLevel', 'fRingLast', 'fRingBin',
+  'shortScale', 'spreadByHour'] as const;
+
+export interface SeasonalForecasterJSON {
+  v: 1;
+  config: ForecasterConfig;
+  scalars: Record<string, number | null>;
+  arrays: Record<string, Array<number | null>>;
+  counts: { accepted: number; rejected: number; late: number; withheld: number };
+  histograms: { long: ErrorHistogramJSON; short: ErrorHistogramJSON; sample: ErrorHistogramJSON };
+}
+
+function finiteOrNull(v: number): number | null {
+  return Number.isFinite(v) ? v : null;
 }
 
 interface Quantiles {

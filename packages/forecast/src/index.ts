@@ -1,6 +1,6 @@
 export { type ForecasterConfig, DEFAULT_FORECASTER_CONFIG, ForecastConfigError, forecasterConfig } from './config.js';
-export { ErrorHistogram, HISTOGRAM_BUCKETS } from './error-histogram.js';
-export { type Forecast, type ForecastStep, SeasonalForecaster } from './forecaster.js';
+export { ErrorHistogram, type ErrorHistogramJSON, HISTOGRAM_BUCKETS } from './error-histogram.js';
+export { type Forecast, type ForecastStep, SeasonalForecaster, type SeasonalForecasterJSON } from './forecaster.js';
 export { type Recommendation, type RecommendOptions, type SizingCurve, type SizingPoint, pickByCost, recommend, sizingCurve } from './recommender.js';
 export { DEFAULT_RISK } from './risk.js';
 export { ExponentialHistogram, VPA_DEFAULTS, VpaCpu, VpaMemory } from './vpa.js';

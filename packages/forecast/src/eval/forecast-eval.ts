@@ -262,7 +262,8 @@ function grid(): Partial<ForecasterConfig>[] {
         for (const rhoFine of [0.9, 1]) g.push({ alpha, gammaDaily, arCoarse, rhoFine });
   return g;
 }
-const RISKS = { cpu: [1, 2, 4, 8, 16, 32, 64], memory: [1, 2, 4, 8, 16, 32, 64] }; // shortCost grid
+const COST_GRID = [0.5, 1, 1.5, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 128];
+const RISKS = { cpu: COST_GRID, memory: COST_GRID }; // shortCost grid, per resource kind
 const RISK_FLOOR = DEFAULT_RISK.floor;
 const ALL_RISKS = [...RISKS.cpu, ...RISKS.memory];
 const riskIndex = (kind: 'cpu' | 'memory', i: number): number => (kind === 'cpu' ? i : RISKS.cpu.length + i);
@@ -270,17 +271,23 @@ const riskIndex = (kind: 'cpu' | 'memory', i: number): number => (kind === 'cpu'
 // Forecast objective: mean over the two blocks of MASE relative to seasonal naive (lower is better).
 const objective = (f: Record<string, number>): number => (f['short.all.pred_mase_vs_snaive'] + f['day.all.pred_mase_vs_snaive']) / 2;
 
-// Right-sizing choice: the largest risk whose pooled under-provisioned share stays at or below the
-// VPA's on the same series (the target: never short more often than VPA), per resource kind.
+// Right-sizing choice, per resource kind: among the shortfall costs whose pooled under-provisioned
+// share stays at or below the VPA's on the same series (the target: never short more often than
+// VPA), the one with the least mean slack; the most conservative cost when none qualifies.
 function chooseRisk(scores: SeriesScore[], kind: 'cpu' | 'memory'): number {
   const m = METRICS.find((x) => x.kind === kind)!;
   const ss = scores.filter((s) => s.sizing && s.metric === m.name);
   const vpa = pooled(ss.map((s) => s.sizing!.vpa)).under;
-  let best = 0;
+  let best = -1;
+  let bestSlack = Infinity;
   RISKS[kind].forEach((_, i) => {
-    if (pooled(ss.map((s) => s.sizing!.risk[riskIndex(kind, i)])).under <= vpa) best = i;
+    const p = pooled(ss.map((s) => s.sizing!.risk[riskIndex(kind, i)]));
+    if (p.under <= vpa && p.slack < bestSlack) { best = i; bestSlack = p.slack; }
   });
-  return best;
+  if (best >= 0) return best;
+  let safest = 0;
+  RISKS[kind].forEach((_, i) => { if (pooled(ss.map((s) => s.sizing!.risk[riskIndex(kind, i)])).under < pooled(ss.map((s) => s.sizing!.risk[riskIndex(kind, safest)])).under) safest = i; });
+  return safest;
 }
 
 // ------------------------------------------------------------------ main
@@ -356,8 +363,11 @@ function main(): void {
     let bi = 0;
     configs.forEach((_, ci) => { if (objective(figures(all[ci], { cpu: 0, memory: 0 })) < objective(figures(all[bi], { cpu: 0, memory: 0 }))) bi = ci; });
     const full = { config: grid()[bi], risk_cpu: RISKS.cpu[chooseRisk(all[bi], 'cpu')], risk_memory: RISKS.memory[chooseRisk(all[bi], 'memory')] };
-    console.log(`choice on all VMs (frozen as the defaults): ${JSON.stringify(full)}`);
-    json.cv = { folds, configurations: configs.length, out_of_fold: cvOut, choice_all_vms: full, fold_picks: picks };
+    const frozen = { ...grid()[bi] } as Record<string, unknown>;
+    const same = Object.entries(frozen).every(([k, v]) => (DEFAULT_FORECASTER_CONFIG as unknown as Record<string, unknown>)[k] === v) &&
+      full.risk_cpu === DEFAULT_RISK.cpu && full.risk_memory === DEFAULT_RISK.memory;
+    console.log(`choice on all VMs: ${JSON.stringify(full)} — ${same ? 'the frozen defaults hold it' : 'DIFFERS from the frozen defaults (config.ts, risk.ts)'}`);
+    json.cv = { folds, configurations: configs.length, out_of_fold: cvOut, choice_all_vms: full, defaults_hold_choice: same, fold_picks: picks };
   }
 
   // --config JSON: development only (exploring a constant before adding it to the grid); the
