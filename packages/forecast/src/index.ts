@@ -4,3 +4,4 @@ export { type Forecast, type ForecastStep, SeasonalForecaster, type SeasonalFore
 export { type Recommendation, type RecommendOptions, type SizingCurve, type SizingPoint, pickByCost, recommend, sizingCurve } from './recommender.js';
 export { DEFAULT_RISK } from './risk.js';
 export { ExponentialHistogram, VPA_DEFAULTS, VpaCpu, VpaMemory } from './vpa.js';
+export { type Band, type ExternalMetricValue, type ExternalMetricValueList, type KedaMetricsApiResponse, externalMetricValueList, kedaMetricsApiResponse, scalingSignal, toQuantity } from './external-metrics.js';

@@ -6,4 +6,4 @@
  * the cross-validation grid whose under-provisioned share stays at or below the VPA's on the
  * development VMs (eval:forecast prints the choice per fold and on all VMs).
  */
-export const DEFAULT_RISK = Object.freeze({ cpu: 3, memory: 24, floor: 0.001 });
+export const DEFAULT_RISK = Object.freeze({ cpu: 3, memory: 32, floor: 0.001 });

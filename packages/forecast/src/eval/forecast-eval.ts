@@ -299,8 +299,8 @@ function main(): void {
   if (!existsSync(bbDir)) die(`no bitbrains/ folder in ${data}`);
   mkdirSync(outDir, { recursive: true });
   const t0 = performance.now();
-  const vms = loadVms(bbDir);
-  let end = -Infinity;
+  const vms = args['m4-only'] ? [] : loadVms(bbDir);
+  let end = args['m4-only'] ? 30 * DAY : -Infinity;
   for (const vm of vms) end = Math.max(end, vm.ts[vm.ts.length - 1]);
   end = Math.ceil(end / HOUR) * HOUR;
   const evalFrom = typeof args['eval-from'] === 'string' ? parseTime(args['eval-from']) : end - 7 * DAY;
@@ -313,7 +313,7 @@ function main(): void {
 
   // 1. Cross-validation over folds of VMs.
   const folds = typeof args.folds === 'string' ? Number(args.folds) : 4;
-  if (!args['no-cv']) {
+  if (!args['no-cv'] && !args['m4-only']) {
     const configs = grid().map((g) => ({ ...DEFAULT_FORECASTER_CONFIG, ...g }));
     console.log(`cross-validating ${configs.length} configurations...`);
     const all: SeriesScore[][] = configs.map((cfg) => {
