@@ -30,9 +30,12 @@ export class ErrorHistogram {
   private readonly growth: number;
   total = 0;
 
-  /** `halfLife`: number of updates after which an error counts half (Infinity: no forgetting). */
-  constructor(halfLife: number, buckets = HISTOGRAM_BUCKETS) {
-    this.weights = new Float32Array(buckets);
+  /**
+   * `halfLife`: number of updates after which an error counts half (Infinity: no forgetting).
+   * `weights`: storage for the buckets (a view into a caller's buffer), or a bucket count.
+   */
+  constructor(halfLife: number, weights: Float32Array | number = HISTOGRAM_BUCKETS) {
+    this.weights = typeof weights === 'number' ? new Float32Array(weights) : weights;
     this.growth = Number.isFinite(halfLife) ? 2 ** (1 / halfLife) : 1;
   }
 

@@ -1,5 +1,5 @@
 import { type ForecasterConfig, forecasterConfig } from './config.js';
-import { ErrorHistogram, type ErrorHistogramJSON } from './error-histogram.js';
+import { ErrorHistogram, type ErrorHistogramJSON, HISTOGRAM_BUCKETS } from './error-histogram.js';
 
 /** One forecast step: the point (median-like) and the central 80 % and 95 % intervals. */
 export interface ForecastStep {
@@ -114,23 +114,33 @@ export class SeasonalForecaster {
     this.config = forecasterConfig(config);
     const c = this.config;
     this.ratio = c.coarseStepSec / c.fineStepSec;
-    this.daily = new Float64Array(Math.max(c.dailyPeriod, 1));
-    this.weekly = new Float64Array(Math.max(c.weeklyPeriod, 1));
+    // Every array lives in one ArrayBuffer (views at offsets): one backing store per series instead
+    // of eighteen, which is what keeps the measured footprint near the payload.
     const H = c.longHorizons;
-    this.ringLevel = new Float64Array(H);
-    this.ringTrend = new Float32Array(H);
-    this.ringErr = new Float32Array(H);
-    this.ringBin = new Float64Array(H).fill(-Infinity);
-    this.longScale = new Float64Array(H);
-    this.longHist = new ErrorHistogram(c.histogramHalfLife);
     const S = c.shortHorizons;
-    this.fRingLevel = new Float64Array(S);
-    this.fRingLast = new Float64Array(S);
-    this.fRingBin = new Float64Array(S).fill(-Infinity);
-    this.shortScale = new Float64Array(S);
-    this.shortHist = new ErrorHistogram(c.histogramHalfLife);
-    this.sampleHist = new ErrorHistogram(c.histogramHalfLife);
-    this.spreadByHour = new Float64Array(Math.max(c.dailyPeriod, 1));
+    const D = Math.max(c.dailyPeriod, 1);
+    const W = Math.max(c.weeklyPeriod, 1);
+    const f64 = D + W + 3 * H + 4 * S + D; // daily, weekly, ring level/bin, long scale, fine rings+scale, spread
+    const f32 = 2 * H + 3 * HISTOGRAM_BUCKETS;
+    const buf = new ArrayBuffer(8 * f64 + 4 * f32);
+    let o = 0;
+    const v64 = (n: number): Float64Array => { const a = new Float64Array(buf, o, n); o += 8 * n; return a; };
+    const v32 = (n: number): Float32Array => { const a = new Float32Array(buf, o, n); o += 4 * n; return a; };
+    this.daily = v64(D);
+    this.weekly = v64(W);
+    this.ringLevel = v64(H);
+    this.ringBin = v64(H).fill(-Infinity);
+    this.longScale = v64(H);
+    this.fRingLevel = v64(S);
+    this.fRingLast = v64(S);
+    this.fRingBin = v64(S).fill(-Infinity);
+    this.shortScale = v64(S);
+    this.spreadByHour = v64(D);
+    this.ringTrend = v32(H);
+    this.ringErr = v32(H);
+    this.longHist = new ErrorHistogram(c.histogramHalfLife, v32(HISTOGRAM_BUCKETS));
+    this.shortHist = new ErrorHistogram(c.histogramHalfLife, v32(HISTOGRAM_BUCKETS));
+    this.sampleHist = new ErrorHistogram(c.histogramHalfLife, v32(HISTOGRAM_BUCKETS));
     const t = powerTables(c);
     this.rhoPow = t.rhoPow;
     this.arPow = t.arPow;

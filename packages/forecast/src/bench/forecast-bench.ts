@@ -47,7 +47,12 @@ function timeIt(run: () => void): number {
 }
 
 // --- Vigil's forecaster
+// Memory actually taken (JS heap plus typed-array buffers), measured around the construction of
+// every series' forecaster: includes object headers the stateBytes() payload count leaves out.
+const mem = (): number => { const m = process.memoryUsage(); return m.heapUsed + m.arrayBuffers; };
+const mem0 = mem();
 const fcs = Array.from({ length: SERIES }, () => new SeasonalForecaster());
+const measuredBytes = (mem() - mem0) / SERIES;
 const nsFc = timeIt(() => {
   for (let i = 0; i < STEPS; i++) {
     const t = T0 + 300 * (i + 1) - 7;
@@ -79,18 +84,18 @@ const fcRate = (updates / nsFc) * 1e9;
 const naiveRate = (updates / nsNaive) * 1e9;
 const bytes = fcs[0].stateBytes();
 const maxBytes = Math.max(...fcs.map((f) => f.stateBytes()));
-const heap = process.memoryUsage().heapUsed;
 
 console.log(`forecast bench: ${SERIES} series x ${STEPS} five-minute samples (${DAYS} days) = ${updates} updates, one thread`);
 console.log('method                      updates/core-s     ns/update   state bytes/series');
 console.log(`SeasonalForecaster       ${fcRate.toFixed(0).padStart(17)} ${(1e9 / fcRate).toFixed(1).padStart(13)} ${String(maxBytes).padStart(20)}`);
 console.log(`seasonal naive (baseline)${naiveRate.toFixed(0).padStart(17)} ${(1e9 / naiveRate).toFixed(1).padStart(13)} ${String(288 * 8).padStart(20)}`);
+console.log(`memory measured around construction (heap + typed-array buffers): ${measuredBytes.toFixed(0)} bytes per series`);
 console.log(`ratio (naive / forecaster cost): ${(naiveRate / fcRate).toFixed(1)}x; forecast() ${(nsForecast / SERIES / 1e3).toFixed(1)} us/series; recommend() ${(nsRecommend / SERIES / 1e3).toFixed(1)} us/series`);
-console.log(`targets: >= 200000 updates per core-second ${fcRate >= 200_000 ? 'met' : 'NOT met'}; <= 4096 bytes per series ${maxBytes <= 4096 ? 'met' : 'NOT met'}`);
+console.log(`targets: >= 200000 updates per core-second ${fcRate >= 200_000 ? 'met' : 'NOT met'}; <= 4096 bytes per series (payload and measured) ${maxBytes <= 4096 && measuredBytes <= 4096 ? 'met' : 'NOT met'}`);
 console.log(JSON.stringify({
   series: SERIES, updates, forecaster_updates_per_core_s: Math.round(fcRate), forecaster_ns_per_update: Number((1e9 / fcRate).toFixed(1)),
   naive_updates_per_core_s: Math.round(naiveRate), naive_ns_per_update: Number((1e9 / naiveRate).toFixed(1)),
   cost_ratio_vs_naive: Number((naiveRate / fcRate).toFixed(2)), state_bytes_per_series: bytes, state_bytes_per_series_max: maxBytes, naive_state_bytes_per_series: 288 * 8,
   forecast_us_per_call: Number((nsForecast / SERIES / 1e3).toFixed(2)), recommend_us_per_call: Number((nsRecommend / SERIES / 1e3).toFixed(2)),
-  heap_bytes_per_series: Math.round(heap / SERIES), target_updates_met: fcRate >= 200_000, target_bytes_met: maxBytes <= 4096, checksum_finite: Number.isFinite(sink),
+  heap_bytes_per_series_measured: Math.round(measuredBytes), target_updates_met: fcRate >= 200_000, target_bytes_met: maxBytes <= 4096 && measuredBytes <= 4096, checksum_finite: Number.isFinite(sink),
 }));
