@@ -51,7 +51,7 @@ export interface ForecasterConfig {
   warmupGains: boolean;
 }
 
-export const DEFAULT_FORECASTER_CONFIG: Readonly<ForecasterConfig> = Object.freeze({
+const DEFAULTS: Readonly<ForecasterConfig> = Object.freeze({
   fineStepSec: 300,
   coarseStepSec: 3600,
   dailyPeriod: 24,
@@ -83,11 +83,16 @@ export class ForecastConfigError extends Error {
 const UNIT = ['alpha', 'beta', 'phi', 'gammaDaily', 'gammaWeekly', 'arCoarse', 'alphaFine', 'rhoFine', 'fineSeasonal', 'scaleRate', 'spreadRate'] as const;
 const POSITIVE_INT = ['fineStepSec', 'coarseStepSec', 'shortHorizons', 'longHorizons'] as const;
 
+// Configurations already validated (frozen): passed again, they are shared, not copied, so a
+// million series with one configuration hold one configuration object.
+const VALIDATED = new WeakSet<object>();
+
 /** Merges `input` over the defaults, rejects unknown keys and bad values (messages quote key and value). */
 export function forecasterConfig(input: Partial<ForecasterConfig> = {}): Readonly<ForecasterConfig> {
-  const out: Record<string, unknown> = { ...DEFAULT_FORECASTER_CONFIG };
+  if (VALIDATED.has(input)) return input as Readonly<ForecasterConfig>;
+  const out: Record<string, unknown> = { ...DEFAULTS };
   for (const [k, v] of Object.entries(input)) {
-    if (!(k in DEFAULT_FORECASTER_CONFIG)) throw new ForecastConfigError(`forecast: unknown key "${k}"`);
+    if (!(k in DEFAULTS)) throw new ForecastConfigError(`forecast: unknown key "${k}"`);
     if (v !== undefined) out[k] = v;
   }
   const c = out as unknown as ForecasterConfig;
@@ -113,5 +118,10 @@ export function forecasterConfig(input: Partial<ForecasterConfig> = {}): Readonl
   if (!(c.histogramHalfLife > 0)) throw new ForecastConfigError(`forecast: "histogramHalfLife" must be > 0, got ${JSON.stringify(c.histogramHalfLife)}`);
   if (typeof c.warmupGains !== 'boolean') throw new ForecastConfigError(`forecast: "warmupGains" must be a boolean, got ${JSON.stringify(c.warmupGains)}`);
   if (typeof c.nonNegative !== 'boolean') throw new ForecastConfigError(`forecast: "nonNegative" must be a boolean, got ${JSON.stringify(c.nonNegative)}`);
-  return Object.freeze(c);
+  const frozen = Object.freeze(c);
+  VALIDATED.add(frozen);
+  return frozen;
 }
+
+/** The defaults, validated once and shared by every forecaster that does not override them. */
+export const DEFAULT_FORECASTER_CONFIG: Readonly<ForecasterConfig> = forecasterConfig();

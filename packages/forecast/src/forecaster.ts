@@ -1,4 +1,4 @@
-import { type ForecasterConfig, forecasterConfig } from './config.js';
+import { DEFAULT_FORECASTER_CONFIG, type ForecasterConfig, forecasterConfig } from './config.js';
 import { ErrorHistogram, type ErrorHistogramJSON, HISTOGRAM_BUCKETS } from './error-histogram.js';
 
 /** One forecast step: the point (median-like) and the central 80 % and 95 % intervals. */
@@ -110,7 +110,7 @@ export class SeasonalForecaster {
   /** Counters: samples accepted, rejected (non-finite or late), and withheld from learning. */
   readonly counts = { accepted: 0, rejected: 0, late: 0, withheld: 0 };
 
-  constructor(config: Partial<ForecasterConfig> | Readonly<ForecasterConfig> = {}) {
+  constructor(config: Partial<ForecasterConfig> | Readonly<ForecasterConfig> = DEFAULT_FORECASTER_CONFIG) {
     this.config = forecasterConfig(config);
     const c = this.config;
     this.ratio = c.coarseStepSec / c.fineStepSec;

@@ -49,7 +49,9 @@ function timeIt(run: () => void): number {
 // --- Vigil's forecaster
 // Memory actually taken (JS heap plus typed-array buffers), measured around the construction of
 // every series' forecaster: includes object headers the stateBytes() payload count leaves out.
-const mem = (): number => { const m = process.memoryUsage(); return m.heapUsed + m.arrayBuffers; };
+// With --expose-gc (the npm script passes it) a full collection runs before each reading.
+const gc = (globalThis as { gc?: () => void }).gc;
+const mem = (): number => { gc?.(); const m = process.memoryUsage(); return m.heapUsed + m.arrayBuffers; };
 const mem0 = mem();
 const fcs = Array.from({ length: SERIES }, () => new SeasonalForecaster());
 const measuredBytes = (mem() - mem0) / SERIES;
