@@ -99,7 +99,7 @@ describe('properties', () => {
     expect(b).toEqual(a);
   });
 
-  it('is scale invariant: forecasts and intervals of c*x are c times those of x', () => {
+  it('is scale invariant: forecasts and intervals of c*x are c times those of x (to float32 precision of the stored profiles)', () => {
     const { t, x } = synthetic(9, 11);
     const origin = t[t.length - 1] - (t[t.length - 1] % HOUR);
     const base = new SeasonalForecaster();
@@ -112,7 +112,7 @@ describe('properties', () => {
       for (const blk of ['short', 'long'] as const) {
         fc[blk].forEach((s, i) => {
           for (const k of ['point', 'lo80', 'hi80', 'lo95', 'hi95'] as const) {
-            expect(Math.abs(s[k] - c * fb[blk][i][k])).toBeLessThanOrEqual(1e-8 * c * 100);
+            expect(Math.abs(s[k] - c * fb[blk][i][k])).toBeLessThanOrEqual(1e-6 * c * 100);
           }
         });
       }

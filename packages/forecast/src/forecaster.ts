@@ -73,15 +73,13 @@ export class SeasonalForecaster {
   private lastError = 0; // clipped one-step error, for the AR correction
   private coarseScale = 0; // running mean |one-step error|
   private lastCoarse = -Infinity; // index of the last final coarse bin
-  private readonly daily: Float64Array;
-  private readonly weekly: Float64Array;
   // ring of coarse states after each final bin: level, trend, last error, bin index
-  private readonly ringLevel: Float64Array;
-  private readonly ringTrend: Float32Array;
-  private readonly ringErr: Float32Array;
-  private readonly ringBin: Float64Array;
-  private readonly longScale: Float64Array;
   private readonly longHist: ErrorHistogram;
+  // Every array of the state lives in one ArrayBuffer: f (Float64) and g (Float32) at the offsets
+  // of a layout shared by all series of a configuration (no per-array objects per series).
+  private readonly f: Float64Array;
+  private readonly g: Float32Array;
+  private readonly L: Layout;
 
   // --- fine model
   private fineN = 0;
@@ -89,14 +87,9 @@ export class SeasonalForecaster {
   private fineLast = 0; // last seasonally adjusted fine value
   private fineDevScale = 0; // running mean |z - fineLevel|
   private lastFine = -Infinity;
-  private readonly fRingLevel: Float64Array;
-  private readonly fRingLast: Float64Array;
-  private readonly fRingBin: Float64Array;
-  private readonly shortScale: Float64Array;
   private readonly shortHist: ErrorHistogram;
 
   // --- fine values against the day-ahead forecast (for right-sizing)
-  private readonly spreadByHour: Float64Array; // running |sample - day-ahead forecast| per position in the day
   private sampleCycle = 0;
   private readonly sampleHist: ErrorHistogram;
 
@@ -114,33 +107,16 @@ export class SeasonalForecaster {
     this.config = forecasterConfig(config);
     const c = this.config;
     this.ratio = c.coarseStepSec / c.fineStepSec;
-    // Every array lives in one ArrayBuffer (views at offsets): one backing store per series instead
-    // of eighteen, which is what keeps the measured footprint near the payload.
-    const H = c.longHorizons;
-    const S = c.shortHorizons;
-    const D = Math.max(c.dailyPeriod, 1);
-    const W = Math.max(c.weeklyPeriod, 1);
-    const f64 = D + W + 3 * H + 4 * S + D; // daily, weekly, ring level/bin, long scale, fine rings+scale, spread
-    const f32 = 2 * H + 3 * HISTOGRAM_BUCKETS;
-    const buf = new ArrayBuffer(8 * f64 + 4 * f32);
-    let o = 0;
-    const v64 = (n: number): Float64Array => { const a = new Float64Array(buf, o, n); o += 8 * n; return a; };
-    const v32 = (n: number): Float32Array => { const a = new Float32Array(buf, o, n); o += 4 * n; return a; };
-    this.daily = v64(D);
-    this.weekly = v64(W);
-    this.ringLevel = v64(H);
-    this.ringBin = v64(H).fill(-Infinity);
-    this.longScale = v64(H);
-    this.fRingLevel = v64(S);
-    this.fRingLast = v64(S);
-    this.fRingBin = v64(S).fill(-Infinity);
-    this.shortScale = v64(S);
-    this.spreadByHour = v64(D);
-    this.ringTrend = v32(H);
-    this.ringErr = v32(H);
-    this.longHist = new ErrorHistogram(c.histogramHalfLife, v32(HISTOGRAM_BUCKETS));
-    this.shortHist = new ErrorHistogram(c.histogramHalfLife, v32(HISTOGRAM_BUCKETS));
-    this.sampleHist = new ErrorHistogram(c.histogramHalfLife, v32(HISTOGRAM_BUCKETS));
+    this.L = layoutFor(c);
+    const L = this.L;
+    const buf = new ArrayBuffer(8 * L.f64Len + 4 * L.f32Len);
+    this.f = new Float64Array(buf, 0, L.f64Len);
+    this.g = new Float32Array(buf, 8 * L.f64Len, L.f32Len);
+    this.f.fill(-Infinity, L.ringBin, L.ringBin + L.H);
+    this.f.fill(-Infinity, L.fRingBin, L.fRingBin + L.S);
+    this.longHist = new ErrorHistogram(c.histogramHalfLife, this.g.subarray(L.hists, L.hists + HISTOGRAM_BUCKETS));
+    this.shortHist = new ErrorHistogram(c.histogramHalfLife, this.g.subarray(L.hists + HISTOGRAM_BUCKETS, L.hists + 2 * HISTOGRAM_BUCKETS));
+    this.sampleHist = new ErrorHistogram(c.histogramHalfLife, this.g.subarray(L.hists + 2 * HISTOGRAM_BUCKETS, L.hists + 3 * HISTOGRAM_BUCKETS));
     const t = powerTables(c);
     this.rhoPow = t.rhoPow;
     this.arPow = t.arPow;
@@ -218,8 +194,8 @@ export class SeasonalForecaster {
   private seasonal(K: number): number {
     const c = this.config;
     let s = 0;
-    if (c.dailyPeriod) s += this.daily[mod(K, c.dailyPeriod)];
-    if (c.weeklyPeriod) s += this.weekly[mod(K, c.weeklyPeriod)];
+    if (c.dailyPeriod) s += this.f[this.L.daily + mod(K, c.dailyPeriod)];
+    if (c.weeklyPeriod) s += this.g[this.L.weekly + mod(K, c.weeklyPeriod)];
     return s;
   }
 
@@ -236,9 +212,9 @@ export class SeasonalForecaster {
     if (this.coarseN > 0) {
       for (let j = 1; j <= H; j++) {
         const r = mod(K - j, H);
-        if (this.ringBin[r] !== K - j) continue;
-        const e = y - this.coarsePoint(K, K - j, this.ringLevel[r], this.ringTrend[r], this.ringErr[r]);
-        this.recordError(this.longScale, this.longHist, j - 1, e);
+        if (this.f[this.L.ringBin + r] !== K - j) continue;
+        const e = y - this.coarsePoint(K, K - j, this.f[this.L.ringLevel + r], this.g[this.L.ringTrend + r], this.g[this.L.ringErr + r]);
+        this.recordError(this.L.longScale, this.longHist, j - 1, e);
       }
     }
     if (this.coarseN === 0) {
@@ -261,22 +237,22 @@ export class SeasonalForecaster {
       let gd = 0;
       if (c.dailyPeriod) {
         gd = c.warmupGains ? Math.max(c.gammaDaily, 1 / (Math.floor(this.coarseN / c.dailyPeriod) + 1)) : c.gammaDaily;
-        this.daily[mod(K, c.dailyPeriod)] += gd * ec;
+        this.f[this.L.daily + mod(K, c.dailyPeriod)] += gd * ec;
       }
       if (c.weeklyPeriod) {
         const gw = c.warmupGains ? Math.max(c.gammaWeekly, 1 / (Math.floor(this.coarseN / c.weeklyPeriod) + 1)) : c.gammaWeekly;
         // The weekly profile learns what the daily one leaves, not the same error twice.
-        this.weekly[mod(K, c.weeklyPeriod)] += gw * (1 - gd) * ec;
+        this.g[this.L.weekly + mod(K, c.weeklyPeriod)] += gw * (1 - gd) * ec;
       }
       this.lastError = ec * (1 - a);
     }
     this.coarseN++;
     this.lastCoarse = K;
     const r = mod(K, H);
-    this.ringLevel[r] = this.level;
-    this.ringTrend[r] = this.trend;
-    this.ringErr[r] = this.lastError;
-    this.ringBin[r] = K;
+    this.f[this.L.ringLevel + r] = this.level;
+    this.g[this.L.ringTrend + r] = this.trend;
+    this.g[this.L.ringErr + r] = this.lastError;
+    this.f[this.L.ringBin + r] = K;
   }
 
   private fineSeasonalAt(k: number): number {
@@ -295,10 +271,10 @@ export class SeasonalForecaster {
       this.shortCycle = (this.shortCycle + 1) % S;
       for (let h = 1; h <= S; h++) {
         const r = mod(k - h, S);
-        if (this.fRingBin[r] !== k - h) continue;
-        const lv = this.fRingLevel[r];
-        const e = x - (sk + lv + this.rhoPow[h] * (this.fRingLast[r] - lv));
-        this.recordError(this.shortScale, h - 1 === this.shortCycle ? this.shortHist : null, h - 1, e);
+        if (this.f[this.L.fRingBin + r] !== k - h) continue;
+        const lv = this.f[this.L.fRingLevel + r];
+        const e = x - (sk + lv + this.rhoPow[h] * (this.f[this.L.fRingLast + r] - lv));
+        this.recordError(this.L.shortScale, h - 1 === this.shortCycle ? this.shortHist : null, h - 1, e);
       }
       this.recordSample(k, x);
     }
@@ -315,9 +291,9 @@ export class SeasonalForecaster {
     this.fineN++;
     this.lastFine = k;
     const r = mod(k, S);
-    this.fRingLevel[r] = this.fineLevel;
-    this.fRingLast[r] = this.fineLast;
-    this.fRingBin[r] = k;
+    this.f[this.L.fRingLevel + r] = this.fineLevel;
+    this.f[this.L.fRingLast + r] = this.fineLast;
+    this.f[this.L.fRingBin + r] = k;
   }
 
   // A fine value against the day-ahead forecast made j coarse bins earlier, j cycling over the
@@ -328,19 +304,19 @@ export class SeasonalForecaster {
     this.sampleCycle = (this.sampleCycle + 1) % H;
     const j = this.sampleCycle + 1;
     const r = mod(K - j, H);
-    if (this.ringBin[r] !== K - j) return;
-    const e = x - this.coarsePoint(K, K - j, this.ringLevel[r], this.ringTrend[r], this.ringErr[r]);
+    if (this.f[this.L.ringBin + r] !== K - j) return;
+    const e = x - this.coarsePoint(K, K - j, this.f[this.L.ringLevel + r], this.g[this.L.ringTrend + r], this.g[this.L.ringErr + r]);
     // The spread has its own daily profile (busy hours spread more than idle ones).
-    const i = mod(K, this.spreadByHour.length);
-    const s = this.spreadByHour[i];
+    const i = mod(K, this.L.D);
+    const s = this.g[this.L.spreadByHour + i];
     if (s > 0) this.sampleHist.add(e / s);
-    this.spreadByHour[i] = s === 0 ? Math.abs(e) : s + this.config.spreadRate * this.spreadByHour.length * (Math.abs(e) - s);
+    this.g[this.L.spreadByHour + i] = s === 0 ? Math.abs(e) : s + this.config.spreadRate * this.L.D * (Math.abs(e) - s);
   }
 
-  private recordError(scales: Float64Array, hist: ErrorHistogram | null, i: number, e: number): void {
-    const s = scales[i];
+  private recordError(off: number, hist: ErrorHistogram | null, i: number, e: number): void {
+    const s = this.g[off + i];
     if (hist && s > 0) hist.add(e / s);
-    scales[i] = s === 0 ? Math.abs(e) : s + this.config.scaleRate * (Math.abs(e) - s);
+    this.g[off + i] = s === 0 ? Math.abs(e) : s + this.config.scaleRate * (Math.abs(e) - s);
   }
 
   private clip(e: number, scale: number): number {
@@ -383,7 +359,7 @@ export class SeasonalForecaster {
       const k = ko + h;
       const s = Math.max(1, k - this.lastFine);
       const p = this.fineSeasonalAt(k) + this.fineLevel + this.pow(this.rhoPow, c.rhoFine, s) * (this.fineLast - this.fineLevel);
-      out.short.push(this.step(k * c.fineStepSec, p, this.horizonScale(this.shortScale, Math.min(s, c.shortHorizons) - 1), qs));
+      out.short.push(this.step(k * c.fineStepSec, p, this.horizonScale(this.L.shortScale, c.shortHorizons, Math.min(s, c.shortHorizons) - 1), qs));
     }
     const Ko = Math.floor(originSec / c.coarseStepSec);
     const ql = quantiles(this.longHist);
@@ -391,16 +367,17 @@ export class SeasonalForecaster {
       const K = Ko + j;
       const s = Math.max(1, K - this.lastCoarse);
       const p = this.coarsePoint(K, this.lastCoarse, this.level, this.trend, this.lastError);
-      out.long.push(this.step(K * c.coarseStepSec, p, this.horizonScale(this.longScale, Math.min(s, c.longHorizons) - 1), ql));
+      out.long.push(this.step(K * c.coarseStepSec, p, this.horizonScale(this.L.longScale, c.longHorizons, Math.min(s, c.longHorizons) - 1), ql));
     }
     return out;
   }
 
   // Error scale of horizon i; before that horizon has been scored, the nearest scored one.
-  private horizonScale(scales: Float64Array, i: number): number {
-    for (let d = 0; d < scales.length; d++) {
-      if (i - d >= 0 && scales[i - d] > 0) return scales[i - d];
-      if (i + d < scales.length && scales[i + d] > 0) return scales[i + d];
+  private horizonScale(off: number, n: number, i: number): number {
+    const f = this.g;
+    for (let d = 0; d < n; d++) {
+      if (i - d >= 0 && f[off + i - d] > 0) return f[off + i - d];
+      if (i + d < n && f[off + i + d] > 0) return f[off + i + d];
     }
     return 0;
   }
@@ -433,9 +410,9 @@ export class SeasonalForecaster {
   sampleSpread(): { scaleAt: (K: number) => number; histogram: ErrorHistogram } {
     let sum = 0;
     let n = 0;
-    for (const s of this.spreadByHour) if (s > 0) { sum += s; n++; }
+    for (let i = 0; i < this.L.D; i++) { const s = this.g[this.L.spreadByHour + i]; if (s > 0) { sum += s; n++; } }
     const fallback = n ? sum / n : 0;
-    return { scaleAt: (K: number) => this.spreadByHour[mod(K, this.spreadByHour.length)] || fallback, histogram: this.sampleHist };
+    return { scaleAt: (K: number) => this.g[this.L.spreadByHour + mod(K, this.L.D)] || fallback, histogram: this.sampleHist };
   }
 
   /**
@@ -447,11 +424,18 @@ export class SeasonalForecaster {
     const scalars: Record<string, number | null> = {};
     for (const k of SCALAR_FIELDS) scalars[k] = finiteOrNull(self[k] as number);
     const arrays: Record<string, Array<number | null>> = {};
-    for (const k of ARRAY_FIELDS) arrays[k] = Array.from(self[k] as Float64Array | Float32Array, finiteOrNull);
+    for (const k of ARRAY_FIELDS) arrays[k] = Array.from(this.view(k), finiteOrNull);
     return {
       v: 1, config: { ...this.config }, scalars, arrays, counts: { ...this.counts },
       histograms: { long: this.longHist.toJSON(), short: this.shortHist.toJSON(), sample: this.sampleHist.toJSON() },
     };
+  }
+
+  // A view of one named array of the state (JSON only; the hot path indexes f and g directly).
+  private view(k: (typeof ARRAY_FIELDS)[number]): Float64Array | Float32Array {
+    const L = this.L;
+    const n = k === 'daily' || k === 'spreadByHour' ? L.D : k === 'weekly' ? L.W : k.startsWith('f') || k === 'shortScale' ? L.S : L.H;
+    return F32_FIELDS.has(k) ? this.g.subarray(L[k], L[k] + n) : this.f.subarray(L[k], L[k] + n);
   }
 
   /** Restores a forecaster from toJSON(); throws a clear error on a shape that does not fit its configuration. */
@@ -465,7 +449,7 @@ export class SeasonalForecaster {
       self[k] = v === null ? -Infinity : v;
     }
     for (const k of ARRAY_FIELDS) {
-      const dst = self[k] as Float64Array | Float32Array;
+      const dst = f.view(k);
       const src = j.arrays[k];
       if (!Array.isArray(src) || src.length !== dst.length) throw new Error(`forecast: state array "${k}" must have ${dst.length} values, got ${Array.isArray(src) ? src.length : typeof src}`);
       src.forEach((v, i) => (dst[i] = v === null ? -Infinity : v));
@@ -479,12 +463,9 @@ export class SeasonalForecaster {
 
   /** Bytes of state this series holds (typed arrays plus scalar fields at 8 bytes each). */
   stateBytes(): number {
-    // The power tables depend only on the configuration and are shared by every series using it.
-    const arrays = [this.daily, this.weekly, this.ringLevel, this.ringTrend, this.ringErr, this.ringBin, this.longScale,
-      this.fRingLevel, this.fRingLast, this.fRingBin, this.shortScale, this.spreadByHour, this.longHist.weights, this.shortHist.weights, this.sampleHist.weights];
-    let bytes = 0;
-    for (const a of arrays) bytes += a.byteLength;
-    const scalars = 26 + 3 * 3 + 4; // includes 4 references to the shared tables // own numeric fields, histogram scalars, counters
+    // The power tables and the layout depend only on the configuration and are shared.
+    const bytes = this.f.buffer.byteLength;
+    const scalars = 26 + 3 * 3 + 4; // own numeric fields, histogram scalars, counters
     return bytes + scalars * 8;
   }
 }
@@ -519,6 +500,35 @@ interface Quantiles {
 function quantiles(h: ErrorHistogram): Quantiles {
   if (!(h.total > 0)) return { q10: Z.q10 * MAD_TO_SIGMA, q90: Z.q90 * MAD_TO_SIGMA, q025: Z.q025 * MAD_TO_SIGMA, q975: Z.q975 * MAD_TO_SIGMA };
   return { q10: h.quantile(0.1), q90: h.quantile(0.9), q025: h.quantile(0.025), q975: h.quantile(0.975) };
+}
+
+const F32_FIELDS = new Set<string>(['weekly', 'longScale', 'shortScale', 'spreadByHour', 'ringTrend', 'ringErr']);
+
+interface Layout {
+  D: number; W: number; H: number; S: number;
+  daily: number; weekly: number; ringLevel: number; ringBin: number; longScale: number;
+  fRingLevel: number; fRingLast: number; fRingBin: number; shortScale: number; spreadByHour: number; f64Len: number;
+  ringTrend: number; ringErr: number; hists: number; f32Len: number;
+}
+const LAYOUTS = new Map<string, Layout>();
+// Offsets of every array of a series' state in its buffer, per configuration (shared).
+function layoutFor(c: Readonly<ForecasterConfig>): Layout {
+  const D = Math.max(c.dailyPeriod, 1), W = Math.max(c.weeklyPeriod, 1), H = c.longHorizons, S = c.shortHorizons;
+  const key = `${D},${W},${H},${S}`;
+  let L = LAYOUTS.get(key);
+  if (!L) {
+    let o = 0;
+    const at = (n: number): number => { const r = o; o += n; return r; };
+    // Float64 where a recursion accumulates (level, daily profile, fine level) or an index is held;
+    // Float32 for what is a smoothed magnitude or a slowly learnt correction (7 significant digits).
+    const f64 = { daily: at(D), ringLevel: at(H), ringBin: at(H), fRingLevel: at(S), fRingLast: at(S), fRingBin: at(S) };
+    const f64Len = o;
+    o = 0;
+    const f32 = { weekly: at(W), longScale: at(H), shortScale: at(S), spreadByHour: at(D), ringTrend: at(H), ringErr: at(H), hists: at(3 * HISTOGRAM_BUCKETS) };
+    L = { D, W, H, S, ...f64, f64Len, ...f32, f32Len: o };
+    if (LAYOUTS.size < 64) LAYOUTS.set(key, L);
+  }
+  return L;
 }
 
 interface PowerTables { rhoPow: Float64Array; arPow: Float64Array; phiPow: Float64Array; phiSum: Float64Array }
