@@ -311,10 +311,15 @@ function main(): void {
   const json: Record<string, unknown> = { vms: vms.length, origins: origins.length, eval_from: iso(evalFrom) };
   console.log(`Bitbrains: ${vms.length} VMs, ${origins.length} origins every 6 h from ${iso(evalFrom)}; data end ${iso(end)}`);
 
+  // --config JSON: development only (exploring a constant before adding it to the grid); the
+  // reported figures are the cross-validated ones and the frozen defaults.
+  const base: ForecasterConfig = typeof args.config === 'string' ? { ...DEFAULT_FORECASTER_CONFIG, ...(JSON.parse(args.config) as Partial<ForecasterConfig>) } : DEFAULT_FORECASTER_CONFIG;
+  if (typeof args.config === 'string') console.log(`NOTE: --config overrides the defaults: ${args.config}`);
+
   // 1. Cross-validation over folds of VMs.
   const folds = typeof args.folds === 'string' ? Number(args.folds) : 4;
   if (!args['no-cv'] && !args['m4-only']) {
-    const configs = grid().map((g) => ({ ...DEFAULT_FORECASTER_CONFIG, ...g }));
+    const configs = grid().map((g) => ({ ...base, ...g }));
     console.log(`cross-validating ${configs.length} configurations...`);
     const all: SeriesScore[][] = configs.map((cfg) => {
       const s: SeriesScore[] = [];
@@ -369,11 +374,6 @@ function main(): void {
     console.log(`choice on all VMs: ${JSON.stringify(full)} — ${same ? 'the frozen defaults hold it' : 'DIFFERS from the frozen defaults (config.ts, risk.ts)'}`);
     json.cv = { folds, configurations: configs.length, out_of_fold: cvOut, choice_all_vms: full, defaults_hold_choice: same, fold_picks: picks };
   }
-
-  // --config JSON: development only (exploring a constant before adding it to the grid); the
-  // reported figures are the cross-validated ones and the frozen defaults.
-  const base: ForecasterConfig = typeof args.config === 'string' ? { ...DEFAULT_FORECASTER_CONFIG, ...(JSON.parse(args.config) as Partial<ForecasterConfig>) } : DEFAULT_FORECASTER_CONFIG;
-  if (typeof args.config === 'string') console.log(`NOTE: --config overrides the defaults: ${args.config}`);
 
   // 2. One run with the defaults: files, own figures, reference scorer cross-check.
   const runs: SeriesRun[] = [];
