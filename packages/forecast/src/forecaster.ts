@@ -50,7 +50,7 @@ const MAD_TO_SIGMA = 1.2533141373155001;
  * Samples flagged `learn = false` (anomalies, a deploy later rolled back) never enter a bin.
  *
  * Strictly online and bounded: no stored history beyond rings of `shortHorizons` fine and
- * `longHorizons` coarse states. Memory per series: see stateBytes() (about 3.4 KB with defaults).
+ * `longHorizons` coarse states. Memory per series: stateBytes() (3,048 bytes of payload with the defaults; about 3.97 KB measured in V8).
  * Cost per sample: O(shortHorizons) on closing a fine bin, O(longHorizons) on closing a coarse one.
  * Pure: no clock, no randomness, no I/O. Scale invariant: forecasts of c*x are c times those of x.
  */
