@@ -1,0 +1,127 @@
+/**
+ * Forecaster configuration: one schema gives the type, the defaults and the validation.
+ * Defaults are the constants chosen by cross-validation over VM folds (see README "How the
+ * constants were chosen"); the same defaults serve the running detector and the evaluation.
+ */
+export interface ForecasterConfig {
+  /** Width of a fine bin (short horizon), seconds. */
+  fineStepSec: number;
+  /** Width of a coarse bin (day-ahead horizon), seconds; a multiple of fineStepSec. */
+  coarseStepSec: number;
+  /** Daily period in coarse bins (24 for hourly bins); 0 disables. */
+  dailyPeriod: number;
+  /** Weekly period in coarse bins (168 for hourly bins); 0 disables. */
+  weeklyPeriod: number;
+  /** Short horizon: number of fine steps forecast (12 = the next hour in 5-minute steps). */
+  shortHorizons: number;
+  /** Long horizon: number of coarse steps forecast (24 = the next day in hours). */
+  longHorizons: number;
+  /** Coarse level smoothing (Holt-Winters alpha). */
+  alpha: number;
+  /** Coarse trend smoothing (statsmodels' beta: the trend takes beta of the level change); 0 = no trend. */
+  beta: number;
+  /** Trend damping per coarse step (Gardner & McKenzie 1985). */
+  phi: number;
+  /** Daily seasonal smoothing (gamma). */
+  gammaDaily: number;
+  /** Weekly seasonal smoothing, applied to what the daily profile leaves. */
+  gammaWeekly: number;
+  /** AR(1) coefficient of the coarse one-step error, added as rho^h * e to the forecast (Taylor 2003). */
+  arCoarse: number;
+  /** Fine level smoothing of the seasonally adjusted 5-minute values. */
+  alphaFine: number;
+  /** Persistence of the last fine deviation from the fine level: rho^h of it is kept at horizon h. */
+  rhoFine: number;
+  /** Weight of the coarse seasonal profile in the fine forecast (0: none, 1: full). */
+  fineSeasonal: number;
+  /** Huber bound: errors beyond huberK running scales are clipped before they teach the model. */
+  huberK: number;
+  /** EWMA rate of the running error scales (mean absolute errors). */
+  scaleRate: number;
+  /** EWMA rate of the spread of fine samples around the day-ahead forecast (right-sizing). */
+  spreadRate: number;
+  /** Half-life of the error histograms, in updates. */
+  histogramHalfLife: number;
+  /** Clip forecasts and lower bounds at 0 (usage, rates). */
+  nonNegative: boolean;
+  /**
+   * Running-mean gains while warming up (max(gain, 1/n)); false gives plain Holt-Winters from the
+   * first value (what the statsmodels reference test compares with).
+   */
+  warmupGains: boolean;
+}
+
+const DEFAULTS: Readonly<ForecasterConfig> = Object.freeze({
+  fineStepSec: 300,
+  coarseStepSec: 3600,
+  dailyPeriod: 24,
+  weeklyPeriod: 168,
+  shortHorizons: 12,
+  longHorizons: 24,
+  alpha: 0.15,
+  beta: 0,
+  phi: 0.98,
+  gammaDaily: 0.05,
+  gammaWeekly: 0.05,
+  arCoarse: 0.6,
+  alphaFine: 0.2,
+  rhoFine: 0.9,
+  fineSeasonal: 0,
+  huberK: 3,
+  scaleRate: 0.02,
+  // One day of 5-minute samples: the request holds for a day, so its spread is a day's.
+  spreadRate: 1 / 288,
+  histogramHalfLife: 2000,
+  nonNegative: true,
+  warmupGains: true,
+});
+
+export class ForecastConfigError extends Error {
+  readonly code = 'FORECAST_CONFIG_INVALID';
+}
+
+const UNIT = ['alpha', 'beta', 'phi', 'gammaDaily', 'gammaWeekly', 'arCoarse', 'alphaFine', 'rhoFine', 'fineSeasonal', 'scaleRate', 'spreadRate'] as const;
+const POSITIVE_INT = ['fineStepSec', 'coarseStepSec', 'shortHorizons', 'longHorizons'] as const;
+
+// Configurations already validated (frozen): passed again, they are shared, not copied, so a
+// million series with one configuration hold one configuration object.
+const VALIDATED = new WeakSet<object>();
+
+/** Merges `input` over the defaults, rejects unknown keys and bad values (messages quote key and value). */
+export function forecasterConfig(input: Partial<ForecasterConfig> = {}): Readonly<ForecasterConfig> {
+  if (VALIDATED.has(input)) return input as Readonly<ForecasterConfig>;
+  const out: Record<string, unknown> = { ...DEFAULTS };
+  for (const [k, v] of Object.entries(input)) {
+    if (!(k in DEFAULTS)) throw new ForecastConfigError(`forecast: unknown key "${k}"`);
+    if (v !== undefined) out[k] = v;
+  }
+  const c = out as unknown as ForecasterConfig;
+  for (const k of UNIT) {
+    const v = c[k];
+    if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new ForecastConfigError(`forecast: "${k}" must be a number in [0, 1], got ${JSON.stringify(v)}`);
+  }
+  for (const k of POSITIVE_INT) {
+    const v = c[k];
+    if (!Number.isInteger(v) || v <= 0) throw new ForecastConfigError(`forecast: "${k}" must be a positive integer, got ${JSON.stringify(v)}`);
+  }
+  for (const k of ['dailyPeriod', 'weeklyPeriod'] as const) {
+    const v = c[k];
+    if (!Number.isInteger(v) || v < 0 || v === 1) throw new ForecastConfigError(`forecast: "${k}" must be 0 (off) or an integer >= 2, got ${JSON.stringify(v)}`);
+  }
+  if (c.coarseStepSec % c.fineStepSec !== 0) {
+    throw new ForecastConfigError(`forecast: "coarseStepSec" (${c.coarseStepSec}) must be a multiple of "fineStepSec" (${c.fineStepSec})`);
+  }
+  if (c.weeklyPeriod && c.dailyPeriod && c.weeklyPeriod % c.dailyPeriod !== 0) {
+    throw new ForecastConfigError(`forecast: "weeklyPeriod" (${c.weeklyPeriod}) must be a multiple of "dailyPeriod" (${c.dailyPeriod})`);
+  }
+  if (!(c.huberK > 0)) throw new ForecastConfigError(`forecast: "huberK" must be > 0 (Infinity disables clipping), got ${JSON.stringify(c.huberK)}`);
+  if (!(c.histogramHalfLife > 0)) throw new ForecastConfigError(`forecast: "histogramHalfLife" must be > 0, got ${JSON.stringify(c.histogramHalfLife)}`);
+  if (typeof c.warmupGains !== 'boolean') throw new ForecastConfigError(`forecast: "warmupGains" must be a boolean, got ${JSON.stringify(c.warmupGains)}`);
+  if (typeof c.nonNegative !== 'boolean') throw new ForecastConfigError(`forecast: "nonNegative" must be a boolean, got ${JSON.stringify(c.nonNegative)}`);
+  const frozen = Object.freeze(c);
+  VALIDATED.add(frozen);
+  return frozen;
+}
+
+/** The defaults, validated once and shared by every forecaster that does not override them. */
+export const DEFAULT_FORECASTER_CONFIG: Readonly<ForecasterConfig> = forecasterConfig();

@@ -1,0 +1,230 @@
+import { readFileSync } from 'node:fs';
+import { Mulberry32 } from '@vigil/stats';
+import { describe, expect, it } from 'vitest';
+import { ForecastConfigError, forecasterConfig } from './config.js';
+import { ErrorHistogram } from './error-histogram.js';
+import { type Forecast, SeasonalForecaster } from './forecaster.js';
+import { multiplicativeIndices } from './eval/score.js';
+
+// Reference values from statsmodels / numpy: recipe in fixtures/make-forecast-fixtures.py.
+const fx = JSON.parse(readFileSync(new URL('./fixtures/forecast-fixtures.json', import.meta.url), 'utf8')) as {
+  holt_winters: { period: number; alpha: number; beta: number; gamma: number; phi: number; y: number[]; fitted: number[]; forecast: number[]; forecast_direct: number[] };
+  decompose: { x: number[]; seasonal: number[] };
+  quantiles: { z: number[]; p: number[]; q: number[] };
+};
+
+const HOUR = 3600;
+
+// A 5-minute series with a daily cycle, weekly weekend dip and noise; seeded.
+function synthetic(days: number, seed: number, level = 100, weekendDip = 0.7): { t: number[]; x: number[] } {
+  const rng = new Mulberry32(seed);
+  const t: number[] = [];
+  const x: number[] = [];
+  const t0 = 1_700_000_000 - (1_700_000_000 % 86400);
+  for (let i = 0; i < days * 288; i++) {
+    const ts = t0 + 300 * (i + 1) - 17; // a phase of its own inside each bin
+    const hourOfDay = ((ts % 86400) / 3600);
+    const weekend = Math.floor(ts / 86400) % 7 >= 5 ? weekendDip : 1;
+    const v = level * weekend * (1 + 0.4 * Math.sin((2 * Math.PI * hourOfDay) / 24)) + rng.nextGaussian() * level * 0.05;
+    t.push(ts);
+    x.push(Math.max(0, v));
+  }
+  return { t, x };
+}
+
+function feed(f: SeasonalForecaster, t: number[], x: number[], until = Infinity): void {
+  for (let i = 0; i < t.length && t[i] <= until; i++) f.update(t[i], x[i]);
+}
+
+describe('SeasonalForecaster against statsmodels Holt-Winters', () => {
+  const r = fx.holt_winters;
+  const cfg = {
+    dailyPeriod: r.period, weeklyPeriod: 0, alpha: r.alpha, beta: r.beta, gammaDaily: r.gamma, phi: r.phi,
+    arCoarse: 0, huberK: Infinity, warmupGains: false, nonNegative: false, longHorizons: 24,
+  };
+
+  it('reproduces the one-step fitted values of additive damped Holt-Winters (known initial state)', () => {
+    const f = new SeasonalForecaster(cfg);
+    let maxDiff = 0;
+    for (let i = 0; i < r.y.length - 1; i++) {
+      f.update((i + 1) * HOUR, r.y[i]);
+      const p = f.forecast((i + 1) * HOUR).long[0].point;
+      maxDiff = Math.max(maxDiff, Math.abs(p - r.fitted[i]));
+    }
+    expect(maxDiff).toBeLessThan(1e-8);
+  });
+
+  it('reproduces its forecast from the end of the series (h < 24: statsmodels; h = 24: the direct recursion)', () => {
+    const f = new SeasonalForecaster(cfg);
+    r.y.forEach((v, i) => f.update((i + 1) * HOUR, v));
+    const fc = f.forecast(r.y.length * HOUR).long.map((s) => s.point);
+    fc.slice(0, 23).forEach((p, i) => expect(p).toBeCloseTo(r.forecast[i], 8));
+    fc.forEach((p, i) => expect(p).toBeCloseTo(r.forecast_direct[i], 8));
+  });
+});
+
+describe('reference maths', () => {
+  it('multiplicative decomposition indices match statsmodels seasonal_decompose', () => {
+    const s = multiplicativeIndices(fx.decompose.x, 24);
+    s.forEach((v, i) => expect(v).toBeCloseTo(fx.decompose.seasonal[i], 10));
+  });
+
+  it('error-histogram quantiles match numpy within one bucket (asinh scale)', () => {
+    const h = new ErrorHistogram(Infinity);
+    for (const z of fx.quantiles.z) h.add(z);
+    const width = (2 * Math.asinh(50)) / 64;
+    fx.quantiles.p.forEach((p, i) => {
+      expect(Math.abs(Math.asinh(h.quantile(p)) - Math.asinh(fx.quantiles.q[i]))).toBeLessThan(width);
+      expect(Math.abs(h.cdf(fx.quantiles.q[i]) - p)).toBeLessThan(0.01);
+    });
+  });
+});
+
+describe('properties', () => {
+  it('is online: a forecast made at an origin does not change when later data is altered', () => {
+    const { t, x } = synthetic(10, 7);
+    const origin = t[0] - (t[0] % HOUR) + 8 * 86400 + 5 * HOUR;
+    const altered = x.map((v, i) => (t[i] > origin ? v * 3 + 50 : v));
+    const run = (xs: number[]): Forecast => {
+      const f = new SeasonalForecaster();
+      let out: Forecast | null = null;
+      for (let i = 0; i < t.length; i++) {
+        if (t[i] > origin && !out) out = f.forecast(origin);
+        f.update(t[i], xs[i]);
+      }
+      return out!;
+    };
+    const a = run(x), b = run(altered);
+    expect(a.long.length).toBe(24);
+    expect(b).toEqual(a);
+  });
+
+  it('is scale invariant: forecasts and intervals of c*x are c times those of x (to float32 precision of the stored profiles)', () => {
+    const { t, x } = synthetic(9, 11);
+    const origin = t[t.length - 1] - (t[t.length - 1] % HOUR);
+    const base = new SeasonalForecaster();
+    feed(base, t, x);
+    const fb = base.forecast(origin);
+    for (const c of [1e-3, 1000]) {
+      const f = new SeasonalForecaster();
+      feed(f, t, x.map((v) => v * c));
+      const fc = f.forecast(origin);
+      for (const blk of ['short', 'long'] as const) {
+        fc[blk].forEach((s, i) => {
+          for (const k of ['point', 'lo80', 'hi80', 'lo95', 'hi95'] as const) {
+            expect(Math.abs(s[k] - c * fb[blk][i][k])).toBeLessThanOrEqual(1e-6 * c * 100);
+          }
+        });
+      }
+    }
+  });
+
+  it('gives calibrated 80 % and 95 % intervals on a daily-seasonal series with noise (within 3 points)', () => {
+    const { t, x } = synthetic(70, 3, 100, 1);
+    const f = new SeasonalForecaster();
+    const start = t[0] + 28 * 86400;
+    let n = 0, in80 = 0, in95 = 0;
+    let i = 0;
+    for (let o = start - (start % (6 * HOUR)); o + 86400 <= t[t.length - 1]; o += 6 * HOUR) {
+      for (; i < t.length && t[i] <= o; i++) f.update(t[i], x[i]);
+      const fc = f.forecast(o);
+      for (const s of fc.long) {
+        // truth: the mean of the samples of that hour
+        let sum = 0, c = 0;
+        for (let j = i; j < t.length && t[j] <= s.endSec; j++) if (t[j] > s.endSec - HOUR) { sum += x[j]; c++; }
+        if (!c) continue;
+        const y = sum / c;
+        n++;
+        in80 += Number(s.lo80 <= y && y <= s.hi80);
+        in95 += Number(s.lo95 <= y && y <= s.hi95);
+      }
+    }
+    expect(n).toBeGreaterThan(1000);
+    expect(Math.abs(in80 / n - 0.8)).toBeLessThan(0.03);
+    expect(Math.abs(in95 / n - 0.95)).toBeLessThan(0.03);
+  });
+
+  it('holds at most 4 KB of state per series', () => {
+    const f = new SeasonalForecaster();
+    const { t, x } = synthetic(3, 5);
+    feed(f, t, x);
+    expect(f.stateBytes()).toBeLessThanOrEqual(4096);
+  });
+});
+
+describe('robustness to a deploy that is rolled back', () => {
+  // Two weeks of a daily cycle, then a 30-minute spike to 10x the level (a bad deploy, rolled back).
+  const { t, x } = synthetic(14, 21);
+  const spikeFrom = t[0] + 12 * 86400 + 14 * HOUR;
+  const inSpike = (ts: number): boolean => ts > spikeFrom && ts <= spikeFrom + 1800;
+  const origin = spikeFrom + 2 * HOUR - (spikeFrom % HOUR);
+  const dayAhead = (mode: 'none' | 'flagged' | 'unflagged'): number[] => {
+    const f = new SeasonalForecaster();
+    for (let i = 0; i < t.length && t[i] <= origin; i++) {
+      const spike = inSpike(t[i]);
+      if (mode === 'none' && spike) continue; // the same instants missing: only the spike differs
+      f.update(t[i], spike && mode !== 'none' ? x[i] * 10 : x[i], !(spike && mode === 'flagged'));
+    }
+    return f.forecast(origin).long.map((s) => s.point);
+  };
+  const clean = dayAhead('none');
+  const level = clean.reduce((a, b) => a + b, 0) / clean.length;
+
+  it('a flagged spike (learn = false) leaves the day-ahead forecast exactly as without it', () => {
+    expect(dayAhead('flagged')).toEqual(clean);
+  });
+
+  it('an unflagged spike moves the day-ahead forecast by at most the Huber bound, and the later hours by < 8 % of the level', () => {
+    const f = new SeasonalForecaster();
+    for (let i = 0; i < t.length && t[i] <= origin; i++) f.update(t[i], inSpike(t[i]) ? x[i] * 10 : x[i]);
+    const c = f.config;
+    const moved = f.forecast(origin).long.map((s, i) => Math.abs(s.point - clean[i]));
+    // The spike's hourly mean is ~5.5x the level, but its error is clipped at huberK one-step
+    // scales: it moves the level by alpha * k * scale, one daily slot by gamma * k * scale and the
+    // AR correction by arCoarse^h * (1 - alpha) * k * scale, so no hour by more than
+    // (1 + gammaDaily) * huberK * scale (the scale after the spike, which only widened).
+    const bound = (1 + c.gammaDaily) * c.huberK * f.oneStepScale;
+    expect(Math.max(...moved)).toBeLessThanOrEqual(bound);
+    // Once the AR correction has decayed (h >= 8), what is left is alpha and gamma of the clipped error.
+    expect(Math.max(...moved.slice(7))).toBeLessThan(0.08 * level);
+    // ... and the spike did reach the model (the bound is not vacuous).
+    expect(Math.max(...moved)).toBeGreaterThan(0.01 * level);
+  });
+});
+
+describe('state', () => {
+  it('round-trips through JSON mid-stream: the restored forecaster continues exactly like the original', () => {
+    const { t, x } = synthetic(9, 13);
+    const a = new SeasonalForecaster();
+    const half = Math.floor(t.length / 2);
+    for (let i = 0; i < half; i++) a.update(t[i], x[i]);
+    const b = SeasonalForecaster.fromJSON(JSON.parse(JSON.stringify(a)));
+    for (let i = half; i < t.length; i++) { a.update(t[i], x[i]); b.update(t[i], x[i]); }
+    const o = t[t.length - 1] - (t[t.length - 1] % HOUR);
+    expect(b.forecast(o)).toEqual(a.forecast(o));
+  });
+
+  it('rejects a state that does not fit', () => {
+    const j = JSON.parse(JSON.stringify(new SeasonalForecaster()));
+    j.arrays.daily = [1, 2];
+    expect(() => SeasonalForecaster.fromJSON(j)).toThrow(/state array "daily" must have 24 values, got 2/);
+  });
+});
+
+describe('bad input and configuration', () => {
+  it('rejects non-finite and late samples, counting them, and keeps what it accepted', () => {
+    const f = new SeasonalForecaster();
+    expect(f.update(3600, 1)).toBe(true);
+    expect(f.update(7200, Number.NaN)).toBe(false);
+    expect(f.update(7300, 2)).toBe(true);
+    expect(f.update(600, 5)).toBe(false);
+    expect(f.counts).toEqual({ accepted: 2, rejected: 1, late: 1, withheld: 0 });
+    expect(f.forecast(7500).long.length).toBe(24);
+  });
+
+  it('rejects unknown keys and bad values, quoting key and value', () => {
+    expect(() => forecasterConfig({ alpah: 0.1 } as never)).toThrow(/unknown key "alpah"/);
+    expect(() => forecasterConfig({ alpha: 1.5 })).toThrow(/"alpha" must be a number in \[0, 1\], got 1.5/);
+    expect(() => forecasterConfig({ coarseStepSec: 1000 })).toThrow(ForecastConfigError);
+  });
+});
