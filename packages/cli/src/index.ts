@@ -6,3 +6,8 @@ export { getJson, VIEWS } from './queries.js';
 export { parseDemoArgs, runDemo } from './demo/index.js';
 export type { DemoFigures, DemoOptions, DemoResult } from './demo/index.js';
 export { ciMain, ciPrioritise } from './ci/ci-prioritise.js';
+// The demo's shop (real OpenTelemetry SDK traffic) and hooks server, for end-to-end tests.
+export { Shop } from './demo/shop.js';
+export type { ShopService } from './demo/shop.js';
+export { startHooksServer } from './demo/hooks-server.js';
+export type { HooksServer, RollbackRequestBody } from './demo/hooks-server.js';

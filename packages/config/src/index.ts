@@ -18,3 +18,5 @@ export type { WriterConfig } from './sections/writer.js';
 export { topicDefinitions } from './topics.js';
 export type { TopicDefinition } from './topics.js';
 export { busOptions } from './bus-options.js';
+export { consoleSchema } from './sections/console.js';
+export type { ConsoleConfig } from './sections/console.js';

@@ -4,6 +4,7 @@ import { collectorSchema } from './sections/collector.js';
 import { detectorSchema } from './sections/detector.js';
 import { alerterSchema } from './sections/alerter.js';
 import { writerSchema } from './sections/writer.js';
+import { consoleSchema } from './sections/console.js';
 
 /** The whole of vigil.yaml: types, defaults and validation in one schema. */
 export const vigilSchema = z
@@ -17,6 +18,7 @@ export const vigilSchema = z
     detector: detectorSchema.default({}),
     alerter: alerterSchema.default({}),
     writer: writerSchema.default({}),
+    console: consoleSchema.default({}),
   })
   .strict();
 

@@ -7,6 +7,8 @@ import { createTelemetry, runMain, startTracing, startAdminServer } from '@vigil
 import { createWriter } from './pipeline.js';
 import { queryRoutes } from './api/query-api.js';
 import { ciRoutes } from './ci/ci-routes.js';
+import { consoleApiRoutes } from './api/console-api.js';
+import { consoleMount } from '@vigil/console';
 
 runMain({
   name: 'writer',
@@ -22,7 +24,12 @@ runMain({
     await bus.ensureTopics(topicDefinitions(config));
     const writer = createWriter({ config, bus, store, telemetry });
     await writer.start();
-    const admin = await startAdminServer({ telemetry, listener: config.writer.api, routes: [queryRoutes(store), ciRoutes(store)] });
+    // The console (web UI) beside the query API; its alerter pages go to console.alerterUrl.
+    const web = consoleMount(config.console);
+    const admin = await startAdminServer({
+      telemetry, listener: config.writer.api, openPaths: web.openPaths,
+      routes: [consoleApiRoutes(store), queryRoutes(store), ciRoutes(store), ...web.routes],
+    });
     telemetry.event('listening', { api: admin.port });
     return async (deadlineMs) => {
       await admin.close();
