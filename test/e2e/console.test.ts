@@ -132,7 +132,7 @@ test('overview → failed deployment on the timeline → its evidence', async ()
   const page = await signedIn();
   const failed = page.locator('svg.timeline a.dep-fail', { has: page.locator('title', { hasText: 'payments v2: fail' }) });
   await failed.first().waitFor();
-  await expect(page.locator('svg.timeline a.dep-pass').count()).resolves.toBeGreaterThan(0);
+  await expect(page.locator('svg.timeline a.dep-pass').count()).resolves.toBeGreaterThan(0); // few deployments: every mark is a link
   await expect(page.locator('svg.timeline g.rollback').count()).resolves.toBeGreaterThan(0);
   await checked(page, 'overview');
 
@@ -159,7 +159,8 @@ test('an anomaly marked "not an anomaly": the feedback is recorded and shown', a
   await page.waitForSelector('a.anomaly-link');
   await page.locator('a.anomaly-link').first().click();
   await page.waitForSelector('#fb-not');
-  await page.waitForSelector('main[data-loaded]');
+  await page.waitForSelector('main[data-loaded] figure.chart-fig svg path.line');
+  await page.screenshot({ path: join(shots, 'anomaly-before-feedback.png'), fullPage: true });
   await expect(page.locator('figure.chart-fig svg path.band').count()).resolves.toBeGreaterThan(0);
   await page.locator('#fb-not').click();
   await page.getByText(/Feedback recorded/).waitFor();
@@ -198,7 +199,9 @@ test('alerts: deliveries per receiver; a silence created and expired', async () 
 
 test('log templates and CI pages render, keyboard reachable', async () => {
   const page = await signedIn();
-  // Keyboard: the skip link first, then the navigation.
+  // Keyboard: on a fresh load (the token stays in the tab), the skip link first, then the navigation.
+  await page.reload();
+  await page.waitForSelector('main[data-loaded]');
   await page.keyboard.press('Tab');
   await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Skip to content');
   await page.getByRole('link', { name: 'Log templates' }).focus();

@@ -41,7 +41,8 @@ function timeLabel(ms: number, spanMs: number): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   if (spanMs > 3 * 86_400_000) return `${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
   if (spanMs > 600_000) return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  if (spanMs > 20_000) return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  return `${pad(d.getMinutes())}:${pad(d.getSeconds())}.${Math.floor(d.getMilliseconds() / 100)}`;
 }
 
 /** Split a series where the gap is much longer than its usual step (no line across missing data). */
@@ -115,11 +116,13 @@ export function chart(spec: ChartSpec): HTMLElement {
   }
   (spec.markers ?? []).forEach((m, i) => {
     svg.append(s('line', { x1: X(m.t), x2: X(m.t), y1: PAD.t, y2: H - PAD.b, stroke: m.color, 'stroke-width': 1.5, class: 'marker' }));
-    svg.append(s('text', { x: X(m.t) + 4, y: PAD.t + 12 + 13 * i, class: 'mlabel', fill: m.color }, m.label));
+    const right = X(m.t) > W * 0.7;
+    svg.append(s('text', { x: X(m.t) + (right ? -4 : 4), y: PAD.t + 12 + 13 * i, 'text-anchor': right ? 'end' : 'start', class: 'mlabel', fill: m.color }, m.label));
   });
   for (const d of spec.dots ?? []) {
     svg.append(s('circle', { cx: X(d.t), cy: Y(d.y), r: 5, fill: d.color, stroke: '#fff', 'stroke-width': 1.5, class: 'dot' }, s('title', {}, d.label)));
-    svg.append(s('text', { x: X(d.t) + 8, y: Y(d.y) - 6, class: 'mlabel', fill: d.color }, d.label));
+    const right = X(d.t) > W * 0.7;
+    svg.append(s('text', { x: X(d.t) + (right ? -8 : 8), y: Y(d.y) + (Y(d.y) < PAD.t + 20 ? 16 : -6), 'text-anchor': right ? 'end' : 'start', class: 'mlabel', fill: d.color }, d.label));
   }
   const legend = h('ul', { class: 'legend' },
     lines.map((l) => h('li', {}, h('span', { class: 'swatch', style: `background:${l.color}` }), l.name)),

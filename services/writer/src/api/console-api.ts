@@ -10,7 +10,8 @@
 //         then the decision; the sequential statistic and its bound are in evidence), the
 //         service's RED series per operation from beforeMs before the deploy to afterMs after
 //         the decision (each point with the version that served the window: baseline vs
-//         candidate), the log templates first seen since the deploy, the rollback audit.
+//         candidate), the log templates first seen since the deploy (lines counted in every
+//         window since the deploy), the rollback audit.
 //   GET /v1/anomalies/{id}[?beforeMs=1800000&afterMs=600000]
 //       → {anomaly, series}: the anomaly and its series' scored windows around it
 //         (value, expected, lower, upper, score).
@@ -139,9 +140,11 @@ export function consoleApiRoutes(store: Store, nowMs: () => number = Date.now): 
       store.query<Record<string, unknown>>(
         `SELECT template_id AS templateId, any(template) AS template, sum(count) AS count, toUnixTimestamp64Milli(min(first_seen)) AS firstSeenMs,
                 sumMap(severities) AS severities, any(version) AS version
-         FROM ${t('log_templates')} WHERE service = {service:String} AND new_since_deployment = {id:String}
+         FROM ${t('log_templates')}
+         WHERE service = {service:String} AND window_start >= fromUnixTimestamp64Milli({deployedAtMs:Int64})
+           AND template_id IN (SELECT template_id FROM ${t('log_templates')} WHERE service = {service:String} AND new_since_deployment = {id:String})
          GROUP BY template_id ORDER BY count DESC LIMIT 50`,
-        { service, id },
+        { service, id, deployedAtMs },
       ),
       store.query<Record<string, unknown>>(
         `SELECT id, version, reason, verdict_id AS verdictId, alert_id AS alertId, hook, dry_run AS dryRun, result, detail,

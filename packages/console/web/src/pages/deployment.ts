@@ -118,6 +118,13 @@ function seriesSection(ev: EvidenceData): HTMLElement {
   if (d.decidedAtMs) markers.push({ t: d.decidedAtMs, label: `verdict: ${d.status}`, color: (COLORS as Record<string, string>)[d.status] ?? COLORS.baseline });
   for (const r of ev.rollbacks) markers.push({ t: r.atMs, label: `rollback ${r.result}`, color: COLORS.rollback });
   const ops = [...new Set(ev.series.map((x) => x.operation))].sort();
+  // Around the deploy: up to 5 min of baseline before it, and after the last decision or rollback up to now.
+  const ts = ev.series.flatMap((x) => x.points.map((p) => p.t));
+  const end = Math.max(d.decidedAtMs ?? d.deployedAtMs, ...ev.rollbacks.map((r) => r.atMs));
+  const xRange: [number, number] = [
+    Math.max(ev.window.fromMs, d.deployedAtMs - 5 * 60_000, Math.min(d.deployedAtMs, ...ts)),
+    Math.min(ev.window.toMs, Math.max(end + 60_000, ...ts)),
+  ];
   const byVersion = (pts: Point[], candidate: boolean): Array<[number, number]> =>
     pts.filter((p) => (p.version === d.version) === candidate).map((p) => [p.t, p.value]);
   const blocks = ops.slice(0, 8).map((op) => {
@@ -132,7 +139,7 @@ function seriesSection(ev: EvidenceData): HTMLElement {
           { name: `candidate ${d.version}`, points: byVersion(err.points, true), color: COLORS.candidate },
         ],
         bands: [{ name: 'expected range', points: err.points.map((p) => [p.t, p.lower, p.upper]), color: COLORS.band }],
-        markers, yFormat: (y) => fmtPct(y), xRange: [ev.window.fromMs, ev.window.toMs], height: 190,
+        markers, yFormat: (y) => fmtPct(y), xRange, height: 190,
       }));
     }
     if (lat.length) {
@@ -144,7 +151,7 @@ function seriesSection(ev: EvidenceData): HTMLElement {
       }
       charts.push(chart({
         title: `${op}: latency quantiles (ms)`, description: `Latency quantiles per window, baseline against ${d.version}; dashed: p50/p95, solid: p99.`,
-        lines, markers, xRange: [ev.window.fromMs, ev.window.toMs], height: 190,
+        lines, markers, xRange, height: 190,
       }));
     }
     return h('div', { class: 'op' }, h('h3', {}, op || '(service)'), h('div', { class: 'grid-charts' }, charts));

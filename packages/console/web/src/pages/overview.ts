@@ -91,14 +91,24 @@ function timelineSection(data: Data, route: Route): HTMLElement {
     svg.append(s('line', { x1: L, x2: W - 10, y1: y + LANE / 2, y2: y + LANE / 2, class: 'lane' }));
     svg.append(s('text', { x: L - 8, y: y + LANE / 2 + 4, 'text-anchor': 'end', class: 'lane-label' }, sv));
   });
-  // Many marks: the table below is the keyboard path; marks stay clickable but leave the tab order.
+  // Many marks: the table below is the keyboard path; marks stay clickable but leave the tab order,
+  // and passed deployments (most of them) are drawn as one path, clicked through the lane's
+  // nearest deployment, instead of one link each (10,000 links take seconds to lay out).
   const tabbable = data.deployments.length <= 200;
+  const many = data.deployments.length > 300;
+  let passPath = '';
+  const visible: Array<{ x: number; lane: number; d: Deployment }> = [];
   for (const d of data.deployments) {
     const t = Number(d.deployedAtMs);
     if (t < x0) continue;
     const y = 20 + (lane.get(d.service) ?? 0) * LANE + LANE / 2;
     const color = (COLORS as Record<string, string>)[d.status] ?? COLORS.deployed;
     const strict = isStrict(d);
+    visible.push({ x: X(t), lane: lane.get(d.service) ?? 0, d });
+    if (many && d.status === 'pass' && !strict) {
+      passPath += `M${(X(t) - 4).toFixed(1)},${y}a4,4 0 1,0 8,0a4,4 0 1,0 -8,0`;
+      continue;
+    }
     const label = `${d.service} ${d.version}: ${d.status}${strict ? ' (strict policy)' : ''}, deployed ${fmtTime(t)}`;
     svg.append(s('a', { href: routeHref({ page: 'deployment', arg: d.id, range: route.range, params: {} }), 'aria-label': label, tabindex: tabbable ? null : '-1', class: `dep dep-${d.status}` },
       s('title', {}, label),
@@ -107,13 +117,25 @@ function timelineSection(data: Data, route: Route): HTMLElement {
         : s('circle', { cx: X(t), cy: y, r: 5.5, fill: d.status === 'running' ? '#fff' : color, stroke: color, 'stroke-width': 2 }),
       strict ? s('circle', { cx: X(t), cy: y, r: 9, fill: 'none', stroke: '#9a6700', 'stroke-width': 1.5, 'stroke-dasharray': '2 2' }) : null));
   }
+  if (passPath) {
+    svg.append(s('path', { d: passPath, fill: COLORS.pass, class: 'dep-pass-many' }));
+    svg.addEventListener('click', (e) => {
+      if ((e.target as Element).closest('a')) return;
+      const box = svg.getBoundingClientRect();
+      const x = ((e.clientX - box.left) / box.width) * W;
+      const l = Math.floor((((e.clientY - box.top) / box.height) * H - 20) / LANE);
+      let best: { x: number; d: Deployment } | null = null;
+      for (const v of visible) if (v.lane === l && Math.abs(v.x - x) <= 6 && (!best || Math.abs(v.x - x) < Math.abs(best.x - x))) best = v;
+      if (best) location.hash = routeHref({ page: 'deployment', arg: best.d.id, range: route.range, params: {} });
+    });
+  }
   for (const r of data.rollbacks) {
     if (r.atMs < x0) continue;
     const y = 20 + (lane.get(r.service) ?? 0) * LANE + LANE / 2;
     const label = `rollback of ${r.service} ${r.version}: ${r.result}${r.dryRun ? ' (dry run)' : ''} at ${fmtTime(r.atMs)}`;
     svg.append(s('g', { class: 'rollback' }, s('title', {}, label),
       s('path', { d: `M${X(r.atMs)},${y - 9}l-6,-7h12z`, fill: COLORS.rollback }),
-      s('text', { x: X(r.atMs) + 7, y: y - 9, class: 'mlabel', fill: COLORS.rollback }, '↩ rollback')));
+      s('text', { x: X(r.atMs) + (X(r.atMs) > W * 0.7 ? -9 : 9), y: y - 9, 'text-anchor': X(r.atMs) > W * 0.7 ? 'end' : 'start', class: 'mlabel', fill: COLORS.rollback }, '↩ rollback')));
   }
   const legend = h('ul', { class: 'legend' },
     ['pass', 'fail', 'running', 'inconclusive'].map((st) => h('li', {}, badge(st))),
