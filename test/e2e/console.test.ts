@@ -49,7 +49,10 @@ beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
   hooks = await startHooksServer({
     onNotification: () => undefined,
-    onRollback: (body) => shop?.route(body.service as ShopService, body.previousVersion ?? 'v1'),
+    // The "deploy tool" takes 20 s to roll back (as a rollout does): the bad version's windows show on the charts.
+    onRollback: (body) => {
+      setTimeout(() => shop?.route(body.service as ShopService, body.previousVersion ?? 'v1'), 20_000);
+    },
   });
   const config = parseConfig({
     store: { chdb: { path: join(dir, 'chdb') } },
@@ -76,7 +79,8 @@ beforeAll(async () => {
   await waitFor('the clean checkout v1.1 verdict', async () => (await get<Dep[]>('/v1/deployments?since=1h')).find((d) => d.version === 'v1.1' && d.status !== 'running' && d.status !== 'deployed'), 120_000);
   shop.route('payments', 'v2'); // bad: errors 0.5 % → 5 %, p99 ×3, a new error log line
   await waitFor('the rollback of payments v2', async () => (await get<Array<{ version: string }>>('/v1/rollbacks?since=1h')).find((r) => r.version === 'v2'), 120_000);
-  await waitFor('an anomaly', async () => (await get<unknown[]>('/v1/anomalies?since=1h&service=payments')).length > 0, 60_000);
+  await waitFor('an anomaly of payments', async () => (await get<unknown[]>('/v1/anomalies?since=1h&service=payments')).length > 0, 60_000);
+  await sleep(25_000); // the rollback lands (20 s) and the windows after it close
   browser = await launchChromium();
 }, 300_000);
 
@@ -157,6 +161,17 @@ test('an anomaly marked "not an anomaly": the feedback is recorded and shown', a
   const page = await signedIn();
   await page.getByRole('link', { name: 'Anomalies' }).click();
   await page.waitForSelector('a.anomaly-link');
+  // The filters: one service and one signal (traces when the scorers flagged a RED series, else
+  // the logs signal of the new error template), and only those are listed.
+  const anomalies = await get<Array<{ signal: string }>>('/v1/anomalies?since=1h&service=payments');
+  const signal = anomalies.some((a) => a.signal === 'traces') ? 'traces' : anomalies[0].signal;
+  await page.getByLabel('service').fill('payments');
+  await page.getByLabel('signal').selectOption(signal);
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await page.waitForURL(new RegExp(`service=payments&signal=${signal}`));
+  await page.waitForSelector('main[data-loaded] a.anomaly-link');
+  const rows = await page.locator('table:has(caption:text("Anomalies")) tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.children[1].textContent, tr.children[2].textContent]));
+  expect(new Set(rows.map((r) => r.join(' ')))).toEqual(new Set([`payments ${signal}`]));
   await page.locator('a.anomaly-link').first().click();
   await page.waitForSelector('#fb-not');
   await page.waitForSelector('main[data-loaded] figure.chart-fig svg path.line');
@@ -193,6 +208,10 @@ test('alerts: deliveries per receiver; a silence created and expired', async () 
   await page.locator('main table a').first().click();
   await page.waitForSelector('h3:text("Deliveries per receiver")');
   await expect(page.locator('table:has(caption:text("Deliveries"))').innerText()).resolves.toMatch(/team-webhook/);
+  await page.getByLabel('Fixed by (what resolved it)').fill('rolled back to v1');
+  await page.getByLabel('the rollback helped').check();
+  await page.getByRole('button', { name: 'Record resolution' }).click();
+  await page.getByText('Resolution recorded.').waitFor();
   await checked(page, 'alert');
   await page.close();
 });
@@ -211,9 +230,16 @@ test('log templates and CI pages render, keyboard reachable', async () => {
   await page.waitForSelector('main[data-loaded] svg.spark');
   await expect(page.locator('main table').innerText()).resolves.toMatch(/timeout/i);
   await checked(page, 'templates');
-  await page.getByRole('link', { name: 'CI' }).click();
+  // A pipeline run announced to the CI API (its failure risk is predicted and stored).
+  const announced = await fetch(`${base}/v1/ci/pipelines/build/runs`, {
+    method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ runId: 'run-1', revision: 'c0ffee', suite: 'unit', tests: ['test_a', 'test_b'] }),
+  });
+  expect(announced.status).toBe(200);
+  await page.getByRole('link', { name: 'CI', exact: true }).click();
   await page.waitForSelector('h1:text("CI")');
-  await page.getByLabel('suite').fill('unit');
+  await expect(page.locator('table:has(caption:text("Pipelines"))').innerText()).resolves.toMatch(/build/);
+  await page.getByLabel('suite', { exact: true }).fill('unit');
   await page.getByLabel('tests (one per line)').fill('test_a\ntest_b\ntest_c');
   await page.getByRole('button', { name: 'Prioritise' }).click();
   await page.waitForSelector('table:has(caption:text("Ranked tests"))');

@@ -100,7 +100,7 @@ export function chart(spec: ChartSpec): HTMLElement {
   }
   for (const hl of spec.hlines ?? []) {
     svg.append(s('line', { x1: PAD.l, x2: W - PAD.r, y1: Y(hl.y), y2: Y(hl.y), stroke: hl.color, 'stroke-dasharray': '6 4', 'stroke-width': 1.5, class: 'hline' }));
-    svg.append(s('text', { x: W - PAD.r - 4, y: Y(hl.y) - 4, 'text-anchor': 'end', class: 'mlabel', fill: hl.color }, hl.label));
+    svg.append(s('text', { x: PAD.l + 40, y: Y(hl.y) + (Y(hl.y) < PAD.t + 30 ? 14 : -4), class: 'mlabel', fill: hl.color }, hl.label));
   }
   for (const l of lines) {
     for (const seg of segments(l.points)) {

@@ -81,7 +81,7 @@ async function render(fromPoll = false): Promise<void> {
     if (text !== lastData && !(fromPoll && typing)) {
       lastData = text;
       const focusedId = document.activeElement?.id;
-      const view = page.view(data, route, () => void render(true));
+      const view = page.view(data, route, () => { lastData = ''; void render(true); });
       main.replaceChildren(view);
       document.title = `${page.title(data, route)} · Vigil Console`;
       if (focusedId) document.getElementById(focusedId)?.focus();

@@ -58,6 +58,10 @@ const records: VigilRecord[] = [
     count: 40, severities: { INFO: 40 }, firstSeenMs: DEPLOY - 60 * MIN, isNew: false,
   } as TemplateRecord,
   {
+    ...score(DEPLOY + 5_000, 'v2', 'new_log_template', 1), schema: 'vigil.anomaly/1', id: 'an-tpl', seriesId: 'tpl-timeout', signal: 'logs', threshold: 0,
+    severity: 'warning', summary: 'new error log template', components: ['new_template'],
+  } as AnomalyRecord,
+  {
     schema: 'vigil.rollback/1', id: 'rb-1', deploymentId: 'dep-bad', service: 'payments', version: 'v2', reason: 'verdict fail', hook: 'webhook', dryRun: false,
     result: 'succeeded', detail: 'HTTP 200', atMs: DECIDED + 500,
   } as RollbackRecord,
@@ -120,6 +124,9 @@ describe('console read endpoints (chDB)', () => {
     expect(a.series.map((p: { t: number }) => p.t - DEPLOY)).toEqual([-2 * MIN, -MIN, 30_000, MIN]);
     expect(a.series[3]).toMatchObject({ value: 0.06, expected: 0.005, lower: 0, upper: 0.02 });
     await get('/v1/anomalies/none', 404);
+    // A new log template's anomaly: its series is the template's lines per window.
+    const tpl = await get('/v1/anomalies/an-tpl');
+    expect(tpl.series.map((p: { t: number; value: number }) => [p.t - DEPLOY, p.value])).toEqual([[0, 3], [MIN, 4], [2 * MIN, 5]]);
   });
 
   test('GET /v1/templates/series: counts per bucket, new since a deployment', async () => {
@@ -137,7 +144,7 @@ describe('console read endpoints (chDB)', () => {
   test('GET /v1/services, /v1/rollbacks, /v1/ci/pipelines', async () => {
     const services = await get('/v1/services?since=1h');
     expect(services.map((s: { service: string }) => s.service)).toEqual(['checkout', 'payments']);
-    expect(services[1]).toMatchObject({ failed: 1, running: 0, anomalies: 1, critical: 1, lastDeployment: { id: 'dep-bad', version: 'v2', status: 'fail' } });
+    expect(services[1]).toMatchObject({ failed: 1, running: 0, anomalies: 2, critical: 1, lastDeployment: { id: 'dep-bad', version: 'v2', status: 'fail' } });
     expect(services[0]).toMatchObject({ failed: 0, anomalies: 0, lastDeployment: { id: 'dep-ok', status: 'pass' } });
     expect(await get('/v1/rollbacks?service=payments')).toEqual([expect.objectContaining({ deploymentId: 'dep-bad', version: 'v2', result: 'succeeded' })]);
     expect(await get('/v1/rollbacks?service=checkout')).toEqual([]);

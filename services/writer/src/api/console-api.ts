@@ -14,7 +14,7 @@
 //         window since the deploy), the rollback audit.
 //   GET /v1/anomalies/{id}[?beforeMs=1800000&afterMs=600000]
 //       → {anomaly, series}: the anomaly and its series' scored windows around it
-//         (value, expected, lower, upper, score).
+//         (value, expected, lower, upper, score); for a new log template, its lines per window.
 //   GET /v1/templates/series?service=S[&since=1h&buckets=60&limit=20]
 //       → {bucketMs, buckets: [startMs], templates: [{templateId, template, firstSeenMs, isNew,
 //          newSinceDeployment, total, counts: [n per bucket]}]}   the most frequent first
@@ -141,7 +141,7 @@ export function consoleApiRoutes(store: Store, nowMs: () => number = Date.now): 
         `SELECT template_id AS templateId, any(template) AS template, sum(count) AS count, toUnixTimestamp64Milli(min(first_seen)) AS firstSeenMs,
                 sumMap(severities) AS severities, any(version) AS version
          FROM ${t('log_templates')}
-         WHERE service = {service:String} AND window_start >= fromUnixTimestamp64Milli({deployedAtMs:Int64})
+         WHERE service = {service:String} AND window_end > fromUnixTimestamp64Milli({deployedAtMs:Int64})
            AND template_id IN (SELECT template_id FROM ${t('log_templates')} WHERE service = {service:String} AND new_since_deployment = {id:String})
          GROUP BY template_id ORDER BY count DESC LIMIT 50`,
         { service, id, deployedAtMs },
@@ -200,7 +200,16 @@ export function consoleApiRoutes(store: Store, nowMs: () => number = Date.now): 
     );
     if (!a) return null;
     const at = num(a.windowStartMs);
-    const series = await store.query<Record<string, unknown>>(
+    // A new log template's anomaly (the detector's new_log_template: seriesId is the template id)
+    // has no scored series: its series is the template's lines per window, expected 0.
+    const series = a.metric === 'new_log_template' ? await store.query<Record<string, unknown>>(
+      `SELECT toUnixTimestamp64Milli(window_start) AS t, any(version) AS version, sum(count) AS value, 0 AS expected, 0 AS lower, 0 AS upper, 1 AS score
+       FROM ${t('log_templates')}
+       WHERE service = {service:String} AND template_id = {seriesId:String} AND count > 0
+         AND window_start >= fromUnixTimestamp64Milli({fromMs:Int64}) AND window_start <= fromUnixTimestamp64Milli({toMs:Int64})
+       GROUP BY window_start ORDER BY t LIMIT 5000`,
+      { service: a.service, seriesId: a.seriesId, fromMs: at - beforeMs, toMs: at + afterMs },
+    ) : await store.query<Record<string, unknown>>(
       `SELECT toUnixTimestamp64Milli(window_start) AS t, version, value, expected, lower, upper, score
        FROM ${t('scores')}
        WHERE service = {service:String} AND metric = {metric:String} AND series_id = {seriesId:String}

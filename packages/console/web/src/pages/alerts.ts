@@ -16,6 +16,7 @@ interface Similar { similar?: Array<{ incidentId: string; title: string; score: 
 interface Data { alerts: Alert[]; silences: Silence[]; detail: AlertDetail | null; similar: Similar | null; now: number }
 
 const silenceStatus = { id: '', text: '' };
+const resolutionStatus = { id: '', text: '' };
 
 export const alertsPage: Page<Data> = {
   title: (d) => (d.detail ? `Alert ${d.detail.rule}` : 'Alerts and incidents'),
@@ -59,7 +60,8 @@ function detailView(data: Data, route: Route, refresh: () => void): HTMLElement 
   const fixedBy = h('input', { id: 'res-fixed', name: 'fixedBy', required: true });
   const note = h('textarea', { id: 'res-note', name: 'note', rows: 2 });
   const helped = h('input', { id: 'res-helped', name: 'rollbackHelped', type: 'checkbox' });
-  const out = h('p', { role: 'status', class: 'note', id: 'res-status' });
+  const out = h('p', { role: 'status', class: 'note', id: 'res-status' }, resolutionStatus.id === a.id ? resolutionStatus.text : '');
+  const say = (text: string) => { out.textContent = text; Object.assign(resolutionStatus, { id: a.id, text }); };
   const form = h('form', { class: 'stack', 'aria-label': 'Record a resolution' },
     h('label', { for: 'res-fixed' }, 'Fixed by (what resolved it)'), fixedBy,
     h('label', { for: 'res-note' }, 'Note'), note,
@@ -67,10 +69,10 @@ function detailView(data: Data, route: Route, refresh: () => void): HTMLElement 
     h('button', { type: 'submit' }, 'Record resolution'), out);
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    out.textContent = 'Saving…';
+    say('Saving…');
     alerter(`/v1/alerts/${enc(a.id)}/resolution`, { method: 'POST', body: { fixedBy: fixedBy.value, note: note.value || undefined, rollbackHelped: helped.checked } })
-      .then(() => { out.textContent = 'Resolution recorded.'; refresh(); })
-      .catch((err: Error) => { out.textContent = `Failed: ${err.message}`; });
+      .then(() => { say('Resolution recorded.'); refresh(); })
+      .catch((err: Error) => say(`Failed: ${err.message}`));
   });
   return section(`Alert: ${a.summary}`,
     h('p', {}, badge(a.status), ' ', badge(a.severity), ` ${a.service} · rule ${a.rule}`),

@@ -125,8 +125,11 @@ function seriesSection(ev: EvidenceData): HTMLElement {
     Math.max(ev.window.fromMs, d.deployedAtMs - 5 * 60_000, Math.min(d.deployedAtMs, ...ts)),
     Math.min(ev.window.toMs, Math.max(end + 60_000, ...ts)),
   ];
+  // A window is the candidate's when it carries the deployed version, or, for series scored
+  // without a version (the RED series), when it starts after the deploy.
+  const isCandidate = (p: Point) => (p.version ? p.version === d.version : p.t >= d.deployedAtMs);
   const byVersion = (pts: Point[], candidate: boolean): Array<[number, number]> =>
-    pts.filter((p) => (p.version === d.version) === candidate).map((p) => [p.t, p.value]);
+    pts.filter((p) => isCandidate(p) === candidate).map((p) => [p.t, p.value]);
   const blocks = ops.slice(0, 8).map((op) => {
     const err = ev.series.find((x) => x.operation === op && x.metric === 'error_ratio');
     const lat = ev.series.filter((x) => x.operation === op && x.metric.startsWith('latency_'));
@@ -135,8 +138,8 @@ function seriesSection(ev: EvidenceData): HTMLElement {
       charts.push(chart({
         title: `${op}: error rate`, description: `Error rate per window of ${d.version} (candidate) and the versions before it (baseline).`,
         lines: [
-          { name: `baseline (${d.previousVersion || 'before'})`, points: byVersion(err.points, false), color: COLORS.baseline },
-          { name: `candidate ${d.version}`, points: byVersion(err.points, true), color: COLORS.candidate },
+          { name: `baseline ${d.previousVersion || '(before the deploy)'}`, points: byVersion(err.points, false), color: COLORS.baseline },
+          { name: `candidate ${d.version} (after the deploy)`, points: byVersion(err.points, true), color: COLORS.candidate },
         ],
         bands: [{ name: 'expected range', points: err.points.map((p) => [p.t, p.lower, p.upper]), color: COLORS.band }],
         markers, yFormat: (y) => fmtPct(y), xRange, height: 190,
