@@ -80,7 +80,13 @@ beforeAll(async () => {
   shop.route('payments', 'v2'); // bad: errors 0.5 % → 5 %, p99 ×3, a new error log line
   await waitFor('the rollback of payments v2', async () => (await get<Array<{ version: string }>>('/v1/rollbacks?since=1h')).find((r) => r.version === 'v2'), 120_000);
   await waitFor('an anomaly of payments', async () => (await get<unknown[]>('/v1/anomalies?since=1h&service=payments')).length > 0, 60_000);
-  await sleep(25_000); // the rollback lands (20 s) and the windows after it close
+  // The bad version's own windows are scored (it serves 20 s before the rollback lands).
+  const bad = (await get<Dep[]>('/v1/deployments?since=1h')).find((d) => d.service === 'payments' && d.version === 'v2') as Dep;
+  await waitFor('scored windows of payments v2', async () => {
+    const ev = await get<{ deployment: { deployedAtMs: number }; series: Array<{ metric: string; points: Array<{ t: number }> }> }>(`/v1/deployments/${bad.id}/evidence`);
+    const err = ev.series.find((x) => x.metric === 'error_ratio');
+    return (err?.points.filter((p) => p.t >= ev.deployment.deployedAtMs).length ?? 0) >= 2;
+  }, 90_000);
   browser = await launchChromium();
 }, 300_000);
 

@@ -123,7 +123,7 @@ function seriesSection(ev: EvidenceData): HTMLElement {
   const end = Math.max(d.decidedAtMs ?? d.deployedAtMs, ...ev.rollbacks.map((r) => r.atMs));
   const xRange: [number, number] = [
     Math.max(ev.window.fromMs, d.deployedAtMs - 5 * 60_000, Math.min(d.deployedAtMs, ...ts)),
-    Math.min(ev.window.toMs, Math.max(end + 60_000, ...ts)),
+    Math.min(ev.window.toMs, Math.max(end + 20_000, ...ts)),
   ];
   // A window is the candidate's when it carries the deployed version, or, for series scored
   // without a version (the RED series), when it starts after the deploy.
