@@ -7,6 +7,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTelemetry, sendJson, startAdminServer } from '@vigil/telemetry';
 import type { RunningServer } from '@vigil/telemetry';
+import { makeTestPki, tlsGet } from '../../../test/support/tls-certs.js';
 import { consoleMount } from './console-routes.js';
 
 const TOKEN = 'console-routes-token-0123456789';
@@ -97,5 +98,35 @@ describe('console routes', () => {
     expect([p.status, ((await p.json()) as { error: string }).error]).toEqual([503, expect.stringMatching(/console\.alerterUrl/)]);
     // Disabled: no routes, nothing open.
     expect(consoleMount({ enabled: false, alerterUrl: '' })).toEqual({ routes: [], openPaths: [], built: false });
+  });
+
+  test('over TLS: the console and its data on the https listener, the alerter proxied over https with a private CA', async () => {
+    const pki = makeTestPki();
+    try {
+      const tls = { enabled: true, certFile: pki.server.certFile, keyFile: pki.server.keyFile };
+      const alerter = await startAdminServer({
+        telemetry: quiet('alerter-tls'), listener: { host: '127.0.0.1', port: 0, tls, auth: { bearerTokens: [TOKEN] } },
+        routes: [(_req, res, url) => (sendJson(res, 200, { from: 'tls-alerter', path: url.pathname }), true)],
+      });
+      servers.push(alerter);
+      const mount = consoleMount({ enabled: true, alerterUrl: `https://127.0.0.1:${alerter.port}`, alerterCaFile: pki.ca.certFile, webRoot: root });
+      const api = await startAdminServer({
+        telemetry: quiet('api-tls'), listener: { host: '127.0.0.1', port: 0, tls, auth: { bearerTokens: [TOKEN] } }, openPaths: mount.openPaths, routes: mount.routes,
+      });
+      servers.push(api);
+      expect(await tlsGet(api.port, '/', { ca: pki.ca.cert })).toMatch(/^200 <!doctype html>/);
+      expect(await tlsGet(api.port, '/alerter/v1/alerts', { ca: pki.ca.cert })).toMatch(/^401 /);
+      expect(await tlsGet(api.port, '/alerter/v1/alerts', { ca: pki.ca.cert, headers: { authorization: `Bearer ${TOKEN}` } })).toBe('200 {"from":"tls-alerter","path":"/v1/alerts"}');
+      // Plain HTTP to the TLS listener gets nothing.
+      expect(await tlsGet(api.port, '/', { plain: true })).not.toMatch(/^200/);
+      // Without the CA the proxy refuses the alerter's certificate: 502, not a silent downgrade.
+      const untrusting = consoleMount({ enabled: true, alerterUrl: `https://127.0.0.1:${alerter.port}`, webRoot: root });
+      const api2 = await startAdminServer({ telemetry: quiet('api-tls2'), listener: { host: '127.0.0.1', port: 0 }, openPaths: untrusting.openPaths, routes: untrusting.routes });
+      servers.push(api2);
+      const r = await fetch(`http://127.0.0.1:${api2.port}/alerter/v1/alerts`);
+      expect(r.status).toBe(502);
+    } finally {
+      pki.cleanup();
+    }
   });
 });
