@@ -210,6 +210,14 @@ test('alerts: deliveries per receiver; a silence created and expired', async () 
   silences = await get<Array<{ comment?: string; endsAt: string }>>('/alerter/v1/silences');
   expect(silences.filter((s) => s.comment === 'console e2e' && Date.parse(s.endsAt) > Date.now())).toHaveLength(0);
 
+  // Live updates: a silence made elsewhere (the API) shows up without a reload.
+  const made = await fetch(`${base}/alerter/v1/silences`, {
+    method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ matchers: [{ name: 'service', value: 'frontend' }], durationMs: 600_000, comment: 'made by the API', createdBy: 'e2e' }),
+  });
+  expect(made.status).toBe(201);
+  await page.locator('[data-testid=silences] tr', { hasText: 'made by the API' }).waitFor({ timeout: 20_000 });
+
   // One alert's lifecycle: deliveries to the webhook receiver.
   await page.locator('main table a').first().click();
   await page.waitForSelector('h3:text("Deliveries per receiver")');
