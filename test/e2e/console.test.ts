@@ -175,9 +175,10 @@ test('an anomaly marked "not an anomaly": the feedback is recorded and shown', a
   await page.getByLabel('signal').selectOption(signal);
   await page.getByRole('button', { name: 'Apply' }).click();
   await page.waitForURL(new RegExp(`service=payments&signal=${signal}`));
-  await page.waitForSelector('main[data-loaded] a.anomaly-link');
-  const rows = await page.locator('table:has(caption:text("Anomalies")) tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.children[1].textContent, tr.children[2].textContent]));
-  expect(new Set(rows.map((r) => r.join(' ')))).toEqual(new Set([`payments ${signal}`]));
+  // The filtered list replaces the unfiltered one once its data arrives.
+  const listed = async () => new Set((await page.locator('main[data-loaded] table:has(caption:text("Anomalies")) tbody tr')
+    .evaluateAll((trs) => trs.map((tr) => `${tr.children[1].textContent} ${tr.children[2].textContent}`))));
+  await expect.poll(listed, { timeout: 15_000 }).toEqual(new Set([`payments ${signal}`]));
   await page.locator('a.anomaly-link').first().click();
   await page.waitForSelector('#fb-not');
   await page.waitForSelector('main[data-loaded] figure.chart-fig svg path.line');

@@ -141,11 +141,16 @@ describe('console read endpoints (chDB)', () => {
     expect((await get('/v1/templates/series', 400)).error).toMatch(/^service: /);
   });
 
-  test('GET /v1/services, /v1/rollbacks, /v1/ci/pipelines', async () => {
+  test('GET /v1/services, /v1/deployments/timeline, /v1/rollbacks, /v1/ci/pipelines', async () => {
     const services = await get('/v1/services?since=1h');
     expect(services.map((s: { service: string }) => s.service)).toEqual(['checkout', 'payments']);
     expect(services[1]).toMatchObject({ failed: 1, running: 0, anomalies: 2, critical: 1, lastDeployment: { id: 'dep-bad', version: 'v2', status: 'fail' } });
     expect(services[0]).toMatchObject({ failed: 0, anomalies: 0, lastDeployment: { id: 'dep-ok', status: 'pass' } });
+    expect(await get('/v1/deployments/timeline?since=1h')).toEqual([
+      { id: 'dep-bad', service: 'payments', version: 'v2', deployedAtMs: DEPLOY, status: 'fail', strict: true },
+      { id: 'dep-ok', service: 'checkout', version: 'v1.1', deployedAtMs: DEPLOY - 10 * MIN, status: 'pass', strict: false },
+    ]);
+    expect(await get('/v1/deployments/timeline?since=15m')).toEqual([]);
     expect(await get('/v1/rollbacks?service=payments')).toEqual([expect.objectContaining({ deploymentId: 'dep-bad', version: 'v2', result: 'succeeded' })]);
     expect(await get('/v1/rollbacks?service=checkout')).toEqual([]);
     expect(await get('/v1/ci/pipelines')).toEqual([{

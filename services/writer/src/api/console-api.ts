@@ -18,6 +18,10 @@
 //   GET /v1/templates/series?service=S[&since=1h&buckets=60&limit=20]
 //       → {bucketMs, buckets: [startMs], templates: [{templateId, template, firstSeenMs, isNew,
 //          newSinceDeployment, total, counts: [n per bucket]}]}   the most frequent first
+//   GET /v1/deployments/timeline[?since=24h]
+//       → [{id, service, version, deployedAtMs, status, strict}] every deployment in the range,
+//         latest first (at most 20,000): the overview's timeline, without the per-deployment
+//         commit and CI join of /v1/deployments (one pass over `deployments`)
 //   GET /v1/rollbacks[?since=7d&service=S]   → the rollback audit, latest first
 //   GET /v1/ci/pipelines[?since=30d]
 //       → [{pipeline, runs, failed, failureRate, lastRunMs, lastStatus,
@@ -64,15 +68,17 @@ export function consoleApiRoutes(store: Store, nowMs: () => number = Date.now): 
 
   const services = async (url: URL) => {
     const since = sinceOf(url, nowMs(), DAY_MS);
+    // One pass over each table: counts within `since` are conditional, the last deployment is
+    // the service's latest whatever its age (a service quiet in the range still gets its row).
     const [deps, anomalies] = await Promise.all([
       store.query<Record<string, unknown>>(
-        `SELECT service, count() AS deployments, countIf(status = 'running') AS running, countIf(status = 'fail') AS failed,
+        `SELECT service, countIf(deployed_ms >= {since:Int64}) AS deployments, countIf(status = 'running') AS running,
+                countIf(status = 'fail' AND deployed_ms >= {since:Int64}) AS failed,
                 argMax(id, deployed_ms) AS lastId, argMax(version, deployed_ms) AS lastVersion, argMax(status, deployed_ms) AS lastStatus,
                 max(deployed_ms) AS lastDeployedAtMs
          FROM (SELECT id, any(service) AS service, any(version) AS version, argMax(status, revision) AS status,
                       toUnixTimestamp64Milli(min(deployed_at)) AS deployed_ms
                FROM ${t('deployments')} GROUP BY id)
-         WHERE deployed_ms >= {since:Int64} OR status = 'running'
          GROUP BY service`,
         { since },
       ),
@@ -82,12 +88,6 @@ export function consoleApiRoutes(store: Store, nowMs: () => number = Date.now): 
         { since },
       ),
     ]);
-    // Services with history before `since` still get a row (their last deployment, whatever its age).
-    const known = await store.query<Record<string, unknown>>(
-      `SELECT service, argMax(id, deployed_at) AS lastId, argMax(version, deployed_at) AS lastVersion,
-              toUnixTimestamp64Milli(max(deployed_at)) AS lastDeployedAtMs
-       FROM ${t('deployments')} GROUP BY service`,
-    );
     const out = new Map<string, Record<string, unknown>>();
     const row = (service: string) => {
       let r = out.get(service);
@@ -97,7 +97,6 @@ export function consoleApiRoutes(store: Store, nowMs: () => number = Date.now): 
       }
       return r;
     };
-    for (const k of known) row(String(k.service)).lastDeployment = { id: k.lastId, version: k.lastVersion, status: null, deployedAtMs: num(k.lastDeployedAtMs) };
     for (const d of deps) {
       Object.assign(row(String(d.service)), {
         deployments: num(d.deployments), running: num(d.running), failed: num(d.failed),
@@ -108,6 +107,18 @@ export function consoleApiRoutes(store: Store, nowMs: () => number = Date.now): 
       Object.assign(row(String(a.service)), { anomalies: num(a.anomalies), critical: num(a.critical), lastAnomalyMs: num(a.lastAnomalyMs) });
     }
     return [...out.values()].sort((a, b) => String(a.service).localeCompare(String(b.service)));
+  };
+
+  const timeline = async (url: URL) => {
+    const since = sinceOf(url, nowMs(), DAY_MS);
+    const rows = await store.query<Record<string, unknown>>(
+      `SELECT id, any(service) AS service, any(version) AS version, toUnixTimestamp64Milli(min(deployed_at)) AS deployedAtMs,
+              argMax(status, revision) AS status, position(argMax(verdict_summary, revision), '(strict: ') > 0 AS strict
+       FROM ${t('deployments')} WHERE deployed_at >= fromUnixTimestamp64Milli({since:Int64})
+       GROUP BY id ORDER BY deployedAtMs DESC LIMIT 20000`,
+      { since },
+    );
+    return rows.map((r) => ({ ...r, deployedAtMs: num(r.deployedAtMs), strict: Boolean(r.strict) }));
   };
 
   const evidence = async (url: URL, id: string) => {
@@ -309,6 +320,7 @@ export function consoleApiRoutes(store: Store, nowMs: () => number = Date.now): 
     };
     if (path === '/v1/services') return run(() => services(url));
     if (path === '/v1/rollbacks') return run(() => rollbacks(url));
+    if (path === '/v1/deployments/timeline') return run(() => timeline(url));
     if (path === '/v1/templates/series') return run(() => templateSeries(url));
     if (path === '/v1/ci/pipelines') return run(() => pipelines(url));
     let m = /^\/v1\/deployments\/([^/]+)\/evidence$/.exec(path);

@@ -13,13 +13,17 @@ export interface Deployment {
   id: string; service: string; version: string; environment: string; commit: string; deployedAtMs: number | string; status: string; verdict: string;
   ci: { quality: string } | null;
 }
+interface TimelineMark { id: string; service: string; version: string; deployedAtMs: number; status: string; strict: boolean }
 interface Rollback { id: string; deploymentId: string; service: string; version: string; result: string; dryRun: boolean; hook: string; atMs: number; reason: string }
 interface Alert { id: string; service: string; status: string; severity: string; summary: string }
 
 interface Data {
   now: number;
   services: ServiceRow[];
+  /** The latest deployments (the table), with their verdict text. */
   deployments: Deployment[];
+  /** Every deployment in the range (the timeline). */
+  marks: TimelineMark[];
   rollbacks: Rollback[];
   firing: Alert[] | null;
 }
@@ -30,13 +34,14 @@ export const overviewPage: Page<Data> = {
   title: () => 'Overview',
   async load(route) {
     const q = `since=${route.range}`;
-    const [services, deployments, rollbacks, firing] = await Promise.all([
+    const [services, deployments, marks, rollbacks, firing] = await Promise.all([
       api<ServiceRow[]>(`/v1/services?${q}`),
-      api<Deployment[]>(`/v1/deployments?${q}&limit=10000`),
+      api<Deployment[]>(`/v1/deployments?${q}&limit=25`),
+      api<TimelineMark[]>(`/v1/deployments/timeline?${q}`),
       api<Rollback[]>(`/v1/rollbacks?${q}`),
       alerter<Alert[]>('/v1/alerts?status=firing').catch(() => null),
     ]);
-    return { now: Date.now(), services, deployments, rollbacks, firing };
+    return { now: Date.now(), services, deployments, marks, rollbacks, firing };
   },
   view(data, route) {
     return h('div', {},
@@ -71,7 +76,7 @@ function servicesSection(data: Data, route: Route): HTMLElement {
 }
 
 function timelineSection(data: Data, route: Route): HTMLElement {
-  const services = [...new Set([...data.services.map((x) => x.service), ...data.deployments.map((d) => d.service)])].sort();
+  const services = [...new Set([...data.services.map((x) => x.service), ...data.marks.map((d) => d.service)])].sort();
   const x1 = data.now;
   const x0 = x1 - RANGE_MS[route.range];
   const W = 1000;
@@ -94,16 +99,16 @@ function timelineSection(data: Data, route: Route): HTMLElement {
   // Many marks: the table below is the keyboard path; marks stay clickable but leave the tab order,
   // and passed deployments (most of them) are drawn as one path, clicked through the lane's
   // nearest deployment, instead of one link each (10,000 links take seconds to lay out).
-  const tabbable = data.deployments.length <= 200;
-  const many = data.deployments.length > 300;
+  const tabbable = data.marks.length <= 200;
+  const many = data.marks.length > 300;
   let passPath = '';
-  const visible: Array<{ x: number; lane: number; d: Deployment }> = [];
-  for (const d of data.deployments) {
+  const visible: Array<{ x: number; lane: number; d: TimelineMark }> = [];
+  for (const d of data.marks) {
     const t = Number(d.deployedAtMs);
     if (t < x0) continue;
     const y = 20 + (lane.get(d.service) ?? 0) * LANE + LANE / 2;
     const color = (COLORS as Record<string, string>)[d.status] ?? COLORS.deployed;
-    const strict = isStrict(d);
+    const strict = d.strict;
     visible.push({ x: X(t), lane: lane.get(d.service) ?? 0, d });
     if (many && d.status === 'pass' && !strict) {
       passPath += `M${(X(t) - 4).toFixed(1)},${y}a4,4 0 1,0 8,0a4,4 0 1,0 -8,0`;
@@ -124,7 +129,7 @@ function timelineSection(data: Data, route: Route): HTMLElement {
       const box = svg.getBoundingClientRect();
       const x = ((e.clientX - box.left) / box.width) * W;
       const l = Math.floor((((e.clientY - box.top) / box.height) * H - 20) / LANE);
-      let best: { x: number; d: Deployment } | null = null;
+      let best: { x: number; d: TimelineMark } | null = null;
       for (const v of visible) if (v.lane === l && Math.abs(v.x - x) <= 6 && (!best || Math.abs(v.x - x) < Math.abs(best.x - x))) best = v;
       if (best) location.hash = routeHref({ page: 'deployment', arg: best.d.id, range: route.range, params: {} });
     });
@@ -141,7 +146,7 @@ function timelineSection(data: Data, route: Route): HTMLElement {
     ['pass', 'fail', 'running', 'inconclusive'].map((st) => h('li', {}, badge(st))),
     h('li', {}, h('span', { class: 'swatch strict-swatch' }), 'strict policy (CI of the commit not clean)'),
     h('li', {}, h('span', { class: 'swatch', style: `background:${COLORS.rollback}` }), 'rollback'));
-  return section('Deployment timeline', data.deployments.length === 0 ? h('p', { class: 'empty' }, `No deployment in the last ${route.range}.`) : null, svg, legend);
+  return section('Deployment timeline', data.marks.length === 0 ? h('p', { class: 'empty' }, `No deployment in the last ${route.range}.`) : null, svg, legend);
 }
 
 function recentSection(data: Data, route: Route): HTMLElement {
