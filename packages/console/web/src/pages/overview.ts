@@ -139,8 +139,9 @@ function timelineSection(data: Data, route: Route): HTMLElement {
     const y = 20 + (lane.get(r.service) ?? 0) * LANE + LANE / 2;
     const label = `rollback of ${r.service} ${r.version}: ${r.result}${r.dryRun ? ' (dry run)' : ''} at ${fmtTime(r.atMs)}`;
     svg.append(s('g', { class: 'rollback' }, s('title', {}, label),
-      s('path', { d: `M${X(r.atMs)},${y - 9}l-6,-7h12z`, fill: COLORS.rollback }),
-      s('text', { x: X(r.atMs) + (X(r.atMs) > W * 0.7 ? -9 : 9), y: y - 9, 'text-anchor': X(r.atMs) > W * 0.7 ? 'end' : 'start', class: 'mlabel', fill: COLORS.rollback }, '↩ rollback')));
+      // Inside the service's own lane: a triangle just above its mark, the word beside it.
+      s('path', { d: `M${X(r.atMs)},${y - 5}l-5,-6h10z`, fill: COLORS.rollback }),
+      s('text', { x: X(r.atMs) + (X(r.atMs) > W * 0.7 ? -14 : 14), y: y + 4, 'text-anchor': X(r.atMs) > W * 0.7 ? 'end' : 'start', class: 'mlabel', fill: COLORS.rollback }, '↩ rollback')));
   }
   const legend = h('ul', { class: 'legend' },
     ['pass', 'fail', 'running', 'inconclusive'].map((st) => h('li', {}, badge(st))),
