@@ -6,13 +6,13 @@ import type { Browser, Page } from 'playwright-core';
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/lib/chromium/chromium'];
 
-export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
+export function chromiumPath(env: NodeJS.ProcessEnv = process.env, candidates: readonly string[] = CANDIDATES): string {
   const override = env.CHROMIUM_PATH;
   if (override) {
     if (!existsSync(override)) throw new Error(`CHROMIUM_PATH=${JSON.stringify(override)} does not exist`);
     return override;
   }
-  const found = CANDIDATES.find((p) => existsSync(p));
+  const found = candidates.find((p) => existsSync(p));
   if (!found) {
     throw new Error('no Chromium executable found (looked for /usr/bin/chromium): install the Debian package `chromium` '
       + '(sudo apt-get install chromium fonts-dejavu-core; `npm test` does it when run as root through infra/test/prerequisites.sh) '
