@@ -160,6 +160,19 @@ test('overview → failed deployment on the timeline → its evidence', async ()
   await expect(page.locator('[data-testid=rollbacks]').innerText()).resolves.toMatch(/succeeded/);
   await expect(page.locator('section[aria-labelledby=s-gate-answer]').innerText()).resolves.toMatch(/fail/);
   await checked(page, 'deployment');
+
+  // The link an on-call engineer follows from a page: a fresh tab asks for the token, then shows that view.
+  const link = page.url();
+  expect(link).toMatch(/#\/deployment\/[^?]+\?range=1h$/);
+  const tab = await (browser as Browser).newPage();
+  await tab.goto(link);
+  await tab.getByLabel('API token').fill(TOKEN);
+  await tab.getByRole('button', { name: 'Sign in' }).click();
+  await tab.waitForSelector('main[data-loaded] h1:has-text("payments v2")');
+  // The time-range picker is part of the URL.
+  await tab.selectOption('#range', '15m');
+  await tab.waitForURL(/range=15m$/);
+  await tab.close();
   await page.close();
 });
 
