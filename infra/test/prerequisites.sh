@@ -13,6 +13,10 @@ command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if ! command -v prometheus-alertmanager >/dev/null 2>&1 && ! command -v alertmanager >/dev/null 2>&1; then
   missing+=(prometheus-alertmanager)
 fi
+# The console's browser tests drive Debian's chromium through playwright-core (no browser download);
+# CHROMIUM_PATH points elsewhere. DejaVu fonts make the screenshots readable.
+if [[ -z "${CHROMIUM_PATH:-}" ]] && ! command -v chromium >/dev/null 2>&1; then missing+=(chromium); fi
+[[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] || missing+=(fonts-dejavu-core)
 
 if [[ ${#missing[@]} -gt 0 ]]; then
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then

@@ -12,7 +12,8 @@ import { createStore } from '@vigil/store';
 import type { Store } from '@vigil/store';
 import { createTelemetry, Registry, startAdminServer } from '@vigil/telemetry';
 import type { RunningServer, Telemetry } from '@vigil/telemetry';
-import { ciRoutes, createWriter, queryRoutes, revisionQuality, statusRoutes } from '@vigil/writer';
+import { ciRoutes, consoleApiRoutes, createWriter, queryRoutes, revisionQuality, statusRoutes } from '@vigil/writer';
+import { consoleMount } from '@vigil/console';
 import type { Writer } from '@vigil/writer';
 
 export interface EmbeddedOptions {
@@ -72,11 +73,19 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
     : async (commit: string) => ciQualityFromApi(await revisionQuality(store, commit));
   const collector = config.collector.enabled ? createCollector({ config, bus, telemetry: make('collector'), ciQuality }) : null;
   const { httpPort, grpcPort } = collector ? await collector.start() : { httpPort: 0, grpcPort: 0 };
+  // The console at / of the API port; its alerter pages reach this process's alerter through /alerter/.
+  const alerterScheme = config.alerter.api.tls.enabled ? 'https' : 'http';
+  const consoleRoutes = consoleMount({
+    ...config.console,
+    alerterUrl: config.console.alerterUrl || (alerter ? `${alerterScheme}://127.0.0.1:${alerter.apiPort}` : ''),
+    alerterCaFile: config.console.alerterCaFile ?? config.alerter.api.tls.caFile,
+  });
   const api: RunningServer = await startAdminServer({
     telemetry,
     listener: config.api,
     ready: () => (collector?.ready() ?? true) && (alerter?.ready() ?? true),
-    routes: [queryRoutes(store), ciRoutes(store), statusRoutes(store)],
+    routes: [consoleApiRoutes(store), queryRoutes(store), ciRoutes(store), statusRoutes(store), ...consoleRoutes.routes],
+    openPaths: consoleRoutes.openPaths,
   });
   const ports = { otlpHttp: httpPort, otlpGrpc: grpcPort, api: api.port, alerterApi: alerter?.apiPort ?? 0, writerApi: api.port };
   const running = { collector: !!collector, rekey: !!rekey, detector: !!detector, alerter: !!alerter, writer: !!writer };

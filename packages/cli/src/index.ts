@@ -9,3 +9,8 @@ export { ciMain, ciPrioritise } from './ci/ci-prioritise.js';
 export { runDoctor, renderDoctor } from './doctor.js';
 export type { DoctorCheck, DoctorOptions, DoctorResult } from './doctor.js';
 export { gettingStarted } from './getting-started.js';
+// The demo's shop (real OpenTelemetry SDK traffic) and hooks server, for end-to-end tests.
+export { Shop } from './demo/shop.js';
+export type { ShopService } from './demo/shop.js';
+export { startHooksServer } from './demo/hooks-server.js';
+export type { HooksServer, RollbackRequestBody } from './demo/hooks-server.js';

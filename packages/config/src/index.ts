@@ -20,3 +20,5 @@ export type { RekeyConfig } from './sections/rekey.js';
 export { topicDefinitions } from './topics.js';
 export type { TopicDefinition } from './topics.js';
 export { busOptions } from './bus-options.js';
+export { consoleSchema } from './sections/console.js';
+export type { ConsoleConfig } from './sections/console.js';

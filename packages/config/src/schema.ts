@@ -5,6 +5,7 @@ import { detectorSchema } from './sections/detector.js';
 import { alerterSchema } from './sections/alerter.js';
 import { writerSchema } from './sections/writer.js';
 import { rekeySchema } from './sections/rekey.js';
+import { consoleSchema } from './sections/console.js';
 
 /** The whole of vigil.yaml: types, defaults and validation in one schema. */
 export const vigilSchema = z
@@ -19,6 +20,7 @@ export const vigilSchema = z
     alerter: alerterSchema.default({}),
     writer: writerSchema.default({}),
     rekey: rekeySchema.default({}),
+    console: consoleSchema.default({}),
   })
   .strict();
 

@@ -13,3 +13,4 @@ export { CiState, DEFAULT_CI_STATE_OPTIONS } from './ci/ci-state.js';
 export type { CiStateOptions } from './ci/ci-state.js';
 export { revisionQuality, RevisionQualityError } from './ci/revision-quality.js';
 export type { RevisionQuality, RevisionQualityOptions } from './ci/revision-quality.js';
+export { consoleApiRoutes } from './api/console-api.js';

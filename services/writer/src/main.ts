@@ -8,6 +8,8 @@ import { createWriter } from './pipeline.js';
 import { queryRoutes } from './api/query-api.js';
 import { statusRoutes } from './api/status-routes.js';
 import { ciRoutes } from './ci/ci-routes.js';
+import { consoleApiRoutes } from './api/console-api.js';
+import { consoleMount } from '@vigil/console';
 
 runMain({
   name: 'writer',
@@ -23,7 +25,12 @@ runMain({
     await bus.ensureTopics(topicDefinitions(config));
     const writer = createWriter({ config, bus, store, telemetry });
     await writer.start();
-    const admin = await startAdminServer({ telemetry, listener: config.writer.api, routes: [queryRoutes(store), ciRoutes(store), statusRoutes(store)] });
+    // The console (web UI) beside the query API; its alerter pages go to console.alerterUrl.
+    const web = consoleMount(config.console);
+    const admin = await startAdminServer({
+      telemetry, listener: config.writer.api, openPaths: web.openPaths,
+      routes: [consoleApiRoutes(store), queryRoutes(store), ciRoutes(store), statusRoutes(store), ...web.routes],
+    });
     telemetry.event('listening', { api: admin.port });
     return async (deadlineMs) => {
       await admin.close();
