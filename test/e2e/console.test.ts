@@ -74,7 +74,10 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${vigil.ports.api}`;
   shop = new Shop({ otlpUrl: `http://127.0.0.1:${vigil.ports.otlpHttp}`, seed: 20261204 });
   shop.start({ frontend: 'v1', checkout: 'v1', payments: 'v1' });
-  await sleep(30_000); // baseline traffic
+  // Baseline traffic for longer than the detector's first-contact grace (FIRST_CONTACT_GRACE_MS,
+  // 60 s): a version met sooner after Vigil first met its service is learned as "first seen"
+  // (a rollout already under way), not judged as a deployment.
+  await sleep(65_000);
   shop.route('checkout', 'v1.1'); // clean
   await waitFor('the clean checkout v1.1 verdict', async () => (await get<Dep[]>('/v1/deployments?since=1h')).find((d) => d.version === 'v1.1' && d.status !== 'running' && d.status !== 'deployed'), 120_000);
   shop.route('payments', 'v2'); // bad: errors 0.5 % → 5 %, p99 ×3, a new error log line

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { parseConfig, topicDefinitions } from '@vigil/config';
 import { encodeLogs } from '@vigil/otlp';
 import type { ExportLogsServiceRequest } from '@vigil/otlp';
-import { decodeRecord } from '@vigil/records';
+import { decodeRecord, OTLP_KEYED_MARKER, RECORD_KIND_HEADER } from '@vigil/records';
 import type { AnomalyRecord, TemplateRecord } from '@vigil/records';
 import { createTelemetry } from '@vigil/telemetry';
 import { testBrokers, uniqueName } from '../../../infra/test/kafka.js';
@@ -60,6 +60,9 @@ describe('template-id aliasing through the detector (real broker)', () => {
     });
     await bus.ensureTopics(topicDefinitions(config));
     const producer = await bus.producer();
+    // Records as Vigil's collector writes them (one resource, keyed by service, marked): without the
+    // marker the detector would leave them to the rekey stage, which this test does not run.
+    const marked = { [RECORD_KIND_HEADER]: OTLP_KEYED_MARKER };
     await producer.send([
       { topic: config.topics.logs, key: 'auth', value: logs('1.0.0', T0, [
         ['session closed for user alice', 9], ['session closed for user bob', 9], ['session closed for user carol', 9],
@@ -72,7 +75,7 @@ describe('template-id aliasing through the detector (real broker)', () => {
       { topic: config.topics.logs, key: 'auth', value: logs('2.0.0', T0 + 2 * HOUR + 100, [['payment provider rejected the request', 17]]) },
       // Later event time: the watermark closes the windows above.
       { topic: config.topics.logs, key: 'auth', value: logs('2.0.0', T0 + 3 * HOUR, [['heartbeat ok', 9]]) },
-    ]);
+    ].map((r) => ({ ...r, headers: marked })));
     await producer.close();
 
     const silent = new Writable({ write: (_c, _e, cb) => cb() });
