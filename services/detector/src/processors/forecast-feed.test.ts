@@ -52,6 +52,17 @@ describe('ForecastFeed', () => {
     expect(last.withheld).toBe(0);
   });
 
+  test('less than a day learnt: the recommendation is the day-ahead 95 % upper bound, claiming no risk', () => {
+    const feed = new ForecastFeed(OPTS);
+    const last = feedCpu(feed, 0, 3 * 60 + 1).filter((r) => r.horizon === 'long').at(-1)!;
+    const rec = last.recommendation!;
+    expect(rec.request).toBe(Math.max(...last.points.map((p) => p.hi95)));
+    expect(rec.request).toBeGreaterThanOrEqual(Math.max(...last.points.map((p) => p.mean)));
+    expect([rec.riskShort, rec.expectedSlack, rec.expectedShortfall]).toEqual([null, null, null]);
+    expect(rec.replicas).toBe(Math.max(1, Math.ceil(rec.request / 0.7)));
+    expect(rec.why).toMatch(/^warming up \(3\.0 h learnt, a day needed\)/);
+  });
+
   test('a failed verification: the held steps are fed with learn=false, exactly as if never learnt; a pass learns them', () => {
     // The verification runs over minutes 1440-1469; the spike (+10 cores) over 1440-1464. Step 288
     // (minutes 1435-1439) is still open when the verification starts: it is held too; step 294
