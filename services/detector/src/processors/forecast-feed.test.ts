@@ -132,14 +132,14 @@ describe('ForecastFeed', () => {
 
 const str = (key: string, value: string): KeyValue => ({ key, value: { stringValue: value } });
 /** One OTLP request: `n` SERVER spans of `service` in the second starting at `ms`. */
-function spans(service: string, version: string, ms: number, n: number): Uint8Array {
+function spans(service: string, version: string, ms: number, n: number, errorEvery = 0): Uint8Array {
   const list: Span[] = [];
   for (let i = 0; i < n; i++) {
     const start = BigInt(ms + Math.floor((i * 1000) / n)) * 1_000_000n;
     list.push({
       traceId: new Uint8Array(16).fill(1), spanId: new Uint8Array(8).fill(2), traceState: '', parentSpanId: new Uint8Array(0), flags: 0,
       name: i % 2 ? 'POST /pay' : 'GET /status', kind: 2, startTimeUnixNano: start, endTimeUnixNano: start + 20_000_000n, attributes: [],
-      droppedAttributesCount: 0, events: [], droppedEventsCount: 0, links: [], droppedLinksCount: 0, status: { code: 0, message: '' },
+      droppedAttributesCount: 0, events: [], droppedEventsCount: 0, links: [], droppedLinksCount: 0, status: { code: errorEvery && i % errorEvery === 0 ? 2 : 0, message: '' },
     });
   }
   return encodeTraces({ resourceSpans: [{ resource: { attributes: [str('service.name', service), str('service.version', version)], droppedAttributesCount: 0, entityRefs: [] }, scopeSpans: [{ scope: undefined, spans: list, schemaUrl: '' }], schemaUrl: '' }] });
@@ -177,5 +177,38 @@ describe('spans processor feeds the request rate', () => {
     expect(forecasts.at(-1)!.learnt).toBeLessThan(short.at(-1)!.learnt + 24);
     // The current format carries it.
     expect((restored.toJSON() as { forecast?: unknown }).forecast).toBeDefined();
+  });
+
+  test('a deploy that fails verification: its 5x traffic is held, then withheld; after the rollback learning resumes', () => {
+    const p = createProcessor('spans', ctx);
+    const verdicts: string[] = [];
+    const got: Array<{ atS: number; r: ForecastRecord }> = [];
+    const drive = (fromS: number, toS: number, version: string, n: number, errorEvery = 0) => {
+      for (let s = fromS; s < toS; s += 5) {
+        for (const r of p.process(spans('payments', version, T0 + s * 1000, n, errorEvery))) {
+          if (r.topic === config.topics.verdicts) verdicts.push(decodeRecord(r.value, 'vigil.verdict/1').status);
+          if (r.topic === config.topics.forecasts) got.push({ atS: s, r: decodeRecord(r.value, 'vigil.forecast/1') });
+        }
+      }
+    };
+    drive(0, 7200, 'v1', 10); // 2 requests/s for two hours
+    const before = got.filter((g) => g.r.horizon === 'short').at(-1)!.r;
+    expect(before.withheld).toBe(0);
+    // v2: five times the traffic, every other request failing, until the verdict; then 10 more minutes.
+    drive(7200, 7200 + 900, 'v2', 50, 2);
+    expect(verdicts[0]).toBe('running');
+    expect(verdicts).toContain('fail');
+    // Rolled back: v1 again.
+    drive(8100, 8100 + 1800, 'v1', 10);
+    const after = got.filter((g) => g.r.horizon === 'short').at(-1)!.r;
+    // Every 5-minute step of v2 (held, then withheld on the fail, then withheld as a failed version)
+    // was not learnt: 3 steps, plus at most the step still open when the verification started (held
+    // with it) and the first step after the rollback (its rate drop may be flagged as an anomaly).
+    expect(after.withheld).toBeGreaterThanOrEqual(3);
+    expect(after.withheld).toBeLessThanOrEqual(5);
+    expect(after.withheld + after.learnt).toBe(before.learnt + before.withheld + (8100 + 1800 - 7200) / 300);
+    expect(after.learnt).toBeGreaterThan(before.learnt);
+    // The 10 requests/s of v2 did not teach the forecaster: the next hour stays at ~2 requests/s.
+    for (const pt of after.points) expect(pt.mean).toBeLessThan(3);
   });
 });
