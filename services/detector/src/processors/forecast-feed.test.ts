@@ -128,6 +128,19 @@ describe('ForecastFeed', () => {
     feed.add('a', 'rate', 'load', 'GET /', T0 + 1, 10, false);
     expect(feed.late).toBe(1);
   });
+
+  test('a verification whose verdict never comes stops holding after maxHeldSteps: steps learnt, forecasts published again', () => {
+    const feed = new ForecastFeed({ ...OPTS, maxHeldSteps: 6 });
+    feedCpu(feed, 0, 120);
+    feed.hold('checkout');
+    const recs = feedCpu(feed, 120, 200);
+    // Step 24 (open at hold) and 25..30 held: the 7th held step releases them, then one forecast per step.
+    const short = recs.filter((r) => r.horizon === 'short');
+    expect(short[0]!.originMs).toBe(T0 + 30 * STEP);
+    expect(short.map((r) => r.originMs)).toEqual(Array.from({ length: short.length }, (_, i) => T0 + (30 + i) * STEP));
+    expect(short.at(-1)!.withheld).toBe(0);
+    expect(short.at(-1)!.learnt).toBe(39);
+  });
 });
 
 const str = (key: string, value: string): KeyValue => ({ key, value: { stringValue: value } });

@@ -167,12 +167,9 @@ export class ForecastFeed {
       let q = this.held.get(s.service);
       if (!q) this.held.set(s.service, (q = []));
       q.push({ key, tSec, value: v, learn: !st.flagged });
-      // Bounded: a verification that outlasts the buffer lets its oldest steps teach the model.
-      while (q.length > this.options.maxHeldSteps) {
-        const h = q.shift()!;
-        const hs = this.series.get(h.key);
-        if (hs) this.learn(hs, h.tSec, h.value, h.learn);
-      }
+      // Bounded: a verification that outlasts the buffer (or whose verdict never comes, e.g. its
+      // state was lost) stops holding: its steps are learnt and forecasts published again.
+      if (q.length > this.options.maxHeldSteps) outs.push(...this.release(s.service, true));
       return;
     }
     this.learn(s, tSec, v, !st.flagged);
