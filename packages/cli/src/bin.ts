@@ -22,6 +22,8 @@ Usage:
   vigil alerts [options]      alerts and their notifications
   vigil deployments [options] deployments and their verdicts
   vigil templates [options]   log templates (--new: only those new since a deploy)
+  vigil capacity [service]    day-ahead CPU / memory requests, replicas, expected waste and
+                              shortfall risk per service, and why (from Vigil's forecasts)
   vigil doctor [--json]       check a running installation: ports, bus, store, receivers,
                               rollback hooks, clock skew of incoming telemetry (exit 1 on problems)
   vigil demo [--fast]         the shop simulation: a bad payments deploy caught and rolled back
@@ -40,19 +42,22 @@ KAFKA_BROKERS selects Kafka, CLICKHOUSE_URL a ClickHouse server.
 `;
 
 async function query(view: string, argv: string[]): Promise<void> {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: argv,
     options: {
       since: { type: 'string' }, service: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' },
       api: { type: 'string' }, new: { type: 'boolean' }, status: { type: 'string' },
     },
     strict: true,
+    // `vigil capacity checkout` names the service positionally.
+    allowPositionals: view === 'capacity',
   });
   const v = VIEWS[view];
+  const service = values.service ?? positionals[0];
   const rows = (await getJson(
     { apiUrl: values.api ?? process.env.VIGIL_API_URL ?? 'http://127.0.0.1:8080', token: process.env.VIGIL_API_TOKEN },
     v.path,
-    { since: values.since, service: values.service, limit: values.limit, new: values.new ? 'true' : undefined, status: values.status },
+    { since: values.since, service, limit: values.limit, new: values.new ? 'true' : undefined, status: values.status },
   )) as Array<Record<string, unknown>>;
   process.stdout.write(values.json ? `${JSON.stringify(rows, null, 2)}\n` : v.render(rows));
 }

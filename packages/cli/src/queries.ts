@@ -62,6 +62,22 @@ export const VIEWS: Record<string, { path: string; render(rows: Row[]): string }
       { key: 'verdict', title: 'WHY', width: 70 },
     ]),
   },
+  // vigil capacity [service]: the day-ahead right-sizing of each service (GET /v1/capacity).
+  capacity: {
+    path: '/v1/capacity',
+    render: (rows) => renderTable(rows.map(capacityRow), [
+      { key: 'service', title: 'SERVICE', width: 24 },
+      { key: 'cpu', title: 'CPU REQUEST', format: fmtOpt },
+      { key: 'replicas', title: 'REPLICAS' },
+      { key: 'cpuRisk', title: 'CPU SHORT', format: fmtPct },
+      { key: 'cpuWaste', title: 'CPU WASTE', format: fmtOpt },
+      { key: 'memory', title: 'MEMORY REQUEST', format: fmtBytes },
+      { key: 'memoryRisk', title: 'MEM SHORT', format: fmtPct },
+      { key: 'memoryWaste', title: 'MEM WASTE', format: fmtBytes },
+      { key: 'load', title: 'RATE PEAK 1H', format: fmtOpt },
+      { key: 'why', title: 'WHY', width: 90 },
+    ]),
+  },
   templates: {
     path: '/v1/templates',
     render: (rows) => renderTable(rows, [
@@ -71,4 +87,30 @@ export const VIEWS: Record<string, { path: string; render(rows: Row[]): string }
       { key: 'template', title: 'TEMPLATE', width: 90 },
     ]),
   },
+};
+
+interface CapacityRec { request?: number; riskShort?: number | null; expectedSlack?: number | null; replicas?: number | null }
+
+/** One GET /v1/capacity entry as a table row (nulls stay empty: no forecast of that resource yet). */
+export function capacityRow(r: Row): Row {
+  const cpu = (r.cpu ?? null) as CapacityRec | null;
+  const mem = (r.memory ?? null) as CapacityRec | null;
+  const load = (r.load ?? null) as { nextHourPeak?: { mean?: number } | null } | null;
+  return {
+    service: r.service, cpu: cpu?.request ?? null, replicas: r.replicas ?? null, cpuRisk: cpu?.riskShort ?? null, cpuWaste: cpu?.expectedSlack ?? null,
+    memory: mem?.request ?? null, memoryRisk: mem?.riskShort ?? null, memoryWaste: mem?.expectedSlack ?? null,
+    load: load?.nextHourPeak?.mean ?? null, why: r.why,
+  };
+}
+
+// Empty, not 0, where there is no forecast yet.
+const fmtOpt = (v: unknown): string => (v === null || v === undefined ? '' : fmtNum(v));
+const fmtPct = (v: unknown): string => (typeof v === 'number' && Number.isFinite(v) ? `${(100 * v).toFixed(2)} %` : '');
+const fmtBytes = (v: unknown): string => {
+  if (typeof v !== 'number' || !Number.isFinite(v)) return '';
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let x = v;
+  let i = 0;
+  while (Math.abs(x) >= 1024 && i < units.length - 1) { x /= 1024; i++; }
+  return `${x.toFixed(i ? 1 : 0)} ${units[i]}`;
 };

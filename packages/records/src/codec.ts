@@ -28,6 +28,7 @@ const REQUIRED: Record<RecordSchema, string[]> = {
   'vigil.feedback/1': ['id', 'status', 'verdict', 'scope', 'service', 'seriesKey', 'createdAtMs', 'updatedAtMs'],
   'vigil.test_run/1': ['suite', 'testName', 'pipeline', 'runId', 'status', 'timeMs'],
   'vigil.pipeline_run/1': ['pipeline', 'runId', 'status', 'timeMs'],
+  'vigil.forecast/1': ['id', 'service', 'metric', 'horizon', 'originMs', 'stepMs', 'points'],
 };
 
 /** Decode and check a record; `expected` narrows the accepted schema. Throws RecordDecodeError. */

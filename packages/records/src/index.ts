@@ -4,6 +4,7 @@ export type {
   AlertRecord, RollbackRecord, DeadLetterRecord, VigilRecord, Signal,
   TestRunRecord, PipelineRunRecord, DeploymentCiQuality,
   IncidentRecord, FeedbackRecord,
+  ForecastRecord, ForecastPoint, ForecastRecommendation,
 } from './records.js';
 export { encodeRecord, decodeRecord, RecordDecodeError } from './codec.js';
 export type { RecordSchema } from './codec.js';

@@ -372,4 +372,57 @@ export type VigilRecord =
   | TestRunRecord
   | PipelineRunRecord
   | IncidentRecord
-  | FeedbackRecord;
+  | FeedbackRecord
+  | ForecastRecord;
+
+/**
+ * A forecast of one series of a service (request rate, CPU, memory), made online by the detector
+ * (@vigil/forecast) at the end of a 5-minute step. `horizon` short: the next hour in 5-minute
+ * steps, published every step; long: the next 24 hours in hourly steps with the right-sizing
+ * recommendation, published once an hour. At most one record per series, horizon and origin.
+ */
+export interface ForecastRecord {
+  schema: 'vigil.forecast/1';
+  /** Stable id: service, metric, horizon and origin (dedup across replays). */
+  id: string;
+  service: string;
+  /** `rate` (requests per second, all operations) or the OpenTelemetry metric name (CPU, memory). */
+  metric: string;
+  /** What the metric measures, for the recommendation: load, cpu (cores or utilisation) or memory (bytes). */
+  kind: 'load' | 'cpu' | 'memory';
+  horizon: 'short' | 'long';
+  originMs: number;
+  stepMs: number;
+  /** Each step's end time, point forecast (`mean`) and central 80 % and 95 % intervals. */
+  points: ForecastPoint[];
+  /** Day-ahead right-sizing (long horizon, cpu and memory only). */
+  recommendation?: ForecastRecommendation;
+  /** Steps learnt from and steps withheld (anomalous, or traffic of a version that failed verification). */
+  learnt: number;
+  withheld: number;
+}
+
+export interface ForecastPoint {
+  endMs: number;
+  mean: number;
+  lo80: number;
+  hi80: number;
+  lo95: number;
+  hi95: number;
+}
+
+export interface ForecastRecommendation {
+  /** Request for the whole service over the next day, in the metric's unit. */
+  request: number;
+  /** Expected share of the next day's samples above the request (risk of running short). */
+  riskShort: number | null;
+  /** Expected mean (request - usage) over the samples at or below it (waste). */
+  expectedSlack: number | null;
+  /** Expected mean (usage - request) over the samples above it. */
+  expectedShortfall: number | null;
+  peak: number;
+  mean: number;
+  /** Replicas for the configured per-replica capacity and target utilisation (cpu only). */
+  replicas?: number;
+  why: string;
+}

@@ -31,7 +31,7 @@ export interface Writer {
 export function writerTopics(config: VigilConfig): string[] {
   const t = config.topics;
   const inc = config.alerter.incidents;
-  const topics = [t.scores, t.anomalies, t.verdicts, t.deployments, t.templates, t.alerts, t.rollbacks, t.deadLetter, t.ciTestRuns, inc.topic, inc.feedbackTopic];
+  const topics = [t.scores, t.anomalies, t.verdicts, t.deployments, t.templates, t.alerts, t.rollbacks, t.deadLetter, t.ciTestRuns, inc.topic, inc.feedbackTopic, t.forecasts];
   if (config.writer.rawTelemetry) topics.push(t.spans, t.metrics, t.logs);
   return topics;
 }

@@ -84,6 +84,8 @@ export const topicsSchema = z
     keyedSpans: z.string().default('vigil_keyed_spans'),
     keyedMetrics: z.string().default('vigil_keyed_metrics'),
     keyedLogs: z.string().default('vigil_keyed_logs'),
+    /** Forecasts and right-sizing recommendations (vigil.forecast/1), from the detector. */
+    forecasts: z.string().default('vigil_forecasts'),
     /** Partitions for topics Vigil creates itself. */
     partitions: z.number().int().positive().default(6),
   })

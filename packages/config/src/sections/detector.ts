@@ -65,6 +65,21 @@ export const detectorSchema = z
       })
       .strict()
       .default({}),
+    /** Online forecasts of request rate, CPU and memory per service (@vigil/forecast), on topics.forecasts. */
+    forecast: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** Series forecast per input partition (a series is ~3 KB of state); further series are counted and dropped. */
+        maxSeries: z.number().int().min(1).max(100_000).default(500),
+        /** Steps held per service while a deployment is being verified (5-minute steps; past it they are learnt). */
+        maxHeldSteps: z.number().int().min(0).max(288).default(36),
+        /** CPU one replica has (in the CPU metric's unit), for the replica count. */
+        replicaCpu: z.number().gt(0).default(1),
+        /** Target utilisation of each replica, in (0, 1]. */
+        targetUtilisation: z.number().gt(0).max(1).default(0.7),
+      })
+      .strict()
+      .default({}),
     api: listenerSchema(8081).default({}),
   })
   .strict();

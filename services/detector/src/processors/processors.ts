@@ -5,7 +5,7 @@ import type { MetricSeriesJSON, RedAggregatorJSON, RedWindow, SpanInput } from '
 import type { TemplateMinerJSON } from '@vigil/logtemplates';
 import type { FeedbackModel } from '@vigil/incidents';
 import { decodeRecord, encodeRecord, isDeploymentMarker } from '@vigil/records';
-import type { TemplateRecord, VigilRecord } from '@vigil/records';
+import type { TemplateRecord, VerdictRecord, VigilRecord } from '@vigil/records';
 import { logsFromRecord, metricPointsFromRecord, spansFromRecord } from '../mapping/otlp-inputs.js';
 import { errorTemplate } from '../verification/error-templates.js';
 import { ServiceVerifier } from '../verification/verifier.js';
@@ -14,6 +14,8 @@ import { SeriesScorers, seriesKeyOf } from './series-scorers.js';
 import { TemplateIdAliases } from './template-aliases.js';
 import type { SeriesPoint } from './series-scorers.js';
 import { VersionTracker } from './version-tracker.js';
+import { ForecastFeed, forecastKindOf } from './forecast-feed.js';
+import type { ForecastFeedJSON, ForecastFeedOptions } from './forecast-feed.js';
 
 export type ProcessorKind = 'spans' | 'metrics' | 'logs';
 
@@ -66,13 +68,19 @@ abstract class ScoringProcessor {
     this.scorers.feedback = model;
   }
 
-  /** Score one point of a series; push its score record and, past the threshold, its anomaly. */
-  protected scoreInto(outs: OutRecord[], point: SeriesPoint): void {
+  /** Score one point of a series; push its score record and, past the threshold, its anomaly (returns whether it was one). */
+  protected scoreInto(outs: OutRecord[], point: SeriesPoint): boolean {
     // A first-seen version is no deployment: its anomalies name none (and so trigger no rollback).
     const scored = this.scorers.score(point, this.versions.deployed(point.service));
-    if (!scored) return;
+    if (!scored) return false;
     outs.push(out(this.ctx.topics.scores, point.service, scored.score));
     if (scored.anomaly) outs.push(out(this.ctx.topics.anomalies, point.service, scored.anomaly));
+    return scored.anomaly !== null;
+  }
+
+  /** Publish forecast records (topics.forecasts, keyed by service). */
+  protected forecastsInto(outs: OutRecord[], records: VigilRecord[]): void {
+    for (const r of records) outs.push(out(this.ctx.topics.forecasts, (r as { service: string }).service, r));
   }
 }
 
@@ -91,6 +99,14 @@ function verificationOptions(d: DetectorConfig): VerificationOptions {
   return { ...d.verification };
 }
 
+/** The forecast feed of a processor, or null when detector.forecast.enabled is false. */
+function forecastFeed(ctx: ProcessorContext, state?: ForecastFeedJSON): ForecastFeed | null {
+  const f = ctx.detector.forecast;
+  if (f && !f.enabled) return null;
+  const o: ForecastFeedOptions = { maxSeries: f?.maxSeries ?? 500, maxHeldSteps: f?.maxHeldSteps ?? 36, replicaCpu: f?.replicaCpu ?? 1, targetUtilisation: f?.targetUtilisation ?? 0.7 };
+  return state ? ForecastFeed.fromJSON(state, o) : new ForecastFeed(o);
+}
+
 interface SpansState {
   kind: 'spans';
   red: RedAggregatorJSON;
@@ -99,6 +115,8 @@ interface SpansState {
   versions: ReturnType<VersionTracker['toJSON']>;
   /** Newest span start seen on this partition (event time), for the idle watermark. */
   maxEventMs?: number;
+  /** Forecasters of request rate (absent in checkpoints written before forecasting). */
+  forecast?: ForecastFeedJSON;
 }
 
 /** Spans → RED windows → scores and anomalies; spans → deployment verification → verdicts. */
@@ -106,18 +124,30 @@ export class SpansProcessor extends ScoringProcessor implements PartitionProcess
   readonly kind = 'spans';
   private verifiers = new Map<string, ServiceVerifier>();
   private maxEventMs = -Infinity;
+  private forecasts: ForecastFeed | null;
 
   constructor(
     ctx: ProcessorContext,
     private red = new RedAggregator({ windowMs: ctx.detector.windowMs, allowedLatenessMs: ctx.detector.allowedLatenessMs, maxOperationsPerService: ctx.detector.maxSeriesPerService }),
     scorers = new SeriesScorers(ctx.detector.maxSeriesPerService, ctx.detector.alertThreshold),
     versions = new VersionTracker(),
+    forecasts?: ForecastFeed | null,
   ) {
     super(ctx, scorers, versions);
+    this.forecasts = forecasts === undefined ? forecastFeed(ctx) : forecasts;
+  }
+
+  /** A verdict: holds the service's forecast steps while it runs, releases them when decided. */
+  private onVerdict(outs: OutRecord[], verdict: VerdictRecord): void {
+    outs.push(out(this.ctx.topics.verdicts, verdict.service, verdict));
+    const f = this.forecasts;
+    if (!f) return;
+    if (verdict.status === 'running') return f.hold(verdict.service);
+    if (verdict.status === 'fail') f.markFailed(verdict.service, verdict.version);
+    this.forecastsInto(outs, f.release(verdict.service, verdict.status !== 'fail'));
   }
 
   process(value: Uint8Array, headers?: Readonly<Record<string, string>>): OutRecord[] {
-    const { topics } = this.ctx;
     const outs: OutRecord[] = [];
     if (isDeploymentMarker(headers)) {
       // A deployment announced in-band, in order with this service's spans (see @vigil/records).
@@ -138,18 +168,23 @@ export class SpansProcessor extends ScoringProcessor implements PartitionProcess
           operation: span.name, version: identity.version ?? '', isError: isErrorSpan(span), durationMs: durationMs(span),
           timeMs: startMs, ...(span.errorMessage !== undefined ? { errorTemplate: errorTemplate(span.errorMessage) } : {}),
         })) {
-          outs.push(out(topics.verdicts, verdict.service, verdict));
+          this.onVerdict(outs, verdict);
         }
       }
     }
     for (const w of this.red.closeWindows()) {
       if (w.serviceVersion !== null) continue; // per-version windows feed verification, not alerts
+      let flagged = false;
       for (const metric of RED_METRICS) {
-        this.scoreInto(outs, {
+        const anomalous = this.scoreInto(outs, {
           service: w.service, signal: 'traces', metric, operation: w.operation, seriesKey: seriesKeyOf(w.service, w.operation, metric),
           windowStartMs: w.windowStartMs, windowEndMs: w.windowEndMs, value: redValue(w, metric),
         });
+        if (metric === 'rate') flagged = anomalous;
       }
+      // The service's request rate (all operations), learnt unless anomalous or of a failed version.
+      const f = this.forecasts;
+      if (f) this.forecastsInto(outs, f.add(w.service, 'rate', 'load', w.operation, w.windowEndMs, w.requests, flagged || f.isFailed(w.service, this.versions.get(w.service)?.version)));
     }
     return outs;
   }
@@ -158,7 +193,7 @@ export class SpansProcessor extends ScoringProcessor implements PartitionProcess
     if (!Number.isFinite(this.maxEventMs) || ![...this.verifiers.values()].some((v) => v.pendingDeadlineMs !== null)) return null;
     const outs: OutRecord[] = [];
     for (const v of this.verifiers.values()) {
-      for (const verdict of v.advance(this.maxEventMs + Math.max(0, idleMs))) outs.push(out(this.ctx.topics.verdicts, verdict.service, verdict));
+      for (const verdict of v.advance(this.maxEventMs + Math.max(0, idleMs))) this.onVerdict(outs, verdict);
     }
     return outs;
   }
@@ -173,11 +208,11 @@ export class SpansProcessor extends ScoringProcessor implements PartitionProcess
   }
 
   toJSON(): SpansState {
-    return { kind: 'spans', red: this.red.toJSON(), scorers: this.scorers.toJSON(), verifiers: [...this.verifiers.values()].map((v) => v.toJSON()), versions: this.versions.toJSON(), ...(Number.isFinite(this.maxEventMs) ? { maxEventMs: this.maxEventMs } : {}) };
+    return { kind: 'spans', red: this.red.toJSON(), scorers: this.scorers.toJSON(), verifiers: [...this.verifiers.values()].map((v) => v.toJSON()), versions: this.versions.toJSON(), ...(Number.isFinite(this.maxEventMs) ? { maxEventMs: this.maxEventMs } : {}), ...(this.forecasts ? { forecast: this.forecasts.toJSON() } : {}) };
   }
 
   static fromJSON(j: SpansState, ctx: ProcessorContext): SpansProcessor {
-    const p = new SpansProcessor(ctx, RedAggregator.fromJSON(j.red), SeriesScorers.fromJSON(j.scorers, ctx.detector.maxSeriesPerService, ctx.detector.alertThreshold), VersionTracker.fromJSON(j.versions));
+    const p = new SpansProcessor(ctx, RedAggregator.fromJSON(j.red), SeriesScorers.fromJSON(j.scorers, ctx.detector.maxSeriesPerService, ctx.detector.alertThreshold), VersionTracker.fromJSON(j.versions), forecastFeed(ctx, j.forecast));
     for (const v of j.verifiers) p.verifiers.set(v.service, ServiceVerifier.fromJSON(v, verificationOptions(ctx.detector)));
     p.maxEventMs = j.maxEventMs ?? -Infinity;
     return p;
@@ -195,18 +230,23 @@ interface MetricsState {
   series: MetricSeriesJSON;
   scorers: ReturnType<SeriesScorers['toJSON']>;
   versions: ReturnType<VersionTracker['toJSON']>;
+  /** Forecasters of CPU and memory (absent in checkpoints written before forecasting). */
+  forecast?: ForecastFeedJSON;
 }
 
 /** Metric points → normalised samples (rates, quantiles) → scores and anomalies. */
 export class MetricsProcessor extends ScoringProcessor implements PartitionProcessor {
   readonly kind = 'metrics';
+  private forecasts: ForecastFeed | null;
   constructor(
     ctx: ProcessorContext,
     private series = new MetricSeries({ maxSeriesPerService: ctx.detector.maxSeriesPerService }),
     scorers = new SeriesScorers(ctx.detector.maxSeriesPerService, ctx.detector.alertThreshold),
     versions = new VersionTracker(),
+    forecasts?: ForecastFeed | null,
   ) {
     super(ctx, scorers, versions);
+    this.forecasts = forecasts === undefined ? forecastFeed(ctx) : forecasts;
   }
 
   process(value: Uint8Array): OutRecord[] {
@@ -215,10 +255,12 @@ export class MetricsProcessor extends ScoringProcessor implements PartitionProce
       for (const point of points) {
         for (const s of this.series.add(point)) {
           this.versions.see(identity.service, identity.version, s.timeMs);
-          this.scoreInto(outs, {
+          const anomalous = this.scoreInto(outs, {
             service: s.service, signal: 'metrics', metric: `${s.metric}:${s.field}`, seriesKey: seriesKeyOf(s.service, s.seriesKey, s.field),
             windowStartMs: Math.floor(s.timeMs), windowEndMs: Math.floor(s.timeMs), value: s.value,
           });
+          const kind = s.field === 'value' ? forecastKindOf(s.metric) : null;
+          if (kind && this.forecasts) this.forecastsInto(outs, this.forecasts.add(s.service, s.metric, kind, s.seriesKey, s.timeMs, s.value, anomalous));
         }
       }
     }
@@ -226,11 +268,11 @@ export class MetricsProcessor extends ScoringProcessor implements PartitionProce
   }
 
   toJSON(): MetricsState {
-    return { kind: 'metrics', series: this.series.toJSON(), scorers: this.scorers.toJSON(), versions: this.versions.toJSON() };
+    return { kind: 'metrics', series: this.series.toJSON(), scorers: this.scorers.toJSON(), versions: this.versions.toJSON(), ...(this.forecasts ? { forecast: this.forecasts.toJSON() } : {}) };
   }
 
   static fromJSON(j: MetricsState, ctx: ProcessorContext): MetricsProcessor {
-    return new MetricsProcessor(ctx, MetricSeries.fromJSON(j.series), SeriesScorers.fromJSON(j.scorers, ctx.detector.maxSeriesPerService, ctx.detector.alertThreshold), VersionTracker.fromJSON(j.versions));
+    return new MetricsProcessor(ctx, MetricSeries.fromJSON(j.series), SeriesScorers.fromJSON(j.scorers, ctx.detector.maxSeriesPerService, ctx.detector.alertThreshold), VersionTracker.fromJSON(j.versions), forecastFeed(ctx, j.forecast));
   }
 }
 

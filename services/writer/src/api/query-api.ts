@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Store } from '@vigil/store';
 import { sendJson } from '@vigil/telemetry';
 import type { RouteHandler } from '@vigil/telemetry';
+import { forecastRoutes } from './forecast-routes.js';
 
 /** Parse "15m", "2h", "7d", "30s" or plain milliseconds. */
 export function parseDurationMs(text: string | null, fallbackMs: number): number {
@@ -129,8 +130,11 @@ export function queryRoutes(store: Store, nowMs: () => number = Date.now): Route
       );
     }],
   ];
+  // Forecasts, capacity, KEDA and External Metrics routes (forecast-routes.ts): same listener, same auth.
+  const forecasts = forecastRoutes(store);
   return async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     if (req.method !== 'GET') return false;
+    if (await forecasts(req, res, url)) return true;
     for (const [pattern, run] of routes) {
       const m = url.pathname.match(pattern);
       if (!m) continue;

@@ -1,4 +1,4 @@
-import type { DeploymentRecord, VigilRecord } from '@vigil/records';
+import type { DeploymentRecord, ForecastRecord, VigilRecord } from '@vigil/records';
 
 /** A row bound for one table. */
 export interface TableRow {
@@ -116,7 +116,26 @@ export function rowsFor(record: VigilRecord): TableRow[] {
         direction: record.direction ?? '', false_negative: Boolean(record.falseNegative), note: record.note ?? '', created_by: record.by ?? '',
         created_at: ms(record.createdAtMs), updated_at: ms(record.updatedAtMs), revoked_at: record.revokedAtMs === undefined ? null : ms(record.revokedAtMs),
       } }];
+    case 'vigil.forecast/1':
+      return [{ table: 'forecasts', row: forecastRow(record) }];
   }
+}
+
+/** The forecasts row of a forecast record (0009_forecasts.sql): steps as parallel arrays. */
+export function forecastRow(record: ForecastRecord): Record<string, unknown> {
+  const points = Array.isArray(record.points) ? record.points : [];
+  const rec = record.recommendation;
+  const orNull = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  return {
+    id: record.id, service: record.service, metric: record.metric, kind: record.kind ?? '', horizon: record.horizon, origin: ms(record.originMs),
+    step_ms: Math.max(0, Math.round(finite(record.stepMs))), end_ms: points.map((p) => Math.round(finite(p.endMs))),
+    mean: points.map((p) => finite(p.mean)), lo80: points.map((p) => finite(p.lo80)), hi80: points.map((p) => finite(p.hi80)),
+    lo95: points.map((p) => finite(p.lo95)), hi95: points.map((p) => finite(p.hi95)),
+    has_recommendation: rec !== undefined && rec !== null, request: finite(rec?.request ?? 0), risk_short: orNull(rec?.riskShort),
+    expected_slack: orNull(rec?.expectedSlack), expected_shortfall: orNull(rec?.expectedShortfall), peak: finite(rec?.peak ?? 0),
+    mean_load: finite(rec?.mean ?? 0), replicas: Number.isInteger(rec?.replicas) && rec!.replicas! >= 0 ? rec!.replicas : null, why: rec?.why ?? '',
+    learnt: Math.max(0, Math.round(finite(record.learnt ?? 0))), withheld: Math.max(0, Math.round(finite(record.withheld ?? 0))),
+  };
 }
 
 /**

@@ -1,0 +1,170 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- received JSON bodies, checked field by field */
+// Forecast records (vigil.forecast/1) land in `forecasts` exactly once (0009_forecasts.sql), and
+// the query API serves them: GET /v1/forecasts (latest per series), GET /v1/capacity, the KEDA
+// metrics-api body and the Kubernetes External Metrics API, behind the listener's bearer auth.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { InRecord } from '@vigil/bus';
+import { encodeRecord } from '@vigil/records';
+import type { ForecastRecord } from '@vigil/records';
+import { createStore } from '@vigil/store';
+import type { Store } from '@vigil/store';
+import { createTelemetry, startAdminServer } from '@vigil/telemetry';
+import type { RunningServer } from '@vigil/telemetry';
+import { forecastRow } from '../mappers/rows.js';
+import { PartitionSink } from '../sink/partition-sink.js';
+import { queryRoutes } from './query-api.js';
+import { servicesOfSelector } from './forecast-routes.js';
+
+const H = 3_600_000;
+const S5 = 300_000;
+const O = 1_790_002_800_000; // on the hour
+const TOKEN = 'forecast-test-token';
+
+/** A forecast with steps whose mean is `level + i` and bounds ±1 / ±2 around it. */
+function forecast(service: string, metric: string, kind: ForecastRecord['kind'], horizon: 'short' | 'long', originMs: number, level: number, rec?: ForecastRecord['recommendation']): ForecastRecord {
+  const stepMs = horizon === 'short' ? S5 : H;
+  const n = horizon === 'short' ? 12 : 24;
+  return {
+    schema: 'vigil.forecast/1', id: `${service}|${metric}|${horizon}|${originMs}`, service, metric, kind, horizon, originMs, stepMs,
+    points: Array.from({ length: n }, (_, i) => ({ endMs: originMs + (i + 1) * stepMs, mean: level + i, lo80: level + i - 1, hi80: level + i + 1, lo95: level + i - 2, hi95: level + i + 2 })),
+    learnt: 300, withheld: 6, ...(rec ? { recommendation: rec } : {}),
+  };
+}
+
+const CPU_REC = { request: 2.4, riskShort: 0.03, expectedSlack: 0.5, expectedShortfall: 0.1, peak: 2.1, mean: 1.5, replicas: 4, why: 'day-ahead forecast peaks at 2.10' };
+const MEM_REC = { request: 5e8, riskShort: 0.004, expectedSlack: 6e7, expectedShortfall: 1e6, peak: 4.6e8, mean: 4e8, why: 'memory forecast' };
+const records: ForecastRecord[] = [
+  forecast('checkout', 'rate', 'load', 'short', O - S5, 40),
+  forecast('checkout', 'rate', 'load', 'short', O, 50), // the latest: mean 50..61
+  forecast('checkout', 'rate', 'load', 'long', O - H, 45),
+  forecast('checkout', 'rate', 'load', 'long', O, 55),
+  forecast('checkout', 'process.cpu.utilization', 'cpu', 'long', O, 0.5, { ...CPU_REC, request: 9, replicas: 13 }),
+  forecast('checkout', 'k8s.pod.cpu.usage', 'cpu', 'long', O - H, 1, { ...CPU_REC, request: 1 }),
+  forecast('checkout', 'k8s.pod.cpu.usage', 'cpu', 'long', O, 1.5, CPU_REC), // preferred CPU metric, latest
+  forecast('checkout', 'k8s.pod.memory.working_set', 'memory', 'long', O, 4e8, MEM_REC),
+  forecast('search', 'rate', 'load', 'short', O, 7),
+];
+
+describe('forecasts in ClickHouse and the forecast / capacity / autoscaling API (chDB)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-forecast-api-'));
+  let store: Store;
+  let server: RunningServer;
+  let base: string;
+  const get = async (path: string, status = 200): Promise<any> => {
+    const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const body = await res.json();
+    expect({ path, status: res.status }).toEqual({ path, status });
+    return body;
+  };
+
+  beforeAll(async () => {
+    store = await createStore({ kind: 'chdb', chdb: { path: dir }, database: 'vigil_forecast_api', server: { url: '', username: '', password: '', database: '' } });
+    await store.migrate();
+    const telemetry = createTelemetry({ service: 'writer-test', destination: new Writable({ write: (_c, _e, cb) => cb() }), processMetrics: false });
+    server = await startAdminServer({ telemetry, listener: { host: '127.0.0.1', port: 0, auth: { bearerTokens: [TOKEN] } }, routes: [queryRoutes(store)] });
+    base = `http://127.0.0.1:${server.port}`;
+  });
+  afterAll(async () => {
+    await server?.close();
+    await store?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the mapper: one row per record, steps as parallel arrays, recommendation flattened', () => {
+    const row = forecastRow(records[6]!);
+    expect(row.end_ms).toEqual(records[6]!.points.map((p) => p.endMs));
+    expect(row.mean).toEqual(records[6]!.points.map((p) => p.mean));
+    expect(row).toMatchObject({ service: 'checkout', metric: 'k8s.pod.cpu.usage', horizon: 'long', step_ms: H, has_recommendation: true, request: 2.4, replicas: 4, learnt: 300, withheld: 6 });
+    expect(forecastRow(records[0]!)).toMatchObject({ has_recommendation: false, risk_short: null, replicas: null, why: '' });
+    // Non-finite numbers never reach ClickHouse.
+    expect(forecastRow({ ...records[0]!, points: [{ endMs: O, mean: NaN, lo80: 0, hi80: Infinity, lo95: 0, hi95: 0 }] }).mean).toEqual([0]);
+  });
+
+  test('landed exactly once through the writer sink: a replay from offset 0 adds nothing', async () => {
+    const land = async () => {
+      const sink = new PartitionSink('vigil_forecasts', 0, {
+        store, deadLetterTopic: 'vigil_dead_letter', nowMs: () => O, commit: async () => {},
+        deadLetter: async (r) => { throw new Error(`unexpected dead letters: ${JSON.stringify(r.map((x) => x.reason))}`); },
+        count: () => {},
+      }, 1000);
+      const inRecs: InRecord[] = records.map((r, i) => ({ topic: 'vigil_forecasts', partition: 0, offset: String(i), key: r.service, value: encodeRecord(r), headers: {}, timestampMs: O }));
+      sink.add(inRecs.slice(0, 4));
+      await sink.flush();
+      sink.add(inRecs.slice(4));
+      await sink.flush();
+    };
+    await land();
+    await land();
+    const [c] = await store.query<{ c: string }>(`SELECT count() AS c FROM ${store.table('forecasts')}`);
+    expect(Number(c!.c)).toBe(records.length);
+  });
+
+  test('auth as every API route: no token, 401', async () => {
+    expect((await fetch(`${base}/v1/capacity`)).status).toBe(401);
+    expect((await fetch(`${base}/apis/external.metrics.k8s.io/v1beta1/namespaces/shop/vigil-forecast-rate`)).status).toBe(401);
+  });
+
+  test('GET /v1/forecasts: the latest forecast per series', async () => {
+    const all = await get('/v1/forecasts?service=checkout&metric=rate');
+    expect(all.map((f: any) => [f.horizon, f.originMs])).toEqual([['long', O], ['short', O]]);
+    const short = all.find((f: any) => f.horizon === 'short');
+    expect(short.points).toHaveLength(12);
+    expect(short.points[0]).toEqual({ endMs: O + S5, mean: 50, lo80: 49, hi80: 51, lo95: 48, hi95: 52 });
+    expect(short).toMatchObject({ service: 'checkout', metric: 'rate', kind: 'load', stepMs: S5, learnt: 300, withheld: 6 });
+    expect((await get('/v1/forecasts')).length).toBe(6);
+    expect(await get('/v1/forecasts?horizon=sometimes', 400)).toEqual({ error: 'horizon: short or long (got "sometimes")' });
+  });
+
+  test('GET /v1/capacity: CPU (preferred metric, latest), memory, replicas, waste, risk, why', async () => {
+    const [cap] = await get('/v1/capacity?service=checkout');
+    expect(cap.service).toBe('checkout');
+    expect(cap.cpu).toMatchObject({ metric: 'k8s.pod.cpu.usage', originMs: O, request: 2.4, replicas: 4, riskShort: 0.03, expectedSlack: 0.5 });
+    expect(cap.memory).toMatchObject({ metric: 'k8s.pod.memory.working_set', request: 5e8, riskShort: 0.004 });
+    expect(cap.replicas).toBe(4);
+    expect(cap.expectedWaste).toEqual({ cpu: 0.5, memory: 6e7 });
+    expect(cap.shortfallRisk).toEqual({ cpu: 0.03, memory: 0.004 });
+    expect(cap.load.nextHourPeak).toEqual({ mean: 61, hi95: 63 });
+    expect(cap.load.nextDayPeak).toEqual({ mean: 78, hi95: 80 });
+    expect(cap.why).toMatch(/^cpu: day-ahead forecast peaks/);
+    const [search] = await get('/v1/capacity?service=search');
+    expect(search).toMatchObject({ cpu: null, memory: null, replicas: null });
+  });
+
+  test('KEDA metrics-api: the largest upper 80 % bound within the lead time', async () => {
+    const body = await get('/v1/forecasts/keda?service=checkout&metric=rate&lead=900&band=hi80');
+    // Short steps ending within 15 minutes: means 50, 51, 52 → hi80 53.
+    expect(body).toEqual({ service: 'checkout', metric: 'rate', leadSec: 900, band: 'hi80', value: 53, origin: new Date(O).toISOString().replace('.000Z', 'Z') });
+    expect((await get('/v1/forecasts/keda?service=checkout&metric=cpu&lead=3600&band=point')).value).toBe(1.5);
+    expect(await get('/v1/forecasts/keda?service=nope', 404)).toEqual({ error: 'no forecast of rate for service "nope" yet' });
+    expect((await get('/v1/forecasts/keda?service=checkout&band=hi99', 400)).error).toMatch(/^band:/);
+  });
+
+  test('External Metrics API: discovery and ExternalMetricValueList by label selector', async () => {
+    const disc = await get('/apis/external.metrics.k8s.io/v1beta1');
+    expect(disc.groupVersion).toBe('external.metrics.k8s.io/v1beta1');
+    expect(disc.resources.map((r: any) => r.name)).toEqual(['vigil-forecast-rate', 'vigil-forecast-cpu', 'vigil-forecast-memory']);
+    const list = await get(`/apis/external.metrics.k8s.io/v1beta1/namespaces/shop/vigil-forecast-rate?labelSelector=${encodeURIComponent('service in (checkout,search)')}`);
+    expect(list).toEqual({
+      kind: 'ExternalMetricValueList', apiVersion: 'external.metrics.k8s.io/v1beta1', metadata: {},
+      items: [
+        { metricName: 'vigil-forecast-rate', metricLabels: { service: 'checkout', metric: 'rate' }, timestamp: new Date(O).toISOString().replace('.000Z', 'Z'), value: '53' },
+        { metricName: 'vigil-forecast-rate', metricLabels: { service: 'search', metric: 'rate' }, timestamp: new Date(O).toISOString().replace('.000Z', 'Z'), value: '10' },
+      ],
+    });
+    const mem = await get('/apis/external.metrics.k8s.io/v1beta1/namespaces/shop/vigil-forecast-memory?labelSelector=service%3Dcheckout');
+    expect(mem.items).toHaveLength(1);
+    expect(mem.items[0].value).toBe(String(4e8 + 1));
+    expect((await get('/apis/external.metrics.k8s.io/v1beta1/namespaces/shop/vigil-forecast-disk', 404)).reason).toBe('NotFound');
+  });
+
+  test('label selectors: service=, service==, service in (...); anything else is a clear 400', () => {
+    expect(servicesOfSelector('service=checkout')).toEqual(['checkout']);
+    expect(servicesOfSelector('service==a,service in (b, c)')).toEqual(['a', 'b', 'c']);
+    expect(servicesOfSelector(null)).toBeNull();
+    expect(() => servicesOfSelector('app=checkout')).toThrow(/only "service=NAME"/);
+  });
+});
