@@ -197,7 +197,11 @@ test('an anomaly marked "not an anomaly": the feedback is recorded and shown', a
   await expect.poll(listed, { timeout: 15_000 }).toEqual(new Set([`payments ${signal}`]));
   await page.locator('a.anomaly-link').first().click();
   await page.waitForSelector('#fb-not');
-  await page.waitForSelector('main[data-loaded] figure.chart-fig svg path.line');
+  // 'attached', not 'visible': a constant series (a count that did not move) is drawn as a flat
+  // line, whose bounding box has no height, and Playwright calls a zero-size element invisible.
+  await page.waitForSelector('main[data-loaded] figure.chart-fig svg path.line', { state: 'attached' });
+  const drawn = await page.locator('figure.chart-fig svg path.line').first().getAttribute('d');
+  expect(drawn ?? '').toMatch(/^M[\d.]+,[\d.]+(L[\d.]+,[\d.]+)+$/);
   await page.screenshot({ path: join(shots, 'anomaly-before-feedback.png'), fullPage: true });
   await expect(page.locator('figure.chart-fig svg path.band').count()).resolves.toBeGreaterThan(0);
   await page.locator('#fb-not').click();
