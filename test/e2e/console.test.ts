@@ -147,6 +147,8 @@ test('overview → failed deployment on the timeline → its evidence', async ()
   await failed.first().waitFor();
   await expect(page.locator('svg.timeline a.dep-pass').count()).resolves.toBeGreaterThan(0); // few deployments: every mark is a link
   await expect(page.locator('svg.timeline g.rollback').count()).resolves.toBeGreaterThan(0);
+  // The versions running when Vigil first met the services are "first seen", not deployments.
+  await expect(page.locator('table:has(caption:text("Latest deployments")) .b-firstseen').count()).resolves.toBeGreaterThan(0);
   await checked(page, 'overview');
 
   await failed.first().click();

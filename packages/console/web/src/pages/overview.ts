@@ -12,6 +12,8 @@ interface ServiceRow {
 export interface Deployment {
   id: string; service: string; version: string; environment: string; commit: string; deployedAtMs: number | string; status: string; verdict: string;
   ci: { quality: string } | null;
+  /** The first version Vigil met of a running service: learned as the baseline, never judged. */
+  firstSeen?: boolean;
 }
 interface TimelineMark { id: string; service: string; version: string; deployedAtMs: number; status: string; strict: boolean }
 interface Rollback { id: string; deploymentId: string; service: string; version: string; result: string; dryRun: boolean; hook: string; atMs: number; reason: string }
@@ -150,6 +152,11 @@ function timelineSection(data: Data, route: Route): HTMLElement {
   return section('Deployment timeline', data.marks.length === 0 ? h('p', { class: 'empty' }, `No deployment in the last ${route.range}.`) : null, svg, legend);
 }
 
+/** A first-seen version that no verdict judged (the usual case): shown as such, not as "deployed". */
+function firstSeenOnly(d: Deployment): boolean {
+  return d.firstSeen === true && (d.status === 'deployed' || !d.status);
+}
+
 function recentSection(data: Data, route: Route): HTMLElement {
   const rolled = new Map(data.rollbacks.map((r) => [r.deploymentId, r]));
   const rows = data.deployments.slice(0, 25).map((d) => {
@@ -158,8 +165,8 @@ function recentSection(data: Data, route: Route): HTMLElement {
       fmtTime(Number(d.deployedAtMs)),
       d.service,
       link(routeHref({ page: 'deployment', arg: d.id, range: route.range, params: {} }), d.version, { 'aria-label': `${d.service} ${d.version} deployment` }),
-      h('span', {}, badge(d.status), isStrict(d) ? h('span', { class: 'badge b-strict' }, 'strict') : ''),
-      d.verdict || '—',
+      h('span', {}, firstSeenOnly(d) ? badge('first seen') : badge(d.status), isStrict(d) ? h('span', { class: 'badge b-strict' }, 'strict') : ''),
+      d.verdict || (firstSeenOnly(d) ? 'first seen: running when Vigil met it; learned as the baseline, not judged' : '—'),
       r ? `${r.result}${r.dryRun ? ' (dry run)' : ''}` : '—',
     ];
   });
