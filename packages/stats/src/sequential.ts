@@ -112,6 +112,91 @@ export class MixtureSprt {
 }
 
 /**
+ * A two-sample test of error counts: is the candidate's error rate more than `tau` times the
+ * baseline's? H0: λc ≤ τ·λb, with λb unknown and estimated from the baseline's own counts
+ * instead of being plugged in at an upper bound. Errors are rare events, so each arm's count is
+ * Poisson in its exposure (requests): eb errors in nb baseline requests, N in the candidate's s.
+ * Given the total T = eb + N, the candidate's share is Binomial(T, π) with π = ρs / (nb + ρs)
+ * for the rate ratio ρ — the conditional (exact) test of two Poisson rates (Przyborowski &
+ * Wileński 1940; Lehmann & Romano, Testing Statistical Hypotheses, §4.6), which removes the
+ * nuisance λb instead of bounding it. The statistic is the equal-weight mixture over alternatives
+ * ρk = τ·rk (the same ratios as MixtureSprt) of the conditional likelihood ratio
+ *   Bin(N; T, πρk) / Bin(N; T, πτ) = (ρk/τ)^N · ((nb + τs)/(nb + ρk·s))^T,
+ * which is also the ratio of the Poisson likelihoods with λb integrated against the
+ * scale-invariant prior dλ/λ. Sequentially it is a martingale under that mixture of nulls rather
+ * than under every λb (Hendriksen, de Heide & Grünwald 2021 discuss when such Bayes factors keep
+ * their guarantee under optional stopping); the running maximum is therefore an always-valid
+ * p-value in the Bayesian sense, and the frequentist false-alarm rate of looking after every
+ * request is checked by simulation at the boundary λc = τλb (sequential.test.ts; the verifier's
+ * tolerance τ > 1 keeps clean deploys further inside the null). Counts, not asymptotics: exact at
+ * 3 errors as at 3,000. The baseline may grow between observations (a canary): the statistic is a
+ * function of the current four counts. Cost O(K) per observation; state: 3 numbers.
+ */
+export interface RateRatioSprtJSON {
+  maxLog: number;
+  n: number;
+  ones: number;
+}
+
+/** log of the mixture statistic above (exported for the reference check). */
+export function rateRatioLogMixture(baseErrors: number, baseRequests: number, errors: number, requests: number, tau: number, ratios: readonly number[] = MIXTURE_ODDS_RATIOS): number {
+  if (baseRequests <= 0 || requests <= 0) return 0;
+  const total = baseErrors + errors;
+  const lNull = Math.log(baseRequests + tau * requests);
+  let max = -Infinity;
+  const terms = ratios.map((r) => {
+    const l = errors * Math.log(r) + total * (lNull - Math.log(baseRequests + tau * r * requests));
+    if (l > max) max = l;
+    return l;
+  });
+  let sum = 0;
+  for (const l of terms) sum += Math.exp(l - max);
+  return max + Math.log(sum / ratios.length);
+}
+
+export class RateRatioSprt {
+  /** Running maximum of the log mixture. */
+  maxLog = 0;
+  /** Candidate requests and errors. */
+  n = 0;
+  ones = 0;
+  /** The statistic after the last observation. */
+  logMixture = 0;
+
+  constructor(readonly ratios: readonly number[] = MIXTURE_ODDS_RATIOS) {}
+
+  /** Add `ones` candidate errors out of `n` requests, against the baseline's current counts and tolerance τ. */
+  observe(ones: number, n: number, baseErrors: number, baseRequests: number, tau: number): void {
+    if (n <= 0) return;
+    this.n += n;
+    this.ones += ones;
+    this.logMixture = rateRatioLogMixture(baseErrors, baseRequests, this.ones, this.n, tau, this.ratios);
+    if (this.logMixture > this.maxLog) this.maxLog = this.logMixture;
+  }
+
+  get pValue(): number {
+    return Math.min(1, Math.exp(-this.maxLog));
+  }
+
+  rejects(alpha: number): boolean {
+    return this.maxLog >= Math.log(1 / alpha) - LOG_EPS;
+  }
+
+  toJSON(): RateRatioSprtJSON {
+    return { maxLog: this.maxLog, n: this.n, ones: this.ones };
+  }
+
+  static fromJSON(j: RateRatioSprtJSON, ratios: readonly number[] = MIXTURE_ODDS_RATIOS): RateRatioSprt {
+    const s = new RateRatioSprt(ratios);
+    if (![j.maxLog, j.n, j.ones].every((x) => Number.isFinite(Number(x)))) throw new Error('RateRatioSprt: maxLog, n and ones must be numbers');
+    s.maxLog = Number(j.maxLog);
+    s.n = Number(j.n);
+    s.ones = Number(j.ones);
+    return s;
+  }
+}
+
+/**
  * Holm's step-down procedure (Holm 1979): the indices of the hypotheses rejected at family-wise
  * error rate α, for p-values valid under arbitrary dependence. The first step is Bonferroni
  * (min p ≤ α/m), so "anything rejected" is decided exactly as with Bonferroni; Holm only rejects

@@ -30,8 +30,8 @@ export const detectorSchema = z
         alpha: z.number().gt(0).lt(0.5).default(0.01),
         /** Probability of missing a real regression of the size below. */
         beta: z.number().gt(0).lt(0.5).default(0.1),
-        /** A regression worth failing: candidate error ratio at least this multiple of baseline. */
-        errorRatioFactor: z.number().gt(1).default(3),
+        /** A regression worth failing: candidate error ratio at least this multiple of baseline (a doubling). */
+        errorRatioFactor: z.number().gt(1).default(2),
         /** Smallest error-ratio rise that counts, absolute (keeps tiny baselines from failing on one error). */
         minErrorRatioIncrease: z.number().min(0).max(1).default(0.01),
         /** Candidate traffic before a pass may be declared. */
@@ -55,7 +55,7 @@ export const detectorSchema = z
             /** Overall false-fail probability of a strict check (larger than `alpha`: more willing to fail). */
             alpha: z.number().gt(0).lt(0.5).default(0.02),
             /** A regression worth failing under the strict policy (smaller than `errorRatioFactor`). */
-            errorRatioFactor: z.number().gt(1).default(2),
+            errorRatioFactor: z.number().gt(1).default(1.5),
             minErrorRatioIncrease: z.number().min(0).max(1).default(0.005),
             /** `minSamples` is multiplied by this before a strict check may pass. */
             minSamplesFactor: z.number().min(1).default(2),

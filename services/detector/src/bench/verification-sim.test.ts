@@ -45,6 +45,17 @@ describe('verification on simulated traffic (seeded)', () => {
     expect(failMedianS(fast, 'vigil')).toBeLessThanOrEqual(5);
   });
 
+  test('error ratio ×3 on one operation of three is found at 40 requests/s, most deploys within a few minutes', () => {
+    // The two-sample rate test against the history's own counts (bench, 50 deploys: 96–100%,
+    // median about 70 s; with the one-sample test against the baseline's upper bound, 62–68%).
+    const os = cell(40, 20_000, { kind: 'errors', factor: 3 }, 10, 600);
+    expect(failShare(os, 'vigil')).toBeGreaterThanOrEqual(0.8);
+    expect(failMedianS(os, 'vigil')).toBeLessThanOrEqual(240);
+    for (const o of os.filter((x) => x.vigil.status === 'fail')) {
+      expect(o.vigil.verdict.evidence.some((e) => e.check === 'error_ratio' && e.operation === 'POST /pay' && e.decided === 'fail')).toBe(true);
+    }
+  });
+
   test('error ratio ×10 on one operation and a new error template are found at 10 requests/s', () => {
     const errors = cell(10, 20_000, { kind: 'errors', factor: 10 }, 10, 500);
     expect(failShare(errors, 'vigil')).toBeGreaterThanOrEqual(0.8);

@@ -43,7 +43,7 @@ export function effectName(e: Effect): string {
 }
 
 export const SIM_VERIFICATION: VerificationOptions = {
-  alpha: 0.01, beta: 0.1, errorRatioFactor: 3, minErrorRatioIncrease: 0.01, minSamples: 300, maxDurationMs: 15 * 60_000, baselineHalfLifeMs: 10 * 60_000,
+  alpha: 0.01, beta: 0.1, errorRatioFactor: 2, minErrorRatioIncrease: 0.01, minSamples: 300, maxDurationMs: 15 * 60_000, baselineHalfLifeMs: 10 * 60_000,
 };
 
 /** How long v0 served before v1 (the verified history). */

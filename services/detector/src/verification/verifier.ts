@@ -1,5 +1,5 @@
-import { DDSketch, holmRejections, MixtureSprt, MIXTURE_ODDS_RATIOS } from '@vigil/stats';
-import type { DDSketchJSON, MixtureSprtJSON } from '@vigil/stats';
+import { DDSketch, holmRejections, MixtureSprt, MIXTURE_ODDS_RATIOS, RateRatioSprt } from '@vigil/stats';
+import type { DDSketchJSON, MixtureSprtJSON, RateRatioSprtJSON } from '@vigil/stats';
 import { deploymentIdFor, stableId } from '@vigil/records';
 import type { DeploymentCiQuality, DeploymentRecord, VerdictBaseline, VerdictEvidence, VerdictRecord } from '@vigil/records';
 import { HistoryBaseline, newSketch, quantileKey } from './baseline.js';
@@ -81,6 +81,13 @@ const MIN_CANARY_REQUESTS = 1_000;
 const MIN_CANARY_OPERATION = 200;
 /** Deployment announcements remembered per service for a check that has not started yet. */
 const MAX_POLICIES = 20;
+/**
+ * The error-ratio null tolerates a rise of this share of the regression worth failing (with the
+ * default errorRatioFactor 2: ×1.1, and a tenth of minErrorRatioIncrease in absolute terms) — room
+ * for the drift of a service's error ratio between the baseline's minutes and the candidate's,
+ * while a doubling stays well inside the alternatives.
+ */
+const ERROR_TOLERANCE_SHARE = 0.1;
 
 type SlotKind = 'error' | 'latency' | 'template';
 
@@ -90,7 +97,8 @@ interface Slot {
   operation?: string;
   /** Index into LATENCY_CHECKS for latency slots. */
   li?: number;
-  mix: MixtureSprt;
+  /** Error slots: the two-sample rate-ratio test; the others: the one-sample mixture SPRT. */
+  mix: MixtureSprt | RateRatioSprt;
   /** The Wald test whose lower bound says "no regression of the size worth failing" (a pass needs every tested one). */
   wald: BernoulliSprt;
   /** The last null boundary used (evidence). */
@@ -102,7 +110,7 @@ interface SlotJSON {
   check: string;
   operation?: string;
   li?: number;
-  mix: MixtureSprtJSON;
+  mix: MixtureSprtJSON | RateRatioSprtJSON;
   wald: ReturnType<BernoulliSprt['toJSON']>;
   p0: number;
 }
@@ -294,7 +302,7 @@ export class DeploymentCheck {
     // The family of tests is fixed when the check starts, so its size (and each test's share of
     // α) does not depend on what the candidate does.
     const waldAlpha = options.alpha / 4;
-    const slot = (kind: SlotKind, check: string, extra: Partial<Slot> = {}): Slot => ({ kind, check, mix: new MixtureSprt(), wald: new BernoulliSprt(waldAlpha, options.beta), p0: 0, ...extra });
+    const slot = (kind: SlotKind, check: string, extra: Partial<Slot> = {}): Slot => ({ kind, check, mix: kind === 'error' ? new RateRatioSprt() : new MixtureSprt(), wald: new BernoulliSprt(waldAlpha, options.beta), p0: 0, ...extra });
     this.slots.push(slot('error', 'error_ratio'));
     LATENCY_CHECKS.forEach((c, li) => this.slots.push(slot('latency', c.check, { li })));
     this.slots.push(slot('template', 'new_error_template'));
@@ -384,19 +392,25 @@ export class DeploymentCheck {
   }
 
   /**
-   * Error ratio hypotheses. The baseline ratio is taken at its 90% Wilson upper bound (a small
-   * baseline's noise must not become false fails); the null tolerates a rise of a third of the
-   * regression worth failing (`errorRatioFactor`, `minErrorRatioIncrease`), and the Wald test that
-   * decides a pass has that regression as its alternative.
+   * Error ratio hypotheses. The fail test is two-sample (RateRatioSprt: the candidate's errors
+   * against the baseline's own counts, so a small baseline's noise is accounted for by the test
+   * instead of by an upper bound) with the null "at most τ times the baseline's rate", τ a tenth of
+   * the way to the regression worth failing (`errorRatioFactor`, or `minErrorRatioIncrease` over
+   * the baseline's ratio, whichever is larger; the baseline's ratio is smoothed as (e+1)/(n+2) so a
+   * baseline without errors asks for a rise of some size, not for any error at all). The Wald test
+   * that decides a pass compares the candidate with the baseline's 90% Wilson upper bound, the null
+   * a third of the way to the regression worth failing and that regression as its alternative.
    */
-  private errorHypotheses(operation?: string): { p0: number; p1: number; baseline: number } | null {
+  private errorHypotheses(operation?: string): { p0: number; p1: number; baseline: number; tau: number; errors: number; requests: number } | null {
     const b = this.baselineErrors(operation);
     if (b.requests === 0 && operation !== undefined) return null;
     const { factor, minRise } = this.policy();
     const upper = b.requests > 0 ? wilsonUpper(b.errors, b.requests, SAMPLING_Z) : 0.05;
+    const smoothed = (b.errors + 1) / (b.requests + 2);
     const p0 = Math.min(0.99, Math.max(upper * (1 + (factor - 1) / 3), upper + minRise / 4));
     const p1 = Math.min(0.999, Math.max(upper * factor, upper + minRise, p0 * 1.0001));
-    return { p0, p1, baseline: b.requests > 0 ? b.errors / b.requests : 0 };
+    const tau = 1 + ERROR_TOLERANCE_SHARE * Math.max(factor - 1, minRise / smoothed);
+    return { p0, p1, baseline: b.requests > 0 ? b.errors / b.requests : 0, tau, errors: b.errors, requests: b.requests };
   }
 
   private latencyNull(li: number, n: number): number {
@@ -425,9 +439,9 @@ export class DeploymentCheck {
       if (s.kind === 'error') {
         const h = this.errorHypotheses(s.operation);
         if (!h) continue;
-        s.p0 = h.p0;
+        s.p0 = h.tau * h.baseline;
         const x = span.isError ? 1 : 0;
-        s.mix.observe(x, 1, h.p0);
+        (s.mix as RateRatioSprt).observe(x, 1, h.errors, h.requests, h.tau);
         s.wald.observe(x, 1, h.p0, h.p1);
       } else if (s.kind === 'latency') {
         const li = s.li as number;
@@ -438,14 +452,14 @@ export class DeploymentCheck {
         const p0 = this.latencyNull(li, q.n);
         s.p0 = p0;
         const x = span.durationMs > q.value * 1.02 ? 1 : 0;
-        s.mix.observe(x, 1, p0);
+        (s.mix as MixtureSprt).observe(x, 1, p0);
         s.wald.observe(x, 1, p0, Math.max(strict ? c.strictP1 : c.p1, p0 * 1.05));
       } else if (span.isError && span.errorTemplate !== undefined) {
         const p0 = this.templateNull();
         s.p0 = p0;
         const unseen = !this.history.templates.has(span.errorTemplate);
         if (unseen && this.novel.length < 3 && !this.novel.includes(span.errorTemplate)) this.novel.push(span.errorTemplate);
-        s.mix.observe(unseen ? 1 : 0, 1, p0);
+        (s.mix as MixtureSprt).observe(unseen ? 1 : 0, 1, p0);
         // The alternative worth failing: new templates in a tenth of the errors or more.
         s.wald.observe(unseen ? 1 : 0, 1, p0, Math.max(0.1, p0 * 2));
       }
@@ -582,7 +596,7 @@ export class DeploymentCheck {
     [c.candErr, c.candReq] = j.candidate;
     c.slots = j.slots.map((s) => ({
       kind: s.kind, check: s.check, ...(s.operation !== undefined ? { operation: s.operation } : {}), ...(s.li !== undefined ? { li: s.li } : {}),
-      mix: MixtureSprt.fromJSON(s.mix, MIXTURE_ODDS_RATIOS), wald: BernoulliSprt.fromJSON(s.wald), p0: s.p0,
+      mix: s.kind === 'error' ? RateRatioSprt.fromJSON(s.mix) : MixtureSprt.fromJSON(s.mix as MixtureSprtJSON, MIXTURE_ODDS_RATIOS), wald: BernoulliSprt.fromJSON(s.wald), p0: s.p0,
     }));
     c.concurrent = new Map(j.concurrent.map(([k, s, e, r]) => [k, { sketch: DDSketch.fromJSON(s), errors: e, requests: r }]));
     c.cache = new Map(j.cache);
