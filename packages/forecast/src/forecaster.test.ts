@@ -81,6 +81,25 @@ describe('reference maths', () => {
 });
 
 describe('properties', () => {
+  it('bins are right-closed: samples exactly at the end of an hour forecast as samples just inside it', () => {
+    // 3 days of a constant 1 at 5-minute steps, once exactly on the bin ends (every twelfth sample
+    // is on the hour) and once a second earlier: the same bins, so the same forecasts.
+    const run = (shiftSec: number): Forecast => {
+      const f = new SeasonalForecaster();
+      const t0 = 1_700_006_400; // a whole hour (divisible by 3600)
+      let t = t0;
+      for (let i = 1; i <= 3 * 288; i++) {
+        t = t0 + i * 300;
+        f.update(t - shiftSec, 1);
+      }
+      return f.forecast(t);
+    };
+    const onEdge = run(0), inside = run(1);
+    expect(onEdge.long.length).toBe(24);
+    for (const step of onEdge.long) expect(step.point).toBeCloseTo(1, 6);
+    expect(onEdge.long.map((s) => s.point)).toEqual(inside.long.map((s) => s.point));
+  });
+
   it('is online: a forecast made at an origin does not change when later data is altered', () => {
     const { t, x } = synthetic(10, 7);
     const origin = t[0] - (t[0] % HOUR) + 8 * 86400 + 5 * HOUR;

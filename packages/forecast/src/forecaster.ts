@@ -149,7 +149,9 @@ export class SeasonalForecaster {
       this.counts.late++;
       return false;
     }
-    this.closeUntil(tSec);
+    // Bins are right-closed ((K-1)·step, K·step]: a sample exactly at a bin's end still belongs to
+    // it, so only the bins that end strictly before this sample are final now.
+    this.closeBins(tSec, false);
     if (k <= this.lastFine) {
       this.counts.late++;
       return false;
@@ -179,14 +181,22 @@ export class SeasonalForecaster {
 
   /** Finalises the open bins that end at or before `tSec` (every sample up to tSec has been seen). */
   closeUntil(tSec: number): void {
+    this.closeBins(tSec, true);
+  }
+
+  // Learns the open bins that end before tSec (or at it, when `inclusive`), and empties them.
+  private closeBins(tSec: number, inclusive: boolean): void {
     const c = this.config;
-    if (this.fineCount > 0 && this.fineBin * c.fineStepSec <= tSec) {
+    const ended = (endSec: number): boolean => (inclusive ? endSec <= tSec : endSec < tSec);
+    if (this.fineCount > 0 && ended(this.fineBin * c.fineStepSec)) {
       this.learnFine(this.fineBin, this.fineSum / this.fineCount);
       this.fineCount = 0;
+      this.fineSum = 0;
     }
-    if (this.coarseCount > 0 && this.coarseBin * c.coarseStepSec <= tSec) {
+    if (this.coarseCount > 0 && ended(this.coarseBin * c.coarseStepSec)) {
       this.learnCoarse(this.coarseBin, this.coarseSum / this.coarseCount);
       this.coarseCount = 0;
+      this.coarseSum = 0;
     }
   }
 

@@ -177,9 +177,8 @@ export class ForecastFeed {
   }
 
   private learn(s: Series, tSec: number, value: number, learn: boolean): void {
-    // The step's value is given at the middle of its 5-minute bin (same bin as its end): a sample
-    // exactly at the end of an hour makes SeasonalForecaster.update close that hour before adding
-    // it (closeUntil is inclusive), which corrupts the hourly bin (seen in forecast-feed.test.ts).
+    // The step's value is given at the middle of its 5-minute bin: the same bin as its end, and
+    // clear of the bin edges whatever the forecaster's binning convention.
     if (!s.fc.update(tSec - FORECAST_STEP_MS / 2000, value, learn)) return;
     if (learn) s.learnt++;
     else s.withheld++;
