@@ -110,7 +110,10 @@ describe('template-id aliasing through the detector (real broker)', () => {
     expect(byText.get('session closed for user <*>')?.count).toBe(3);
     expect(byText.get('connected to <*>, retries <*>')?.templateId).toBe(gatewayId);
     expect(byText.get('synchronized to <*>, stratum <*>')?.templateId).toBe(ntpId);
-    // Nothing after the deployment was announced as a new template but the new event.
-    expect(templates.filter((t) => t.isNew && t.firstSeenMs >= T0 + 2 * HOUR && t.firstSeenMs < T0 + 3 * HOUR).map((t) => t.template)).toEqual(['payment provider rejected the request']);
+    // Nothing after the deployment was announced as a new template but the new event. (The
+    // 'heartbeat ok' line that only moves the watermark is new too; whether its window is published
+    // before the loop above stops is a race, so it is left out.)
+    const announced = templates.filter((t) => t.isNew && t.firstSeenMs >= T0 + 2 * HOUR && t.template !== 'heartbeat ok');
+    expect(announced.map((t) => t.template)).toEqual(['payment provider rejected the request']);
   });
 });
