@@ -240,6 +240,26 @@ export class TemplateSet {
     }
   }
 
+  /**
+   * The general template with this text, made general (and live) if it exists, created if not:
+   * the survivor that a generalisation merges into.
+   */
+  private generalTemplate(tokens: string[], glue: boolean[], text: string, timeMs: number): { target: Template; created: boolean } {
+    const existing = this.byText.get(text);
+    if (existing === undefined || existing.dead) {
+      const target = newTemplate(tokens, glue, true, timeMs);
+      this.insert(target);
+      return { target, created: true };
+    }
+    if (!existing.general) {
+      this.remove(existing);
+      existing.dead = false;
+      existing.general = true;
+      this.insert(existing);
+    }
+    return { target: existing, created: false };
+  }
+
   private remember(text: string, t: Template): void {
     this.aliases.delete(text);
     this.aliases.set(text, t);
@@ -329,17 +349,7 @@ export class TemplateSet {
     const tokens = [...t.tokens.slice(0, sp.prefix), WILDCARD, ...t.tokens.slice(m - sp.suffix)];
     const glue = [...t.glue.slice(0, sp.prefix), t.glue[sp.prefix], ...t.glue.slice(m - sp.suffix)];
     const gText = templateText(tokens, glue);
-    let target = this.byText.get(gText);
-    const survivorCreated = target === undefined || target.dead;
-    if (target === undefined || target.dead) {
-      target = newTemplate(tokens, glue, true, timeMs);
-      this.insert(target);
-    } else if (!target.general) {
-      this.remove(target);
-      target.dead = false;
-      target.general = true;
-      this.insert(target);
-    }
+    const { target, created: survivorCreated } = this.generalTemplate(tokens, glue, gText, timeMs);
     this.absorb(target, t);
     this.remember(t.text, target);
     this.remember(text, target);
@@ -422,19 +432,7 @@ export class TemplateSet {
       tokens[p] = WILDCARD;
       const glue = t.glue.slice();
       const text = templateText(tokens, glue);
-      let target = this.byText.get(text);
-      const survivorCreated = target === undefined || target.dead;
-      if (target === undefined || target.dead) {
-        target = newTemplate(tokens, glue, true, timeMs);
-        target.count = 0;
-        target.firstSeenMs = timeMs;
-        this.insert(target);
-      } else if (!target.general) {
-        this.remove(target);
-        target.dead = false;
-        target.general = true;
-        this.insert(target);
-      }
+      const { target, created: survivorCreated } = this.generalTemplate(tokens, glue, text, timeMs);
       const mergedIds: string[] = [];
       for (const m of members) {
         if (m === target) continue;
