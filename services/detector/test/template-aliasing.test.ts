@@ -7,38 +7,18 @@
 import { Writable } from 'node:stream';
 import { afterAll, describe, expect, test } from 'vitest';
 import { parseConfig, topicDefinitions } from '@vigil/config';
-import { encodeLogs } from '@vigil/otlp';
-import type { ExportLogsServiceRequest } from '@vigil/otlp';
 import { decodeRecord, OTLP_KEYED_MARKER, RECORD_KIND_HEADER } from '@vigil/records';
 import type { AnomalyRecord, TemplateRecord } from '@vigil/records';
 import { createTelemetry } from '@vigil/telemetry';
 import { testBrokers, uniqueName } from '../../../infra/test/kafka.js';
 import { readTopics, testBus } from '../../../test/support/kafka-io.js';
 import { createDetector } from '../src/pipeline.js';
+import { authLogs } from '../src/processors/auth-logs.test-util.js';
 
-const MS = 1_000_000n;
+const logs = (version: string, timeMs: number, lines: Array<[string, number]>): Buffer => Buffer.from(authLogs(version, timeMs, lines));
+
 const HOUR = 3_600_000;
 const T0 = Date.now() - 6 * HOUR;
-const str = (key: string, value: string) => ({ key, value: { stringValue: value } });
-
-function logs(version: string, timeMs: number, lines: Array<[string, number]>): Buffer {
-  const req: ExportLogsServiceRequest = {
-    resourceLogs: [{
-      resource: { attributes: [str('service.name', 'auth'), str('service.version', version)], droppedAttributesCount: 0, entityRefs: [] },
-      scopeLogs: [{
-        scope: { name: 'app', version: '1', attributes: [], droppedAttributesCount: 0 },
-        logRecords: lines.map(([body, severityNumber], k) => ({
-          timeUnixNano: BigInt(timeMs + k) * MS, observedTimeUnixNano: BigInt(timeMs + k) * MS, severityNumber,
-          severityText: severityNumber >= 17 ? 'ERROR' : 'INFO', body: { stringValue: body }, attributes: [],
-          droppedAttributesCount: 0, flags: 0, traceId: new Uint8Array(0), spanId: new Uint8Array(0), eventName: '',
-        })),
-        schemaUrl: '',
-      }],
-      schemaUrl: '',
-    }],
-  };
-  return Buffer.from(encodeLogs(req));
-}
 
 const brokers = testBrokers();
 const run = uniqueName('tpl-alias');

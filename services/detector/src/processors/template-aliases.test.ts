@@ -4,38 +4,16 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '@vigil/config';
 import { DEFAULT_MINER_OPTIONS } from '@vigil/logtemplates';
-import { encodeLogs } from '@vigil/otlp';
-import type { ExportLogsServiceRequest } from '@vigil/otlp';
 import { decodeRecord } from '@vigil/records';
 import type { AnomalyRecord, TemplateRecord } from '@vigil/records';
+import { authLogs as logs } from './auth-logs.test-util.js';
 import { LogsProcessor, createProcessor } from './processors.js';
 import { TemplateIdAliases } from './template-aliases.js';
 
 const config = parseConfig({});
 const ctx = { detector: config.detector, topics: config.topics };
-const MS = 1_000_000n;
 const HOUR = 3_600_000;
 
-const str = (key: string, value: string) => ({ key, value: { stringValue: value } });
-
-function logs(version: string, timeMs: number, lines: Array<[string, number]>): Uint8Array {
-  const req: ExportLogsServiceRequest = {
-    resourceLogs: [{
-      resource: { attributes: [str('service.name', 'auth'), str('service.version', version)], droppedAttributesCount: 0, entityRefs: [] },
-      scopeLogs: [{
-        scope: { name: 'app', version: '1', attributes: [], droppedAttributesCount: 0 },
-        logRecords: lines.map(([body, severityNumber], k) => ({
-          timeUnixNano: BigInt(timeMs + k) * MS, observedTimeUnixNano: BigInt(timeMs + k) * MS, severityNumber,
-          severityText: severityNumber >= 17 ? 'ERROR' : 'INFO', body: { stringValue: body }, attributes: [],
-          droppedAttributesCount: 0, flags: 0, traceId: new Uint8Array(0), spanId: new Uint8Array(0), eventName: '',
-        })),
-        schemaUrl: '',
-      }],
-      schemaUrl: '',
-    }],
-  };
-  return encodeLogs(req);
-}
 
 function decodeAll(p: LogsProcessor, bytes: Uint8Array) {
   const recs = p.process(bytes).map((o) => decodeRecord(o.value));
