@@ -12,4 +12,4 @@ WORKDIR /app
 ENV NODE_ENV=production
 COPY --from=build /app /app
 USER node
-CMD ["node", "packages/cli/dist/bin.js", "start"]
+CMD ["node", "services/cli/dist/bin.js", "start"]

@@ -34,7 +34,7 @@ const BENCHES = [
     ['red_spans_per_core_s', 'spans into RED windows per core-second', '≥ 500,000'],
     ['bytes_per_template', 'bytes per template', ''],
   ] },
-  { name: 'detector', script: 'packages/cli/dist/bench/detector-bench.js', args: ['--records', '2000', '--live-seconds', '40'], rows: [
+  { name: 'detector', script: 'services/cli/dist/bench/detector-bench.js', args: ['--records', '2000', '--live-seconds', '40'], rows: [
     ['detector_spans_per_cpu_s', 'detector spans per CPU-second', '≥ 100,000'],
     ['detector_to_decode_ratio', 'detector / decode-alone ratio', 'baseline: decode alone'],
     ['score_latency_p99_ms', 'window closable → score row in ClickHouse p99 (ms)', '≤ 2,000'],

@@ -38,7 +38,7 @@ const MINUTES = 190;
 const SERVICE = 'checkout';
 const PODS = ['checkout-7d9f-a', 'checkout-7d9f-b'];
 const MiB = 1024 * 1024;
-const BIN = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../services/cli/dist/bin.js', import.meta.url));
 
 /** A reader the test drives: collect() on demand, never on a timer. */
 class SimulatedClockReader extends MetricReader {

@@ -11,7 +11,7 @@
 //   beside each, the API calls alone (fetch from Node) measured the same way;
 //   bundle: the bytes of the built bundle, raw and gzip.
 // Targets: rendered overview and deployment page under 1 s each.
-// Usage: node packages/cli/dist/bench/console-bench.js [--runs 7]
+// Usage: node services/cli/dist/bench/console-bench.js [--runs 7]
 // Prints a table, then one JSON line with every figure.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
