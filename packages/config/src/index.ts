@@ -22,3 +22,5 @@ export type { TopicDefinition } from './topics.js';
 export { busOptions } from './bus-options.js';
 export { consoleSchema } from './sections/console.js';
 export type { ConsoleConfig } from './sections/console.js';
+export { querySchema } from './sections/query.js';
+export type { QueryConfig } from './sections/query.js';

@@ -6,6 +6,7 @@ import { alerterSchema } from './sections/alerter.js';
 import { writerSchema } from './sections/writer.js';
 import { rekeySchema } from './sections/rekey.js';
 import { consoleSchema } from './sections/console.js';
+import { querySchema } from './sections/query.js';
 
 /** The whole of vigil.yaml: types, defaults and validation in one schema. */
 export const vigilSchema = z
@@ -21,6 +22,7 @@ export const vigilSchema = z
     writer: writerSchema.default({}),
     rekey: rekeySchema.default({}),
     console: consoleSchema.default({}),
+    query: querySchema.default({}),
   })
   .strict();
 

@@ -12,9 +12,10 @@ import { createStore } from '@vigil/store';
 import type { Store } from '@vigil/store';
 import { createTelemetry, Registry, startAdminServer } from '@vigil/telemetry';
 import type { RunningServer, Telemetry } from '@vigil/telemetry';
-import { ciRoutes, consoleApiRoutes, createWriter, queryRoutes, revisionQuality, statusRoutes } from '@vigil/writer';
-import { consoleMount } from '@vigil/console';
+import { createWriter } from '@vigil/writer';
 import type { Writer } from '@vigil/writer';
+import { createQuery, revisionQuality } from '@vigil/query';
+import type { Query } from '@vigil/query';
 
 export interface EmbeddedOptions {
   config: VigilConfig;
@@ -29,19 +30,22 @@ export interface Embedded {
   readonly bus: Bus;
   readonly store: Store;
   readonly telemetry: Telemetry;
-  readonly ports: { otlpHttp: number; otlpGrpc: number; api: number; alerterApi: number; writerApi: number };
+  /** queryApi: where the read API and the console answer (embedded: the API port, `api`). */
+  readonly ports: { otlpHttp: number; otlpGrpc: number; api: number; alerterApi: number; queryApi: number };
   /** Each component is null when its section says `enabled: false` (ports then 0). */
   readonly collector: Collector | null;
   readonly detector: Detector | null;
   readonly alerter: Alerter | null;
   readonly writer: Writer | null;
+  /** The read side (read APIs and console on the API port); null when query.enabled is false. */
+  readonly query: Query | null;
   /** The rekey stage (foreign records on the otlp_* topics → keyed topics); null when rekey.enabled is false. */
   readonly rekey: RekeyStage | null;
   shutdown(deadlineMs?: number): Promise<void>;
 }
 
 /**
- * The whole pipeline in one process: collector, detector, alerter and writer around the
+ * The whole pipeline in one process: collector, detector, alerter, writer and query around the
  * in-process bus (or the configured Kafka), with chDB (or the configured ClickHouse server).
  * Started downstream first (writer, alerter, detector, rekey, collector), stopped upstream first.
  * Each component can be switched off (`enabled: false` in its section): e.g. detector, alerter and
@@ -73,27 +77,30 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
     : async (commit: string) => ciQualityFromApi(await revisionQuality(store, commit));
   const collector = config.collector.enabled ? createCollector({ config, bus, telemetry: make('collector'), ciQuality }) : null;
   const { httpPort, grpcPort } = collector ? await collector.start() : { httpPort: 0, grpcPort: 0 };
-  // The console at / of the API port; its alerter pages reach this process's alerter through /alerter/.
+  // The read side on the API port (the process's one API listener, `api`, not query.api): read
+  // APIs and the console at /, whose alerter pages reach this process's alerter through /alerter/.
   const alerterScheme = config.alerter.api.tls.enabled ? 'https' : 'http';
-  const consoleRoutes = consoleMount({
-    ...config.console,
-    alerterUrl: config.console.alerterUrl || (alerter ? `${alerterScheme}://127.0.0.1:${alerter.apiPort}` : ''),
-    alerterCaFile: config.console.alerterCaFile ?? config.alerter.api.tls.caFile,
-  });
-  const api: RunningServer = await startAdminServer({
-    telemetry,
-    listener: config.api,
-    ready: () => (collector?.ready() ?? true) && (alerter?.ready() ?? true),
-    routes: [consoleApiRoutes(store), queryRoutes(store), ciRoutes(store), statusRoutes(store), ...consoleRoutes.routes],
-    openPaths: consoleRoutes.openPaths,
-  });
-  const ports = { otlpHttp: httpPort, otlpGrpc: grpcPort, api: api.port, alerterApi: alerter?.apiPort ?? 0, writerApi: api.port };
-  const running = { collector: !!collector, rekey: !!rekey, detector: !!detector, alerter: !!alerter, writer: !!writer };
+  const ready = () => (collector?.ready() ?? true) && (alerter?.ready() ?? true);
+  const query = config.query.enabled
+    ? createQuery({
+      section: config.query, topics: config.topics, store, bus, telemetry, listener: config.api, ready,
+      console: {
+        ...config.console,
+        alerterUrl: config.console.alerterUrl || (alerter ? `${alerterScheme}://127.0.0.1:${alerter.apiPort}` : ''),
+        alerterCaFile: config.console.alerterCaFile ?? config.alerter.api.tls.caFile,
+      },
+    })
+    : null;
+  // With the read side off, the API port still answers /healthz, /readyz and /metrics.
+  const api: RunningServer | null = query ? null : await startAdminServer({ telemetry, listener: config.api, ready });
+  const apiPort = api ? api.port : (await query?.start())?.port ?? 0;
+  const ports = { otlpHttp: httpPort, otlpGrpc: grpcPort, api: apiPort, alerterApi: alerter?.apiPort ?? 0, queryApi: query ? apiPort : 0 };
+  const running = { collector: !!collector, rekey: !!rekey, detector: !!detector, alerter: !!alerter, writer: !!writer, query: !!query };
   telemetry.event('vigil_started', { ...ports, bus: bus.kind, store: store.kind, ...running });
 
   let stopping: Promise<void> | null = null;
   return {
-    config, bus, store, telemetry, ports, collector, detector, alerter, writer, rekey,
+    config, bus, store, telemetry, ports, collector, detector, alerter, writer, query, rekey,
     shutdown(deadlineMs = 15_000) {
       stopping ??= (async () => {
         await collector?.shutdown(deadlineMs);
@@ -101,7 +108,8 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
         await detector?.shutdown(deadlineMs);
         await alerter?.shutdown(deadlineMs);
         await writer?.shutdown(deadlineMs);
-        await api.close();
+        await query?.shutdown();
+        await api?.close();
         if (!options.bus) await bus.shutdown();
         await store.close();
         telemetry.event('vigil_stopped', {});

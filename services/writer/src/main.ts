@@ -5,11 +5,6 @@ import { busOptions, loadConfig, topicDefinitions } from '@vigil/config';
 import { createStore } from '@vigil/store';
 import { createTelemetry, runMain, startTracing, startAdminServer } from '@vigil/telemetry';
 import { createWriter } from './pipeline.js';
-import { queryRoutes } from './api/query-api.js';
-import { statusRoutes } from './api/status-routes.js';
-import { ciRoutes } from './ci/ci-routes.js';
-import { consoleApiRoutes } from './api/console-api.js';
-import { consoleMount } from '@vigil/console';
 
 runMain({
   name: 'writer',
@@ -25,12 +20,8 @@ runMain({
     await bus.ensureTopics(topicDefinitions(config));
     const writer = createWriter({ config, bus, store, telemetry });
     await writer.start();
-    // The console (web UI) beside the query API; its alerter pages go to console.alerterUrl.
-    const web = consoleMount(config.console);
-    const admin = await startAdminServer({
-      telemetry, listener: config.writer.api, openPaths: web.openPaths,
-      routes: [consoleApiRoutes(store), queryRoutes(store), ciRoutes(store), statusRoutes(store), ...web.routes],
-    });
+    // Its own /healthz, /readyz and /metrics only: the read APIs and the console are services/query's.
+    const admin = await startAdminServer({ telemetry, listener: config.writer.api });
     telemetry.event('listening', { api: admin.port });
     return async (deadlineMs) => {
       await admin.close();

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The console (web UI) served at `/` of the query API's listener (`api` embedded, `writer.api`
+ * The console (web UI) served at `/` of the query API's listener (`api` embedded, `query.api`
  * split). Its pages read that listener's API and the alerter's API, which the listener proxies
  * under `/alerter/` so the browser talks to one origin with one token.
  */

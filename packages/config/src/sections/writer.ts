@@ -15,8 +15,8 @@ export const writerSchema = z
     retryBackoffMs: z.number().int().min(10).default(500),
     /** Also land raw otlp_* telemetry in the OpenTelemetry Collector ClickHouse exporter's tables. */
     rawTelemetry: z.boolean().default(false),
-    /** The query API (anomalies, alerts, deployments, templates) served next to the store. */
-    api: listenerSchema(8083).default({}),
+    /** The writer's own /healthz, /readyz and /metrics (the read API is services/query's, query.api). */
+    api: listenerSchema(8084).default({}),
   })
   .strict()
   .refine((w) => w.flushIntervalMs <= 600_000, { message: 'flushIntervalMs too large' });

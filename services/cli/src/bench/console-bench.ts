@@ -13,17 +13,18 @@
 // Targets: rendered overview and deployment page under 1 s each.
 // Usage: node services/cli/dist/bench/console-bench.js [--runs 7]
 // Prints a table, then one JSON line with every figure.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { consoleMount, defaultWebRoot, launchChromium } from '@vigil/console';
+import { defaultWebRoot, launchChromium } from '@vigil/console';
 import { createStore } from '@vigil/store';
 import type { Store } from '@vigil/store';
-import { createTelemetry, startAdminServer } from '@vigil/telemetry';
-import { ciRoutes, consoleApiRoutes, queryRoutes } from '@vigil/writer';
+import { parseConfig } from '@vigil/config';
+import { createTelemetry } from '@vigil/telemetry';
+import { createQuery } from '@vigil/query';
 import { renderTable } from '../table.js';
 
 const DAY = 86_400_000;
@@ -101,12 +102,11 @@ async function main(): Promise<void> {
     const counts = Object.fromEntries(await Promise.all(['deployments', 'anomalies', 'scores', 'log_templates', 'rollbacks'].map(async (n) =>
       [n, Number((await store.query<{ c: string }>(`SELECT count() AS c FROM ${store.table(n)}`))[0].c)] as const)));
 
-    const web = consoleMount({ enabled: true, alerterUrl: '' });
-    if (!web.built) throw new Error('the console bundle is not built: run `npm run build`');
-    const server = await startAdminServer({
-      telemetry, listener: { host: '127.0.0.1', port: 0, auth: { bearerTokens: [TOKEN] } }, openPaths: web.openPaths,
-      routes: [consoleApiRoutes(store), queryRoutes(store), ciRoutes(store), ...web.routes],
-    });
+    if (!existsSync(join(defaultWebRoot(), 'index.html'))) throw new Error('the console bundle is not built: run `npm run build`');
+    // The read side as it runs (services/query), on its own listener with a token; no bus: the bench only reads.
+    const config = parseConfig({ query: { api: { host: '127.0.0.1', port: 0, auth: { bearerTokens: [TOKEN] } } } });
+    const server = createQuery({ section: config.query, console: { enabled: true, alerterUrl: '' }, topics: config.topics, store, telemetry });
+    await server.start();
     const base = `http://127.0.0.1:${server.port}`;
     const [failed] = await store.query<{ id: string }>(`SELECT id FROM ${store.table('deployments')} WHERE status = 'fail' ORDER BY deployed_at DESC LIMIT 1`);
 
@@ -157,7 +157,7 @@ async function main(): Promise<void> {
       overviewApi.push(await apiTime(['/v1/services?since=30d', '/v1/deployments/timeline?since=30d', '/v1/deployments?since=30d&limit=25', '/v1/rollbacks?since=30d']));
       deploymentApi.push(await apiTime([`/v1/deployments/${encodeURIComponent(failed.id)}/evidence`]));
     }
-    await server.close();
+    await server.shutdown();
 
     const files = readdirSync(join(defaultWebRoot(), 'assets')).map((f) => join(defaultWebRoot(), 'assets', f)).concat(join(defaultWebRoot(), 'index.html'));
     const bundleBytes = files.reduce((s, f) => s + statSync(f).size, 0);

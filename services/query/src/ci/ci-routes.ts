@@ -1,4 +1,4 @@
-// The CI insights API, served beside the store (writer / embedded query API). JSON over HTTP:
+// The CI insights API of the read side (services/query; embedded: the API port). JSON over HTTP:
 //
 //   POST /v1/ci/prioritise
 //     {suite, tests: [{name, durationMs?}] | [name], revision?, changedPaths?: [path],
@@ -11,8 +11,9 @@
 //   POST /v1/ci/pipelines/{pipeline}/runs
 //     {runId, revision?, suite?, tests?: [{name}] | [name]}
 //     → {pipeline, runId, failureProbability, pipelineFailureRate, riskiestTest, likelyFailingTests, reason}
-//     The prediction is stored in ci_pipeline_runs (status "announced", with the model's
-//     features); the run's outcome (a cicd.pipeline root span) trains the model.
+//     The prediction is published as a vigil.pipeline_run/1 record (status "announced", with the
+//     model's features) to the CI topic, which the writer lands in ci_pipeline_runs: this service
+//     never inserts (see announce.ts); the run's outcome (a cicd.pipeline root span) trains the model.
 //   GET /v1/ci/tests?suite=&flaky=true&limit=&sort=failure_rate|flaky|duration|recent
 //     → per-test statistics from the ci_tests view.
 //   GET /v1/ci/revisions/{revision}?suite=
@@ -20,9 +21,8 @@
 //     {revision, tests, passed, failed, flaky, skipped, knownFlaky, flakyTests, skippedTests,
 //      failedTests, pipelineRuns: [{pipeline, runId, status, predictedFailureProbability, timeMs}],
 //      buildRisk, quality: unknown|clean|flaky|skipped|failed, reasons}
-//     The collector asks when a deployment of the commit is announced (stricter verification
-//     for flaky or skipped tests); a revision without test executions answers 200 with
-//     quality "unknown". Same function in process: revisionQuality() (revision-quality.ts).
+//     A revision without test executions answers 200 with quality "unknown". Same function in
+//     process: revisionQuality() (revision-quality.ts).
 // Errors: 400 {error} naming the field; 413 body too large; 415 not JSON.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { assessBuildRisk, BuildRiskModel, prioritise, PrioritiseError } from '@vigil/ci-insights';
@@ -31,7 +31,6 @@ import type { PipelineRunRecord } from '@vigil/records';
 import type { Store } from '@vigil/store';
 import { sendJson } from '@vigil/telemetry';
 import type { RouteHandler } from '@vigil/telemetry';
-import { rowsFor } from '../mappers/rows.js';
 import { CiState } from './ci-state.js';
 import type { CiStateOptions } from './ci-state.js';
 import { revisionQuality, RevisionQualityError } from './revision-quality.js';
@@ -43,6 +42,11 @@ export interface CiRoutesOptions extends Partial<CiStateOptions> {
   maxTests?: number;
   /** Clock (announcement time). */
   nowMs?: () => number;
+  /**
+   * Records an announced pipeline run (publishes it; the writer lands it). Without it
+   * POST /v1/ci/pipelines/{pipeline}/runs answers 503: a prediction nobody keeps cannot train the model.
+   */
+  record?: (record: PipelineRunRecord) => Promise<unknown>;
 }
 
 const DEFAULT_MAX_BODY = 16 * 1024 * 1024;
@@ -126,9 +130,11 @@ export class CiApi {
   private readonly maxBody: number;
   private readonly maxTests: number;
   private readonly nowMs: () => number;
+  private readonly record: ((record: PipelineRunRecord) => Promise<unknown>) | undefined;
 
   constructor(private readonly store: Store, options: CiRoutesOptions = {}) {
-    const { maxBodyBytes, maxTests, nowMs, ...stateOptions } = options;
+    const { maxBodyBytes, maxTests, nowMs, record, ...stateOptions } = options;
+    this.record = record;
     this.state = new CiState(store, stateOptions);
     this.maxBody = maxBodyBytes ?? DEFAULT_MAX_BODY;
     this.maxTests = maxTests ?? DEFAULT_MAX_TESTS;
@@ -182,6 +188,7 @@ export class CiApi {
   }
 
   async announce(pipeline: string, body: unknown): Promise<unknown> {
+    if (!this.record) throw new InputError(503, 'pipeline run announcements are not recorded by this API (no bus configured)');
     if (!isObj(body)) throw new InputError(400, 'body: a JSON object {runId, revision?, suite?, tests?}');
     if (pipeline === '' || pipeline.length > MAX_NAME) throw new InputError(400, 'pipeline: a non-empty name in the path');
     const runId = str(body, 'runId', true)!;
@@ -198,8 +205,8 @@ export class CiApi {
       predictedFailureProbability: risk.probability, riskFeatures: features, reason: risk.reason,
       ...(revision !== undefined ? { revision } : {}),
     };
-    // This process is the writer: it may insert directly (no bus round trip for an API answer).
-    for (const { table, row } of rowsFor(record)) await this.store.insert(table, [row]);
+    // Published, not inserted: only the writer writes the store.
+    await this.record(record);
     return {
       pipeline, runId, suite, failureProbability: risk.probability, pipelineFailureRate: risk.pipelineFailureRate,
       riskiestTest: risk.riskiestTest, likelyFailingTests: risk.likelyFailingTests, reason: risk.reason,

@@ -1,18 +1,12 @@
 // The console's read endpoints (console-api.ts) over chDB: records are mapped to rows by the
-// writer's own mapping (rowsFor) and inserted, then read back over HTTP. Expected values are
+// writer's own mapping (rowsFor, through test/support/read-side.ts) and inserted, then read back
+// over HTTP from the query service (createQuery). Expected values are
 // the records' own numbers (counts and buckets worked out by hand below), not the code's output.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { AnomalyRecord, DeploymentRecord, RollbackRecord, ScoreRecord, TemplateRecord, VerdictRecord, VigilRecord } from '@vigil/records';
-import { createStore } from '@vigil/store';
 import type { Store } from '@vigil/store';
-import { createTelemetry, startAdminServer } from '@vigil/telemetry';
-import type { RunningServer } from '@vigil/telemetry';
-import { rowsFor } from '../mappers/rows.js';
-import { consoleApiRoutes } from './console-api.js';
+import { insertMapped, insertRows, migratedStore, startQuery } from '../../../../test/support/read-side.js';
+import type { RunningQuery, TestStore } from '../../../../test/support/read-side.js';
 
 const MIN = 60_000;
 const NOW = Math.floor(Date.now() / MIN) * MIN;
@@ -68,9 +62,9 @@ const records: VigilRecord[] = [
 ];
 
 describe('console read endpoints (chDB)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-console-api-'));
+  let testStore: TestStore;
   let store: Store;
-  let server: RunningServer;
+  let query: RunningQuery;
   let base = '';
   const get = async (path: string, status = 200) => {
     const res = await fetch(`${base}${path}`);
@@ -80,24 +74,19 @@ describe('console read endpoints (chDB)', () => {
   };
 
   beforeAll(async () => {
-    store = await createStore({ kind: 'chdb', chdb: { path: dir }, database: 'vigil_console_api', server: { url: '', username: '', password: '', database: '' } });
-    await store.migrate();
-    const byTable = new Map<string, object[]>();
-    for (const r of records) for (const { table, row } of rowsFor(r)) byTable.set(table, [...(byTable.get(table) ?? []), row]);
-    for (const [table, rows] of byTable) await store.insert(table, rows);
-    await store.insert('ci_pipeline_runs', [
+    testStore = await migratedStore('vigil_console_api');
+    store = testStore.store;
+    await insertMapped(store, records);
+    await insertRows(store, 'ci_pipeline_runs', [
       { time: new Date(NOW - 3 * MIN), pipeline: 'build', run_id: 'r1', revision: 'a', status: 'passed', duration_ms: 1000, predicted_failure_probability: null, suite: '', risk_features: [], reason: '', source: 'test' },
       { time: new Date(NOW - 2 * MIN), pipeline: 'build', run_id: 'r2', revision: 'b', status: 'failed', duration_ms: 1000, predicted_failure_probability: null, suite: '', risk_features: [], reason: '', source: 'test' },
       { time: new Date(NOW - MIN), pipeline: 'build', run_id: 'r3', revision: 'c', status: 'announced', duration_ms: null, predicted_failure_probability: 0.42, suite: 's', risk_features: [], reason: 'b failed last', source: 'test' },
     ].map((r) => ({ ...r, time: r.time.toISOString().replace('T', ' ').replace('Z', '') })));
-    const telemetry = createTelemetry({ service: 'writer-test', destination: new Writable({ write: (_c, _e, cb) => cb() }), processMetrics: false });
-    server = await startAdminServer({ telemetry, listener: { host: '127.0.0.1', port: 0 }, routes: [consoleApiRoutes(store, () => NOW)] });
-    base = `http://127.0.0.1:${server.port}`;
+    ({ query, base } = await startQuery(store, { nowMs: () => NOW }));
   });
   afterAll(async () => {
-    await server?.close();
-    await store?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await query?.shutdown();
+    await testStore?.close();
   });
 
   test('GET /v1/deployments/{id}/evidence: verdict history, baseline vs candidate, new templates, rollbacks, strict policy', async () => {

@@ -2,22 +2,14 @@
 // Forecast records (vigil.forecast/1) land in `forecasts` exactly once (0009_forecasts.sql), and
 // the query API serves them: GET /v1/forecasts (latest per series), GET /v1/capacity, the KEDA
 // metrics-api body and the Kubernetes External Metrics API, behind the listener's bearer auth.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
+// Records land through the writer's sink (test/support/read-side.ts); the query service
+// (createQuery) answers. The record → row mapping itself is tested in the writer (rows.test.ts).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { InRecord } from '@vigil/bus';
-import { encodeRecord } from '@vigil/records';
 import type { ForecastRecord } from '@vigil/records';
-import { createStore } from '@vigil/store';
 import type { Store } from '@vigil/store';
-import { createTelemetry, startAdminServer } from '@vigil/telemetry';
-import type { RunningServer } from '@vigil/telemetry';
-import { forecastRow } from '../mappers/rows.js';
-import { PartitionSink } from '../sink/partition-sink.js';
-import { queryRoutes } from './query-api.js';
 import { servicesOfSelector } from './forecast-routes.js';
+import { landThroughSink, migratedStore, startQuery } from '../../../../test/support/read-side.js';
+import type { RunningQuery, TestStore } from '../../../../test/support/read-side.js';
 
 const H = 3_600_000;
 const S5 = 300_000;
@@ -50,9 +42,9 @@ const records: ForecastRecord[] = [
 ];
 
 describe('forecasts in ClickHouse and the forecast / capacity / autoscaling API (chDB)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-forecast-api-'));
+  let testStore: TestStore;
   let store: Store;
-  let server: RunningServer;
+  let query: RunningQuery;
   let base: string;
   const get = async (path: string, status = 200): Promise<any> => {
     const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
@@ -62,41 +54,18 @@ describe('forecasts in ClickHouse and the forecast / capacity / autoscaling API 
   };
 
   beforeAll(async () => {
-    store = await createStore({ kind: 'chdb', chdb: { path: dir }, database: 'vigil_forecast_api', server: { url: '', username: '', password: '', database: '' } });
-    await store.migrate();
-    const telemetry = createTelemetry({ service: 'writer-test', destination: new Writable({ write: (_c, _e, cb) => cb() }), processMetrics: false });
-    server = await startAdminServer({ telemetry, listener: { host: '127.0.0.1', port: 0, auth: { bearerTokens: [TOKEN] } }, routes: [queryRoutes(store)] });
-    base = `http://127.0.0.1:${server.port}`;
+    testStore = await migratedStore('vigil_forecast_api');
+    store = testStore.store;
+    ({ query, base } = await startQuery(store, { bearerTokens: [TOKEN] }));
   });
   afterAll(async () => {
-    await server?.close();
-    await store?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  test('the mapper: one row per record, steps as parallel arrays, recommendation flattened', () => {
-    const row = forecastRow(records[6]!);
-    expect(row.end_ms).toEqual(records[6]!.points.map((p) => p.endMs));
-    expect(row.mean).toEqual(records[6]!.points.map((p) => p.mean));
-    expect(row).toMatchObject({ service: 'checkout', metric: 'k8s.pod.cpu.usage', horizon: 'long', step_ms: H, has_recommendation: true, request: 2.4, replicas: 4, learnt: 300, withheld: 6 });
-    expect(forecastRow(records[0]!)).toMatchObject({ has_recommendation: false, risk_short: null, replicas: null, why: '' });
-    // Non-finite numbers never reach ClickHouse.
-    expect(forecastRow({ ...records[0]!, points: [{ endMs: O, mean: NaN, lo80: 0, hi80: Infinity, lo95: 0, hi95: 0 }] }).mean).toEqual([0]);
+    await query?.shutdown();
+    await testStore?.close();
   });
 
   test('landed exactly once through the writer sink: a replay from offset 0 adds nothing', async () => {
-    const land = async () => {
-      const sink = new PartitionSink('vigil_forecasts', 0, {
-        store, deadLetterTopic: 'vigil_dead_letter', nowMs: () => O, commit: async () => {},
-        deadLetter: async (r) => { throw new Error(`unexpected dead letters: ${JSON.stringify(r.map((x) => x.reason))}`); },
-        count: () => {},
-      }, 1000);
-      const inRecs: InRecord[] = records.map((r, i) => ({ topic: 'vigil_forecasts', partition: 0, offset: String(i), key: r.service, value: encodeRecord(r), headers: {}, timestampMs: O }));
-      sink.add(inRecs.slice(0, 4));
-      await sink.flush();
-      sink.add(inRecs.slice(4));
-      await sink.flush();
-    };
+    // Two flushes of four records and one of one: three offset ranges, the same on the replay.
+    const land = () => landThroughSink(store, 'vigil_forecasts', records, O, 4);
     await land();
     await land();
     const [c] = await store.query<{ c: string }>(`SELECT count() AS c FROM ${store.table('forecasts')}`);

@@ -5,7 +5,7 @@
 //   warm: `--requests` requests for the whole suite (durations given, 4 workers, a budget),
 //         each one also refreshing incrementally (one ClickHouse query),
 //   warm+new: the same while a JUnit-sized batch of new rows lands between requests.
-// Usage: node services/writer/dist/bench/ci-api-bench.js [--tests 2000] [--runs 60] [--requests 300]
+// Usage: node services/query/dist/bench/ci-api-bench.js [--tests 2000] [--runs 60] [--requests 300]
 // Prints a table, then one JSON line with every figure.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,18 +1,11 @@
 // GET /v1/ci/revisions/{revision} and revisionQuality() over chDB: a constructed history whose
 // expected counts, names and verdicts follow from its construction (comments below), not from
 // the code under test.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { PipelineRunRecord, TestRunRecord } from '@vigil/records';
-import { createStore } from '@vigil/store';
 import type { Store } from '@vigil/store';
-import { createTelemetry, startAdminServer } from '@vigil/telemetry';
-import type { RunningServer } from '@vigil/telemetry';
-import { rowsFor } from '../mappers/rows.js';
-import { ciRoutes } from './ci-routes.js';
+import { insertMapped, migratedStore, startQuery } from '../../../../test/support/read-side.js';
+import type { RunningQuery, TestStore } from '../../../../test/support/read-side.js';
 import { revisionQuality, RevisionQualityError } from './revision-quality.js';
 import type { RevisionQuality } from './revision-quality.js';
 
@@ -82,28 +75,21 @@ const pipelineRuns: PipelineRunRecord[] = [
 ];
 
 describe('CI quality of a revision (GET /v1/ci/revisions/{revision}, chDB)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-revq-'));
+  let testStore: TestStore;
   let store: Store;
-  let server: RunningServer;
+  let query: RunningQuery;
   let base: string;
 
   beforeAll(async () => {
-    store = await createStore({ kind: 'chdb', chdb: { path: dir }, database: 'vigil_revq', server: { url: '', username: '', password: '', database: '' } });
-    await store.migrate();
+    testStore = await migratedStore('vigil_revq');
+    store = testStore.store;
     // The writer's own mapping, as the pipeline lands records.
-    for (const records of [runs, pipelineRuns]) {
-      const byTable = new Map<string, object[]>();
-      for (const r of records) for (const { table, row } of rowsFor(r)) byTable.set(table, [...(byTable.get(table) ?? []), row]);
-      for (const [table, rows] of byTable) await store.insert(table, rows);
-    }
-    const telemetry = createTelemetry({ service: 'writer-test', destination: new Writable({ write: (_c, _e, cb) => cb() }), processMetrics: false });
-    server = await startAdminServer({ telemetry, listener: { host: '127.0.0.1', port: 0 }, routes: [ciRoutes(store, { nowMs: () => NOW })] });
-    base = `http://127.0.0.1:${server.port}`;
+    for (const records of [runs, pipelineRuns]) await insertMapped(store, records);
+    ({ query, base } = await startQuery(store, { nowMs: () => NOW }));
   });
   afterAll(async () => {
-    await server?.close();
-    await store?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await query?.shutdown();
+    await testStore?.close();
   });
 
   const get = async (path: string): Promise<{ status: number; json: RevisionQuality & { error?: string } }> => {

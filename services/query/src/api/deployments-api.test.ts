@@ -2,23 +2,14 @@
 // ReplacingMergeTree(revision), where a verdict row (commit '') outranks the announcement: after
 // a merge only the verdict row is left. Commit, environment and CI quality must survive that,
 // from deployment_announcements (migration 0006). Records go through the writer's PartitionSink
-// (one flush per record: one insert, one part, per table), then both tables are merged with
-// OPTIMIZE ... FINAL, the merge a server does on its own some time later.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
+// (one flush per record: one insert, one part, per table; test/support/read-side.ts), then both
+// tables are merged with OPTIMIZE ... FINAL, the merge a server does on its own some time later;
+// the query service (createQuery) answers over HTTP.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { InRecord } from '@vigil/bus';
-import { encodeRecord } from '@vigil/records';
 import type { DeploymentCiQuality, DeploymentRecord, VerdictRecord, VigilRecord } from '@vigil/records';
-import { createStore } from '@vigil/store';
 import type { Store } from '@vigil/store';
-import { createTelemetry, startAdminServer } from '@vigil/telemetry';
-import type { RunningServer } from '@vigil/telemetry';
-import { deploymentAnnouncementPrecedence } from '../mappers/rows.js';
-import { PartitionSink } from '../sink/partition-sink.js';
-import { queryRoutes } from './query-api.js';
+import { insertRows, landThroughSink, migratedStore, startQuery } from '../../../../test/support/read-side.js';
+import type { RunningQuery, TestStore } from '../../../../test/support/read-side.js';
 
 const NOW = Date.now();
 const MIN = 60_000;
@@ -59,32 +50,8 @@ const verdictsTopic: VerdictRecord[] = [
   verdict('d3', 'cart', 'v4', 'pass', T0 + 19 * MIN, T0 + 25 * MIN),
 ];
 
-const inRecords = (topic: string, records: VigilRecord[]): InRecord[] =>
-  records.map((r, i) => ({ topic, partition: 0, offset: String(i), key: null, value: encodeRecord(r), headers: {}, timestampMs: NOW }));
-
-function sinkFor(store: Store, topic: string, rows: Record<string, number>): PartitionSink {
-  return new PartitionSink(topic, 0, {
-    store, deadLetterTopic: 'vigil_dead_letter', nowMs: () => NOW,
-    commit: async () => {},
-    deadLetter: async (records) => {
-      throw new Error(`unexpected dead letters: ${JSON.stringify(records.map((r) => r.reason))}`);
-    },
-    count: (event, n, table) => {
-      if (event === 'rows' && table) rows[table] = (rows[table] ?? 0) + n;
-    },
-  }, 1000);
-}
-
 /** Land every record through a fresh sink, one flush (offset range, insert per table) per record. */
-async function land(store: Store, topic: string, records: VigilRecord[]): Promise<Record<string, number>> {
-  const rows: Record<string, number> = {};
-  const sink = sinkFor(store, topic, rows);
-  for (const r of inRecords(topic, records)) {
-    sink.add([r]);
-    await sink.flush();
-  }
-  return rows;
-}
+const land = (store: Store, topic: string, records: VigilRecord[]) => landThroughSink(store, topic, records, NOW);
 
 interface ApiDeployment {
   id: string;
@@ -100,9 +67,9 @@ interface ApiDeployment {
 }
 
 describe('GET /v1/deployments keeps the announced commit, environment and CI across merges (chDB)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-deploy-api-'));
+  let testStore: TestStore;
   let store: Store;
-  let server: RunningServer;
+  let query: RunningQuery;
   let base: string;
   const count = async (table: string) => Number((await store.query<{ c: string }>(`SELECT count() AS c FROM ${store.table(table)}`))[0].c);
   const get = async (path: string): Promise<ApiDeployment[]> => {
@@ -112,16 +79,13 @@ describe('GET /v1/deployments keeps the announced commit, environment and CI acr
   };
 
   beforeAll(async () => {
-    store = await createStore({ kind: 'chdb', chdb: { path: dir }, database: 'vigil_deploy_api', server: { url: '', username: '', password: '', database: '' } });
-    await store.migrate();
-    const telemetry = createTelemetry({ service: 'writer-test', destination: new Writable({ write: (_c, _e, cb) => cb() }), processMetrics: false });
-    server = await startAdminServer({ telemetry, listener: { host: '127.0.0.1', port: 0 }, routes: [queryRoutes(store, () => NOW)] });
-    base = `http://127.0.0.1:${server.port}`;
+    testStore = await migratedStore('vigil_deploy_api');
+    store = testStore.store;
+    ({ query, base } = await startQuery(store, { nowMs: () => NOW }));
   });
   afterAll(async () => {
-    await server?.close();
-    await store?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await query?.shutdown();
+    await testStore?.close();
   });
 
   test('migration 0006 creates deployment_announcements on a fresh store', async () => {
@@ -187,7 +151,7 @@ describe('GET /v1/deployments keeps the announced commit, environment and CI acr
   test('a deployment written before deployment_announcements existed falls back to deployments', async () => {
     // Rows as an older writer wrote them: only `deployments`, not merged yet.
     const at = T0 + 30 * MIN;
-    await store.insert('deployments', [{
+    await insertRows(store, 'deployments', [{
       id: 'd0', service: 'legacy', version: 'v1', environment: 'prod', commit: 'abc', source: 'api', previous_version: '', deployed_at: at,
       status: 'deployed', mode: '', verdict_summary: '', evidence: '[]', updated_at: at, revision: at,
       // An explicit token: on chDB the previous insert's token stays set in the session, and a
@@ -201,19 +165,18 @@ describe('GET /v1/deployments keeps the announced commit, environment and CI acr
 });
 
 describe('GET /v1/deployments marks a first-seen version (first contact) and keeps a watched deploy one (chDB)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-deploy-first-'));
+  let testStore: TestStore;
   let store: Store;
-  let server: RunningServer;
+  let query: RunningQuery;
+  let base: string;
   beforeAll(async () => {
-    store = await createStore({ kind: 'chdb', chdb: { path: dir }, database: 'vigil_deploy_first', server: { url: '', username: '', password: '', database: '' } });
-    await store.migrate();
-    const telemetry = createTelemetry({ service: 'writer-test', destination: new Writable({ write: (_c, _e, cb) => cb() }), processMetrics: false });
-    server = await startAdminServer({ telemetry, listener: { host: '127.0.0.1', port: 0 }, routes: [queryRoutes(store, () => NOW)] });
+    testStore = await migratedStore('vigil_deploy_first');
+    store = testStore.store;
+    ({ query, base } = await startQuery(store, { nowMs: () => NOW }));
   });
   afterAll(async () => {
-    await server?.close();
-    await store?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await query?.shutdown();
+    await testStore?.close();
   });
 
   test('first seen stays first seen; a deploy witnessed before a collector restart is not relabelled, merged or not', async () => {
@@ -226,7 +189,7 @@ describe('GET /v1/deployments marks a first-seen version (first contact) and kee
       deployment({ id: 'f2', service: 'inventory', version: 'v2', source: 'resource', timeMs: T0 + 20 * MIN, firstSeen: true }),
     ]);
     const read = async () => {
-      const res = await fetch(`http://127.0.0.1:${server.port}/v1/deployments?since=1d&service=inventory`);
+      const res = await fetch(`${base}/v1/deployments?since=1d&service=inventory`);
       expect(res.status).toBe(200);
       return new Map(((await res.json()) as ApiDeployment[]).map((r) => [r.id, r.firstSeen]));
     };
@@ -234,20 +197,4 @@ describe('GET /v1/deployments marks a first-seen version (first contact) and kee
     await store.command(`OPTIMIZE TABLE ${store.table('deployment_announcements')} FINAL`);
     expect(await read()).toEqual(new Map([['f2', false], ['f1', true]]));
   });
-});
-
-test('announcement precedence: api over resource, with commit over without, then the later', () => {
-  const day = 86_400_000;
-  const t = 1_750_000_000_000;
-  // An API announcement outranks any resource one, even stamped ten years later.
-  expect(deploymentAnnouncementPrecedence('api', false, t)).toBeGreaterThan(deploymentAnnouncementPrecedence('resource', true, t + 3650 * day));
-  expect(deploymentAnnouncementPrecedence('api', true, t)).toBeGreaterThan(deploymentAnnouncementPrecedence('api', false, t + 3650 * day));
-  expect(deploymentAnnouncementPrecedence('api', true, t + 1)).toBeGreaterThan(deploymentAnnouncementPrecedence('api', true, t));
-  // A telemetry-seen deployment re-sent with its CI quality (same source, commit and time) wins.
-  expect(deploymentAnnouncementPrecedence('resource', true, t, true)).toBeGreaterThan(deploymentAnnouncementPrecedence('resource', true, t, false));
-  expect(deploymentAnnouncementPrecedence('api', false, t)).toBeGreaterThan(deploymentAnnouncementPrecedence('resource', true, t, true));
-  // A first-seen announcement ranks below every watched one, even an older resource one without commit.
-  expect(deploymentAnnouncementPrecedence('resource', false, t)).toBeGreaterThan(deploymentAnnouncementPrecedence('api', true, t + 3650 * day, true, true));
-  // (8·1 + 4·1 + 2·1 + 0)·2^42 + t, exact: 14 · 4398046511104 + 1750000000000.
-  expect(deploymentAnnouncementPrecedence('api', true, t)).toBe(63_322_651_155_456);
 });
