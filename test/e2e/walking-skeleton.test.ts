@@ -1,7 +1,9 @@
 // The walking skeleton: OTLP/HTTP JSON traces posted to the collector travel
 // collector → bus → detector → alerter and writer → ClickHouse, on both buses:
 // the in-process bus in one process (embedded default), and the real Kafka broker with each
-// service in its own process.
+// service in its own process — except that the writer and the read side (services/query) share
+// one: chDB opens a folder in one process only (with a ClickHouse server they are two
+// containers, docker-compose.yml), so that process is `vigil start` with only those two enabled.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -89,7 +91,7 @@ describe('walking skeleton', () => {
     const brokers = testBrokers().join(',');
     const dir = mkdtempSync(join(tmpdir(), 'vigil-e2e-kafka-'));
     dirs.push(dir);
-    const [otlpHttp, otlpGrpc, collectorApi, detectorApi, alerterApi, writerApi] = await freePorts(6);
+    const [otlpHttp, otlpGrpc, collectorApi, detectorApi, alerterApi, queryApi] = await freePorts(6);
     const run = uniqueName('e2e');
     const env = {
       ...process.env,
@@ -108,11 +110,21 @@ describe('walking skeleton', () => {
       VIGIL_API__PORT: String(collectorApi),
       VIGIL_DETECTOR__API__PORT: String(detectorApi),
       VIGIL_ALERTER__API__PORT: String(alerterApi),
-      VIGIL_WRITER__API__PORT: String(writerApi),
+    };
+    // The store's process: writer and query composed by the embedded runner, the rest switched off.
+    const storeSide = {
+      ...env, VIGIL_API__PORT: String(queryApi), VIGIL_COLLECTOR__ENABLED: 'false', VIGIL_REKEY__ENABLED: 'false',
+      VIGIL_DETECTOR__ENABLED: 'false', VIGIL_ALERTER__ENABLED: 'false',
+    };
+    const commands: Record<string, [string[], NodeJS.ProcessEnv]> = {
+      'writer+query': [[join(ROOT, 'services/cli/dist/bin.js'), 'start'], storeSide],
+      alerter: [[join(ROOT, 'services/alerter/dist/main.js')], env],
+      detector: [[join(ROOT, 'services/detector/dist/main.js')], env],
+      collector: [[join(ROOT, 'services/collector/dist/main.js')], env],
     };
     const logs: Record<string, string> = {};
-    for (const service of ['writer', 'alerter', 'detector', 'collector']) {
-      const p = spawn(process.execPath, [join(ROOT, `services/${service}/dist/main.js`)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    for (const [service, [args, penv]] of Object.entries(commands)) {
+      const p = spawn(process.execPath, args, { env: penv, stdio: ['ignore', 'pipe', 'pipe'] });
       logs[service] = '';
       p.stdout?.on('data', (c) => { logs[service] += String(c); });
       p.stderr?.on('data', (c) => { logs[service] += String(c); });
@@ -120,11 +132,11 @@ describe('walking skeleton', () => {
     }
     try {
       await waitFor('the collector to serve', async () => (await fetch(`http://127.0.0.1:${otlpHttp}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status === 200, 60_000);
-      for (const port of [detectorApi, alerterApi, writerApi]) {
+      for (const port of [detectorApi, alerterApi, queryApi]) {
         await waitFor(`service on :${port}`, async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, 60_000);
       }
       await postAll(`http://127.0.0.1:${otlpHttp}/v1/traces`, traffic());
-      await checkOutcome(`http://127.0.0.1:${writerApi}`);
+      await checkOutcome(`http://127.0.0.1:${queryApi}`);
       expect(logs.alerter).toContain('payments');
     } catch (err) {
       for (const [s, l] of Object.entries(logs)) console.error(`--- ${s} ---\n${l.slice(-3000)}`);

@@ -19,7 +19,7 @@ import { testBrokers, uniqueName } from '../../infra/test/kafka.js';
 import { freePorts } from '../../infra/test/global-setup.js';
 import { otlpJsonTraffic } from '../support/traffic.js';
 import {
-  dumpLogs, killAll, multiset, multisetDiff, runEnv, runTopics, scrape, sleep, startService, stopGracefully, until, waitHttpOk,
+  dumpLogs, killAll, multiset, multisetDiff, readThroughQuery, runEnv, runTopics, scrape, sleep, startService, stopGracefully, until, waitHttpOk,
 } from '../support/processes.js';
 import type { ServiceProcess } from '../support/processes.js';
 import { groupLag, groupMembers, readTopics, testBus } from '../support/kafka-io.js';
@@ -97,7 +97,7 @@ async function getRows(url: string): Promise<Row[]> {
 }
 const canon = (r: Row) => JSON.stringify(Object.keys(r).sort().map((k) => [k, r[k]]));
 
-/** ClickHouse rows of a run through the writer API: every score (per service, under the 10k limit), anomaly and deployment. */
+/** ClickHouse rows of a run through the query API: every score (per service, under the 10k limit), anomaly and deployment. */
 async function storeRows(api: string): Promise<{ scores: string[]; anomalies: string[]; deployments: string[] }> {
   const scores: string[] = [];
   for (const s of SERVICES) for (const r of await getRows(`${api}/v1/scores?since=1d&service=${s}&limit=10000`)) scores.push(canon(r));
@@ -130,7 +130,7 @@ describe('detector: SIGKILL of one of two replicas', () => {
     expect(spanPartitions).toBe(6);
     try {
       // ---- A: one detector, no fault.
-      const [apiA, apiB1, apiB2, wApiA, wApiB] = await freePorts(5);
+      const [apiA, apiB1, apiB2, wApiA, wApiB, qApiA, qApiB] = await freePorts(7);
       await produce(bus, inputA);
       const detA = startService('detector', runEnv(runA, brokers.join(','), { ...DETECTOR_ENV, VIGIL_DETECTOR__INSTANCE_ID: `${runA}-d0`, VIGIL_DETECTOR__API__PORT: String(apiA) }), 'detector A');
       procs.push(detA);
@@ -213,8 +213,10 @@ describe('detector: SIGKILL of one of two replicas', () => {
       const dirA = mkdtempSync(join(tmpdir(), 'vigil-faults-chA-'));
       const dirB = mkdtempSync(join(tmpdir(), 'vigil-faults-chB-'));
       dirs.push(dirA, dirB);
-      const wA = startService('writer', runEnv(runA, brokers.join(','), { VIGIL_STORE__CHDB__PATH: join(dirA, 'chdb'), VIGIL_WRITER__API__PORT: String(wApiA) }), 'writer A');
-      const wB = startService('writer', runEnv(runB, brokers.join(','), { VIGIL_STORE__CHDB__PATH: join(dirB, 'chdb'), VIGIL_WRITER__API__PORT: String(wApiB) }), 'writer B');
+      const envA = runEnv(runA, brokers.join(','), { VIGIL_STORE__CHDB__PATH: join(dirA, 'chdb'), VIGIL_WRITER__API__PORT: String(wApiA) });
+      const envB = runEnv(runB, brokers.join(','), { VIGIL_STORE__CHDB__PATH: join(dirB, 'chdb'), VIGIL_WRITER__API__PORT: String(wApiB) });
+      const wA = startService('writer', envA, 'writer A');
+      const wB = startService('writer', envB, 'writer B');
       procs.push(wA, wB);
       await Promise.all([waitHttpOk(`http://127.0.0.1:${wApiA}/healthz`, wA, 90_000), waitHttpOk(`http://127.0.0.1:${wApiB}/healthz`, wB, 90_000)]);
       const landed = async (api: number, want: Record<string, number>) => {
@@ -224,8 +226,11 @@ describe('detector: SIGKILL of one of two replicas', () => {
           (await scrape(base, 'vigil_writer_rows_total', { table: 'verdicts' })) >= want.verdict;
       };
       await until('both writers to land every output', async () => (await landed(wApiA, outA.byKind)) && (await landed(wApiB, outB.byKind)), 90_000, 300);
-      const rowsA = await storeRows(`http://127.0.0.1:${wApiA}`);
-      const rowsB = await storeRows(`http://127.0.0.1:${wApiB}`);
+      // Read back through the read side (services/query) once each writer stopped (one process per chDB folder).
+      await Promise.all([stopGracefully(wA), stopGracefully(wB)]);
+      const [rowsA, rowsB] = await Promise.all([
+        readThroughQuery(envA, qApiA, 'query A', storeRows), readThroughQuery(envB, qApiB, 'query B', storeRows),
+      ]);
       const distinctScoresB = new Set(rowsB.scores.map((s) => {
         const r = Object.fromEntries(JSON.parse(s) as Array<[string, unknown]>);
         return `${String(r.seriesKey)}@${String(r.windowStartMs)}`;
@@ -238,7 +243,6 @@ describe('detector: SIGKILL of one of two replicas', () => {
       expect(sd.extra.slice(0, 3)).toEqual([]);
       expect(rowsB.anomalies.sort()).toEqual(rowsA.anomalies.sort());
       expect(rowsB.deployments.sort()).toEqual(rowsA.deployments.sort());
-      await Promise.all([stopGracefully(wA), stopGracefully(wB)]);
     } catch (err) {
       dumpLogs(procs);
       throw err;

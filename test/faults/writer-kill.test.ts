@@ -11,7 +11,7 @@ import { encodeRecord } from '@vigil/records';
 import type { ScoreRecord } from '@vigil/records';
 import { testBrokers, uniqueName } from '../../infra/test/kafka.js';
 import { freePorts } from '../../infra/test/global-setup.js';
-import { dumpLogs, killAll, runEnv, runTopics, scrape, sleep, startService, stopGracefully, until, waitHttpOk } from '../support/processes.js';
+import { dumpLogs, killAll, readThroughQuery, runEnv, runTopics, scrape, sleep, startService, stopGracefully, until, waitHttpOk } from '../support/processes.js';
 import type { ServiceProcess } from '../support/processes.js';
 import { groupLag, testBus } from '../support/kafka-io.js';
 
@@ -74,7 +74,7 @@ describe('writer: SIGKILL mid-stream, restart, replay from offset 0', () => {
     await producer.close();
     const dir = mkdtempSync(join(tmpdir(), 'vigil-faults-writer-'));
     dirs.push(dir);
-    const [api1, api2, api3] = await freePorts(3);
+    const [api1, api2, api3, queryApi] = await freePorts(4);
     // Small batches: many offset ranges (and many inserts in flight when the kill comes).
     const env = (port: number, extra: Record<string, string> = {}) => runEnv(run, brokers.join(','), {
       VIGIL_STORE__CHDB__PATH: join(dir, 'chdb'), VIGIL_WRITER__API__PORT: String(port), VIGIL_WRITER__MAX_BATCH_ROWS: '400', ...extra,
@@ -94,9 +94,10 @@ describe('writer: SIGKILL mid-stream, restart, replay from offset 0', () => {
       procs.push(w2);
       await waitHttpOk(`http://127.0.0.1:${api2}/healthz`, w2, 90_000);
       await until('the restarted writer to commit everything', async () => (await groupLag(bus!, `${run}-writer`, t.scores)) === 0, 90_000, 250);
-      const afterRestart = await storeCounts(`http://127.0.0.1:${api2}`);
       const replays2 = await scrape(`http://127.0.0.1:${api2}`, 'vigil_writer_events_total', { event: 'dedup_replays' });
       await stopGracefully(w2);
+      // Read back through the read side (services/query), on the folder the writer left.
+      const afterRestart = await readThroughQuery(env(api2), queryApi, 'query (after restart)', storeCounts);
 
       // 3. A writer with a new group id: it reads the topic from offset 0 into the same folder.
       const group3 = `${run}-writer-replay`;
@@ -105,10 +106,10 @@ describe('writer: SIGKILL mid-stream, restart, replay from offset 0', () => {
       await waitHttpOk(`http://127.0.0.1:${api3}/healthz`, w3, 90_000);
       await until('the replaying writer to commit everything', async () => (await groupLag(bus!, group3, t.scores)) === 0, 90_000, 250);
       await sleep(500);
-      const afterReplay = await storeCounts(`http://127.0.0.1:${api3}`);
       const replays3 = await scrape(`http://127.0.0.1:${api3}`, 'vigil_writer_events_total', { event: 'dedup_replays' });
       const rows3 = await scrape(`http://127.0.0.1:${api3}`, 'vigil_writer_rows_total', { table: 'scores' });
       await stopGracefully(w3);
+      const afterReplay = await readThroughQuery(env(api3), queryApi, 'query (after replay)', storeCounts);
 
       console.log(`[faults] writer-kill: ${N} records | writer 1 SIGKILLed after ${atKill} rows (uncommitted then: ${lagAtKill}) | after restart: rows ${afterRestart.rows}, distinct ${afterRestart.distinct}, replayed ranges ${replays2} | after replay from 0 (new group): rows ${afterReplay.rows}, distinct ${afterReplay.distinct}, ranges replayed ${replays3}, rows re-sent ${rows3} | ${((Date.now() - t0) / 1000).toFixed(1)}s`);
       expect(atKill).toBeLessThan(N);

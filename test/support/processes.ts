@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-export type ServiceName = 'collector' | 'detector' | 'writer' | 'alerter';
+export type ServiceName = 'collector' | 'detector' | 'writer' | 'alerter' | 'query';
 
 /** The topic keys of the config's `topics` section (partitions aside). */
 export const TOPIC_KEYS = [
@@ -108,6 +108,24 @@ export function startService(service: ServiceName, env: NodeJS.ProcessEnv, label
 }
 
 /** SIGKILL every process still running (afterAll). */
+/**
+ * Reads a chDB folder through the read side: starts services/query on it at `port`, runs
+ * `read(base)`, stops it. chDB opens a folder in one process only, so the writer that filled it
+ * must have stopped first (with a ClickHouse server both run at once).
+ */
+export async function readThroughQuery<T>(env: NodeJS.ProcessEnv, port: number, label: string, read: (base: string) => Promise<T>): Promise<T> {
+  const q = startService('query', { ...env, VIGIL_QUERY__API__PORT: String(port) }, label);
+  try {
+    await waitHttpOk(`http://127.0.0.1:${port}/healthz`, q, 90_000);
+    return await read(`http://127.0.0.1:${port}`);
+  } catch (err) {
+    dumpLogs([q]);
+    throw err;
+  } finally {
+    await stopGracefully(q);
+  }
+}
+
 export async function killAll(): Promise<void> {
   await Promise.all([...spawned].map((p) => p.kill('SIGKILL')));
 }

@@ -38,7 +38,7 @@ describe('docker-compose.yml', () => {
   });
 
   test('names every service of the architecture, with two detector replicas', () => {
-    for (const s of ['kafka', 'clickhouse', 'grafana', 'collector', 'detector-1', 'detector-2', 'alerter', 'writer']) {
+    for (const s of ['kafka', 'clickhouse', 'grafana', 'collector', 'detector-1', 'detector-2', 'alerter', 'writer', 'query']) {
       expect(compose.services, s).toHaveProperty(s);
     }
   });
@@ -56,17 +56,28 @@ describe('docker-compose.yml', () => {
     const published = (name: string) => (compose.services[name].ports ?? []).map((p) => Number(String(p).split(':').pop()));
     expect(published('collector')).toEqual(expect.arrayContaining([defaults.collector.grpc.port, defaults.collector.http.port]));
     expect(published('alerter')).toContain(defaults.alerter.api.port);
-    expect(published('writer')).toContain(defaults.writer.api.port);
+    // The read API and the console are the query service's; the writer publishes nothing.
+    expect(published('query')).toContain(defaults.query.api.port);
+    expect(published('writer')).toEqual([]);
     const health = (name: string) => Number(/127\.0\.0\.1:(\d+)/.exec(compose.services[name].healthcheck?.test.join(' ') ?? '')?.[1]);
     expect(health('collector')).toBe(defaults.api.port);
     expect(health('detector-1')).toBe(defaults.detector.api.port);
     expect(health('detector-2')).toBe(defaults.detector.api.port);
     expect(health('alerter')).toBe(defaults.alerter.api.port);
     expect(health('writer')).toBe(defaults.writer.api.port);
+    expect(health('query')).toBe(defaults.query.api.port);
+  });
+
+  test('the read side starts after the writer (which migrates the schema) and listens beyond localhost', () => {
+    const q = compose.services.query as { depends_on?: Record<string, { condition: string }>; environment?: Record<string, string> };
+    expect(q.depends_on?.writer).toEqual({ condition: 'service_healthy' });
+    const config = loadConfig({ file: null, env: Object.fromEntries(Object.entries(q.environment ?? {}).map(([k, v]) => [k, String(v)])) });
+    expect(config.query.api.host).toBe('0.0.0.0');
+    expect(config.console.alerterUrl).toBe('http://alerter:8082');
   });
 
   test('each service environment is a valid Vigil configuration', () => {
-    for (const name of ['collector', 'detector-1', 'detector-2', 'alerter', 'writer']) {
+    for (const name of ['collector', 'detector-1', 'detector-2', 'alerter', 'writer', 'query']) {
       const env = Object.fromEntries(Object.entries(compose.services[name].environment ?? {}).map(([k, v]) => [k, String(v)]));
       const config = loadConfig({ file: null, env });
       expect(config.bus.kind, name).toBe('kafka');

@@ -18,8 +18,16 @@ describe('config', () => {
     expect(c.store.kind).toBe('chdb');
     expect(c.collector.http.port).toBe(4318);
     expect(c.collector.grpc.port).toBe(4317);
-    for (const l of [c.api, c.collector.http, c.collector.grpc, c.detector.api, c.alerter.api, c.writer.api]) expect(l.host).toBe('127.0.0.1');
+    for (const l of [c.api, c.collector.http, c.collector.grpc, c.detector.api, c.alerter.api, c.writer.api, c.query.api]) expect(l.host).toBe('127.0.0.1');
     expect(Object.isFrozen(c.collector.http)).toBe(true);
+  });
+
+  test('query section: the read API where it was (8083), the writer beside it (8084), keys checked', () => {
+    const c = parseConfig({});
+    expect([c.query.enabled, c.query.api.port, c.writer.api.port, c.query.ci.announceVisibleMs]).toEqual([true, 8083, 8084, 10_000]);
+    expect(() => parseConfig({ query: { port: 9000 } })).toThrow(/unknown key "query.port"/);
+    expect(() => parseConfig({ query: { ci: { announceVisibleMs: -1 } } })).toThrow(/query\.ci\.announceVisibleMs: .*\(got -1\)/);
+    expect(loadConfig({ file: null, env: { VIGIL_QUERY__API__PORT: '9083' } }).query.api.port).toBe(9083);
   });
 
   test('unknown keys are rejected, naming the key', () => {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The vigil command.
 //   vigil start                      the whole pipeline in one process (embedded defaults)
+//   vigil start <service>            one service alone (collector, detector, alerter, writer, query)
 //   vigil anomalies [--since 15m] [--service S] [--json]
 //   vigil alerts | deployments | templates [--since …] [--service S] [--json]
 import { parseArgs } from 'node:util';
@@ -16,8 +17,10 @@ import { renderDoctor, runDoctor } from './doctor.js';
 const HELP = `vigil — OpenTelemetry anomaly detection and safe deployments
 
 Usage:
-  vigil start                 run collector, detector, alerter and writer in one process
+  vigil start                 run collector, detector, alerter, writer and query in one process
                               (OTLP on 4317/4318, API on 8080, data under ./data)
+  vigil start SERVICE         run one service alone: collector, detector, alerter, writer or
+                              query (the read API and console, on query.api :8083)
   vigil anomalies [options]   recent anomalies
   vigil alerts [options]      alerts and their notifications
   vigil deployments [options] deployments and their verdicts
@@ -62,12 +65,25 @@ async function query(view: string, argv: string[]): Promise<void> {
   process.stdout.write(values.json ? `${JSON.stringify(rows, null, 2)}\n` : v.render(rows));
 }
 
+/** The services `vigil start SERVICE` runs alone (each one's own main: config, build, start, SIGTERM). */
+const SERVICES = ['collector', 'detector', 'alerter', 'writer', 'query'] as const;
+
+async function startOne(args: string[]): Promise<void> {
+  const [name, ...extra] = args;
+  if (!SERVICES.includes(name as (typeof SERVICES)[number]) || extra.length > 0) {
+    throw new Error(`vigil start: one of ${SERVICES.join(', ')} or nothing (the whole pipeline); got ${JSON.stringify(args.join(' '))}`);
+  }
+  // The service's main.js sits beside its index.js (the package entry) in its dist/.
+  await import(new URL('./main.js', import.meta.resolve(`@vigil/${name}`)).href);
+}
+
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
   if (!command || command === 'help' || command === '--help' || command === '-h') {
     process.stdout.write(HELP);
     return;
   }
+  if (command === 'start' && rest.length > 0) return startOne(rest);
   if (command === 'start') {
     runMain({
       name: 'vigil',
@@ -79,7 +95,7 @@ async function main(): Promise<void> {
         process.stdout.write(
           `vigil: ${vigil.collector ? `OTLP gRPC :${vigil.ports.otlpGrpc}, OTLP HTTP :${vigil.ports.otlpHttp}` : 'collector off'}, API :${vigil.ports.api} ` +
             `(/healthz, /metrics, /v1/anomalies …), alerter API :${vigil.ports.alerterApi}; bus ${vigil.bus.kind}, store ${vigil.store.kind}` +
-            `${vigil.rekey ? '' : ', rekey off'}${vigil.detector ? '' : ', detector off'}${vigil.alerter ? '' : ', alerter off'}${vigil.writer ? '' : ', writer off'}\n`,
+            `${vigil.rekey ? '' : ', rekey off'}${vigil.detector ? '' : ', detector off'}${vigil.alerter ? '' : ', alerter off'}${vigil.writer ? '' : ', writer off'}${vigil.query ? '' : ', query off'}\n`,
         );
         process.stdout.write(gettingStarted(config, vigil.ports));
         return async (deadlineMs) => {

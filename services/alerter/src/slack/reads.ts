@@ -1,6 +1,6 @@
 // What the assistant reads beyond the alerter's own state, through Vigil's public read API (the
 // query API: GET /v1/deployments, /v1/scores, /v1/templates, /v1/ci/tests, /v1/ci/revisions/{c};
-// served by the writer today, by services/query once it exists). Plain HTTP GETs with the
+// served by services/query: query.api split, the API port embedded). Plain HTTP GETs with the
 // configured bearer token: no service's code is imported and nothing on the data path depends on
 // it (only answers to people do); without `queryApiUrl` the answers say what is missing.
 import type { Fetch } from '../receivers/delivery.js';
