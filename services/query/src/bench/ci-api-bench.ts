@@ -1,4 +1,5 @@
-// Benchmark of the CI API (POST /v1/ci/prioritise) over HTTP, on chDB in a temp dir:
+// Benchmark of the CI API (POST /v1/ci/prioritise) of the query service (createQuery) over
+// HTTP, on chDB in a temp dir (the bench seeds its own history rows: no writer runs here):
 // a suite of `--tests` tests (default 2000) with `--runs` executions each (default 60) of
 // synthetic history (seeded; per-test failure rates from 0 to 20 %, a few flaky ones), then
 //   cold: the first request (history rebuilt from ClickHouse),
@@ -13,8 +14,9 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { createStore } from '@vigil/store';
-import { createTelemetry, startAdminServer } from '@vigil/telemetry';
-import { CiApi } from '../ci/ci-routes.js';
+import { parseConfig } from '@vigil/config';
+import { createTelemetry } from '@vigil/telemetry';
+import { createQuery } from '../pipeline.js';
 import { seededUniform } from '@vigil/stats';
 
 
@@ -49,9 +51,10 @@ async function main(): Promise<void> {
       rowsInserted += rows.length;
     }
     const insertS = (performance.now() - insertStart) / 1000;
-    const api = new CiApi(store);
-    const server = await startAdminServer({ telemetry, listener: { host: '127.0.0.1', port: 0 }, routes: [api.routes] });
-    const url = `http://127.0.0.1:${server.port}/v1/ci/prioritise`;
+    const config = parseConfig({ query: { api: { host: '127.0.0.1', port: 0 } } });
+    const query = createQuery({ section: config.query, console: { enabled: false, alerterUrl: '' }, topics: config.topics, store, telemetry });
+    const { port } = await query.start();
+    const url = `http://127.0.0.1:${port}/v1/ci/prioritise`;
     const body = JSON.stringify({ suite: 'bench', tests: names.map((n, i) => ({ name: n, durationMs: Math.round(durMs[i]!) })), workers: 4, budgetMs: 600_000 });
     const call = async (): Promise<number> => {
       const s = performance.now();
@@ -73,8 +76,8 @@ async function main(): Promise<void> {
       })));
       withNew.push(await call());
     }
-    const { info } = await api.state.history('bench');
-    await server.close();
+    const { info } = await query.ci.state.history('bench');
+    await query.shutdown();
     const out = {
       tests: nTests, runs_per_test: nRuns, rows_seeded: rowsInserted, seed_insert_rows_per_s: Math.round(rowsInserted / insertS),
       cold_first_request_ms: +coldMs.toFixed(1),
