@@ -123,16 +123,22 @@ describe('walking skeleton', () => {
       collector: [[join(ROOT, 'services/collector/dist/main.js')], env],
     };
     const logs: Record<string, string> = {};
-    for (const [service, [args, penv]] of Object.entries(commands)) {
+    const start = (service: string) => {
+      const [args, penv] = commands[service]!;
       const p = spawn(process.execPath, args, { env: penv, stdio: ['ignore', 'pipe', 'pipe'] });
       logs[service] = '';
       p.stdout?.on('data', (c) => { logs[service] += String(c); });
       p.stderr?.on('data', (c) => { logs[service] += String(c); });
       procs.push(p);
-    }
+    };
     try {
+      // Downstream first, as the embedded runner starts them: the store's process (migrations,
+      // every topic ensured) is up before the producers of the other services connect.
+      start('writer+query');
+      await waitFor('the writer and query process', async () => (await fetch(`http://127.0.0.1:${queryApi}/healthz`)).ok, 60_000);
+      for (const service of ['alerter', 'detector', 'collector']) start(service);
       await waitFor('the collector to serve', async () => (await fetch(`http://127.0.0.1:${otlpHttp}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status === 200, 60_000);
-      for (const port of [detectorApi, alerterApi, queryApi]) {
+      for (const port of [detectorApi, alerterApi]) {
         await waitFor(`service on :${port}`, async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, 60_000);
       }
       await postAll(`http://127.0.0.1:${otlpHttp}/v1/traces`, traffic());
