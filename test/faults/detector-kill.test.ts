@@ -213,10 +213,10 @@ describe('detector: SIGKILL of one of two replicas', () => {
       const dirA = mkdtempSync(join(tmpdir(), 'vigil-faults-chA-'));
       const dirB = mkdtempSync(join(tmpdir(), 'vigil-faults-chB-'));
       dirs.push(dirA, dirB);
-      const envA = runEnv(runA, brokers.join(','), { VIGIL_STORE__CHDB__PATH: join(dirA, 'chdb'), VIGIL_WRITER__API__PORT: String(wApiA) });
-      const envB = runEnv(runB, brokers.join(','), { VIGIL_STORE__CHDB__PATH: join(dirB, 'chdb'), VIGIL_WRITER__API__PORT: String(wApiB) });
-      const wA = startService('writer', envA, 'writer A');
-      const wB = startService('writer', envB, 'writer B');
+      const storeEnvA = runEnv(runA, brokers.join(','), { VIGIL_STORE__CHDB__PATH: join(dirA, 'chdb'), VIGIL_WRITER__API__PORT: String(wApiA) });
+      const storeEnvB = runEnv(runB, brokers.join(','), { VIGIL_STORE__CHDB__PATH: join(dirB, 'chdb'), VIGIL_WRITER__API__PORT: String(wApiB) });
+      const wA = startService('writer', storeEnvA, 'writer A');
+      const wB = startService('writer', storeEnvB, 'writer B');
       procs.push(wA, wB);
       await Promise.all([waitHttpOk(`http://127.0.0.1:${wApiA}/healthz`, wA, 90_000), waitHttpOk(`http://127.0.0.1:${wApiB}/healthz`, wB, 90_000)]);
       const landed = async (api: number, want: Record<string, number>) => {
@@ -229,7 +229,7 @@ describe('detector: SIGKILL of one of two replicas', () => {
       // Read back through the read side (services/query) once each writer stopped (one process per chDB folder).
       await Promise.all([stopGracefully(wA), stopGracefully(wB)]);
       const [rowsA, rowsB] = await Promise.all([
-        readThroughQuery(envA, qApiA, 'query A', storeRows), readThroughQuery(envB, qApiB, 'query B', storeRows),
+        readThroughQuery(storeEnvA, qApiA, 'query A', storeRows), readThroughQuery(storeEnvB, qApiB, 'query B', storeRows),
       ]);
       const distinctScoresB = new Set(rowsB.scores.map((s) => {
         const r = Object.fromEntries(JSON.parse(s) as Array<[string, unknown]>);
