@@ -2,7 +2,7 @@ import type { Forecast } from './forecaster.js';
 
 /**
  * Response shapes that let a Kubernetes autoscaler scale on Vigil's forecast ahead of the load.
- * Pure builders; served by the query API (services/writer/src/api/forecast-routes.ts).
+ * Pure builders; served by the query API (services/query/src/api/forecast-routes.ts).
  *
  * - Kubernetes External Metrics API (`external.metrics.k8s.io/v1beta1`, what an HPA with an
  *   `External` metric reads through an adapter): an `ExternalMetricValueList` whose items carry

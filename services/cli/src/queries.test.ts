@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { capacityRow, VIEWS } from './queries.js';
 
-// `vigil capacity [service]` renders GET /v1/capacity (services/writer/src/api/forecast-routes.ts);
+// `vigil capacity [service]` renders GET /v1/capacity (services/query/src/api/forecast-routes.ts);
 // the end-to-end run against the embedded pipeline is test/e2e/forecast.test.ts.
 describe('vigil capacity', () => {
   const entry = {
