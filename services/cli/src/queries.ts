@@ -1,7 +1,7 @@
 import { fmtNum, fmtTime, renderTable } from './table.js';
 
 export interface QueryClientOptions {
-  /** Base URL of the query API (the embedded process, or the writer). */
+  /** Base URL of the query API (services/query: the embedded process's API port, or query.api). */
   apiUrl: string;
   token?: string;
 }
