@@ -1,5 +1,6 @@
 // The embedded runner honours `enabled: false` per component: behind an OpenTelemetry Collector
-// one process runs the rekey stage, detector, alerter and writer, and binds no OTLP port.
+// one process runs the rekey stage, detector, alerter and writer, and binds no OTLP port; the read
+// side (services/query) is on the API port unless query.enabled is false.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -84,6 +85,32 @@ describe('embedded runner: components switched off', () => {
       expect(vigil.ports.alerterApi).toBe(0);
       const res = await fetch(`http://127.0.0.1:${vigil.ports.api}/healthz`);
       expect(res.status).toBe(200);
+      // The read side is on the API port by default.
+      expect(vigil.query).not.toBeNull();
+      expect(vigil.ports.queryApi).toBe(vigil.ports.api);
+      expect((await fetch(`http://127.0.0.1:${vigil.ports.api}/v1/deployments`)).status).toBe(200);
+    } finally {
+      await vigil.shutdown();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('query.enabled: false: the API port keeps its probes and metrics, no read routes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-embedded-'));
+    const config = parseConfig({
+      store: { chdb: { path: join(dir, 'chdb') } },
+      api: { port: 0 },
+      collector: { enabled: false }, detector: { enabled: false }, alerter: { enabled: false }, rekey: { enabled: false },
+      query: { enabled: false },
+    });
+    const vigil = await startEmbedded({ config, destination: silent });
+    try {
+      expect(vigil.query).toBeNull();
+      expect(vigil.ports.queryApi).toBe(0);
+      const base = `http://127.0.0.1:${vigil.ports.api}`;
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      expect((await fetch(`${base}/metrics`)).status).toBe(200);
+      expect((await fetch(`${base}/v1/deployments`)).status).toBe(404);
     } finally {
       await vigil.shutdown();
       rmSync(dir, { recursive: true, force: true });
