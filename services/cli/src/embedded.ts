@@ -2,7 +2,7 @@ import { createBus } from '@vigil/bus';
 import type { Bus } from '@vigil/bus';
 import { createAlerter } from '@vigil/alerter';
 import type { Alerter } from '@vigil/alerter';
-import { ciQualityFromApi, createCollector, createRekeyStage } from '@vigil/collector';
+import { createCollector, createRekeyStage } from '@vigil/collector';
 import type { Collector, RekeyStage } from '@vigil/collector';
 import { busOptions, topicDefinitions } from '@vigil/config';
 import type { VigilConfig } from '@vigil/config';
@@ -12,7 +12,7 @@ import { createStore } from '@vigil/store';
 import type { Store } from '@vigil/store';
 import { createTelemetry, Registry, startAdminServer } from '@vigil/telemetry';
 import type { RunningServer, Telemetry } from '@vigil/telemetry';
-import { ciRoutes, consoleApiRoutes, createWriter, queryRoutes, revisionQuality, statusRoutes } from '@vigil/writer';
+import { ciRoutes, consoleApiRoutes, createWriter, queryRoutes, statusRoutes } from '@vigil/writer';
 import { consoleMount } from '@vigil/console';
 import type { Writer } from '@vigil/writer';
 
@@ -66,12 +66,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
   await detector?.start();
   const rekey = config.rekey.enabled ? createRekeyStage({ config, bus, telemetry: make('rekey') }) : null;
   await rekey?.start();
-  // An announced deployment's commit is looked up in this process's CI insights (no HTTP hop),
-  // unless a CI API url is configured.
-  const ciQuality = config.collector.deployments.ciQuality.url
-    ? undefined
-    : async (commit: string) => ciQualityFromApi(await revisionQuality(store, commit));
-  const collector = config.collector.enabled ? createCollector({ config, bus, telemetry: make('collector'), ciQuality }) : null;
+  const collector = config.collector.enabled ? createCollector({ config, bus, telemetry: make('collector') }) : null;
   const { httpPort, grpcPort } = collector ? await collector.start() : { httpPort: 0, grpcPort: 0 };
   // The console at / of the API port; its alerter pages reach this process's alerter through /alerter/.
   const alerterScheme = config.alerter.api.tls.enabled ? 'https' : 'http';

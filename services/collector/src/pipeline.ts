@@ -17,9 +17,6 @@ import { OtlpGrpcReceiver } from './receivers/otlp-grpc/otlp-grpc-receiver.js';
 import { apiDeployment, DeploymentInputError, deploymentRecords } from './deployments/deployment-event.js';
 import { ANNOUNCEMENT_SHAPES, announcementOf, selfAuthenticating, shapeOf, verifySignature } from './deployments/announcements.js';
 import { VersionTracker } from './deployments/version-tracker.js';
-import { ciQualityOf, httpCiQualityLookup } from './deployments/ci-quality.js';
-import { DeploymentCiFollowUp } from './deployments/ci-follow-up.js';
-import type { CiQualityLookup } from './deployments/ci-quality.js';
 import { junitHandler } from './ci/junit-ingest.js';
 import { ciRecordsFromTraces } from './ci/otel-ci.js';
 
@@ -29,16 +26,12 @@ export interface Pipeline {
   limiter: InflightLimiter;
   exporter: KafkaExporter;
   metrics: CollectorMetrics;
-  /** CI lookups of resource deployments with a commit; null without a CI lookup. Closed at shutdown before the producer. */
-  deploymentCi: DeploymentCiFollowUp | null;
 }
 
 export function buildPipeline(
-  config: VigilConfig, producer: Producer, telemetry: Telemetry, now: () => number = Date.now, ciLookup?: CiQualityLookup,
+  config: VigilConfig, producer: Producer, telemetry: Telemetry, now: () => number = Date.now,
 ): Pipeline {
   const c = config.collector;
-  const ciq = c.deployments.ciQuality;
-  const lookup = ciLookup ?? (ciq.url ? httpCiQualityLookup(ciq.url, ciq.token) : null);
   const metrics = collectorMetrics(telemetry);
   const limiter = new InflightLimiter(c.maxInflightBytes, (held) => metrics.inflightBytes.set(held));
   const exporter = new KafkaExporter(producer, {
@@ -47,17 +40,6 @@ export function buildPipeline(
     now,
     onProduceDuration: (s, ok) => metrics.produceSeconds.observe({ outcome: ok ? 'acked' : 'failed' }, s),
   });
-  const deploymentCi = lookup
-    ? new DeploymentCiFollowUp({
-        lookup,
-        timeoutMs: ciq.timeoutMs,
-        deploymentsTopic: config.topics.deployments,
-        spansTopic: config.topics.spans,
-        send: (records, onSettled) => exporter.send(records, onSettled),
-        metrics,
-        warn: (event, fields) => telemetry.event(event, fields, 'warn'),
-      })
-    : null;
   const ingest = new Ingest({
     topics: { traces: config.topics.spans, metrics: config.topics.metrics, logs: config.topics.logs },
     deploymentsTopic: config.topics.deployments,
@@ -70,7 +52,6 @@ export function buildPipeline(
     metrics,
     now,
     ciSpans: (proto) => ciRecordsFromTraces(proto, config.topics.ciTestRuns),
-    deploymentCi,
   });
   const junit = junitHandler({
     topic: config.topics.ciTestRuns, exporter, limiter, metrics, maxRecordBytes: c.maxRecordBytes, retryAfterS: c.retryAfterS, now,
@@ -107,12 +88,6 @@ export function buildPipeline(
       }
       throw e;
     }
-    if (lookup && event.commit) {
-      event.ci = await ciQualityOf(lookup, event.commit, ciq.timeoutMs);
-      if (event.ci.quality === 'unknown' && event.ci.reasons.length > 0) {
-        telemetry.event('deployment_ci_unknown', { service: event.service, version: event.version, reason: event.ci.reasons[0] }, 'warn');
-      }
-    }
     const sent = await exporter.send(deploymentRecords(event, { deployments: config.topics.deployments, spans: config.topics.spans }), () => {});
     if (sent.kind === 'acked') {
       metrics.deploymentAnnouncements.inc({ shape, outcome: 'recorded' });
@@ -136,7 +111,7 @@ export function buildPipeline(
   const grpc = c.grpc.enabled
     ? new OtlpGrpcReceiver({ config: c.grpc, consumer: ingest, limiter, metrics, telemetry, retryAfterS: c.retryAfterS })
     : null;
-  return { http, grpc, limiter, exporter, metrics, deploymentCi };
+  return { http, grpc, limiter, exporter, metrics };
 }
 
 /** Topics the collector writes; created when missing (existing topics are left alone). */
