@@ -42,7 +42,13 @@ export function createCollector(options: CollectorOptions): Collector {
       await ensureCollectorTopics(bus, config);
       producer = await bus.producer();
       pipeline = buildPipeline(config, producer, telemetry, options.now);
-      const grpcPort = pipeline.grpc ? await pipeline.grpc.start() : 0;
+      // Receivers with a server of their own (gRPC) answer with its port; those registered on the
+      // shared HTTP listener start with it.
+      let grpcPort = 0;
+      for (const r of pipeline.receivers) {
+        const port = await r.start();
+        if (r.type === 'otlp_grpc') grpcPort = port;
+      }
       const httpPort = pipeline.http ? await pipeline.http.start() : 0;
       log.event('collector_started', { httpPort, grpcPort, http: config.collector.http.host, grpc: config.collector.grpc.host });
       return { httpPort, grpcPort };
@@ -57,7 +63,7 @@ export function createCollector(options: CollectorOptions): Collector {
       stopping ??= (async () => {
         const p = pipeline;
         if (p) {
-          const graceful = Promise.all([p.http?.stop(), p.grpc?.stop()]);
+          const graceful = Promise.all([p.http?.stop(), ...p.receivers.map((r) => r.stop())]);
           let timer: NodeJS.Timeout | undefined;
           const timedOut = await Promise.race([
             graceful.then(() => false),
@@ -67,7 +73,7 @@ export function createCollector(options: CollectorOptions): Collector {
           if (timedOut) {
             log.event('collector_shutdown_deadline', { deadlineMs, inflightBytes: p.limiter.heldBytes }, 'warn');
             p.http?.destroy();
-            p.grpc?.destroy();
+            for (const r of p.receivers) r.destroy();
           }
         }
         await producer?.close().catch((e: unknown) => log.event('producer_close_failed', { err: (e as Error).message }, 'warn'));
