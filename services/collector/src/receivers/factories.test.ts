@@ -60,7 +60,7 @@ describe('receiver factories and the shared HTTP listener', () => {
     const reports: JUnitRequest[] = [];
     RECEIVER_FACTORIES.otlp_http.create(cfg.http, otlp, h);
     expect(listener.paths).toEqual(['/v1/traces', '/v1/metrics', '/v1/logs']);
-    RECEIVER_FACTORIES.deployments.create({ webhooks: cfg.deployments.webhooks }, (e) => { deployments.push(e); return Promise.resolve({ kind: 'acked' }); }, h);
+    RECEIVER_FACTORIES.deployments.create({ webhooks: cfg.deployments.webhooks }, (e) => { deployments.push(e); return Promise.resolve({ kind: 'acked', records: 2 }); }, h);
     RECEIVER_FACTORIES.ci_junit.create(cfg.http, (r) => { h.limiter.release(r.reservedBytes); reports.push(r); return Promise.resolve({ status: 200, body: { accepted: 0 } }); }, h);
     expect(listener.paths).toEqual(['/v1/traces', '/v1/metrics', '/v1/logs', '/v1/ci/junit', '/v1/deployments/*']);
     open.push(listener);
