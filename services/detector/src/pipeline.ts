@@ -164,7 +164,7 @@ export function createDetector(deps: DetectorDeps): Detector {
       const k = key(batch.topic, batch.partition);
       // The keyed topics are written in transactions: commit markers and aborted records take
       // offsets, so the first record after the committed offset is normally beyond it there.
-      if (first > expected && rawTopics.has(batch.topic)) {
+      if (first > expected && (rawTopics.has(batch.topic) || batch.topic === t.ciTestRuns)) {
         const since = staleSince.get(k) ?? Date.now();
         staleSince.set(k, since);
         if (Date.now() - since < STALE_STATE_WAIT_MS) {
