@@ -88,11 +88,13 @@ export class Ingest implements OtlpConsumer {
       const topic = this.o.topics[signal];
       // The header tells every consumer of the topic that this record is keyed by Vigil (one
       // resource, key = service): the rekey stage leaves it alone, the detector takes it directly.
-      const records: OutRecord[] = split.records.map((r) => ({ topic, key: r.key, value: r.value, headers: KEYED_HEADERS }));
+      const records: OutRecord[] = [];
       const deployments = this.deploymentsOf(split);
-      // A deployment naming its commit also goes in band on the spans topic (as announcements do):
-      // the detector joins the commit's CI quality to it (vigil_ci_quality) in order with the spans.
+      // A deployment naming its commit also goes in band on the spans topic (as announcements do),
+      // ahead of the request's records: the detector joins the commit's CI quality to it
+      // (vigil_ci_quality) before it meets the new version's spans.
       for (const d of deployments) records.push(...deploymentRecords(d, { deployments: this.o.deploymentsTopic, ...(d.commit !== '' ? { spans: this.o.topics.traces } : {}) }));
+      for (const r of split.records) records.push({ topic, key: r.key, value: r.value, headers: KEYED_HEADERS });
       const ci = signal === 'traces' && this.o.ciSpans ? this.o.ciSpans(proto) : null;
       if (ci) for (const r of ci.records) records.push(r);
       if (records.length === 0) {
