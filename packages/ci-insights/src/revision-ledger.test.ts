@@ -110,13 +110,30 @@ describe('RevisionLedger', () => {
   });
 
   test('bounded: the least recently updated revisions are forgotten', () => {
-    const l = new RevisionLedger({ maxRevisions: 3, maxFlakyPerTest: 2 });
+    const l = new RevisionLedger({ maxRevisions: 3, maxTallies: 100, maxFlakyPerTest: 2 });
     for (const r of ['a', 'b', 'c']) exec(l, r, 's', 't', 'passed', T0);
     exec(l, 'a', 's', 't', 'passed', T0 + 1); // a is now the most recent
     exec(l, 'd', 's', 't', 'passed', T0 + 2); // b goes
     expect(l.size).toBe(3);
     expect(l.summary('b', 's').counts.passed).toBe(0);
     expect(l.summary('a', 's').counts.passed).toBe(1);
+  });
+
+  test('bounded by size: past maxTallies the oldest revisions go, never the one being updated', () => {
+    const l = new RevisionLedger({ maxRevisions: 100, maxTallies: 5, maxFlakyPerTest: 2 });
+    for (const t of ['a', 'b', 'c']) exec(l, 'r1', 's', t, 'passed', T0);
+    for (const t of ['a', 'b']) exec(l, 'r2', 's', t, 'passed', T0 + 1); // 5 tallies: both kept
+    expect(l.size).toBe(2);
+    exec(l, 'r2', 's', 'c', 'passed', T0 + 2); // 6 > 5: r1 (3 tallies) goes
+    expect(l.size).toBe(1);
+    expect(l.summary('r1', 's').counts.passed).toBe(0);
+    for (const t of ['d', 'e', 'f', 'g']) exec(l, 'r2', 's', t, 'passed', T0 + 3); // alone past the cap: kept whole
+    expect(l.summary('r2', 's').counts.passed).toBe(7);
+    const back = RevisionLedger.fromJSON(l.toJSON(), { maxRevisions: 100, maxTallies: 8, maxFlakyPerTest: 2 });
+    exec(back, 'r3', 's', 'a', 'passed', T0 + 4); // 7 + 1 = 8: both kept; one more and r2 goes
+    expect(back.size).toBe(2);
+    exec(back, 'r3', 's', 'b', 'passed', T0 + 5);
+    expect(back.size).toBe(1);
   });
 
   test('JSON round trip keeps every count, flaky sighting and the clock', () => {

@@ -18,11 +18,18 @@ type Tally = [number, number, number];
 export interface RevisionLedgerOptions {
   /** Revisions (and revision-less runs) remembered; the least recently updated are forgotten. */
   maxRevisions: number;
+  /**
+   * (revision, test) tallies remembered in all: the state is checkpointed whole, so it is bounded
+   * by size too (the least recently updated revisions go first; the one being updated stays).
+   */
+  maxTallies: number;
   /** Flaky sightings remembered per test (newest kept). */
   maxFlakyPerTest: number;
 }
 
-export const DEFAULT_LEDGER_OPTIONS: RevisionLedgerOptions = { maxRevisions: 2_000, maxFlakyPerTest: 8 };
+// A deploy names a recent commit: 500 revisions, and at most 100,000 tallies (~4 MB of state
+// JSON) — a 5,000-test suite keeps its last 20 revisions whole.
+export const DEFAULT_LEDGER_OPTIONS: RevisionLedgerOptions = { maxRevisions: 500, maxTallies: 100_000, maxFlakyPerTest: 8 };
 
 export interface RevisionLedgerJSON {
   nowMs: number | null;
@@ -43,6 +50,7 @@ export class RevisionLedger {
   /** suite SEP test → revisionKey → newest time the test was flaky there. */
   private readonly flaky = new Map<string, Map<string, number>>();
   private readonly touched = new Map<string, Set<string>>();
+  private talliesHeld = 0;
 
   constructor(private readonly options: RevisionLedgerOptions = DEFAULT_LEDGER_OPTIONS) {}
 
@@ -67,7 +75,10 @@ export class RevisionLedger {
     let tests = suites.get(run.suite);
     if (!tests) suites.set(run.suite, (tests = new Map()));
     let t = tests.get(run.testName);
-    if (!t) tests.set(run.testName, (t = [0, 0, 0]));
+    if (!t) {
+      tests.set(run.testName, (t = [0, 0, 0]));
+      this.talliesHeld++;
+    }
     if (run.status === 'passed') t[0]++;
     else if (isFailure(run.status)) t[1]++;
     else if (run.status === 'skipped') t[2]++;
@@ -77,7 +88,13 @@ export class RevisionLedger {
       if (!s) this.touched.set(run.revision, (s = new Set()));
       s.add(run.suite);
     }
-    while (this.tallies.size > this.options.maxRevisions) this.tallies.delete(this.tallies.keys().next().value as string);
+    while (this.tallies.size > 1 && (this.tallies.size > this.options.maxRevisions || this.talliesHeld > this.options.maxTallies)) this.forgetOldest();
+  }
+
+  private forgetOldest(): void {
+    const key = this.tallies.keys().next().value as string;
+    for (const tests of this.tallies.get(key)!.values()) this.talliesHeld -= tests.size;
+    this.tallies.delete(key);
   }
 
   /** The (revision, suite) pairs changed since the last call, in first-change order. */
@@ -144,6 +161,7 @@ export class RevisionLedger {
       let tests = suites.get(suite);
       if (!tests) suites.set(suite, (tests = new Map()));
       tests.set(name, [p, f, k]);
+      l.talliesHeld++;
     }
     for (const [suite, name, key, t] of j.flaky) {
       const id = `${suite}${SEP}${name}`;
