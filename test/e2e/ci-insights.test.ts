@@ -14,7 +14,6 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { startEmbedded } from '@vigil/cli';
-import { httpCiQualityLookup } from '@vigil/collector';
 import type { Embedded } from '@vigil/cli';
 import { parseConfig } from '@vigil/config';
 import { freePorts } from '../../infra/test/global-setup.js';
@@ -219,9 +218,6 @@ describe('CI insights, embedded', () => {
     const c1 = (await (await fetch(`${api}/v1/ci/revisions/c1`)).json()) as Record<string, unknown>;
     expect(c1).toMatchObject({ quality: 'clean', tests: 3, passed: 3 });
     expect(((await (await fetch(`${api}/v1/ci/revisions/never-built`)).json()) as Record<string, unknown>).quality).toBe('unknown');
-    // The collector's HTTP lookup (collector.deployments.ciQuality.url) reads the same answer.
-    const viaHttp = await httpCiQualityLookup(api, '')('c2', AbortSignal.timeout(5_000));
-    expect(viaHttp).toMatchObject({ quality: 'flaky', flaky: 1, failed: 0, tests: 3 });
   });
 
   test('a deploy of a commit whose tests were flaky is verified strictly; a clean commit normally', async () => {
@@ -232,7 +228,6 @@ describe('CI insights, embedded', () => {
       await postAll(`${collector}/v1/traces`, otlpJsonTraffic({ service, version: 'v1', startMs: t0, seconds: 300, rps: 20, errorRatio: 0.005, seed }));
       const res = await postJson(`${collector}/v1/deployments`, { service, version: 'v2', commit });
       expect(res.status).toBe(202);
-      expect((res.json.ci as Record<string, unknown>).quality).toBe(commit === 'c1' ? 'clean' : 'flaky');
       await postAll(`${collector}/v1/traces`, otlpJsonTraffic({ service, version: 'v2', startMs: t0 + 300_000, seconds: 90, rps: 20, errorRatio: 0.08, seed: seed + 1 }));
     }
     const verdicts = await waitFor('fail verdicts of cart v2 and ledger v2 in ClickHouse', async () => {

@@ -21,3 +21,7 @@ export type { PlannedTest, PrioritiseRequest, PrioritiseResult, RankedTest, Shar
 export { splitLongestFirst } from './split.js';
 export type { SplitItem, Bin } from './split.js';
 export { apfd, meanApfd } from './apfd.js';
+export { FLAKY_WINDOW_MS, NAME_LIMIT, emptySummary, mergeSummaries, revisionVerdict, shortRevision, testCategory, testName } from './revision-quality.js';
+export type { RevisionQualityKind, RevisionTestSummary, RevisionVerdict, TestCategory } from './revision-quality.js';
+export { DEFAULT_LEDGER_OPTIONS, RevisionLedger } from './revision-ledger.js';
+export type { RevisionLedgerJSON, RevisionLedgerOptions } from './revision-ledger.js';

@@ -25,6 +25,7 @@ export function topicDefinitions(config: VigilConfig): TopicDefinition[] {
     { topic: t.detectorState, partitions: n, compacted: true },
     { topic: t.alerterState, partitions: n, compacted: true },
     { topic: t.ciTestRuns, partitions: n },
+    { topic: t.ciQuality, partitions: n, compacted: true },
     { topic: t.forecasts, partitions: n },
     // Foreign OTLP records re-keyed by service (the rekey stage).
     { topic: t.keyedSpans, partitions: n },

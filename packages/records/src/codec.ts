@@ -29,6 +29,7 @@ const REQUIRED: Record<RecordSchema, string[]> = {
   'vigil.test_run/1': ['suite', 'testName', 'pipeline', 'runId', 'status', 'timeMs'],
   'vigil.pipeline_run/1': ['pipeline', 'runId', 'status', 'timeMs'],
   'vigil.forecast/1': ['id', 'service', 'metric', 'horizon', 'originMs', 'stepMs', 'points'],
+  'vigil.ci_quality/1': ['revision', 'suite', 'passed', 'failed', 'flaky', 'skipped', 'knownFlaky', 'asOfMs'],
 };
 
 /** Decode and check a record; `expected` narrows the accepted schema. Throws RecordDecodeError. */

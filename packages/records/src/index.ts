@@ -5,6 +5,7 @@ export type {
   TestRunRecord, PipelineRunRecord, DeploymentCiQuality,
   IncidentRecord, FeedbackRecord,
   ForecastRecord, ForecastPoint, ForecastRecommendation,
+  CiQualityRecord,
 } from './records.js';
 export { encodeRecord, decodeRecord, RecordDecodeError } from './codec.js';
 export type { RecordSchema } from './codec.js';

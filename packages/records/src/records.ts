@@ -18,8 +18,8 @@ export interface DeploymentRecord {
   previousVersion?: string;
   links?: Array<{ name: string; url: string }>;
   /**
-   * CI quality of `commit` when the deployment was announced (looked up by the collector in the
-   * writer's CI insights: GET /v1/ci/revisions/{commit}). Deployment verification is stricter
+   * CI quality of `commit`, joined by the detector from the vigil_ci_quality topic (it re-publishes
+   * the deployment with `ci` once it knows the quality). Deployment verification is stricter
    * for a deploy whose tests failed, were flaky or were skipped, or whose build was risky.
    */
   ci?: DeploymentCiQuality;
@@ -373,7 +373,33 @@ export type VigilRecord =
   | PipelineRunRecord
   | IncidentRecord
   | FeedbackRecord
-  | ForecastRecord;
+  | ForecastRecord
+  | CiQualityRecord;
+
+/**
+ * The CI quality of one revision's tests in one suite, on the compacted vigil_ci_quality topic
+ * (key `revision` + NUL + `suite`, latest wins), computed by the detector's CI-quality stage from
+ * ci_test_runs (keyed by suite, so each suite is counted whole by one owner). A revision's quality
+ * is the merge of its suites' records (@vigil/ci-insights mergeSummaries + revisionVerdict).
+ */
+export interface CiQualityRecord {
+  schema: 'vigil.ci_quality/1';
+  revision: string;
+  suite: string;
+  /** Tests per category on the revision (see @vigil/ci-insights revision-quality.ts). */
+  passed: number;
+  failed: number;
+  flaky: number;
+  skipped: number;
+  knownFlaky: number;
+  /** "suite :: test" names, at most 20 each. */
+  flakyTests: string[];
+  failedTests: string[];
+  skippedTests: string[];
+  knownFlakyTests: string[];
+  /** Newest execution time counted (ms). */
+  asOfMs: number;
+}
 
 /**
  * A forecast of one series of a service (request rate, CPU, memory), made online by the detector

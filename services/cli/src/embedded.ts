@@ -2,7 +2,7 @@ import { createBus } from '@vigil/bus';
 import type { Bus } from '@vigil/bus';
 import { createAlerter } from '@vigil/alerter';
 import type { Alerter } from '@vigil/alerter';
-import { ciQualityFromApi, createCollector, createRekeyStage } from '@vigil/collector';
+import { createCollector, createRekeyStage } from '@vigil/collector';
 import type { Collector, RekeyStage } from '@vigil/collector';
 import { busOptions, topicDefinitions } from '@vigil/config';
 import type { VigilConfig } from '@vigil/config';
@@ -14,7 +14,7 @@ import { createTelemetry, Registry, startAdminServer } from '@vigil/telemetry';
 import type { RunningServer, Telemetry } from '@vigil/telemetry';
 import { createWriter } from '@vigil/writer';
 import type { Writer } from '@vigil/writer';
-import { createQuery, revisionQuality } from '@vigil/query';
+import { createQuery } from '@vigil/query';
 import type { Query } from '@vigil/query';
 
 export interface EmbeddedOptions {
@@ -70,12 +70,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
   await detector?.start();
   const rekey = config.rekey.enabled ? createRekeyStage({ config, bus, telemetry: make('rekey') }) : null;
   await rekey?.start();
-  // An announced deployment's commit is looked up in this process's CI insights (no HTTP hop),
-  // unless a CI API url is configured.
-  const ciQuality = config.collector.deployments.ciQuality.url
-    ? undefined
-    : async (commit: string) => ciQualityFromApi(await revisionQuality(store, commit));
-  const collector = config.collector.enabled ? createCollector({ config, bus, telemetry: make('collector'), ciQuality }) : null;
+  const collector = config.collector.enabled ? createCollector({ config, bus, telemetry: make('collector') }) : null;
   const { httpPort, grpcPort } = collector ? await collector.start() : { httpPort: 0, grpcPort: 0 };
   // The read side on the API port (the process's one API listener, `api`, not query.api): read
   // APIs and the console at /, whose alerter pages reach this process's alerter through /alerter/.

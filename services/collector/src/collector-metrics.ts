@@ -13,14 +13,10 @@ export function collectorMetrics(t: Telemetry) {
     produceSeconds: t.histogram('vigil_collector_produce_duration_seconds', 'Time from producer.send to acknowledgement (or failure)', ['outcome']),
     inflightBytes: t.gauge('vigil_collector_inflight_bytes', 'Bytes held: bodies being read plus records waiting for acknowledgement'),
     deployments: t.counter('vigil_collector_deployment_events_total', 'Deployment events written, by source', ['source']),
-    deploymentCiLookups: t.counter('vigil_collector_deployment_ci_lookups_total',
-      'CI quality lookups for deployments seen in telemetry with a commit: attached (record with ci written), unknown (lookup failed, timed out or CI knows nothing: nothing written), dropped (too many pending), send_failed, abandoned (shutdown)',
-      ['outcome']),
     lingerClosed: t.counter('vigil_collector_http_linger_closed_total',
       'Connections closed after an early answer (413, 429, …) because the rest of the body passed collector.http.lingerMaxBytes or lingerMaxMs'),
     deploymentAnnouncements: t.counter('vigil_collector_deployment_announcements_total',
       'POST /v1/deployments[/tool] by shape (plain, github, gitlab, argocd, flux) and outcome (recorded, ignored, invalid)', ['shape', 'outcome']),
-    deploymentCiPending: t.gauge('vigil_collector_deployment_ci_lookups_pending', 'CI quality lookups of resource deployments started and not yet finished'),
   };
 }
 

@@ -4,7 +4,6 @@ import type { VigilConfig } from '@vigil/config';
 import type { Telemetry } from '@vigil/telemetry';
 import { buildPipeline, ensureCollectorTopics } from './pipeline.js';
 import type { Pipeline } from './pipeline.js';
-import type { CiQualityLookup } from './deployments/ci-quality.js';
 
 export interface CollectorOptions {
   config: VigilConfig;
@@ -12,8 +11,6 @@ export interface CollectorOptions {
   telemetry: Telemetry;
   /** Clock for deployment event times (tests). */
   now?: () => number;
-  /** CI quality of an announced deployment's commit, in-process (embedded runner); else collector.deployments.ciQuality.url. */
-  ciQuality?: CiQualityLookup;
 }
 
 export interface Collector {
@@ -24,9 +21,7 @@ export interface Collector {
   /** Bytes currently held (bodies being read + records waiting for acks). */
   inflightBytes(): number;
   /**
-   * Stops receivers (no new requests), waits for in-flight ones, gives pending CI lookups of
-   * resource deployments the rest of the deadline (then abandons them), closes the producer.
-   * Idempotent.
+   * Stops receivers (no new requests), waits for in-flight ones, closes the producer. Idempotent.
    */
   shutdown(deadlineMs?: number): Promise<void>;
 }
@@ -46,8 +41,14 @@ export function createCollector(options: CollectorOptions): Collector {
       started = true;
       await ensureCollectorTopics(bus, config);
       producer = await bus.producer();
-      pipeline = buildPipeline(config, producer, telemetry, options.now, options.ciQuality);
-      const grpcPort = pipeline.grpc ? await pipeline.grpc.start() : 0;
+      pipeline = buildPipeline(config, producer, telemetry, options.now);
+      // Receivers with a server of their own (gRPC) answer with its port; those registered on the
+      // shared HTTP listener start with it.
+      let grpcPort = 0;
+      for (const r of pipeline.receivers) {
+        const port = await r.start();
+        if (r.type === 'otlp_grpc') grpcPort = port;
+      }
       const httpPort = pipeline.http ? await pipeline.http.start() : 0;
       log.event('collector_started', { httpPort, grpcPort, http: config.collector.http.host, grpc: config.collector.grpc.host });
       return { httpPort, grpcPort };
@@ -61,9 +62,8 @@ export function createCollector(options: CollectorOptions): Collector {
     shutdown(deadlineMs = 10_000) {
       stopping ??= (async () => {
         const p = pipeline;
-        const startedAt = Date.now();
         if (p) {
-          const graceful = Promise.all([p.http?.stop(), p.grpc?.stop()]);
+          const graceful = Promise.all([p.http?.stop(), ...p.receivers.map((r) => r.stop())]);
           let timer: NodeJS.Timeout | undefined;
           const timedOut = await Promise.race([
             graceful.then(() => false),
@@ -73,13 +73,8 @@ export function createCollector(options: CollectorOptions): Collector {
           if (timedOut) {
             log.event('collector_shutdown_deadline', { deadlineMs, inflightBytes: p.limiter.heldBytes }, 'warn');
             p.http?.destroy();
-            p.grpc?.destroy();
+            for (const r of p.receivers) r.destroy();
           }
-          // No request can find a new deployment any more: let pending CI lookups finish and send
-          // within what is left of the deadline; the rest write nothing and hold nothing open.
-          const pendingCi = p.deploymentCi?.pendingCount ?? 0;
-          await p.deploymentCi?.close(Math.max(0, deadlineMs - (Date.now() - startedAt)));
-          if (pendingCi > 0) log.event('collector_ci_lookups_closed', { pendingAtStop: pendingCi, unfinishedAtDeadline: p.deploymentCi?.pendingCount ?? 0 });
         }
         await producer?.close().catch((e: unknown) => log.event('producer_close_failed', { err: (e as Error).message }, 'warn'));
         log.event('collector_stopped', {});

@@ -4,8 +4,9 @@ import { FeedbackModel } from '@vigil/incidents';
 import { decodeRecord, encodeRecord, isVigilRecord } from '@vigil/records';
 import type { DeadLetterRecord } from '@vigil/records';
 import type { Telemetry } from '@vigil/telemetry';
-import { createProcessor } from './processors/processors.js';
-import type { PartitionProcessor, ProcessorKind } from './processors/processors.js';
+import { createStageProcessor } from './ci-quality/stage-processor.js';
+import type { StageKind, StageProcessor } from './ci-quality/stage-processor.js';
+import { CiQualityTable } from './ci-quality/ci-quality-table.js';
 import { decodeSnapshot, encodeSnapshot } from './state/snapshot.js';
 
 export interface DetectorDeps {
@@ -31,7 +32,7 @@ export interface Detector {
 interface Task {
   topic: string;
   partition: number;
-  processor: PartitionProcessor;
+  processor: StageProcessor;
   pending: OutRecord[];
   /** Next offset to read; null until a record was processed. */
   nextOffset: bigint | null;
@@ -76,7 +77,8 @@ export function createDetector(deps: DetectorDeps): Detector {
   const t = config.topics;
   const nowMs = deps.nowMs ?? (() => Date.now());
   const log = telemetry.child('detector');
-  const kinds = new Map<string, ProcessorKind>([[t.spans, 'spans'], [t.metrics, 'metrics'], [t.logs, 'logs']]);
+  // ci_test_runs feeds the CI-quality stage (ci-quality/): per-revision test outcomes → vigil_ci_quality.
+  const kinds = new Map<string, StageKind>([[t.spans, 'spans'], [t.metrics, 'metrics'], [t.logs, 'logs'], [t.ciTestRuns, 'ci']]);
   // With the rekey stage on, records of other writers on the otlp_* topics (an OpenTelemetry
   // Collector's Kafka exporter) reach us split and keyed by service on the keyed topics, and are
   // skipped on the raw ones; Vigil's own records keep the direct path.
@@ -104,7 +106,11 @@ export function createDetector(deps: DetectorDeps): Detector {
   // it, from the beginning, in a group of its own, and applies it to the alarms of its series.
   const feedback = new FeedbackModel({ halfLifeMs: config.alerter.incidents.feedback.halfLifeMs, marginDecades: config.alerter.incidents.feedback.marginDecades });
   let feedbackConsumer: Consumer | null = null;
-  const ctx = { detector: d, topics: t, feedback };
+  // CI quality per revision (vigil_ci_quality, compacted), read whole by every replica in a group of
+  // its own and joined with the deployments of the spans partitions (ci-quality/ci-quality-join.ts).
+  const ciQuality = new CiQualityTable();
+  let ciQualityConsumer: Consumer | null = null;
+  const ctx = { detector: d, topics: t, feedback, ciQuality };
 
   async function restoreTask(topic: string, partition: number): Promise<Task> {
     const kind = kinds.get(topic);
@@ -116,11 +122,12 @@ export function createDetector(deps: DetectorDeps): Detector {
     } catch (err) {
       log.event('state_unreadable', { topic, partition, err: (err as Error).message }, 'error');
     }
-    const processor = createProcessor(kind, ctx, snapshot?.state);
+    const processor = createStageProcessor(kind, ctx, snapshot?.state);
     if (snapshot) log.event('state_restored', { topic, partition, nextOffset: snapshot.nextOffset.toString(), series: processor.seriesCount });
+    const rejoined = processor.rejoin?.() ?? null;
     return {
-      topic, partition, processor, pending: [], nextOffset: snapshot?.nextOffset ?? null, committedOffset: snapshot?.nextOffset ?? null, dirty: false,
-      verified: false, lastRecordAtMs: nowMs(),
+      topic, partition, processor, pending: rejoined ?? [], nextOffset: snapshot?.nextOffset ?? null, committedOffset: snapshot?.nextOffset ?? null,
+      dirty: rejoined !== null, verified: false, lastRecordAtMs: nowMs(),
     };
   }
 
@@ -157,7 +164,7 @@ export function createDetector(deps: DetectorDeps): Detector {
       const k = key(batch.topic, batch.partition);
       // The keyed topics are written in transactions: commit markers and aborted records take
       // offsets, so the first record after the committed offset is normally beyond it there.
-      if (first > expected && rawTopics.has(batch.topic)) {
+      if (first > expected && (rawTopics.has(batch.topic) || batch.topic === t.ciTestRuns)) {
         const since = staleSince.get(k) ?? Date.now();
         staleSince.set(k, since);
         if (Date.now() - since < STALE_STATE_WAIT_MS) {
@@ -201,6 +208,8 @@ export function createDetector(deps: DetectorDeps): Detector {
       task.dirty = true;
       stats.records++;
     }
+    const flushed = task.processor.flush?.();
+    if (flushed) for (const o of flushed) task.pending.push(o);
     if (batch.records.length > 0) task.lastRecordAtMs = nowMs();
     recordsIn.inc({ topic: batch.topic }, batch.records.length);
     // Bound what waits for the next transaction.
@@ -314,6 +323,26 @@ export function createDetector(deps: DetectorDeps): Detector {
           }
         }
       });
+      ciQualityConsumer = bus.consumer({ groupId: `${d.groupId}-ci-quality-${d.instanceId}`, topics: [t.ciQuality], fromBeginning: true });
+      await ciQualityConsumer.run(async (batch) => {
+        const revisions = new Set<string>();
+        for (const rec of batch.records) {
+          try {
+            revisions.add(ciQuality.apply(decodeRecord(rec.value, 'vigil.ci_quality/1')));
+          } catch (err) {
+            log.event('ci_quality_invalid', { err: (err as Error).message }, 'warn');
+          }
+        }
+        if (poisoned) return; // the restart re-joins from the snapshots (rejoin)
+        for (const revision of revisions) {
+          for (const task of tasks.values()) {
+            const outs = task.processor.ciQualityArrived?.(revision);
+            if (!outs) continue;
+            for (const o of outs) task.pending.push(o);
+            task.dirty = true;
+          }
+        }
+      });
       await startConsumer();
       timer = setInterval(() => {
         tickIdle();
@@ -335,6 +364,7 @@ export function createDetector(deps: DetectorDeps): Detector {
       tasks.clear();
       await c?.close().catch(() => undefined);
       await feedbackConsumer?.close().catch(() => undefined);
+      await ciQualityConsumer?.close().catch(() => undefined);
     },
     async shutdown(deadlineMs = 10_000) {
       if (stopping) return;
@@ -346,6 +376,7 @@ export function createDetector(deps: DetectorDeps): Detector {
           await commitNow().catch(() => undefined);
           await consumer?.close();
           await feedbackConsumer?.close();
+          await ciQualityConsumer?.close();
           await producer?.close();
         })(),
         deadline,

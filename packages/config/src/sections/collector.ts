@@ -63,21 +63,6 @@ export const collectorSchema = z
         /** Bound on remembered (service, version) pairs (least recently seen are forgotten). */
         maxSeen: z.number().int().positive().default(100_000),
         /**
-         * CI quality of an announced deployment's commit, from the writer's CI insights API
-         * (GET {url}/v1/ci/revisions/{commit}); the detector verifies a deploy whose tests failed,
-         * were flaky or skipped under its strict policy. Empty url: no lookup (the embedded runner
-         * looks up in-process). A failed lookup never blocks the announcement: its `ci` says unknown.
-         */
-        ciQuality: z
-          .object({
-            url: z.string().default(''),
-            /** Bearer token for the writer's API (a secret: never logged). */
-            token: z.string().default(''),
-            timeoutMs: z.number().int().min(50).max(60_000).default(2_000),
-          })
-          .strict()
-          .default({}),
-        /**
          * Secrets of the CI/CD webhooks on POST /v1/deployments/{github,gitlab,flux} (see the
          * collector README). When set, the tool's signature is verified and authenticates the
          * request in place of a bearer token (the tools cannot send one); empty: not checked.

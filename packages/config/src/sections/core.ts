@@ -77,6 +77,8 @@ export const topicsSchema = z
     detectorState: z.string().default('vigil_detector_state'),
     alerterState: z.string().default('vigil_alerter_state'),
     ciTestRuns: z.string().default('ci_test_runs'),
+    /** CI quality per (revision, suite) (vigil.ci_quality/1), compacted; from the detector's CI-quality stage. */
+    ciQuality: z.string().default('vigil_ci_quality'),
     /**
      * Records of other writers on the otlp_* topics (an OpenTelemetry Collector's Kafka exporter),
      * split per resource and keyed by service by the rekey stage (see the rekey section).

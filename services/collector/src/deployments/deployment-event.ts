@@ -33,8 +33,8 @@ export interface DeploymentEvent {
   source: 'api' | 'resource';
   links: DeploymentLink[];
   /**
-   * CI quality of `commit` (see ci-quality.ts): set on API announcements with a commit, and on the
-   * second record of a resource deployment whose commit's CI was looked up (ci-follow-up.ts).
+   * CI quality of `commit`: never set by the collector; the detector joins it from the
+   * vigil_ci_quality stream and re-publishes the deployment with it (same id).
    */
   ci?: DeploymentCiQuality;
   /**

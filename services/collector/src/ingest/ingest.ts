@@ -13,7 +13,6 @@ import { resourceDeploymentsOf } from '../deployments/resource-deployments.js';
 import { OTLP_KEYED_MARKER, RECORD_KIND_HEADER } from '@vigil/records';
 import type { DeploymentEvent } from '../deployments/deployment-event.js';
 import type { VersionTracker } from '../deployments/version-tracker.js';
-import type { DeploymentCiFollowUp } from '../deployments/ci-follow-up.js';
 import type { CollectorMetrics } from '../collector-metrics.js';
 import type { Format, IngestOutcome, OtlpConsumer } from './outcome.js';
 import type { CiExtraction } from '../ci/otel-ci.js';
@@ -32,11 +31,6 @@ export interface IngestOptions {
   now?: () => number;
   /** CI records (test runs, pipeline runs) of a validated traces request, sent with its spans. */
   ciSpans?: (proto: Buffer) => CiExtraction | null;
-  /**
-   * CI quality of a new resource deployment's commit (when a CI lookup is configured): looked up
-   * after the request's records are acknowledged, never on the answer's path (ci-follow-up.ts).
-   */
-  deploymentCi?: DeploymentCiFollowUp | null;
 }
 
 const KEYED_HEADERS: Readonly<Record<string, string>> = Object.freeze({ [RECORD_KIND_HEADER]: OTLP_KEYED_MARKER });
@@ -94,9 +88,13 @@ export class Ingest implements OtlpConsumer {
       const topic = this.o.topics[signal];
       // The header tells every consumer of the topic that this record is keyed by Vigil (one
       // resource, key = service): the rekey stage leaves it alone, the detector takes it directly.
-      const records: OutRecord[] = split.records.map((r) => ({ topic, key: r.key, value: r.value, headers: KEYED_HEADERS }));
+      const records: OutRecord[] = [];
       const deployments = this.deploymentsOf(split);
-      for (const d of deployments) records.push(...deploymentRecords(d, { deployments: this.o.deploymentsTopic }));
+      // A deployment naming its commit also goes in band on the spans topic (as announcements do),
+      // ahead of the request's records: the detector joins the commit's CI quality to it
+      // (vigil_ci_quality) before it meets the new version's spans.
+      for (const d of deployments) records.push(...deploymentRecords(d, { deployments: this.o.deploymentsTopic, ...(d.commit !== '' ? { spans: this.o.topics.traces } : {}) }));
+      for (const r of split.records) records.push({ topic, key: r.key, value: r.value, headers: KEYED_HEADERS });
       const ci = signal === 'traces' && this.o.ciSpans ? this.o.ciSpans(proto) : null;
       if (ci) for (const r of ci.records) records.push(r);
       if (records.length === 0) {
@@ -110,9 +108,6 @@ export class Ingest implements OtlpConsumer {
         if (deployments.length > 0) {
           metrics.records.inc({ topic: this.o.deploymentsTopic }, deployments.length);
           metrics.deployments.inc({ source: 'resource' }, deployments.length);
-          // Schedules only (returns at once): the answer below does not wait for any lookup.
-          const ciFollowUp = this.o.deploymentCi;
-          if (ciFollowUp) for (const d of deployments) if (d.commit !== '') ciFollowUp.submit(d);
         }
         if (ci) {
           if (ci.records.length > 0) metrics.records.inc({ topic: ci.records[0]!.topic }, ci.records.length);

@@ -106,15 +106,17 @@ export function createRekeyStage(options: RekeyStageOptions): RekeyStage {
         try {
           if (!rec.value) throw new Error('empty record');
           const r = rekeyRecord(route.signal, rec.value, route.keyed, rec.timestampMs, rk);
-          for (const o of r.records) w.pending.push(o);
-          itemsC.inc({ signal: route.signal, outcome: 'accepted' }, r.items);
-          if (r.rejectedItems > 0) itemsC.inc({ signal: route.signal, outcome: 'rejected' }, r.rejectedItems);
           if (versions) {
+            // As on the direct path: a deployment naming its commit goes in band on the keyed spans
+            // topic too, ahead of the records, for the detector's CI-quality join.
             for (const d of resourceDeploymentsOf(r.resources, versions, now())) {
-              for (const o of deploymentRecords(d, { deployments: t.deployments })) w.pending.push(o);
+              for (const o of deploymentRecords(d, { deployments: t.deployments, ...(d.commit !== '' ? { spans: t.keyedSpans } : {}) })) w.pending.push(o);
               w.deployments.push(d);
             }
           }
+          for (const o of r.records) w.pending.push(o);
+          itemsC.inc({ signal: route.signal, outcome: 'accepted' }, r.items);
+          if (r.rejectedItems > 0) itemsC.inc({ signal: route.signal, outcome: 'rejected' }, r.rejectedItems);
         } catch (err) {
           const reason = (err as Error).message?.slice(0, 300) ?? String(err);
           const dl: DeadLetterRecord = {

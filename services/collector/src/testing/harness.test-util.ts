@@ -10,7 +10,6 @@ import type { Telemetry } from '@vigil/telemetry';
 import { Registry } from 'prom-client';
 import { createCollector } from '../collector.js';
 import type { Collector } from '../collector.js';
-import type { CiQualityLookup } from '../deployments/ci-quality.js';
 
 export function testConfig(collector: NonNullable<VigilConfigInput['collector']> = {}): VigilConfig {
   return vigilSchema.parse({
@@ -37,16 +36,10 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export interface HarnessOptions {
-  /** In-process CI quality lookup (createCollector's `ciQuality`), as the embedded runner passes it. */
-  ciQuality?: CiQualityLookup;
-}
-
 /** `wrap` may replace the producer (to fail or delay sends). */
 export async function startHarness(
   collectorConfig: NonNullable<VigilConfigInput['collector']> = {},
   wrap?: (p: Producer) => Producer,
-  options: HarnessOptions = {},
 ): Promise<Harness> {
   const inner = createMemoryBus();
   const bus: Bus = wrap
@@ -60,7 +53,7 @@ export async function startHarness(
       }
     : inner;
   const telemetry = quietTelemetry();
-  const collector = createCollector({ config: testConfig(collectorConfig), bus, telemetry, now: () => 1_700_000_000_000, ciQuality: options.ciQuality });
+  const collector = createCollector({ config: testConfig(collectorConfig), bus, telemetry, now: () => 1_700_000_000_000 });
   const { httpPort, grpcPort } = await collector.start();
   return {
     collector, bus, telemetry, grpcPort, httpPort, http: `http://127.0.0.1:${httpPort}`,

@@ -2,6 +2,7 @@
 // expected counts, names and verdicts follow from its construction (comments below), not from
 // the code under test.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { mergeSummaries, RevisionLedger, revisionVerdict } from '@vigil/ci-insights';
 import type { PipelineRunRecord, TestRunRecord } from '@vigil/records';
 import type { Store } from '@vigil/store';
 import { insertMapped, migratedStore, startQuery } from '../../../../test/support/read-side.js';
@@ -207,6 +208,29 @@ describe('CI quality of a revision (GET /v1/ci/revisions/{revision}, chDB)', () 
       expect(status).toBe(200);
       expect(q).toMatchObject({ revision: rev, tests: 0, passed: 0, failed: 0, flaky: 0, skipped: 0, knownFlaky: 0, quality: 'unknown', buildRisk: null, pipelineRuns: [] });
       expect(q.reasons).toEqual([`no test executions recorded for ${rev}`]);
+    }
+  });
+
+  test('the streaming ledger (the detector\'s CI-quality stage) agrees with this SQL on every revision', async () => {
+    // The same executions in time order, one ledger per suite as the ci_test_runs partitions hold them.
+    const ledgers = new Map<string, RevisionLedger>();
+    for (const r of [...runs].sort((a, b) => a.timeMs - b.timeMs)) {
+      let l = ledgers.get(r.suite);
+      if (!l) ledgers.set(r.suite, (l = new RevisionLedger()));
+      l.add(r);
+    }
+    const asOf = Math.max(...runs.map((r) => r.timeMs));
+    for (const revision of ['abc123', SHA, 'c0ffee', 'beef', 'release/2024.1', 'many']) {
+      const merged = mergeSummaries(revision, [...ledgers].map(([suite, l]) => l.summary(revision, suite)));
+      const v = revisionVerdict(merged);
+      const sql = await revisionQuality(store, revision, { nowMs: asOf });
+      expect({ revision, tests: v.tests, ...merged.counts, knownFlaky: merged.knownFlaky, quality: v.quality })
+        .toEqual({ revision, tests: sql.tests, passed: sql.passed, failed: sql.failed, flaky: sql.flaky, skipped: sql.skipped, knownFlaky: sql.knownFlaky, quality: sql.quality });
+      expect([...merged.names.flaky, ...merged.knownFlakyNames].slice(0, 20)).toEqual(sql.flakyTests);
+      expect(merged.names.failed).toEqual(sql.failedTests);
+      expect(merged.names.skipped).toEqual(sql.skippedTests);
+      // Announced build risks reach the store only (the writer's API inserts them), not the stream.
+      expect(v.reasons).toEqual(sql.reasons.filter((r) => !r.startsWith('build risk')));
     }
   });
 

@@ -1,13 +1,11 @@
 // The CI quality of one commit: how its tests behaved on that revision (passed, failed, flaky,
 // skipped), which of them are known to be flaky elsewhere, and the build risk predicted for its
-// pipeline runs. The collector fetches it (GET /v1/ci/revisions/{revision}) when a deployment of
-// the commit is announced, so verification can be stricter for a deploy whose tests were flaky
-// or skipped; the embedded runner calls revisionQuality() in process.
+// pipeline runs, answered from the store (GET /v1/ci/revisions/{revision}). Verification does not
+// read it: the detector's CI-quality stage computes the same rules from the ci_test_runs stream
+// (compacted topic vigil_ci_quality) and joins them with deployments itself.
 //
-// Per test (suite, test_name) over its executions on the revision (all attempts, all runs):
-//   flaky   = at least one pass and at least one failure (failed | error): CircleCI's definition,
-//             "a test is flaky if it both passed and failed on the same commit" (Test Insights);
-//   failed  = failures and no pass;   passed = passes and no failure;   skipped = only skips.
+// The categories, the quality and the reasons are @vigil/ci-insights' (revision-quality.ts), the
+// rules the detector's CI-quality stage applies to the stream; here ClickHouse aggregates the counts.
 // knownFlaky: tests with a verdict (pass or failure) on the revision, not flaky on it, that the
 // ci_tests view's rule marks flaky: passed AND failed on one revision (or one run when the
 // revision is unknown) within the 14 days before `nowMs` (migration 0004_ci.sql). The rule is
@@ -18,6 +16,8 @@
 // suite's parts, or of the table without a suite; TTL bounds it to 180 days) and one over
 // ci_pipeline_runs. Every answer is bounded: per category at most NAME_LIMIT names are returned,
 // counts are aggregated in ClickHouse; pipeline runs at most PIPELINE_LIMIT.
+import { FLAKY_WINDOW_MS, NAME_LIMIT, revisionVerdict } from '@vigil/ci-insights';
+import type { RevisionQualityKind, TestCategory } from '@vigil/ci-insights';
 import type { Store } from '@vigil/store';
 
 /** The CI quality of one revision (the JSON of GET /v1/ci/revisions/{revision}). */
@@ -43,7 +43,7 @@ export interface RevisionQuality {
   pipelineRuns: Array<{ pipeline: string; runId: string; status: string; predictedFailureProbability: number | null; timeMs: number }>;
   /** Highest predicted failure probability among announced runs of this revision; null if none. */
   buildRisk: number | null;
-  quality: 'unknown' | 'clean' | 'flaky' | 'skipped' | 'failed';
+  quality: RevisionQualityKind;
   reasons: string[];
 }
 
@@ -59,32 +59,13 @@ export class RevisionQualityError extends Error {
   override readonly name = 'RevisionQualityError';
 }
 
-/** Names returned per category (flaky, skipped, failed). */
-export const NAME_LIMIT = 20;
 /** Pipeline runs returned. */
 export const PIPELINE_LIMIT = 20;
-/** Names quoted in one reason. */
-const REASON_NAMES = 5;
-/** The ci_tests view's flakiness window (0004_ci.sql: INTERVAL 14 DAY). */
-const FLAKY_WINDOW_MS = 14 * 86_400_000;
 const MAX_LENGTH = 4096;
 
-type Category = 'flaky' | 'failed' | 'passed' | 'skipped';
+type Category = TestCategory;
 
 const testName = (suite: string, name: string): string => `${suite} :: ${name}`;
-const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
-
-function withNames(text: string, total: number, names: string[]): string {
-  if (names.length === 0) return text;
-  const shown = names.slice(0, REASON_NAMES);
-  const more = total - shown.length;
-  return `${text}: ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
-}
-
-/** A full 40/64-hex commit id shortened the way git shows it (12 characters); anything else as is. */
-function shortRevision(revision: string): string {
-  return /^[0-9a-f]{40}([0-9a-f]{24})?$/i.test(revision) ? revision.slice(0, 12) : revision;
-}
 
 /** The CI quality of `revision` (see the header comment); a revision with no test execution is 'unknown'. */
 export async function revisionQuality(store: Store, revision: string, options: RevisionQualityOptions = {}): Promise<RevisionQuality> {
@@ -161,26 +142,9 @@ export async function revisionQuality(store: Store, revision: string, options: R
   const riskRaw = runRows.length > 0 ? runRows[0]!.risk : null;
   const buildRisk = riskRaw === null || riskRaw === undefined || !Number.isFinite(Number(riskRaw)) ? null : Number(riskRaw);
 
-  let quality: RevisionQuality['quality'];
-  if (total === 0) quality = 'unknown';
-  else if (counts.failed > 0) quality = 'failed';
-  // Known-flaky tests that passed here are reported (reasons) but do not make the commit flaky:
-  // in a repository with a chronically flaky test every commit would be.
-  else if (counts.flaky > 0) quality = 'flaky';
-  else if (counts.skipped > 0) quality = 'skipped';
-  else quality = 'clean';
-
-  const rev = shortRevision(revision);
-  const reasons: string[] = [];
-  if (total === 0) reasons.push(`no test executions recorded for ${rev}${suite !== undefined ? ` in suite ${suite}` : ''}`);
-  if (counts.failed > 0) reasons.push(withNames(`${plural(counts.failed, 'test', 'tests')} failed on ${rev}`, counts.failed, names.failed));
-  if (counts.flaky > 0) reasons.push(withNames(`${plural(counts.flaky, 'test', 'tests')} failed and passed on ${rev} (flaky)`, counts.flaky, names.flaky));
-  if (knownFlaky > 0) {
-    reasons.push(withNames(`${plural(knownFlaky, 'test', 'tests')} known flaky (failed and passed on one revision within 14 days)`, knownFlaky, knownNames));
-  }
-  if (counts.skipped > 0) reasons.push(withNames(`${plural(counts.skipped, 'test', 'tests')} skipped`, counts.skipped, names.skipped));
-  if (quality === 'clean') reasons.push(`${counts.passed === 1 ? 'the only test' : `all ${counts.passed} tests`} passed on ${rev}`);
-  if (buildRisk !== null) reasons.push(`build risk ${Math.round(buildRisk * 100)}% predicted`);
+  const { quality, reasons } = revisionVerdict({
+    revision, ...(suite !== undefined ? { suite } : {}), counts, names, knownFlaky, knownFlakyNames: knownNames, buildRisk,
+  });
 
   return {
     revision,

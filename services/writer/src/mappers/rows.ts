@@ -118,6 +118,8 @@ export function rowsFor(record: VigilRecord): TableRow[] {
       } }];
     case 'vigil.forecast/1':
       return [{ table: 'forecasts', row: forecastRow(record) }];
+    case 'vigil.ci_quality/1':
+      return []; // derived from ci_test_runs, which the store keeps whole
   }
 }
 

@@ -16,6 +16,7 @@ import type { Signal } from '@vigil/otlp';
 import type { InflightLimiter } from '../../processors/admission/inflight-limiter.js';
 import type { CollectorMetrics } from '../../collector-metrics.js';
 import type { OtlpConsumer } from '../../ingest/outcome.js';
+import type { Receiver, ReceiverHost } from '../receiver.js';
 
 /** Fully-qualified gRPC method paths, from the collector/*\/v1 service definitions in proto/. */
 export const GRPC_METHODS: Record<Signal, string> = {
@@ -142,4 +143,10 @@ export class OtlpGrpcReceiver {
     }));
     return { code: GrpcStatus.UNAVAILABLE, details: message, metadata };
   }
+}
+
+/** The OTLP/gRPC receiver component: its own server (collector.grpc), feeding `next` (the ingest stage). */
+export function createOtlpGrpcReceiver(config: CollectorConfig['grpc'], next: OtlpConsumer, host: ReceiverHost): Receiver {
+  const r = new OtlpGrpcReceiver({ config, consumer: next, limiter: host.limiter, metrics: host.metrics, telemetry: host.telemetry, retryAfterS: host.retryAfterS });
+  return { type: 'otlp_grpc', start: () => r.start(), stop: () => r.stop(), destroy: () => r.destroy() };
 }
