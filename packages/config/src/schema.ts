@@ -6,6 +6,7 @@ import { alerterSchema } from './sections/alerter.js';
 import { writerSchema } from './sections/writer.js';
 import { rekeySchema } from './sections/rekey.js';
 import { consoleSchema } from './sections/console.js';
+import { feedbackSchema } from './sections/feedback.js';
 
 /** The whole of vigil.yaml: types, defaults and validation in one schema. */
 export const vigilSchema = z
@@ -14,6 +15,8 @@ export const vigilSchema = z
     store: storeSchema.default({}),
     topics: topicsSchema.default({}),
     telemetry: telemetrySchema.default({}),
+    /** Operator feedback, shared by the detector and the alerter. */
+    feedback: feedbackSchema.default({}),
     api: apiSchema.default({}),
     collector: collectorSchema.default({}),
     detector: detectorSchema.default({}),
