@@ -1,9 +1,9 @@
 // Vigil's own messages on the vigil_* topics.
 export type {
-  DeploymentRecord, ScoreRecord, AnomalyRecord, VerdictRecord, VerdictEvidence, VerdictBaseline, TemplateRecord,
+  DeploymentRecord, DeploymentLink, ScoreRecord, AnomalyRecord, VerdictRecord, VerdictEvidence, VerdictBaseline, TemplateRecord,
   AlertRecord, RollbackRecord, DeadLetterRecord, VigilRecord, Signal,
   TestRunRecord, PipelineRunRecord, DeploymentCiQuality,
-  IncidentRecord, FeedbackRecord,
+  IncidentRecord, IncidentFingerprint, IncidentResolution, ResolutionSource, DeployChange, VerdictKind, FeedbackRecord,
   ForecastRecord, ForecastPoint, ForecastRecommendation,
 } from './records.js';
 export { encodeRecord, decodeRecord, RecordDecodeError } from './codec.js';

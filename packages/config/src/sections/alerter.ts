@@ -13,7 +13,7 @@ const severity = z.enum(['info', 'warning', 'critical']);
 const stringOrList = z.union([z.string(), z.array(z.string()).min(1)]);
 
 /** Delivery policy of one receiver: retries, rate limit, circuit breaker, timeout. */
-export const deliverySchema = z
+const deliverySchema = z
   .object({
     /** Attempts per notification before it is recorded as failed. */
     maxAttempts: z.number().int().min(1).max(50).default(6),
@@ -110,7 +110,7 @@ const alertmanagerSchema = z
   })
   .strict();
 
-export const receiverSchema = z.discriminatedUnion('type', [
+const receiverSchema = z.discriminatedUnion('type', [
   pagerdutySchema,
   opsgenieSchema,
   slackSchema,
@@ -119,7 +119,7 @@ export const receiverSchema = z.discriminatedUnion('type', [
 ]);
 
 /** One alerting rule: which anomalies, how they group, where they go. */
-export const ruleSchema = z
+const ruleSchema = z
   .object({
     name: z.string().min(1).regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only'),
     match: z
@@ -176,7 +176,7 @@ const hookSchema = z.discriminatedUnion('type', [
 ]);
 
 /** Incident memory and feedback (packages/incidents); its records go to topics.incidents and topics.feedback. */
-export const incidentsSchema = z
+const incidentsSchema = z
   .object({
     enabled: z.boolean().default(true),
     /** Past incidents kept (state topic and index); the oldest go first. */
@@ -346,8 +346,4 @@ export const alerterSchema = z
   });
 
 export type AlerterConfig = z.infer<typeof alerterSchema>;
-export type AlerterReceiverConfig = z.infer<typeof receiverSchema>;
-export type AlerterRuleConfig = z.infer<typeof ruleSchema>;
-export type DeliveryConfig = z.infer<typeof deliverySchema>;
 export type SlackAppConfig = z.infer<typeof slackAppSchema>;
-export type RollbackHookConfig = z.infer<typeof hookSchema>;
