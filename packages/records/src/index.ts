@@ -6,7 +6,7 @@ export type {
   IncidentRecord, IncidentFingerprint, IncidentResolution, ResolutionSource, DeployChange, VerdictKind, FeedbackRecord,
   ForecastRecord, ForecastPoint, ForecastRecommendation,
 } from './records.js';
-export { encodeRecord, decodeRecord, RecordDecodeError } from './codec.js';
+export { encodeRecord, decodeRecord, RecordDecodeError, RECORD_SCHEMAS } from './codec.js';
 export type { RecordSchema } from './codec.js';
 export { stableId, deploymentIdFor } from './ids.js';
 export { RECORD_KIND_HEADER, DEPLOYMENT_MARKER, isDeploymentMarker } from './records.js';
