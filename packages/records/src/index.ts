@@ -11,3 +11,5 @@ export type { RecordSchema } from './codec.js';
 export { stableId, deploymentIdFor } from './ids.js';
 export { RECORD_KIND_HEADER, DEPLOYMENT_MARKER, isDeploymentMarker } from './records.js';
 export { OTLP_KEYED_MARKER, isVigilRecord } from './records.js';
+export { exampleRecords } from './examples.js';
+export type { RecordExamples } from './examples.js';
