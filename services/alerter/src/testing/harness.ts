@@ -12,7 +12,7 @@ import type { Alerter } from '../pipeline.js';
 import type { Clock } from '../receivers/delivery.js';
 
 /** Virtual time for delivery waits: backoffs and Retry-After pass instantly. */
-export function fastClock(startMs: number): Clock {
+function fastClock(startMs: number): Clock {
   let t = startMs;
   return { now: () => t, sleep: async (ms) => { t += ms; await new Promise((r) => setImmediate(r)); }, random: () => 0.5 };
 }
