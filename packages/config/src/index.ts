@@ -18,7 +18,7 @@ export type { WriterConfig } from './sections/writer.js';
 export { rekeySchema } from './sections/rekey.js';
 export type { RekeyConfig } from './sections/rekey.js';
 export { TOPICS, TOPIC_KEYS, topicDefinitions, writerTopics } from './topics.js';
-export type { TopicDefinition, TopicKey, TopicSpec } from './topics.js';
+export type { TopicDefinition, TopicEntry, TopicKey } from './topics.js';
 export { feedbackSchema } from './sections/feedback.js';
 export type { FeedbackConfig } from './sections/feedback.js';
 export { alerterConfigOf, collectorConfigOf, detectorConfigOf, rekeyConfigOf, writerConfigOf } from './service-config.js';

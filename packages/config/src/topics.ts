@@ -2,10 +2,14 @@
 // vigil.yaml (one name per key, defaulting to `name` below), the topics every process creates
 // (topicDefinitions), the topics the writer lands and in which tables (writerTopics), and
 // infra/kafka/topics.json (kept equal by test/unit/compose.test.ts). To add a topic, add it here.
+import type { TopicSpec as TopicDefinition } from '@vigil/bus';
 import type { RecordSchema } from '@vigil/records';
 import type { TopicsConfig } from './sections/core.js';
 
-export interface TopicSpec {
+/** A topic to create: @vigil/bus's TopicSpec (configured name, partitions, compaction). */
+export type { TopicDefinition };
+
+export interface TopicEntry {
   /** Default name; `topics.<key>` in vigil.yaml renames it. */
   readonly name: string;
   /**
@@ -56,17 +60,10 @@ export const TOPICS = {
   keyedLogs: { name: 'vigil_keyed_logs', records: 'otlp', compacted: false, tables: [], doc: 'rekey → detector' },
   incidents: { name: 'vigil_incidents', records: ['vigil.incident/1'], compacted: false, tables: ['incident_resolutions'], doc: 'alerter (incident memory) → writer' },
   feedback: { name: 'vigil_feedback', records: ['vigil.feedback/1'], compacted: false, tables: ['feedback'], doc: 'alerter (operator feedback) → detector, writer' },
-} as const satisfies Record<string, TopicSpec>;
+} as const satisfies Record<string, TopicEntry>;
 
 export type TopicKey = keyof typeof TOPICS;
 export const TOPIC_KEYS = Object.keys(TOPICS) as TopicKey[];
-
-/** A topic to create: its configured name, partitions and compaction (TopicSpec of @vigil/bus). */
-export interface TopicDefinition {
-  topic: string;
-  partitions: number;
-  compacted?: boolean;
-}
 
 /**
  * The topics to create, with their configured names and `topics.partitions`; every topic, or the
