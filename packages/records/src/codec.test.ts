@@ -44,7 +44,8 @@ describe('round trip', () => {
     expect(isDeploymentMarker(keyed)).toBe(false);
     expect(isVigilRecord(keyed)).toBe(true);
     // An OpenTelemetry Collector's Kafka exporter writes no such header.
-    for (const foreign of [undefined, {}, { 'content-type': 'application/x-protobuf' }]) {
+    const foreigns: Array<Record<string, string> | undefined> = [undefined, {}, { 'content-type': 'application/x-protobuf' }];
+    for (const foreign of foreigns) {
       expect(isVigilRecord(foreign)).toBe(false);
       expect(isDeploymentMarker(foreign)).toBe(false);
     }
