@@ -34,9 +34,6 @@ export function uniqueName(prefix: string): string {
   return `${clean}-${process.pid}-${Date.now().toString(36)}-${counter}`;
 }
 
-/** Alias of uniqueName for readability at call sites that make topics. */
-export const uniqueTopic = uniqueName;
-
 /** The Alertmanager base URL, or an Error telling how to install it. */
 export function alertmanagerUrl(): string {
   let url = '';

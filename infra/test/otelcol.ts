@@ -16,9 +16,9 @@ const execFileP = promisify(execFile);
 const BUILD_SH = fileURLToPath(new URL('../otelcol/build.sh', import.meta.url));
 
 /** Components the recipes and their tests use (infra/otelcol/builder-config.yaml). */
-export const OTELCOL_COMPONENTS = ['otlp', 'kafka', 'otlp_http', 'debug'] as const;
+const OTELCOL_COMPONENTS = ['otlp', 'kafka', 'otlp_http', 'debug'] as const;
 
-export const OTELCOL_HINT =
+const OTELCOL_HINT =
   'build it with `npm run build:otelcol` (Go >= 1.26 and the Go module proxy; a cold build takes minutes), ' +
   'or set OTELCOL_BIN to an OpenTelemetry Collector binary with the otlp and kafka receivers and the kafka, otlp and otlphttp exporters';
 

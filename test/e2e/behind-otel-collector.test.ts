@@ -33,15 +33,13 @@ import { metricSum, runTopics } from '../support/processes.js';
 
 /** Vigil on the test broker with topics and groups of its own (earlier runs never mix in). */
 function runConfig(run: string, brokers: string[]): VigilConfigInput {
-  const t = runTopics(run);
-  const { incidents, feedback, ...topics } = t;
   return {
     bus: { kind: 'kafka', kafka: { brokers, clientId: run } },
-    topics: { ...topics, partitions: 6 },
+    topics: { ...runTopics(run), partitions: 6 },
     detector: { groupId: `${run}-detector`, instanceId: `${run}-detector` },
     writer: { groupId: `${run}-writer` },
     rekey: { groupId: `${run}-rekey`, instanceId: `${run}-rekey` },
-    alerter: { groupId: `${run}-alerter`, transactionalId: `${run}-alerter-tx`, incidents: { topic: incidents, feedbackTopic: feedback } },
+    alerter: { groupId: `${run}-alerter`, transactionalId: `${run}-alerter-tx`, },
   };
 }
 

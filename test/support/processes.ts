@@ -6,24 +6,16 @@ import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TOPIC_KEYS } from '@vigil/config';
+import type { TopicKey } from '@vigil/config';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export type ServiceName = 'collector' | 'detector' | 'writer' | 'alerter' | 'query';
 
-/** The topic keys of the config's `topics` section (partitions aside). */
-export const TOPIC_KEYS = [
-  'spans', 'metrics', 'logs', 'deployments', 'scores', 'anomalies', 'verdicts', 'templates', 'alerts', 'rollbacks',
-  'deadLetter', 'detectorState', 'alerterState', 'ciTestRuns', 'keyedSpans', 'keyedMetrics', 'keyedLogs',
-] as const;
-export type TopicKey = (typeof TOPIC_KEYS)[number];
-
-/** Topic names of one run: `${run}-${key}` for every topic, the incident and feedback topics too. */
-export function runTopics(run: string): Record<TopicKey | 'incidents' | 'feedback', string> {
-  const out = Object.fromEntries(TOPIC_KEYS.map((k) => [k, `${run}-${k}`])) as Record<TopicKey | 'incidents' | 'feedback', string>;
-  out.incidents = `${run}-incidents`;
-  out.feedback = `${run}-feedback`;
-  return out;
+/** Topic names of one run: `${run}-${key}` for every topic of the catalogue (@vigil/config TOPICS). */
+export function runTopics(run: string): Record<TopicKey, string> {
+  return Object.fromEntries(TOPIC_KEYS.map((k) => [k, `${run}-${k}`])) as Record<TopicKey, string>;
 }
 
 /**
@@ -36,8 +28,6 @@ export function runEnv(run: string, brokers: string, extra: Record<string, strin
   for (const k of TOPIC_KEYS) env[`VIGIL_TOPICS__${k.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`] = topics[k];
   Object.assign(env, {
     VIGIL_TOPICS__PARTITIONS: '6',
-    VIGIL_ALERTER__INCIDENTS__TOPIC: topics.incidents,
-    VIGIL_ALERTER__INCIDENTS__FEEDBACK_TOPIC: topics.feedback,
     VIGIL_DETECTOR__GROUP_ID: `${run}-detector`,
     VIGIL_WRITER__GROUP_ID: `${run}-writer`,
     VIGIL_ALERTER__GROUP_ID: `${run}-alerter`,

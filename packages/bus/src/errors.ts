@@ -40,10 +40,6 @@ export class BusError extends Error {
   }
 }
 
-export function isBusError(err: unknown): err is BusError {
-  return err instanceof BusError;
-}
-
 // Kafka protocol error names (kafkajs `err.type`) by Bus code. Source: the Kafka protocol
 // error table, https://kafka.apache.org/protocol#protocol_error_codes
 const PROTOCOL_TYPES: Record<string, BusErrorCode> = {

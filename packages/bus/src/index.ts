@@ -3,7 +3,7 @@ export type {
   BatchHandler, Bus, Consumer, ConsumerOptions, InBatch, InRecord, OutRecord, PartitionOffset, Producer,
   ProducerOptions, RecordPosition, TopicPartitions, TopicSpec, Transaction,
 } from './types.js';
-export { BusError, BUS_ERROR_CODES, isBusError, toBusError } from './errors.js';
+export { BusError, BUS_ERROR_CODES, toBusError } from './errors.js';
 export type { BusErrorCode } from './errors.js';
 export type {
   BusConfig, BusLogger, BusLogLevel, KafkaBusOptions, KafkaSaslOptions, KafkaTlsOptions, MemoryBusOptions,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { describe, expect, test } from 'vitest';
-import { ConfigError, envOverrides, loadConfig, parseConfig } from './index.js';
+import { ConfigError, busOptions, envOverrides, loadConfig, parseConfig } from './index.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../../vigil.example.yaml', import.meta.url));
 
@@ -66,5 +66,40 @@ describe('config', () => {
     const documented = new Set(keyPaths(example));
     const missing = keyPaths(JSON.parse(JSON.stringify(parseConfig({})))).filter((k) => !documented.has(k));
     expect(missing).toEqual([]);
+  });
+
+  test('moved keys: the old alerter.incidents keys still work, with a deprecation warning naming both keys', () => {
+    const warnings: string[] = [];
+    const c = parseConfig(
+      { alerter: { incidents: { topic: 'inc', feedbackTopic: 'fb', feedback: { apply: false, halfLifeMs: 3_600_000, marginDecades: 1 } } } },
+      'test',
+      (w) => warnings.push(w),
+    );
+    expect(c.topics.incidents).toBe('inc');
+    expect(c.topics.feedback).toBe('fb');
+    expect(c.feedback).toEqual({ halfLifeMs: 3_600_000, marginDecades: 1, maxEntries: 10_000 });
+    expect(c.alerter.incidents.feedback).toEqual({ apply: false });
+    expect(warnings).toHaveLength(4);
+    expect(warnings[0]).toMatch(/alerter\.incidents\.topic is deprecated: it moved to topics\.incidents \(got "inc"\)/);
+    // From the environment too (the variable of the old key).
+    const fromEnv = loadConfig({ file: null, env: { VIGIL_ALERTER__INCIDENTS__FEEDBACK_TOPIC: 'fb2' }, warn: () => undefined });
+    expect(fromEnv.topics.feedback).toBe('fb2');
+  });
+
+  test('moved keys: setting the old and the new key is an error quoting both', () => {
+    expect(() => parseConfig({ topics: { incidents: 'a' }, alerter: { incidents: { topic: 'b' } } }, 'test', () => undefined)).toThrow(
+      /alerter\.incidents\.topic: deprecated, and topics\.incidents is set too; keep only topics\.incidents \(got "b"\)/,
+    );
+    // No warning without old keys.
+    const warnings: string[] = [];
+    parseConfig({ topics: { incidents: 'a' } }, 'test', (w) => warnings.push(w));
+    expect(warnings).toEqual([]);
+  });
+
+  test('busOptions: the options of createBus of @vigil/bus, every value from the section', () => {
+    expect(busOptions(parseConfig({ bus: { memory: { autoCreatePartitions: 3 } } }).bus)).toEqual({ kind: 'memory', maxRecordsPerPartition: 100_000, autoCreatePartitions: 3 });
+    const k = busOptions(parseConfig({ bus: { kind: 'kafka', kafka: { brokers: ['b:9092'], transactionTimeoutMs: 20_000 } } }).bus);
+    expect(k).toEqual({ kind: 'kafka', brokers: ['b:9092'], clientId: 'vigil', ssl: undefined, sasl: undefined, transactionTimeoutMs: 20_000 });
+    expect(() => parseConfig({ bus: { kafka: { transactionTimeoutMs: 5 } } })).toThrow(/bus\.kafka\.transactionTimeoutMs: .*\(got 5\)/);
   });
 });

@@ -1,7 +1,7 @@
 // Vigil configuration: one YAML file plus environment overrides, validated once at startup.
 export { vigilSchema } from './schema.js';
 export type { VigilConfig, VigilConfigInput } from './schema.js';
-export { loadConfig, parseConfig, envOverrides, deepMerge, ConfigError } from './load.js';
+export { loadConfig, parseConfig, envOverrides, deepMerge, ConfigError, MOVED_KEYS, migrateMovedKeys } from './load.js';
 export type { LoadConfigOptions } from './load.js';
 export { tlsSchema, authSchema, listenerSchema } from './sections/common.js';
 export type { TlsConfig, AuthConfig, ListenerConfig } from './sections/common.js';
@@ -17,8 +17,12 @@ export { writerSchema } from './sections/writer.js';
 export type { WriterConfig } from './sections/writer.js';
 export { rekeySchema } from './sections/rekey.js';
 export type { RekeyConfig } from './sections/rekey.js';
-export { topicDefinitions } from './topics.js';
-export type { TopicDefinition } from './topics.js';
+export { TOPICS, TOPIC_KEYS, topicDefinitions, writerTopics } from './topics.js';
+export type { TopicDefinition, TopicEntry, TopicKey } from './topics.js';
+export { feedbackSchema } from './sections/feedback.js';
+export type { FeedbackConfig } from './sections/feedback.js';
+export { alerterConfigOf, collectorConfigOf, detectorConfigOf, rekeyConfigOf, writerConfigOf } from './service-config.js';
+export type { AlerterServiceConfig, CollectorServiceConfig, DetectorServiceConfig, RekeyServiceConfig, WriterServiceConfig } from './service-config.js';
 export { busOptions } from './bus-options.js';
 export { consoleSchema } from './sections/console.js';
 export type { ConsoleConfig } from './sections/console.js';

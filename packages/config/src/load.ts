@@ -23,6 +23,8 @@ export interface LoadConfigOptions {
   env?: Record<string, string | undefined>;
   /** Programmatic overrides, applied last (tests, the embedded runner). */
   overrides?: Record<string, unknown>;
+  /** Told about each deprecated key in use (default: a Node DeprecationWarning). */
+  warn?: (message: string) => void;
 }
 
 type Tree = Record<string, unknown>;
@@ -72,6 +74,15 @@ function setPath(tree: Tree, path: string[], value: unknown): void {
 export function envOverrides(env: Record<string, string | undefined>): Tree {
   const tree: Tree = {};
   const shape = describeKeys(vigilSchema);
+  // Deprecated keys still map from their variables (VIGIL_ALERTER__INCIDENTS__FEEDBACK_TOPIC), then move.
+  for (const [from] of MOVED_KEYS) {
+    let node = shape;
+    for (const k of from.split('.')) {
+      if (!node) break;
+      node[k] ??= {};
+      node = node[k];
+    }
+  }
   for (const [name, raw] of Object.entries(env)) {
     if (!name.startsWith('VIGIL_') || raw === undefined || name === 'VIGIL_CONFIG') continue;
     const parts = name.slice('VIGIL_'.length).split('__');
@@ -135,13 +146,79 @@ function redactIfSecret(key: string, value: unknown): unknown {
   return SECRET_KEY.test(key.split('.').pop() ?? '') ? '[redacted]' : value;
 }
 
-/** Validate a raw tree against the schema; returns the frozen config or throws ConfigError. */
-export function parseConfig(raw: unknown, source = 'configuration'): VigilConfig {
-  const result = vigilSchema.safeParse(raw ?? {});
+/**
+ * Keys that moved, old path → new path. The old key is still accepted: its value moves to the new
+ * key and a deprecation warning names both (setting both is an error).
+ */
+export const MOVED_KEYS: ReadonlyArray<readonly [from: string, to: string]> = [
+  // Topic names live in the topics section, with every other topic (several services use them).
+  ['alerter.incidents.topic', 'topics.incidents'],
+  ['alerter.incidents.feedbackTopic', 'topics.feedback'],
+  // The feedback model is shared by the detector and the alerter.
+  ['alerter.incidents.feedback.halfLifeMs', 'feedback.halfLifeMs'],
+  ['alerter.incidents.feedback.marginDecades', 'feedback.marginDecades'],
+  ['alerter.incidents.feedback.maxEntries', 'feedback.maxEntries'],
+];
+
+/**
+ * Moves deprecated keys to their new place (MOVED_KEYS). Pure: returns a new tree, the warnings
+ * and the conflicts (old and new key both set), each quoting the keys and the value.
+ */
+export function migrateMovedKeys(raw: unknown): { tree: unknown; warnings: string[]; conflicts: string[] } {
+  const warnings: string[] = [];
+  const conflicts: string[] = [];
+  if (!isTree(raw)) return { tree: raw, warnings, conflicts };
+  let tree: Tree = raw;
+  for (const [from, to] of MOVED_KEYS) {
+    const fromPath = from.split('.');
+    const value = getPath(tree, fromPath);
+    if (value === undefined) continue;
+    tree = withoutPath(tree, fromPath);
+    if (getPath(tree, to.split('.')) !== undefined) {
+      conflicts.push(`${from}: deprecated, and ${to} is set too; keep only ${to} (got ${JSON.stringify(redactIfSecret(from, value))})`);
+      continue;
+    }
+    tree = deepMerge(tree, to.split('.').reduceRight<Tree>((acc, k) => ({ [k]: acc }), value as Tree));
+    warnings.push(`${from} is deprecated: it moved to ${to} (got ${JSON.stringify(redactIfSecret(from, value))}); write ${to} instead`);
+  }
+  return { tree, warnings, conflicts };
+}
+
+function getPath(tree: Tree, path: string[]): unknown {
+  let node: unknown = tree;
+  for (const k of path) node = isTree(node) ? node[k] : undefined;
+  return node;
+}
+
+/** A copy of `tree` without the key at `path` (parents left empty stay, as {}). */
+function withoutPath(tree: Tree, path: string[]): Tree {
+  const [head, ...rest] = path;
+  const out: Tree = { ...tree };
+  if (rest.length === 0) delete out[head];
+  else if (isTree(out[head])) out[head] = withoutPath(out[head], rest);
+  return out;
+}
+
+/** Default destination of deprecation warnings: Node's process warnings (stderr unless --no-warnings). */
+function emitDeprecation(message: string): void {
+  process.emitWarning(message, { type: 'DeprecationWarning', code: 'VIGIL_CONFIG_DEPRECATED' });
+}
+
+/**
+ * Validate a raw tree against the schema; returns the frozen config or throws ConfigError.
+ * Deprecated keys (MOVED_KEYS) are moved first, each reported to `warn`.
+ */
+export function parseConfig(raw: unknown, source = 'configuration', warn: (message: string) => void = emitDeprecation): VigilConfig {
+  const migrated = migrateMovedKeys(raw ?? {});
+  if (migrated.conflicts.length > 0) {
+    throw new ConfigError(`invalid ${source}:\n  - ${migrated.conflicts.join('\n  - ')}`, migrated.conflicts);
+  }
+  const result = vigilSchema.safeParse(migrated.tree);
   if (!result.success) {
-    const issues = result.error.issues.map((i) => formatIssue(i, raw));
+    const issues = result.error.issues.map((i) => formatIssue(i, migrated.tree));
     throw new ConfigError(`invalid ${source}:\n  - ${issues.join('\n  - ')}`, issues);
   }
+  for (const w of migrated.warnings) warn(`${source}: ${w}`);
   return deepFreeze(result.data);
 }
 
@@ -170,7 +247,7 @@ export function loadConfig(options: LoadConfigOptions = {}): VigilConfig {
   }
   tree = deepMerge(tree, envOverrides(env));
   if (options.overrides) tree = deepMerge(tree, options.overrides);
-  return parseConfig(tree, file ? `config (file "${file}" with environment overrides)` : 'config (environment)');
+  return parseConfig(tree, file ? `config (file "${file}" with environment overrides)` : 'config (environment)', options.warn);
 }
 
 function defaultFile(): string | null {

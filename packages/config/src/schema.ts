@@ -7,6 +7,7 @@ import { writerSchema } from './sections/writer.js';
 import { rekeySchema } from './sections/rekey.js';
 import { consoleSchema } from './sections/console.js';
 import { querySchema } from './sections/query.js';
+import { feedbackSchema } from './sections/feedback.js';
 
 /** The whole of vigil.yaml: types, defaults and validation in one schema. */
 export const vigilSchema = z
@@ -15,6 +16,8 @@ export const vigilSchema = z
     store: storeSchema.default({}),
     topics: topicsSchema.default({}),
     telemetry: telemetrySchema.default({}),
+    /** Operator feedback, shared by the detector and the alerter. */
+    feedback: feedbackSchema.default({}),
     api: apiSchema.default({}),
     collector: collectorSchema.default({}),
     detector: detectorSchema.default({}),

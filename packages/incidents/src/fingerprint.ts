@@ -12,23 +12,10 @@
 // Pure: no clock, no I/O. Building one costs O(anomalies · log anomalies) and the result is a
 // few hundred bytes of JSON (templates and deviations are capped).
 
-export type DeployChange = 'none' | 'config' | 'patch' | 'minor' | 'major' | 'rollback' | 'build' | 'version';
-export type VerdictKind = 'none' | 'running' | 'pass' | 'fail' | 'inconclusive';
+// The fingerprint is the wire type of vigil.incident/1 (@vigil/records), defined once there.
+import type { DeployChange, IncidentFingerprint as Fingerprint, VerdictKind } from '@vigil/records';
 
-export interface Fingerprint {
-  service: string;
-  signal: string;
-  metric: string;
-  /** Operation of the primary series (empty when none). */
-  operation: string;
-  /** Normalised templates, sorted, unique (at most MAX_TEMPLATES). */
-  templates: string[];
-  /** `metric:up|down`, sorted, unique, the most deviating first chosen (at most MAX_DEVIATIONS). */
-  deviations: string[];
-  deployChange: DeployChange;
-  deployment?: { id: string; version: string; previousVersion?: string; commit?: string };
-  verdict: VerdictKind;
-}
+export type { DeployChange, Fingerprint, VerdictKind };
 
 /** What the fingerprint is built from: the structural subset of an AnomalyRecord it reads. */
 export interface AnomalyLike {

@@ -1,21 +1,9 @@
-// Past incidents as the memory keeps them: the fingerprint, when, and what fixed it.
+// Past incidents as the memory keeps them: the fingerprint, when, and what fixed it. The
+// resolution is the wire type of vigil.incident/1 (@vigil/records), defined once there.
+import type { IncidentResolution as Resolution, ResolutionSource } from '@vigil/records';
 import type { Fingerprint } from './fingerprint.js';
 
-export type ResolutionSource = 'api' | 'pagerduty' | 'rollback';
-
-export interface Resolution {
-  source: ResolutionSource;
-  /** What fixed it, in a person's words ("raised the pool to 50", "rolled back 1.4.2"). */
-  fixedBy?: string;
-  links: Array<{ name: string; url: string }>;
-  /** True when rolling back the deployment made it go away. */
-  rollbackHelped?: boolean;
-  /** Notes (PagerDuty annotations, API notes), oldest first, bounded. */
-  notes: string[];
-  /** Who attached it (API caller, PagerDuty agent). */
-  by?: string;
-  atMs: number;
-}
+export type { Resolution, ResolutionSource };
 
 export interface PastIncident {
   /** The alert's incident id (one per firing episode). */

@@ -116,7 +116,7 @@ export interface TemplateMinerJSON {
 }
 
 /** Window entry that collects the templates past the per-window cap. */
-export const OVERFLOW_ID = 'overflow';
+const OVERFLOW_ID = 'overflow';
 const OVERFLOW_TEXT = '(templates over the per-window cap)';
 
 function setOptions(o: Readonly<MinerOptions>): TemplateSetOptions {

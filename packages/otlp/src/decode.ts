@@ -30,7 +30,7 @@ function want(wt: number, expected: number, field: string): void {
 
 // ---- common/v1
 
-export function decodeAnyValue(r: Reader, end: number, depth: number): AnyValue {
+function decodeAnyValue(r: Reader, end: number, depth: number): AnyValue {
   if (depth > MAX_DEPTH) throw new DecodeError('AnyValue nested too deeply');
   const v: AnyValue = {};
   while (r.pos < end) {
@@ -89,7 +89,7 @@ function clearAny(v: AnyValue): void {
   for (const k in v) delete (v as Record<string, unknown>)[k];
 }
 
-export function decodeKeyValue(r: Reader, end: number, depth = 0): KeyValue {
+function decodeKeyValue(r: Reader, end: number, depth = 0): KeyValue {
   let key = '';
   let value: AnyValue | undefined;
   while (r.pos < end) {
@@ -111,7 +111,7 @@ function pushKeyValue(r: Reader, wt: number, out: KeyValue[], field: string): vo
   out.push(decodeKeyValue(r, e));
 }
 
-export function decodeScope(r: Reader, end: number): InstrumentationScope {
+function decodeScope(r: Reader, end: number): InstrumentationScope {
   const s: InstrumentationScope = { name: '', version: '', attributes: [], droppedAttributesCount: 0 };
   while (r.pos < end) {
     const tag = tagOf(r);
@@ -145,7 +145,7 @@ function decodeEntityRef(r: Reader, end: number): EntityRef {
   return e;
 }
 
-export function decodeResource(r: Reader, end: number): Resource {
+function decodeResource(r: Reader, end: number): Resource {
   const res: Resource = { attributes: [], droppedAttributesCount: 0, entityRefs: [] };
   while (r.pos < end) {
     const tag = tagOf(r);
@@ -214,7 +214,7 @@ function decodeSpanStatus(r: Reader, end: number): SpanStatus {
   return s;
 }
 
-export function decodeSpan(r: Reader, end: number): Span {
+function decodeSpan(r: Reader, end: number): Span {
   const s: Span = {
     traceId: EMPTY, spanId: EMPTY, traceState: '', parentSpanId: EMPTY, flags: 0, name: '', kind: 0,
     startTimeUnixNano: 0n, endTimeUnixNano: 0n, attributes: [], droppedAttributesCount: 0, events: [],
@@ -263,7 +263,7 @@ function decodeScopeSpans(r: Reader, end: number): ScopeSpans {
   return ss;
 }
 
-export function decodeResourceSpans(r: Reader, end: number): ResourceSpans {
+function decodeResourceSpans(r: Reader, end: number): ResourceSpans {
   const rs: ResourceSpans = { resource: undefined, scopeSpans: [], schemaUrl: '' };
   while (r.pos < end) {
     const tag = tagOf(r);
@@ -484,7 +484,7 @@ function clearData(m: Metric): void {
   delete m.gauge; delete m.sum; delete m.histogram; delete m.exponentialHistogram; delete m.summary;
 }
 
-export function decodeMetric(r: Reader, end: number): Metric {
+function decodeMetric(r: Reader, end: number): Metric {
   const m: Metric = { name: '', description: '', unit: '', metadata: [] };
   while (r.pos < end) {
     const tag = tagOf(r);
@@ -542,7 +542,7 @@ function decodeScopeMetrics(r: Reader, end: number): ScopeMetrics {
   return sm;
 }
 
-export function decodeResourceMetrics(r: Reader, end: number): ResourceMetrics {
+function decodeResourceMetrics(r: Reader, end: number): ResourceMetrics {
   const rm: ResourceMetrics = { resource: undefined, scopeMetrics: [], schemaUrl: '' };
   while (r.pos < end) {
     const tag = tagOf(r);
@@ -560,7 +560,7 @@ export function decodeResourceMetrics(r: Reader, end: number): ResourceMetrics {
 
 // ---- logs/v1
 
-export function decodeLogRecord(r: Reader, end: number): LogRecord {
+function decodeLogRecord(r: Reader, end: number): LogRecord {
   const l: LogRecord = {
     timeUnixNano: 0n, observedTimeUnixNano: 0n, severityNumber: 0, severityText: '', body: undefined, attributes: [],
     droppedAttributesCount: 0, flags: 0, traceId: EMPTY, spanId: EMPTY, eventName: '',
@@ -603,7 +603,7 @@ function decodeScopeLogs(r: Reader, end: number): ScopeLogs {
   return sl;
 }
 
-export function decodeResourceLogs(r: Reader, end: number): ResourceLogs {
+function decodeResourceLogs(r: Reader, end: number): ResourceLogs {
   const rl: ResourceLogs = { resource: undefined, scopeLogs: [], schemaUrl: '' };
   while (r.pos < end) {
     const tag = tagOf(r);

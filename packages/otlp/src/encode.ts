@@ -94,7 +94,7 @@ function span(w: Writer, s: Span): void {
   w.fixed32Field(16, s.flags);
 }
 
-export function writeResourceSpans(w: Writer, rs: ResourceSpans): void {
+function writeResourceSpans(w: Writer, rs: ResourceSpans): void {
   if (rs.resource !== undefined) msg(w, 1, rs.resource, resource);
   for (const ss of rs.scopeSpans) {
     msg(w, 2, ss, (w2, x) => {
@@ -217,7 +217,7 @@ function metric(w: Writer, m: Metric): void {
   attrs(w, 12, m.metadata);
 }
 
-export function writeResourceMetrics(w: Writer, rm: ResourceMetrics): void {
+function writeResourceMetrics(w: Writer, rm: ResourceMetrics): void {
   if (rm.resource !== undefined) msg(w, 1, rm.resource, resource);
   for (const sm of rm.scopeMetrics) {
     msg(w, 2, sm, (w2, x) => {
@@ -243,7 +243,7 @@ function logRecord(w: Writer, l: LogRecord): void {
   w.stringField(12, l.eventName);
 }
 
-export function writeResourceLogs(w: Writer, rl: ResourceLogs): void {
+function writeResourceLogs(w: Writer, rl: ResourceLogs): void {
   if (rl.resource !== undefined) msg(w, 1, rl.resource, resource);
   for (const sl of rl.scopeLogs) {
     msg(w, 2, sl, (w2, x) => {

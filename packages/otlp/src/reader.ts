@@ -15,8 +15,7 @@ export class DecodeError extends Error {
 export const WIRE_VARINT = 0;
 export const WIRE_I64 = 1;
 export const WIRE_LEN = 2;
-export const WIRE_SGROUP = 3;
-export const WIRE_EGROUP = 4;
+// Wire types 3 and 4 (start/end group) are proto2 groups, which OTLP never uses.
 export const WIRE_I32 = 5;
 
 /** Nesting limit for AnyValue arrays/kvlists, so hostile input cannot exhaust the stack. */

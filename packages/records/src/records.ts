@@ -16,7 +16,7 @@ export interface DeploymentRecord {
   timeMs: number;
   source: 'api' | 'resource';
   previousVersion?: string;
-  links?: Array<{ name: string; url: string }>;
+  links?: DeploymentLink[];
   /**
    * CI quality of `commit`, joined by the detector from the vigil_ci_quality topic (it re-publishes
    * the deployment with `ci` once it knows the quality). Deployment verification is stricter
@@ -29,6 +29,12 @@ export interface DeploymentRecord {
    * on it, and say "first seen, learning". Absent on deployments announced or seen changing.
    */
   firstSeen?: boolean;
+}
+
+/** A link announced with a deployment (CI run, change request); `name` is optional in announcements. */
+export interface DeploymentLink {
+  name?: string;
+  url: string;
 }
 
 /** What CI said about the commit of a deployment. */
@@ -305,30 +311,52 @@ export interface IncidentRecord {
   status: 'open' | 'resolved';
   startsAtMs: number;
   resolvedAtMs?: number;
-  /** See packages/incidents Fingerprint. */
-  fingerprint: {
-    service: string;
-    signal: string;
-    metric: string;
-    operation: string;
-    templates: string[];
-    deviations: string[];
-    deployChange: string;
-    deployment?: { id: string; version: string; previousVersion?: string; commit?: string };
-    verdict: string;
-  };
-  resolution?: {
-    source: 'api' | 'pagerduty' | 'rollback';
-    fixedBy?: string;
-    links: Array<{ name: string; url: string }>;
-    rollbackHelped?: boolean;
-    notes: string[];
-    by?: string;
-    atMs: number;
-  };
+  fingerprint: IncidentFingerprint;
+  resolution?: IncidentResolution;
   /** The similar past incidents shown when it fired (ids and scores). */
   similar?: Array<{ incidentId: string; score: number }>;
   updatedAtMs: number;
+}
+
+/** The kind of change in effect when an incident started (packages/incidents classifyChange). */
+export type DeployChange = 'none' | 'config' | 'patch' | 'minor' | 'major' | 'rollback' | 'build' | 'version';
+/** The deployment verdict in effect when an incident started. */
+export type VerdictKind = 'none' | 'running' | 'pass' | 'fail' | 'inconclusive';
+
+/**
+ * What an alert looked like, reduced to a few comparable features (built by packages/incidents
+ * buildFingerprint, compared by its similarity).
+ */
+export interface IncidentFingerprint {
+  service: string;
+  signal: string;
+  metric: string;
+  /** Operation of the primary series (empty when none). */
+  operation: string;
+  /** Normalised templates, sorted, unique (at most MAX_TEMPLATES of packages/incidents). */
+  templates: string[];
+  /** `metric:up|down`, sorted, unique, the most deviating first chosen (at most MAX_DEVIATIONS). */
+  deviations: string[];
+  deployChange: DeployChange;
+  deployment?: { id: string; version: string; previousVersion?: string; commit?: string };
+  verdict: VerdictKind;
+}
+
+export type ResolutionSource = 'api' | 'pagerduty' | 'rollback';
+
+/** What fixed an incident. */
+export interface IncidentResolution {
+  source: ResolutionSource;
+  /** What fixed it, in a person's words ("raised the pool to 50", "rolled back 1.4.2"). */
+  fixedBy?: string;
+  links: Array<{ name: string; url: string }>;
+  /** True when rolling back the deployment made it go away. */
+  rollbackHelped?: boolean;
+  /** Notes (PagerDuty annotations, API notes), oldest first, bounded. */
+  notes: string[];
+  /** Who attached it (API caller, PagerDuty agent). */
+  by?: string;
+  atMs: number;
 }
 
 /**

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The alerter as its own process: load config, build, start, stop on SIGTERM/SIGINT.
 import { createBus } from '@vigil/bus';
-import { busOptions, loadConfig, topicDefinitions } from '@vigil/config';
+import { alerterConfigOf, busOptions, loadConfig, topicDefinitions } from '@vigil/config';
 import { createTelemetry, runMain, startTracing } from '@vigil/telemetry';
 import { createAlerter } from './pipeline.js';
 
@@ -14,7 +14,7 @@ runMain({
     const tracing = await startTracing({ ...config.telemetry.tracing, service: 'alerter' });
     const bus = createBus(busOptions(config.bus));
     await bus.ensureTopics(topicDefinitions(config));
-    const alerter = createAlerter({ config, bus, telemetry });
+    const alerter = createAlerter({ config: alerterConfigOf(config), bus, telemetry });
     await alerter.start();
     return async (deadlineMs) => {
       await alerter.shutdown(deadlineMs);

@@ -10,7 +10,8 @@
 // (delivered with the same dedup key, or for a rollback: never run twice).
 import { performance } from 'node:perf_hooks';
 import type { Bus, Consumer, InBatch, OutRecord, PartitionOffset, Producer } from '@vigil/bus';
-import type { VigilConfig } from '@vigil/config';
+import { topicDefinitions } from '@vigil/config';
+import type { AlerterConfig, AlerterServiceConfig, TopicsConfig } from '@vigil/config';
 import { RecordDecodeError, decodeRecord, encodeRecord } from '@vigil/records';
 import type { AnomalyRecord, DeploymentRecord, VerdictRecord } from '@vigil/records';
 import { startAdminServer } from '@vigil/telemetry';
@@ -31,7 +32,8 @@ import { compileRules } from './rules/rules.js';
 import { SLACK_PATHS, SlackApp } from './slack/app.js';
 
 export interface AlerterDeps {
-  config: VigilConfig;
+  /** The alerter section, topics and the shared feedback model (alerterConfigOf). */
+  config: AlerterServiceConfig;
   bus: Bus;
   telemetry: Telemetry;
   /** Wall clock for the lifecycle (default Date.now); tests pass a fake. */
@@ -71,8 +73,8 @@ class AlerterPipeline implements Alerter {
   readonly engine: AlertEngine;
   readonly memory: IncidentMemory;
   readonly slack?: SlackApp;
-  private readonly cfg: VigilConfig['alerter'];
-  private readonly topics: VigilConfig['topics'];
+  private readonly cfg: AlerterConfig;
+  private readonly topics: TopicsConfig;
   private readonly now: () => number;
   private readonly receivers = new Map<string, { receiver: Receiver; deliverer: Deliverer }>();
   private readonly rollbackExecutor: RollbackExecutor;
@@ -126,7 +128,7 @@ class AlerterPipeline implements Alerter {
       deployments: { ...this.cfg.deployments },
       rollback: { ...this.cfg.rollback },
     });
-    this.memory = new IncidentMemory(this.cfg.incidents);
+    this.memory = new IncidentMemory(this.cfg.incidents, deps.config.feedback);
     if (this.cfg.slack.enabled) {
       this.slack = new SlackApp({
         config: this.cfg.slack, engine: this.engine, memory: this.memory, telemetry: deps.telemetry, now: this.now, fetch: deps.fetch,
@@ -148,16 +150,7 @@ class AlerterPipeline implements Alerter {
     const { bus, telemetry } = this.deps;
     const tp = this.topics;
     const n = tp.partitions;
-    await bus.ensureTopics([
-      { topic: tp.anomalies, partitions: n },
-      { topic: tp.verdicts, partitions: n },
-      { topic: tp.deployments, partitions: n },
-      { topic: tp.alerts, partitions: n },
-      { topic: tp.rollbacks, partitions: n },
-      { topic: tp.alerterState, partitions: n, compacted: true },
-      { topic: this.cfg.incidents.topic, partitions: n },
-      { topic: this.cfg.incidents.feedbackTopic, partitions: n },
-    ]);
+    await bus.ensureTopics(topicDefinitions(this.deps.config, ['anomalies', 'verdicts', 'deployments', 'alerts', 'rollbacks', 'alerterState', 'incidents', 'feedback']));
     // Rebuild from the compacted state topic, read to its end, before consuming any input.
     let restored = 0;
     for (let p = 0; p < n; p++) {
@@ -281,7 +274,7 @@ class AlerterPipeline implements Alerter {
     }
     for (const rec of this.engine.drainAlertRecords()) records.push({ topic: tp.alerts, key: rec.service, value: encodeRecord(rec) });
     for (const rec of this.memory.drainRecords()) {
-      const topic = rec.schema === 'vigil.incident/1' ? this.cfg.incidents.topic : this.cfg.incidents.feedbackTopic;
+      const topic = rec.schema === 'vigil.incident/1' ? tp.incidents : tp.feedback;
       records.push({ topic, key: rec.service, value: encodeRecord(rec) });
     }
     for (const rec of this.engine.drainRollbackRecords()) {

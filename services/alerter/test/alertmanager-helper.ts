@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
-export const INSTALL_HINT = 'Alertmanager is needed: apt-get install prometheus-alertmanager (binary /usr/bin/prometheus-alertmanager), or set ALERTMANAGER_URL';
+const INSTALL_HINT = 'Alertmanager is needed: apt-get install prometheus-alertmanager (binary /usr/bin/prometheus-alertmanager), or set ALERTMANAGER_URL';
 
 export interface RunningAlertmanager {
   url: string;

@@ -4,7 +4,7 @@ import { createAlerter } from '@vigil/alerter';
 import type { Alerter } from '@vigil/alerter';
 import { createCollector, createRekeyStage } from '@vigil/collector';
 import type { Collector, RekeyStage } from '@vigil/collector';
-import { busOptions, topicDefinitions } from '@vigil/config';
+import { alerterConfigOf, busOptions, collectorConfigOf, detectorConfigOf, rekeyConfigOf, topicDefinitions, writerConfigOf } from '@vigil/config';
 import type { VigilConfig } from '@vigil/config';
 import { createDetector } from '@vigil/detector';
 import type { Detector } from '@vigil/detector';
@@ -56,21 +56,21 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
   const registry = new Registry();
   const make = (service: string) => createTelemetry({ service, logLevel: config.telemetry.logLevel, registry, destination: options.destination });
   const telemetry = make('vigil');
-  const bus = options.bus ?? createBus(busOptions(config.bus) as Parameters<typeof createBus>[0]);
+  const bus = options.bus ?? createBus(busOptions(config.bus));
   await bus.ensureTopics(topicDefinitions(config));
   const store = await createStore(config.store);
   const migrations = await store.migrate();
   telemetry.event('migrations', { applied: migrations.applied, store: store.kind });
 
-  const writer = config.writer.enabled ? createWriter({ config, bus, store, telemetry: make('writer') }) : null;
+  const writer = config.writer.enabled ? createWriter({ config: writerConfigOf(config), bus, store, telemetry: make('writer') }) : null;
   await writer?.start();
-  const alerter = config.alerter.enabled ? createAlerter({ config, bus, telemetry: make('alerter') }) : null;
+  const alerter = config.alerter.enabled ? createAlerter({ config: alerterConfigOf(config), bus, telemetry: make('alerter') }) : null;
   await alerter?.start();
-  const detector = config.detector.enabled ? createDetector({ config, bus, telemetry: make('detector') }) : null;
+  const detector = config.detector.enabled ? createDetector({ config: detectorConfigOf(config), bus, telemetry: make('detector') }) : null;
   await detector?.start();
-  const rekey = config.rekey.enabled ? createRekeyStage({ config, bus, telemetry: make('rekey') }) : null;
+  const rekey = config.rekey.enabled ? createRekeyStage({ config: rekeyConfigOf(config), bus, telemetry: make('rekey') }) : null;
   await rekey?.start();
-  const collector = config.collector.enabled ? createCollector({ config, bus, telemetry: make('collector') }) : null;
+  const collector = config.collector.enabled ? createCollector({ config: collectorConfigOf(config), bus, telemetry: make('collector') }) : null;
   const { httpPort, grpcPort } = collector ? await collector.start() : { httpPort: 0, grpcPort: 0 };
   // The read side on the API port (the process's one API listener, `api`, not query.api): read
   // APIs and the console at /, whose alerter pages reach this process's alerter through /alerter/.

@@ -1,12 +1,13 @@
 // createCollector: the collector as a component, for main.ts and the embedded runner.
 import type { Bus, Producer } from '@vigil/bus';
-import type { VigilConfig } from '@vigil/config';
+import type { CollectorServiceConfig } from '@vigil/config';
 import type { Telemetry } from '@vigil/telemetry';
 import { buildPipeline, ensureCollectorTopics } from './pipeline.js';
 import type { Pipeline } from './pipeline.js';
 
 export interface CollectorOptions {
-  config: VigilConfig;
+  /** The collector section and topics (collectorConfigOf). */
+  config: CollectorServiceConfig;
   bus: Bus;
   telemetry: Telemetry;
   /** Clock for deployment event times (tests). */

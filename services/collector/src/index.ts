@@ -1,7 +1,7 @@
 // @vigil/collector: OTLP gRPC/HTTP receivers into Kafka.
 export { createCollector } from './collector.js';
 export type { Collector, CollectorOptions } from './collector.js';
-export { parseDeploymentRequest, resourceDeployment, deploymentId, DeploymentInputError } from './deployments/deployment-event.js';
+export { parseDeploymentRequest, resourceDeployment, DeploymentInputError } from './deployments/deployment-event.js';
 export type { DeploymentEvent, DeploymentLink } from './deployments/deployment-event.js';
 export { GRPC_METHODS } from './receivers/otlp-grpc/otlp-grpc-receiver.js';
 export { DEPLOYMENTS_PATH } from './receivers/deployments/deployments-receiver.js';

@@ -1,14 +1,14 @@
 // The collector process: load config, build, start, stop on SIGTERM (upstream first).
 import { createBus } from '@vigil/bus';
 import type { Bus } from '@vigil/bus';
-import { busOptions, loadConfig } from '@vigil/config';
+import { busOptions, collectorConfigOf, loadConfig, rekeyConfigOf } from '@vigil/config';
 import type { VigilConfig } from '@vigil/config';
 import { createTelemetry, runMain, startTracing, startAdminServer } from '@vigil/telemetry';
 import { createCollector } from './collector.js';
 import { createRekeyStage } from './rekey/rekey-stage.js';
 
 /** vigil.yaml's bus section -> the Bus (the collector names itself to the brokers). */
-export function busFromConfig(config: VigilConfig): Bus {
+export function busFromConfig(config: Pick<VigilConfig, 'bus'>): Bus {
   const options = busOptions(config.bus);
   return createBus(options.kind === 'kafka' ? { ...options, clientId: `${options.clientId}-collector` } : options);
 }
@@ -23,9 +23,9 @@ runMain({
     const bus = busFromConfig(config);
     // The rekey stage (foreign records on the otlp_* topics → keyed topics) runs in the collector
     // process: it is the collector's split-and-key step with a Kafka source instead of OTLP.
-    const rekey = config.rekey.enabled ? createRekeyStage({ config, bus, telemetry }) : null;
+    const rekey = config.rekey.enabled ? createRekeyStage({ config: rekeyConfigOf(config), bus, telemetry }) : null;
     await rekey?.start();
-    const collector = createCollector({ config, bus, telemetry });
+    const collector = createCollector({ config: collectorConfigOf(config), bus, telemetry });
     if (config.collector.enabled) await collector.start();
     const admin = await startAdminServer({ telemetry, listener: config.api, ready: () => !config.collector.enabled || collector.ready() });
     return async (deadlineMs) => {

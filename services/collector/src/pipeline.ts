@@ -6,7 +6,8 @@
 // Start downstream first (producer), then receivers; stop upstream first (receivers), then the
 // producer once every in-flight request has been answered.
 import type { Bus, Producer } from '@vigil/bus';
-import type { VigilConfig } from '@vigil/config';
+import { topicDefinitions } from '@vigil/config';
+import type { CollectorServiceConfig } from '@vigil/config';
 import type { Telemetry } from '@vigil/telemetry';
 import { collectorMetrics } from './collector-metrics.js';
 import type { CollectorMetrics } from './collector-metrics.js';
@@ -36,7 +37,7 @@ export interface Pipeline {
 }
 
 export function buildPipeline(
-  config: VigilConfig, producer: Producer, telemetry: Telemetry, now: () => number = Date.now,
+  config: CollectorServiceConfig, producer: Producer, telemetry: Telemetry, now: () => number = Date.now,
 ): Pipeline {
   const c = config.collector;
   const t = config.topics;
@@ -93,7 +94,6 @@ export function buildPipeline(
 }
 
 /** Topics the collector writes; created when missing (existing topics are left alone). */
-export async function ensureCollectorTopics(bus: Bus, config: VigilConfig): Promise<void> {
-  const t = config.topics;
-  await bus.ensureTopics([t.spans, t.metrics, t.logs, t.deployments, t.ciTestRuns].map((topic) => ({ topic, partitions: t.partitions })));
+export async function ensureCollectorTopics(bus: Bus, config: Pick<CollectorServiceConfig, 'topics'>): Promise<void> {
+  await bus.ensureTopics(topicDefinitions(config, ['spans', 'metrics', 'logs', 'deployments', 'ciTestRuns']));
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // services/detector: load config, build, start, stop on SIGTERM.
 import { createBus } from '@vigil/bus';
-import { busOptions, loadConfig, topicDefinitions } from '@vigil/config';
+import { busOptions, detectorConfigOf, loadConfig, topicDefinitions } from '@vigil/config';
 import { createTelemetry, runMain, startTracing, startAdminServer } from '@vigil/telemetry';
 import { createDetector } from './pipeline.js';
 
@@ -14,7 +14,7 @@ runMain({
     const tracing = await startTracing({ ...config.telemetry.tracing, service: 'detector' });
     const bus = createBus(busOptions(config.bus));
     await bus.ensureTopics(topicDefinitions(config));
-    const detector = createDetector({ config, bus, telemetry });
+    const detector = createDetector({ config: detectorConfigOf(config), bus, telemetry });
     await detector.start();
     const admin = await startAdminServer({ telemetry, listener: config.detector.api });
     telemetry.event('listening', { api: admin.port });

@@ -1,5 +1,5 @@
 import type { Bus, Consumer, InBatch, OutRecord, PartitionOffset, Producer, TopicPartitions } from '@vigil/bus';
-import type { VigilConfig } from '@vigil/config';
+import type { DetectorServiceConfig } from '@vigil/config';
 import { FeedbackModel } from '@vigil/incidents';
 import { decodeRecord, encodeRecord, isVigilRecord } from '@vigil/records';
 import type { DeadLetterRecord } from '@vigil/records';
@@ -10,7 +10,8 @@ import { CiQualityTable } from './ci-quality/ci-quality-table.js';
 import { decodeSnapshot, encodeSnapshot } from './state/snapshot.js';
 
 export interface DetectorDeps {
-  config: VigilConfig;
+  /** The detector section, topics, the shared feedback model and whether the rekey stage runs (detectorConfigOf). */
+  config: DetectorServiceConfig;
   bus: Bus;
   telemetry: Telemetry;
   nowMs?: () => number;
@@ -104,7 +105,7 @@ export function createDetector(deps: DetectorDeps): Detector {
 
   // Operator feedback (vigil_feedback, published by the alerter's API): every replica reads all of
   // it, from the beginning, in a group of its own, and applies it to the alarms of its series.
-  const feedback = new FeedbackModel({ halfLifeMs: config.alerter.incidents.feedback.halfLifeMs, marginDecades: config.alerter.incidents.feedback.marginDecades });
+  const feedback = new FeedbackModel({ halfLifeMs: config.feedback.halfLifeMs, marginDecades: config.feedback.marginDecades });
   let feedbackConsumer: Consumer | null = null;
   // CI quality per revision (vigil_ci_quality, compacted), read whole by every replica in a group of
   // its own and joined with the deployments of the spans partitions (ci-quality/ci-quality-join.ts).
@@ -311,7 +312,7 @@ export function createDetector(deps: DetectorDeps): Detector {
     stats,
     async start() {
       producer = await bus.producer({ transactionalId: `vigil-detector-${d.instanceId}` });
-      feedbackConsumer = bus.consumer({ groupId: `${d.groupId}-feedback-${d.instanceId}`, topics: [config.alerter.incidents.feedbackTopic], fromBeginning: true });
+      feedbackConsumer = bus.consumer({ groupId: `${d.groupId}-feedback-${d.instanceId}`, topics: [t.feedback], fromBeginning: true });
       await feedbackConsumer.run(async (batch) => {
         for (const rec of batch.records) {
           try {

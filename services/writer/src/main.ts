@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // services/writer: load config, build, start, stop on SIGTERM.
 import { createBus } from '@vigil/bus';
-import { busOptions, loadConfig, topicDefinitions } from '@vigil/config';
+import { busOptions, loadConfig, topicDefinitions, writerConfigOf } from '@vigil/config';
 import { createStore } from '@vigil/store';
 import { createTelemetry, runMain, startTracing, startAdminServer } from '@vigil/telemetry';
 import { createWriter } from './pipeline.js';
@@ -18,7 +18,7 @@ runMain({
     telemetry.event('migrations', { ...migrations });
     const bus = createBus(busOptions(config.bus));
     await bus.ensureTopics(topicDefinitions(config));
-    const writer = createWriter({ config, bus, store, telemetry });
+    const writer = createWriter({ config: writerConfigOf(config), bus, store, telemetry });
     await writer.start();
     // Its own /healthz, /readyz and /metrics only: the read APIs and the console are services/query's.
     const admin = await startAdminServer({ telemetry, listener: config.writer.api });

@@ -1,5 +1,6 @@
 import type { Bus, Consumer, InBatch, Producer, TopicPartitions } from '@vigil/bus';
-import type { VigilConfig } from '@vigil/config';
+import { writerTopics as topicsLanded } from '@vigil/config';
+import type { WriterServiceConfig } from '@vigil/config';
 import { encodeRecord } from '@vigil/records';
 import type { Store } from '@vigil/store';
 import type { Telemetry } from '@vigil/telemetry';
@@ -7,7 +8,8 @@ import { rawSignalOf } from './raw/otel-rows.js';
 import { PartitionSink } from './sink/partition-sink.js';
 
 export interface WriterDeps {
-  config: VigilConfig;
+  /** The writer section and topics (writerConfigOf). */
+  config: WriterServiceConfig;
   bus: Bus;
   store: Store;
   telemetry: Telemetry;
@@ -28,12 +30,9 @@ export interface Writer {
  * The vigil_* topics (and ci_test_runs) the writer lands; the only path into ClickHouse. With
  * writer.rawTelemetry also the raw otlp_* topics, into the otel_* tables.
  */
-export function writerTopics(config: VigilConfig): string[] {
-  const t = config.topics;
-  const inc = config.alerter.incidents;
-  const topics = [t.scores, t.anomalies, t.verdicts, t.deployments, t.templates, t.alerts, t.rollbacks, t.deadLetter, t.ciTestRuns, inc.topic, inc.feedbackTopic, t.forecasts];
-  if (config.writer.rawTelemetry) topics.push(t.spans, t.metrics, t.logs);
-  return topics;
+export function writerTopics(config: WriterServiceConfig): string[] {
+  // The topic catalogue of @vigil/config says which topics land in which tables.
+  return topicsLanded(config.topics, config.writer.rawTelemetry);
 }
 
 export function createWriter(deps: WriterDeps): Writer {

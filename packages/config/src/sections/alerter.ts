@@ -13,7 +13,7 @@ const severity = z.enum(['info', 'warning', 'critical']);
 const stringOrList = z.union([z.string(), z.array(z.string()).min(1)]);
 
 /** Delivery policy of one receiver: retries, rate limit, circuit breaker, timeout. */
-export const deliverySchema = z
+const deliverySchema = z
   .object({
     /** Attempts per notification before it is recorded as failed. */
     maxAttempts: z.number().int().min(1).max(50).default(6),
@@ -110,7 +110,7 @@ const alertmanagerSchema = z
   })
   .strict();
 
-export const receiverSchema = z.discriminatedUnion('type', [
+const receiverSchema = z.discriminatedUnion('type', [
   pagerdutySchema,
   opsgenieSchema,
   slackSchema,
@@ -119,7 +119,7 @@ export const receiverSchema = z.discriminatedUnion('type', [
 ]);
 
 /** One alerting rule: which anomalies, how they group, where they go. */
-export const ruleSchema = z
+const ruleSchema = z
   .object({
     name: z.string().min(1).regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only'),
     match: z
@@ -175,16 +175,10 @@ const hookSchema = z.discriminatedUnion('type', [
     .strict(),
 ]);
 
-const DAY = 24 * HOUR;
-
-/** Incident memory and feedback (packages/incidents). */
-export const incidentsSchema = z
+/** Incident memory and feedback (packages/incidents); its records go to topics.incidents and topics.feedback. */
+const incidentsSchema = z
   .object({
     enabled: z.boolean().default(true),
-    /** IncidentRecords (fingerprint + resolution) for the writer (table incident_resolutions). */
-    topic: z.string().min(1).default('vigil_incidents'),
-    /** FeedbackRecords for the writer (table feedback) and the detector. */
-    feedbackTopic: z.string().min(1).default('vigil_feedback'),
     /** Past incidents kept (state topic and index); the oldest go first. */
     maxIncidents: z.number().int().min(1).max(1_000_000).default(20_000),
     /** Similar incidents shown per alert, and the least similarity shown. */
@@ -208,13 +202,11 @@ export const incidentsSchema = z
       .default({}),
     feedback: z
       .object({
-        /** Apply not_anomaly feedback to incoming anomalies in the alerter too (suppressed, recorded). */
+        /**
+         * Apply not_anomaly feedback to incoming anomalies in the alerter too (suppressed, recorded).
+         * The model's half-life and margin are the shared `feedback` section's.
+         */
         apply: z.boolean().default(true),
-        /** Half-life of a feedback's effect. */
-        halfLifeMs: z.number().int().min(MINUTE).default(7 * DAY),
-        /** How far above the benign score a repeat must be to page, in decades of −log10(1 − score). */
-        marginDecades: z.number().min(0).max(6).default(0.5),
-        maxEntries: z.number().int().min(1).default(10_000),
       })
       .strict()
       .default({}),
@@ -354,8 +346,4 @@ export const alerterSchema = z
   });
 
 export type AlerterConfig = z.infer<typeof alerterSchema>;
-export type AlerterReceiverConfig = z.infer<typeof receiverSchema>;
-export type AlerterRuleConfig = z.infer<typeof ruleSchema>;
-export type DeliveryConfig = z.infer<typeof deliverySchema>;
 export type SlackAppConfig = z.infer<typeof slackAppSchema>;
-export type RollbackHookConfig = z.infer<typeof hookSchema>;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { listenerSchema } from './common.js';
+import { TOPIC_KEYS, TOPICS } from '../topics.js';
+import type { TopicKey } from '../topics.js';
 
 export const kafkaSchema = z
   .object({
@@ -23,6 +25,14 @@ export const kafkaSchema = z
       })
       .strict()
       .optional(),
+    /**
+     * Broker-side timeout of an open transaction. Vigil's transactions last milliseconds (the
+     * detector commits every commitIntervalMs): a short timeout means a killed replica's open
+     * transaction, which hides everything after it from read-committed readers of that partition,
+     * is aborted within seconds, not after Kafka's default minute. At most the broker's
+     * transaction.max.timeout.ms (15 minutes by default).
+     */
+    transactionTimeoutMs: z.number().int().min(1_000).max(900_000).default(15_000),
   })
   .strict();
 
@@ -35,6 +45,8 @@ export const busSchema = z
       .object({
         /** Records kept per partition once every group has read them (bounded memory). */
         maxRecordsPerPartition: z.number().int().positive().default(100_000),
+        /** Partitions of a topic first used without being created (topics.partitions is used for Vigil's own). */
+        autoCreatePartitions: z.number().int().positive().default(6),
       })
       .strict()
       .default({}),
@@ -60,34 +72,16 @@ export const storeSchema = z
   })
   .strict();
 
-/** Topic names. The otlp_* defaults match the OpenTelemetry Collector Kafka exporter's. */
+/**
+ * Topic names, one key per topic of the catalogue in ../topics.ts (which holds the defaults,
+ * compaction, record types and the writer's tables), plus the partitions of topics Vigil creates.
+ */
+const topicNames = Object.fromEntries(TOPIC_KEYS.map((k) => [k, z.string().min(1).default(TOPICS[k].name)])) as {
+  [K in TopicKey]: z.ZodDefault<z.ZodString>;
+};
 export const topicsSchema = z
   .object({
-    spans: z.string().default('otlp_spans'),
-    metrics: z.string().default('otlp_metrics'),
-    logs: z.string().default('otlp_logs'),
-    deployments: z.string().default('vigil_deployments'),
-    scores: z.string().default('vigil_scores'),
-    anomalies: z.string().default('vigil_anomalies'),
-    verdicts: z.string().default('vigil_verdicts'),
-    templates: z.string().default('vigil_templates'),
-    alerts: z.string().default('vigil_alerts'),
-    rollbacks: z.string().default('vigil_rollbacks'),
-    deadLetter: z.string().default('vigil_dead_letter'),
-    detectorState: z.string().default('vigil_detector_state'),
-    alerterState: z.string().default('vigil_alerter_state'),
-    ciTestRuns: z.string().default('ci_test_runs'),
-    /** CI quality per (revision, suite) (vigil.ci_quality/1), compacted; from the detector's CI-quality stage. */
-    ciQuality: z.string().default('vigil_ci_quality'),
-    /**
-     * Records of other writers on the otlp_* topics (an OpenTelemetry Collector's Kafka exporter),
-     * split per resource and keyed by service by the rekey stage (see the rekey section).
-     */
-    keyedSpans: z.string().default('vigil_keyed_spans'),
-    keyedMetrics: z.string().default('vigil_keyed_metrics'),
-    keyedLogs: z.string().default('vigil_keyed_logs'),
-    /** Forecasts and right-sizing recommendations (vigil.forecast/1), from the detector. */
-    forecasts: z.string().default('vigil_forecasts'),
+    ...topicNames,
     /** Partitions for topics Vigil creates itself. */
     partitions: z.number().int().positive().default(6),
   })

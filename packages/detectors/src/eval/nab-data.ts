@@ -56,7 +56,7 @@ export function listNabFiles(dataDir: string): Array<{ category: string; file: s
 }
 
 /** Reads the cost profiles (NAB's config/profiles.json) or falls back to NAB v1.1's three. */
-export function readNabProfiles(dataDir: string): Record<string, CostMatrix> {
+function readNabProfiles(dataDir: string): Record<string, CostMatrix> {
   const path = join(dataDir, 'config', 'profiles.json');
   if (!existsSync(path)) return { ...NAB_PROFILES };
   const raw = JSON.parse(readFileSync(path, 'utf8')) as Record<string, { CostMatrix?: CostMatrix }>;

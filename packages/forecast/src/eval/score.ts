@@ -19,14 +19,14 @@ export const median = (a: number[]): number => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 // Hyndman-Fan type 7 quantile of a sorted array.
-export function quantileSorted(s: ArrayLike<number>, p: number): number {
+function quantileSorted(s: ArrayLike<number>, p: number): number {
   if (!s.length) return NaN;
   const h = (s.length - 1) * p;
   const lo = Math.floor(h);
   const hi = Math.ceil(h);
   return s[lo] + (h - lo) * (s[hi] - s[lo]);
 }
-export const pinball = (q: number, y: number, f: number): number => (y >= f ? q * (y - f) : (1 - q) * (f - y));
+const pinball = (q: number, y: number, f: number): number => (y >= f ? q * (y - f) : (1 - q) * (f - y));
 
 // ------------------------------------------------------------------ M4
 /** In-sample mean |x_t - x_{t-m}| (MASE and MSIS scale). */
@@ -52,7 +52,7 @@ function acf(x: number[], maxLag: number): number[] {
 }
 
 /** M4 benchmarks' 90 % seasonality test at lag m (R acf conventions). */
-export function seasonalityTest(x: number[], m: number): boolean {
+function seasonalityTest(x: number[], m: number): boolean {
   const n = x.length;
   if (n < 3 * m) return false;
   const lagMax = Math.min(n - 1, Math.floor(10 * Math.log10(n)));

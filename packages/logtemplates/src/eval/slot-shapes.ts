@@ -58,7 +58,7 @@ export function urlPath(rng: Rng, reshape: boolean): string {
 }
 
 /** A file path: fixed depth (canonical) or 1-6 levels, absolute or relative. */
-export function filePath(rng: Rng, reshape: boolean): string {
+function filePath(rng: Rng, reshape: boolean): string {
   if (!reshape) return `/var/lib/${pick(rng, WORDS)}.db`;
   const depth = 1 + int(rng, 6);
   const parts: string[] = [];
@@ -82,7 +82,7 @@ export function quantity(rng: Rng, reshape: boolean): string {
 }
 
 /** A user-supplied message: a one-word quoted value (canonical) or quoted text with spaces. */
-export function quotedText(rng: Rng, reshape: boolean): string {
+function quotedText(rng: Rng, reshape: boolean): string {
   if (!reshape) return `"${pick(rng, WORDS)}${int(rng, 100)}"`;
   const n = 1 + int(rng, 5);
   const w: string[] = [];
@@ -91,7 +91,7 @@ export function quotedText(rng: Rng, reshape: boolean): string {
 }
 
 /** A JSON fragment with 1-4 fields (canonical: 2 fields). */
-export function jsonFragment(rng: Rng, reshape: boolean): string {
+function jsonFragment(rng: Rng, reshape: boolean): string {
   const n = reshape ? 1 + int(rng, 4) : 2;
   const o: Record<string, string | number | boolean> = {};
   for (let k = 0; k < n; k++) {
@@ -102,7 +102,7 @@ export function jsonFragment(rng: Rng, reshape: boolean): string {
 }
 
 /** A key=value list value of 1-5 pairs inside braces (canonical: 2 pairs). */
-export function keyValueList(rng: Rng, reshape: boolean): string {
+function keyValueList(rng: Rng, reshape: boolean): string {
   const n = reshape ? 1 + int(rng, 5) : 2;
   const kv: string[] = [];
   for (let k = 0; k < n; k++) kv.push(`${WORDS[(k * 3) % WORDS.length]}=${rng() < 0.5 ? int(rng, 100) : pick(rng, WORDS)}`);
@@ -156,7 +156,7 @@ const PATH = /^\/[\w.-]+(\/[\w.-]+)+$/;
  * names or literals; numbers gain units; paths change depth and may gain a query string. Other
  * values are kept.
  */
-export function reshapeValue(value: string, rng: Rng): string {
+function reshapeValue(value: string, rng: Rng): string {
   if (IPV4.test(value)) return address(rng, true);
   if (NUMBER.test(value)) {
     switch (int(rng, 3)) {
@@ -178,7 +178,7 @@ export function reshapeValue(value: string, rng: Rng): string {
  * The values of a line at the `<*>` slots of its ground-truth template, as [start, end) offsets,
  * or undefined when the template does not match the line.
  */
-export function slotSpans(content: string, template: string): Array<[number, number]> | undefined {
+function slotSpans(content: string, template: string): Array<[number, number]> | undefined {
   const parts = template.split('<*>');
   if (parts.length === 1) return [];
   if (!content.startsWith(parts[0])) return undefined;

@@ -67,7 +67,7 @@ async function latencyPhase(samples: number): Promise<{ consumedToSent: number[]
         if (r.body.includes(`"service":"${service}"`)) resolve();
       };
     });
-    await producer.send([{ topic: 'vigil_anomalies', key: service, value: encodeRecord(anomaly(service, Date.now())) }]);
+    await producer.send([{ topic: config.topics.anomalies, key: service, value: encodeRecord(anomaly(service, Date.now())) }]);
     await arrived;
     produceToReceived.push(performance.now() - t0);
   }
@@ -83,12 +83,12 @@ async function pipelineThroughput(n: number, groups: number): Promise<number> {
   const config = parseConfig({ topics: { partitions: 6 }, alerter: { api: { port: 0 }, rules: [{ name: 'errors', receivers: [] }] } });
   const telemetry = createTelemetry({ service: 'alerter', logLevel: 'silent', processMetrics: false });
   const producer = await bus.producer();
-  await bus.ensureTopics([{ topic: 'vigil_anomalies', partitions: 6 }]);
+  await bus.ensureTopics([{ topic: config.topics.anomalies, partitions: 6 }]);
   const now = Date.now();
   const batch = [];
   for (let i = 0; i < n; i++) {
     const service = `svc-${i % groups}`;
-    batch.push({ topic: 'vigil_anomalies', key: service, value: encodeRecord(anomaly(service, now)) });
+    batch.push({ topic: config.topics.anomalies, key: service, value: encodeRecord(anomaly(service, now)) });
     if (batch.length === 1000) await producer.send(batch.splice(0));
   }
   if (batch.length) await producer.send(batch);

@@ -277,7 +277,8 @@ describe('similar past incidents and resolutions', () => {
 
 describe('IncidentMemory with the engine (pure)', () => {
   it('files an incident that a succeeded rollback of its deployment cleared as fixed by the rollback', () => {
-    const cfg = parseConfig({}).alerter;
+    const config = parseConfig({});
+    const cfg = config.alerter;
     const engine = new AlertEngine({
       rules: compileRules([{ name: 'default', match: { labels: {} }, minScore: 0, forMs: 0, groupBy: ['service', 'metric', 'operation'], receivers: [], action: 'notify', continue: false }], { repeatIntervalMs: 60 * MIN, resolveAfterMs: 5 * MIN, flapWindowMs: 15 * MIN }),
       receivers: {}, retainResolvedMs: 24 * 60 * MIN,
@@ -285,7 +286,7 @@ describe('IncidentMemory with the engine (pure)', () => {
       deployments: { receivers: [], severity: 'critical', inhibitSlackMs: MIN, autoResolveMs: 24 * 60 * MIN },
       rollback: { enabled: true, onFailedVerdict: true, maxPerServicePerHour: 2, maxDeploymentAgeMs: 2 * 60 * MIN },
     });
-    const memory = new IncidentMemory(cfg.incidents);
+    const memory = new IncidentMemory(cfg.incidents, config.feedback);
     engine.onDeployment({ schema: 'vigil.deployment/1', id: 'd1', service: 'payments', version: '1.4.2', previousVersion: '1.4.2', commit: 'c0ffee', timeMs: T0, source: 'api' }, T0);
     const a = anomaly(T0 + MIN, { service: 'payments', seriesKey: 'payments|POST /charge|error_ratio', metric: 'error_ratio', operation: 'POST /charge', value: 0.3, expected: 0.01, deployment: { id: 'd1', version: '1.4.2', ageMs: MIN } });
     memory.observe(a);
@@ -305,7 +306,7 @@ describe('IncidentMemory with the engine (pure)', () => {
     const recs = memory.drainRecords();
     expect(recs.some((r) => r.schema === 'vigil.incident/1' && r.id === open.id && r.status === 'resolved')).toBe(true);
     // The state entries round-trip into a fresh memory with the same index.
-    const copy = new IncidentMemory(cfg.incidents);
+    const copy = new IncidentMemory(cfg.incidents, config.feedback);
     for (const { key, value } of memory.drainState()) copy.restore(key, value);
     copy.afterRestore(T0 + 8 * MIN);
     expect(copy.index.get(open.id)?.resolution?.source).toBe('rollback');

@@ -12,7 +12,7 @@
 // Cost: an anomaly is O(1) (ring buffer per service); a sync is O(alerts · related anomalies)
 // plus one index query per alert whose fingerprint changed. Memory: ~1 KB per remembered
 // incident (maxIncidents), 300 anomalies per service, 20,000 anomaly ids for feedback lookup.
-import type { VigilConfig } from '@vigil/config';
+import type { AlerterConfig, FeedbackConfig } from '@vigil/config';
 import {
   FeedbackModel, IncidentIndex, buildFingerprint, directionOf, fingerprintSignature, mergeFingerprints,
 } from '@vigil/incidents';
@@ -22,7 +22,7 @@ import type { AlertEngine } from '../lifecycle/engine.js';
 import type { AlertState } from '../lifecycle/types.js';
 import { title as alertTitle } from '../receivers/format.js';
 
-export type IncidentsConfig = VigilConfig['alerter']['incidents'];
+export type IncidentsConfig = AlerterConfig['incidents'];
 
 export interface IncidentState {
   type: 'incident';
@@ -108,9 +108,13 @@ export class IncidentMemory {
   private readonly dirty = new Set<string>();
   private out: Array<IncidentRecord | FeedbackRecord> = [];
 
-  constructor(private readonly cfg: IncidentsConfig) {
+  /** `feedbackModel`: the shared feedback section (the detector judges alarms with the same model). */
+  constructor(
+    private readonly cfg: IncidentsConfig,
+    feedbackModel: FeedbackConfig,
+  ) {
     this.index = new IncidentIndex({ maxIncidents: cfg.maxIncidents });
-    this.feedback = new FeedbackModel({ halfLifeMs: cfg.feedback.halfLifeMs, marginDecades: cfg.feedback.marginDecades, maxEntries: cfg.feedback.maxEntries });
+    this.feedback = new FeedbackModel({ halfLifeMs: feedbackModel.halfLifeMs, marginDecades: feedbackModel.marginDecades, maxEntries: feedbackModel.maxEntries });
   }
 
   // ---------------------------------------------------------------- state

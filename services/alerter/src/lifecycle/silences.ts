@@ -77,7 +77,7 @@ function regex(value: string): RegExp {
   return r;
 }
 
-export function matcherMatches(m: Matcher, labels: Record<string, string>): boolean {
+function matcherMatches(m: Matcher, labels: Record<string, string>): boolean {
   const got = labels[m.name] ?? '';
   const hit = m.isRegex ? regex(m.value).test(got) : got === m.value;
   return m.isEqual === false ? !hit : hit;

@@ -1,6 +1,7 @@
 // Types of the alert lifecycle engine: persisted state (JSON in vigil_alerter_state) and the
 // intents the engine hands to the I/O side (notifications, change events, rollbacks).
-import type { AlertRecord, VerdictBaseline } from '@vigil/records';
+import type { SimilarIncident } from '@vigil/incidents';
+import type { AlertRecord, DeploymentLink, VerdictBaseline } from '@vigil/records';
 import type { Severity } from '../rules/rules.js';
 import type { Silence } from './silences.js';
 
@@ -89,26 +90,8 @@ export interface AlertState {
   acknowledgedBy?: string;
 }
 
-/** A similar past incident as notifications show it (packages/incidents SimilarIncident). */
-export interface SimilarView {
-  incidentId: string;
-  alertId: string;
-  service: string;
-  title: string;
-  score: number;
-  why: string[];
-  startedAtMs: number;
-  resolvedAtMs: number;
-  resolution?: {
-    source: string;
-    fixedBy?: string;
-    links: Array<{ name: string; url: string }>;
-    rollbackHelped?: boolean;
-    notes: string[];
-    by?: string;
-    atMs: number;
-  };
-}
+/** A similar past incident as notifications show it. */
+export type SimilarView = SimilarIncident;
 
 export interface SilenceState extends Silence {
   type: 'silence';
@@ -123,7 +106,7 @@ export interface DeploymentState {
   commit?: string;
   previousVersion?: string;
   timeMs: number;
-  links?: Array<{ name: string; url: string }>;
+  links?: DeploymentLink[];
   /** First contact (record firstSeen): the version Vigil met running, not a deploy it watched. */
   firstSeen?: boolean;
 }
@@ -190,7 +173,7 @@ export interface ChangeIntent {
   summary: string;
   atMs: number;
   details: Record<string, unknown>;
-  links?: Array<{ name: string; url: string }>;
+  links?: DeploymentLink[];
 }
 
 export interface RollbackRequest {

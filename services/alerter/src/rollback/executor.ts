@@ -25,12 +25,12 @@ export interface RollbackExecutorOptions {
   fetch?: Fetch;
 }
 
-export function hookFor(hooks: Hook[], service: string): Hook | undefined {
+function hookFor(hooks: Hook[], service: string): Hook | undefined {
   return hooks.find((h) => h.service === service) ?? hooks.find((h) => h.service === '*');
 }
 
 /** The VIGIL_* variables a command hook receives. */
-export function rollbackEnv(req: RollbackRequest): Record<string, string> {
+function rollbackEnv(req: RollbackRequest): Record<string, string> {
   const env: Record<string, string> = {
     VIGIL_SERVICE: req.service,
     VIGIL_VERSION: req.version,

@@ -63,7 +63,7 @@ const oneOf = (want: string | string[] | undefined, got: string | undefined): bo
   return list.some((w) => w === '*' || w === got);
 };
 
-export function ruleMatches(rule: Rule, a: AnomalyRecord, labels: Record<string, string>): boolean {
+function ruleMatches(rule: Rule, a: AnomalyRecord, labels: Record<string, string>): boolean {
   const m = rule.config.match;
   if (a.score < rule.config.minScore) return false;
   if (!oneOf(m.service, a.service)) return false;

@@ -14,8 +14,6 @@ export const ACTION = {
   rollback: 'vigil_rollback',
 } as const;
 
-export type ActionId = (typeof ACTION)[keyof typeof ACTION];
-
 export function alertButtons(a: Pick<AlertState, 'id' | 'service' | 'kind' | 'deployment' | 'evidence' | 'status'>): Block {
   const els: Block[] = [];
   if (a.status !== 'resolved') {

@@ -8,7 +8,7 @@
 
 export type Block = Record<string, unknown>;
 
-export const LIMITS = {
+const LIMITS = {
   messageBlocks: 50, modalBlocks: 100, sectionText: 3000, fields: 10, fieldText: 2000, header: 150, contextElements: 10,
   actionsElements: 25, buttonText: 75, actionId: 255, buttonValue: 2000, url: 3000, altText: 2000, blockId: 255,
   confirmTitle: 100, confirmText: 300, confirmButton: 30, modalTitle: 24, optionText: 75, optionValue: 150, messageText: 40_000,

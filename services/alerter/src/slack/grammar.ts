@@ -71,7 +71,7 @@ export function editDistance(a: string, b: string, max = Infinity): number {
 const allowed = (word: string): number => (word.length <= 5 ? 1 : 2);
 
 /** The command a word names (exactly, by alias, or within the typo allowance), with its distance. */
-export function matchVerb(word: string): { spec: CommandSpec; distance: number } | undefined {
+function matchVerb(word: string): { spec: CommandSpec; distance: number } | undefined {
   const w = word.toLowerCase();
   let best: { spec: CommandSpec; distance: number } | undefined;
   for (const spec of COMMANDS) {

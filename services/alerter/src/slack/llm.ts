@@ -14,7 +14,7 @@ export interface LlmOptions {
   fetch?: Fetch;
 }
 
-export const LLM_SYSTEM_PROMPT =
+const LLM_SYSTEM_PROMPT =
   'Rewrite the user question as exactly one command of this grammar, on one line, nothing else. ' +
   'If none fits, answer "help".\n' + COMMANDS.map((c) => `${c.usage}    (${c.summary})`).join('\n');
 

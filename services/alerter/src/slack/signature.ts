@@ -6,10 +6,10 @@
 // (a captured request replayed inside the window is refused too).
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export const SLACK_TIMESTAMP_HEADER = 'x-slack-request-timestamp';
-export const SLACK_SIGNATURE_HEADER = 'x-slack-signature';
+const SLACK_TIMESTAMP_HEADER = 'x-slack-request-timestamp';
+const SLACK_SIGNATURE_HEADER = 'x-slack-signature';
 /** Slack's replay window: requests older (or newer) than this are refused. */
-export const SLACK_MAX_SKEW_MS = 5 * 60_000;
+const SLACK_MAX_SKEW_MS = 5 * 60_000;
 
 export type SlackVerification =
   | { ok: true }

@@ -2,6 +2,7 @@
 // (or a second after a "restart") on the same bus, feed it records, read what it published.
 import { createMemoryBus } from '@vigil/bus';
 import type { Bus } from '@vigil/bus';
+import { alerterConfigOf } from '@vigil/config';
 import type { VigilConfig } from '@vigil/config';
 import { decodeRecord, encodeRecord } from '@vigil/records';
 import type { VigilRecord } from '@vigil/records';
@@ -11,7 +12,7 @@ import type { Alerter } from '../pipeline.js';
 import type { Clock } from '../receivers/delivery.js';
 
 /** Virtual time for delivery waits: backoffs and Retry-After pass instantly. */
-export function fastClock(startMs: number): Clock {
+function fastClock(startMs: number): Clock {
   let t = startMs;
   return { now: () => t, sleep: async (ms) => { t += ms; await new Promise((r) => setImmediate(r)); }, random: () => 0.5 };
 }
@@ -35,7 +36,7 @@ export async function alerterHarness(config: VigilConfig, startMs: number, clean
     bus,
     clock,
     make() {
-      const a = createAlerter({ config, bus, telemetry, now: () => clock.t, deliveryClock: fastClock(startMs) });
+      const a = createAlerter({ config: alerterConfigOf(config), bus, telemetry, now: () => clock.t, deliveryClock: fastClock(startMs) });
       cleanup.push(() => a.shutdown(2000));
       return a;
     },

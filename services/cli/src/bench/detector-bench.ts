@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createBus, createMemoryBus } from '@vigil/bus';
 import type { Bus, OutRecord } from '@vigil/bus';
-import { busOptions, loadConfig, parseConfig, topicDefinitions } from '@vigil/config';
+import { busOptions, detectorConfigOf, loadConfig, parseConfig, rekeyConfigOf, topicDefinitions, writerConfigOf } from '@vigil/config';
 import type { VigilConfig } from '@vigil/config';
 import { createRekeyStage } from '@vigil/collector';
 import { createDetector } from '@vigil/detector';
@@ -86,7 +86,7 @@ function runConfig(dir: string, extra: Record<string, unknown> = {}): VigilConfi
 
 async function throughput(dir: string, records: number, spansPerRecord: number) {
   const config = runConfig(dir);
-  const bus: Bus = config.bus.kind === 'kafka' ? createBus(busOptions(config.bus) as Parameters<typeof createBus>[0]) : createMemoryBus({ maxRecordsPerPartition: 1_000_000 });
+  const bus: Bus = config.bus.kind === 'kafka' ? createBus(busOptions(config.bus)) : createMemoryBus({ maxRecordsPerPartition: 1_000_000 });
   await bus.ensureTopics(topicDefinitions(config));
   const producer = await bus.producer();
   const t0 = 1_790_000_000_000;
@@ -113,8 +113,8 @@ async function throughput(dir: string, records: number, spansPerRecord: number) 
 
   const store = await createStore(config.store);
   await store.migrate();
-  const detector = createDetector({ config, bus, telemetry: tel('detector') });
-  const writer = createWriter({ config, bus, store, telemetry: tel('writer') });
+  const detector = createDetector({ config: detectorConfigOf(config), bus, telemetry: tel('detector') });
+  const writer = createWriter({ config: writerConfigOf(config), bus, store, telemetry: tel('writer') });
   const total = records * spansPerRecord;
   const m0 = process.memoryUsage().rss;
   c0 = process.cpuUsage();
@@ -162,7 +162,7 @@ async function throughput(dir: string, records: number, spansPerRecord: number) 
  */
 async function pathCost(dir: string, records: number, spansPerRecord: number, path: 'direct' | 'foreign') {
   const config = runConfig(dir);
-  const bus: Bus = config.bus.kind === 'kafka' ? createBus(busOptions(config.bus) as Parameters<typeof createBus>[0]) : createMemoryBus({ maxRecordsPerPartition: 1_000_000 });
+  const bus: Bus = config.bus.kind === 'kafka' ? createBus(busOptions(config.bus)) : createMemoryBus({ maxRecordsPerPartition: 1_000_000 });
   await bus.ensureTopics(topicDefinitions(config));
   const producer = await bus.producer();
   const t0 = 1_790_000_000_000;
@@ -179,8 +179,8 @@ async function pathCost(dir: string, records: number, spansPerRecord: number, pa
   }
   for (let i = 0; i < out.length; i += 200) await producer.send(out.slice(i, i + 200));
   await producer.close();
-  const detector = createDetector({ config, bus, telemetry: tel('detector') });
-  const rekey = path === 'foreign' ? createRekeyStage({ config, bus, telemetry: tel('rekey') }) : null;
+  const detector = createDetector({ config: detectorConfigOf(config), bus, telemetry: tel('detector') });
+  const rekey = path === 'foreign' ? createRekeyStage({ config: rekeyConfigOf(config), bus, telemetry: tel('rekey') }) : null;
   const c0 = process.cpuUsage();
   await detector.start();
   await rekey?.start();

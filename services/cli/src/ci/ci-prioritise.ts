@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import { fmtNum, renderTable } from '../table.js';
 
-export const CI_HELP = `vigil ci — CI insights
+const CI_HELP = `vigil ci — CI insights
 
 Usage:
   vigil ci prioritise --suite NAME [options] < tests.txt

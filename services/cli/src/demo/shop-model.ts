@@ -22,7 +22,7 @@ export function normal(r: Rng): number {
 }
 
 /** Log-normal with the given median and shape σ (p99 = median · e^(2.326σ)). */
-export function logNormal(r: Rng, medianMs: number, sigma: number): number {
+function logNormal(r: Rng, medianMs: number, sigma: number): number {
   return medianMs * Math.exp(sigma * normal(r));
 }
 
@@ -91,16 +91,16 @@ export const PAYMENTS: Record<'v1' | 'v2', PaymentsBehaviour> = {
 };
 
 /** frontend and checkout: v1 and v1.1 behave the same (the clean deploys). */
-export const FRONTEND_OPS: Record<string, OpBehaviour> = {
+const FRONTEND_OPS: Record<string, OpBehaviour> = {
   'GET /': { medianMs: 12, sigma: 0.3, errorRatio: 0.001 },
   'GET /product/{id}': { medianMs: 18, sigma: 0.35, errorRatio: 0.001 },
   /** Frontend's own time around the checkout call. */
   'POST /checkout': { medianMs: 6, sigma: 0.3, errorRatio: 0.001 },
 };
 /** checkout's own time around the payments call (inventory, pricing). */
-export const CHECKOUT_OWN: OpBehaviour = { medianMs: 9, sigma: 0.3, errorRatio: 0.001 };
+const CHECKOUT_OWN: OpBehaviour = { medianMs: 9, sigma: 0.3, errorRatio: 0.001 };
 /** One network hop (client span minus server span, each way). */
-export const HOP_MS = 0.6;
+const HOP_MS = 0.6;
 
 export type LogSeverity = 'INFO' | 'WARN' | 'ERROR';
 export interface LogLine {

@@ -6,58 +6,20 @@
 // @vigil/records (deploymentIdFor), the same id the detector's verdicts carry: restarting the
 // collector, running several collectors, or announcing a deploy both through the API and
 // through telemetry all name one deployment, and consumers deduplicate by id.
-import { createHash } from 'node:crypto';
 import type { OutRecord } from '@vigil/bus';
 import { DEPLOYMENT_MARKER, deploymentIdFor, RECORD_KIND_HEADER } from '@vigil/records';
-import type { DeploymentCiQuality } from '@vigil/records';
+import type { DeploymentLink, DeploymentRecord } from '@vigil/records';
 import { plainAnnouncement } from './announcements.js';
 import type { AnnouncedDeployment } from './announcements.js';
 
-export interface DeploymentLink {
-  name?: string;
-  url: string;
-}
-
-export interface DeploymentEvent {
-  /** Deterministic id (hex, 32 chars): sha256 of the identifying fields (see above). */
-  id: string;
-  /** Service identity, the same string as the otlp_* record keys: `namespace/name` or `name`. */
-  service: string;
-  version: string;
-  /** deployment.environment.name; '' when unknown. */
-  environment: string;
-  /** VCS commit, '' when unknown. */
-  commit: string;
-  /** When the deployment happened (api) or was first seen (resource), ms since the epoch. */
-  timeMs: number;
-  source: 'api' | 'resource';
-  links: DeploymentLink[];
-  /**
-   * CI quality of `commit`: never set by the collector; the detector joins it from the
-   * vigil_ci_quality stream and re-publishes the deployment with it (same id).
-   */
-  ci?: DeploymentCiQuality;
-  /**
-   * Set (true) on a resource event for the first version of a service this collector met: the
-   * service was already running, so there is no baseline and nothing was deployed while Vigil
-   * watched. Consumers learn it and never judge or page on it (see version-tracker.ts).
-   */
-  firstSeen?: true;
-  /** Vigil's message schema (packages/records: DeploymentRecord). */
-  schema: 'vigil.deployment/1';
-}
-
-export function deploymentId(parts: string[]): string {
-  const h = createHash('sha256');
-  for (const p of parts) h.update(p).update('\u0000');
-  return h.digest('hex').slice(0, 32);
-}
+export type { DeploymentLink };
 
 /**
- * A deployment seen in telemetry. `commit` is the resource's vcs.ref.head.revision or
- * git.commit.sha ('' when it names none); it does not enter the id, so an API announcement and
- * telemetry of the same (service, version) stay one deployment.
+ * The collector's deployment event is the wire record (@vigil/records DeploymentRecord), with
+ * `environment`, `commit` ('' when unknown) and `links` always set.
  */
+export type DeploymentEvent = DeploymentRecord & Required<Pick<DeploymentRecord, 'environment' | 'commit' | 'links'>>;
+
 /**
  * The records of a deployment event: on the deployments topic (alerter, writer) and, when
  * `spans` is given, again in-band on the spans topic under the service's key (header
@@ -73,6 +35,11 @@ export function deploymentRecords(event: DeploymentEvent, topics: { deployments:
   return out;
 }
 
+/**
+ * A deployment seen in telemetry. `commit` is the resource's vcs.ref.head.revision or
+ * git.commit.sha ('' when it names none); it does not enter the id, so an API announcement and
+ * telemetry of the same (service, version) stay one deployment.
+ */
 export function resourceDeployment(service: string, version: string, environment: string, timeMs: number, commit = '', firstSeen = false): DeploymentEvent {
   return {
     schema: 'vigil.deployment/1',

@@ -16,7 +16,7 @@
 // after its timeout); the next owner re-reads from the committed offsets and writes the same records.
 // Consumers read committed records only.
 import type { Bus, Consumer, InBatch, OutRecord, PartitionOffset, Producer, TopicPartitions } from '@vigil/bus';
-import type { VigilConfig } from '@vigil/config';
+import type { RekeyServiceConfig } from '@vigil/config';
 import type { Signal } from '@vigil/otlp';
 import { encodeRecord, isVigilRecord } from '@vigil/records';
 import type { DeadLetterRecord } from '@vigil/records';
@@ -28,7 +28,8 @@ import { VersionTracker } from '../deployments/version-tracker.js';
 import { rekeyRecord } from './rekey.js';
 
 export interface RekeyStageOptions {
-  config: VigilConfig;
+  /** The rekey section and topics (rekeyConfigOf). */
+  config: RekeyServiceConfig;
   bus: Bus;
   telemetry: Telemetry;
   /** Clock for deployment event times (tests). */

@@ -56,7 +56,7 @@ export class StepSeries {
   }
 }
 
-export function quantileOf(values: number[], q: number): number {
+function quantileOf(values: number[], q: number): number {
   const s = [...values].sort((a, b) => a - b);
   if (s.length === 0) return NaN;
   // Nearest rank (what a Prometheus-free judge computes on raw durations).
@@ -107,10 +107,10 @@ export interface KayentaOptions {
   pass: number;
 }
 
-export const KAYENTA_DEFAULTS: KayentaOptions = { stepMs: 10_000, intervalMs: 60_000, intervals: 5, confidence: 0.98, fraction: 0.25, marginal: 75, pass: 95 };
+const KAYENTA_DEFAULTS: KayentaOptions = { stepMs: 10_000, intervalMs: 60_000, intervals: 5, confidence: 0.98, fraction: 0.25, marginal: 75, pass: 95 };
 
 /** Classify one metric as Kayenta's MannWhitneyClassifier does, direction "increase". */
-export function classifyIncrease(control: number[], experiment: number[], o: KayentaOptions): 'High' | 'Pass' | 'Nodata' {
+function classifyIncrease(control: number[], experiment: number[], o: KayentaOptions): 'High' | 'Pass' | 'Nodata' {
   if (control.length === 0 || experiment.length === 0) return 'Nodata';
   const r = hodgesLehmann(experiment, control, o.confidence);
   if (!r) return 'Nodata';
@@ -164,7 +164,7 @@ export interface ThresholdOptions {
   count: number;
 }
 
-export const THRESHOLD_DEFAULTS: ThresholdOptions = { intervalMs: 60_000, minSuccessRate: 0.99, maxP99Ms: 500, failureLimit: 1, count: 5 };
+const THRESHOLD_DEFAULTS: ThresholdOptions = { intervalMs: 60_000, minSuccessRate: 0.99, maxP99Ms: 500, failureLimit: 1, count: 5 };
 
 /** Argo Rollouts / Flagger style analysis: fixed thresholds per interval, a failure limit. */
 export class ThresholdJudge {

@@ -28,8 +28,8 @@ export const OPERATIONS: readonly Operation[] = [
   { name: 'GET /status', share: 0.2, medianMs: 8, sigma: 0.4, errorRatio: 0.001, messages: ['db ping failed after # ms'] },
 ];
 /** The operation the effects hit. */
-export const AFFECTED = 'POST /pay';
-export const NEW_TEMPLATE_MESSAGE = 'NullPointerException in PaymentMapper.map at line #';
+const AFFECTED = 'POST /pay';
+const NEW_TEMPLATE_MESSAGE = 'NullPointerException in PaymentMapper.map at line #';
 
 export type Effect =
   | { kind: 'none' }
@@ -47,7 +47,7 @@ export const SIM_VERIFICATION: VerificationOptions = {
 };
 
 /** How long v0 served before v1 (the verified history). */
-export const HISTORY_MS = 20 * 60_000;
+const HISTORY_MS = 20 * 60_000;
 
 function fill(rng: Mulberry32, message: string): string {
   return message.replace('#', String(Math.floor(rng.next() * 100_000)));

@@ -15,7 +15,7 @@ export interface ResourceIdentity {
 
 const UNKNOWN = 'unknown_service';
 
-export function resourceIdentity(resource: Resource | undefined): ResourceIdentity {
+function resourceIdentity(resource: Resource | undefined): ResourceIdentity {
   let name = '';
   let namespace = '';
   let version: string | undefined;

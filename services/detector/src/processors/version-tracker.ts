@@ -8,7 +8,7 @@
 // later is a deployment. Traffic moving back to a version already known (canary traffic
 // interleaving, a rollback) keeps that version's entry: it is no new deployment.
 // Memory: per service at most MAX_VERSIONS_PER_SERVICE entries (least recently in effect dropped).
-import { deploymentId } from '../verification/verifier.js';
+import { deploymentIdFor } from '@vigil/records';
 import type { DeploymentInEffect } from './series-scorers.js';
 
 /** Versions met this soon after a service's first contact were already running: first seen too. */
@@ -35,7 +35,7 @@ export class VersionTracker {
     if (!version) return false;
     const s = this.services.get(service);
     if (!s) {
-      this.services.set(service, { current: version, firstMs: timeMs, known: new Map([[version, { id: deploymentId(service, version), version, sinceMs: timeMs, firstSeen: true }]]) });
+      this.services.set(service, { current: version, firstMs: timeMs, known: new Map([[version, { id: deploymentIdFor(service, version), version, sinceMs: timeMs, firstSeen: true }]]) });
       return false;
     }
     if (s.current === version) return false;
@@ -47,7 +47,7 @@ export class VersionTracker {
       return false;
     }
     const firstSeen = timeMs - s.firstMs < FIRST_CONTACT_GRACE_MS;
-    s.known.set(version, { id: deploymentId(service, version), version, sinceMs: timeMs, ...(firstSeen ? { firstSeen: true } : {}) });
+    s.known.set(version, { id: deploymentIdFor(service, version), version, sinceMs: timeMs, ...(firstSeen ? { firstSeen: true } : {}) });
     if (s.known.size > MAX_VERSIONS_PER_SERVICE) s.known.delete(s.known.keys().next().value as string);
     return !firstSeen;
   }

@@ -54,11 +54,6 @@ export function strictReason(d: Pick<DeploymentRecord, 'commit' | 'ci'>, o: Stri
   return `${why.join(', ')}${commit}${detail}`.slice(0, 500);
 }
 
-/** The id every part of Vigil gives the deployment of `version` of `service`. */
-export function deploymentId(service: string, version: string): string {
-  return deploymentIdFor(service, version);
-}
-
 // Latency checks: the share of candidate requests slower than the baseline's q-quantile of the
 // same operation. With no regression it is 1 - q. The null allows a tolerance (a latency change
 // too small to matter: about +6% at the median, +25% at the tail for a log-normal of σ ≈ 0.5)
@@ -563,7 +558,7 @@ export class DeploymentCheck {
   }
 
   verdict(status: VerdictRecord['status'], nowMs: number, summary: string): VerdictRecord {
-    const id = deploymentId(this.service, this.version);
+    const id = deploymentIdFor(this.service, this.version);
     return {
       schema: 'vigil.verdict/1', id: stableId(id, status), deploymentId: id, service: this.service, version: this.version,
       baselineVersion: this.baselineVersion ?? undefined, environment: this.options.environment, status,

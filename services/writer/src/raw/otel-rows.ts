@@ -46,7 +46,7 @@ function scopeColumns(scope: InstrumentationScope | undefined) {
   return { name: scope?.name ?? '', version: scope?.version ?? '', attributes: attributeMap(scope?.attributes), dropped: scope?.droppedAttributesCount ?? 0 };
 }
 
-export function traceRows(req: ExportTraceServiceRequest): OtelRow[] {
+function traceRows(req: ExportTraceServiceRequest): OtelRow[] {
   const out: OtelRow[] = [];
   for (const rs of req.resourceSpans) {
     const resourceAttributes = attributeMap(rs.resource?.attributes);
@@ -89,7 +89,7 @@ export function traceRows(req: ExportTraceServiceRequest): OtelRow[] {
   return out;
 }
 
-export function logRows(req: ExportLogsServiceRequest): OtelRow[] {
+function logRows(req: ExportLogsServiceRequest): OtelRow[] {
   const out: OtelRow[] = [];
   for (const rl of req.resourceLogs) {
     const resourceAttributes = attributeMap(rl.resource?.attributes);
@@ -135,7 +135,7 @@ function exemplarColumns(exemplars: Exemplar[]): Record<string, unknown> {
   };
 }
 
-export function metricRows(req: ExportMetricsServiceRequest): OtelRow[] {
+function metricRows(req: ExportMetricsServiceRequest): OtelRow[] {
   const out: OtelRow[] = [];
   for (const rm of req.resourceMetrics) {
     const resourceAttributes = attributeMap(rm.resource?.attributes);

@@ -16,8 +16,8 @@ import type { Links, Receiver } from '../types.js';
 
 type Config = Extract<AlerterConfig['receivers'][number], { type: 'opsgenie' | 'jsm' }>;
 
-export const OPSGENIE_DEFAULT_URL = 'https://api.opsgenie.com';
-export const JSM_DEFAULT_URL = 'https://api.atlassian.com';
+const OPSGENIE_DEFAULT_URL = 'https://api.opsgenie.com';
+const JSM_DEFAULT_URL = 'https://api.atlassian.com';
 
 export function createOpsgenieReceiver(cfg: Config, l: Links): Receiver {
   const base = (cfg.url ?? (cfg.type === 'jsm' ? JSM_DEFAULT_URL : OPSGENIE_DEFAULT_URL)).replace(/\/$/, '');
