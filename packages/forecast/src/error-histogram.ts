@@ -12,9 +12,9 @@
  * 50 σ still land in a bucket. Forgetting uses growing weights (w_n = 2^(n / halfLife)) and a
  * rare rescale, as the Kubernetes VPA's decaying histogram does, so an update costs O(1).
  *
- * Memory: `buckets` Float32 weights (64 → 256 bytes) and three numbers.
+ * Memory: `buckets` Float32 weights (32 → 128 bytes) and three numbers.
  */
-export const HISTOGRAM_BUCKETS = 64;
+export const HISTOGRAM_BUCKETS = 32;
 
 export interface ErrorHistogramJSON {
   weights: number[];
