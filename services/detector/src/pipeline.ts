@@ -2,7 +2,7 @@ import type { Bus, Consumer, InBatch, OutRecord, PartitionOffset, Producer, Topi
 import type { VigilConfig } from '@vigil/config';
 import { FeedbackModel } from '@vigil/incidents';
 import { decodeRecord, encodeRecord, isVigilRecord } from '@vigil/records';
-import type { DeadLetterRecord } from '@vigil/records';
+import type { DeadLetterRecord, VerdictRecord } from '@vigil/records';
 import type { Telemetry } from '@vigil/telemetry';
 import { createProcessor } from './processors/processors.js';
 import type { PartitionProcessor, ProcessorKind } from './processors/processors.js';
@@ -104,7 +104,19 @@ export function createDetector(deps: DetectorDeps): Detector {
   // it, from the beginning, in a group of its own, and applies it to the alarms of its series.
   const feedback = new FeedbackModel({ halfLifeMs: config.alerter.incidents.feedback.halfLifeMs, marginDecades: config.alerter.incidents.feedback.marginDecades });
   let feedbackConsumer: Consumer | null = null;
-  const ctx = { detector: d, topics: t, feedback };
+  // A spans processor's verdict reaches the other processors of this detector at once (same
+  // thread, same transaction as the spans that decided it): the metrics processor of a service's
+  // partition then treats its CPU and memory as the spans processor treats its request rate. A
+  // service whose metrics partition another replica holds does not get it (see forecast-feed.ts).
+  const verdicts = (verdict: VerdictRecord): void => {
+    for (const task of tasks.values()) {
+      const outs = task.processor.observeVerdict?.(verdict);
+      if (!outs) continue;
+      for (const o of outs) task.pending.push(o);
+      task.dirty = true;
+    }
+  };
+  const ctx = { detector: d, topics: t, feedback, verdicts };
 
   async function restoreTask(topic: string, partition: number): Promise<Task> {
     const kind = kinds.get(topic);
