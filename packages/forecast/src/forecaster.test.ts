@@ -93,7 +93,11 @@ describe('forecast combination', () => {
     for (const k of ['levelM', 'errA', 'errM']) delete j.scalars[k];
     for (const k of ['dailyM', 'weeklyM', 'ringLevelM']) delete j.arrays[k];
     j.arrays.ringTrend = new Array(24).fill(0);
+    // Its forecast-error histograms had 64 buckets: merged pairwise into 32.
+    const w32 = j.histograms.long.weights;
+    j.histograms.long.weights = w32.flatMap((w) => [w / 2, w / 2]);
     const g = SeasonalForecaster.fromJSON(j);
+    expect(g.toJSON().histograms.long.weights).toEqual(w32);
     expect(g.combineWeight).toBe(0.5);
     expect(Number.isFinite(g.forecast(24 * 3 * HOUR).long[0].point)).toBe(true);
   });

@@ -120,9 +120,9 @@ export class SeasonalForecaster {
     this.g.fill(-Infinity, L.fRingBin, L.fRingBin + L.S);
     this.g.fill(1, L.dailyM, L.dailyM + L.DM);
     this.g.fill(1, L.weeklyM, L.weeklyM + L.WM);
-    this.longHist = new ErrorHistogram(c.histogramHalfLife, this.g.subarray(L.hists, L.hists + HISTOGRAM_BUCKETS));
-    this.shortHist = new ErrorHistogram(c.histogramHalfLife, this.g.subarray(L.hists + HISTOGRAM_BUCKETS, L.hists + 2 * HISTOGRAM_BUCKETS));
-    this.sampleHist = new ErrorHistogram(c.histogramHalfLife, this.g.subarray(L.hists + 2 * HISTOGRAM_BUCKETS, L.hists + 3 * HISTOGRAM_BUCKETS));
+    this.longHist = new ErrorHistogram(c.histogramHalfLife, this.g, L.hists, ERROR_BUCKETS);
+    this.shortHist = new ErrorHistogram(c.histogramHalfLife, this.g, L.hists + ERROR_BUCKETS, ERROR_BUCKETS);
+    this.sampleHist = new ErrorHistogram(c.histogramHalfLife, this.g, L.hists + 2 * ERROR_BUCKETS, HISTOGRAM_BUCKETS);
     const t = powerTables(c);
     this.rhoPow = t.rhoPow;
     this.arPow = t.arPow;
@@ -612,6 +612,11 @@ function quantiles(h: ErrorHistogram): Quantiles {
   return { q10: h.quantile(0.1), q90: h.quantile(0.9), q025: h.quantile(0.025), q975: h.quantile(0.975) };
 }
 
+// Buckets of the two forecast-error histograms (80 % and 95 % intervals: central quantiles, read
+// with linear interpolation) and of the sample histogram (right-sizing reads tails down to 0.1 %,
+// which wants the finer 64).
+const ERROR_BUCKETS = 32;
+
 const F32_FIELDS = new Set<string>(['weekly', 'longScale', 'shortScale', 'spreadByHour', 'ringTrend', 'ringErr', 'ringLevel', 'ringBin',
   'fRingLevel', 'fRingLast', 'fRingBin', 'dailyM', 'weeklyM', 'ringLevelM']);
 
@@ -639,7 +644,7 @@ function layoutFor(c: Readonly<ForecasterConfig>): Layout {
     const f64 = { daily: at(D) };
     const f64Len = o;
     o = 0;
-    const f32 = { weekly: at(W), longScale: at(H), shortScale: at(S), spreadByHour: at(D), ringTrend: at(HT), ringErr: at(H), hists: at(3 * HISTOGRAM_BUCKETS),
+    const f32 = { weekly: at(W), longScale: at(H), shortScale: at(S), spreadByHour: at(D), ringTrend: at(HT), ringErr: at(H), hists: at(2 * ERROR_BUCKETS + HISTOGRAM_BUCKETS),
       ringLevel: at(H), ringBin: at(H), fRingLevel: at(S), fRingLast: at(S), fRingBin: at(S), dailyM: at(DM), weeklyM: at(WM), ringLevelM: at(c.combine ? H : 0) };
     L = { D, W, H, S, DM, WM, HT, ...f64, f64Len, ...f32, f32Len: o };
     if (LAYOUTS.size < 64) LAYOUTS.set(key, L);
