@@ -54,6 +54,13 @@ export interface ForecasterConfig {
   scaleRate: number;
   /** EWMA rate of the spread of fine samples around the day-ahead forecast (right-sizing). */
   spreadRate: number;
+  /**
+   * EWMA rate of the per-horizon error scales the intervals are read on. Slower than scaleRate:
+   * errors at one horizon are correlated from bin to bin (neighbouring origins share their
+   * surprises), so a short memory holds few independent errors and its scale is noisy, and a noisy
+   * scale loses coverage (coverage is concave in the scale).
+   */
+  intervalRate: number;
   /** Half-life of the error histograms, in updates. */
   histogramHalfLife: number;
   /** Clip forecasts and lower bounds at 0 (usage, rates). */
@@ -90,6 +97,7 @@ const DEFAULTS: Readonly<ForecasterConfig> = Object.freeze({
   scaleRate: 0.02,
   // One day of 5-minute samples: the request holds for a day, so its spread is a day's.
   spreadRate: 1 / 288,
+  intervalRate: 0.02,
   histogramHalfLife: 2000,
   nonNegative: true,
   warmupGains: true,
@@ -99,7 +107,7 @@ export class ForecastConfigError extends Error {
   readonly code = 'FORECAST_CONFIG_INVALID';
 }
 
-const UNIT = ['alpha', 'beta', 'phi', 'gammaDaily', 'gammaWeekly', 'arCoarse', 'alphaFine', 'rhoFine', 'fineSeasonal', 'scaleRate', 'spreadRate',
+const UNIT = ['alpha', 'beta', 'phi', 'gammaDaily', 'gammaWeekly', 'arCoarse', 'alphaFine', 'rhoFine', 'fineSeasonal', 'scaleRate', 'spreadRate', 'intervalRate',
   'alphaMul', 'gammaMulDaily', 'gammaMulWeekly'] as const;
 const POSITIVE_INT = ['fineStepSec', 'coarseStepSec', 'shortHorizons', 'longHorizons'] as const;
 

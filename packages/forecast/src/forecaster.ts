@@ -419,7 +419,7 @@ export class SeasonalForecaster {
   private recordError(off: number, hist: ErrorHistogram | null, i: number, e: number): void {
     const s = this.g[off + i];
     if (hist && s > 0) hist.add(e / s);
-    this.g[off + i] = s === 0 ? Math.abs(e) : s + this.config.scaleRate * (Math.abs(e) - s);
+    this.g[off + i] = s === 0 ? Math.abs(e) : s + this.config.intervalRate * (Math.abs(e) - s);
   }
 
   private clip(e: number, scale: number): number {
