@@ -97,7 +97,7 @@ const DEFAULTS: Readonly<ForecasterConfig> = Object.freeze({
   scaleRate: 0.02,
   // One day of 5-minute samples: the request holds for a day, so its spread is a day's.
   spreadRate: 1 / 288,
-  intervalRate: 0.02,
+  intervalRate: 0.002,
   histogramHalfLife: 2000,
   nonNegative: true,
   warmupGains: true,

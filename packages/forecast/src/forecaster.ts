@@ -38,11 +38,18 @@ const MAD_TO_SIGMA = 1.2533141373155001;
  *   spike moves the level and the seasonal profiles by at most alpha (resp. gamma) * huberK * scale.
  *   Seasonal gains start as running means (1 / cycles seen) and settle at gamma: the profile is
  *   usable after the first day instead of after 1/gamma days.
+ *   Combined online with a multiplicative member (level x daily x weekly seasonal ratios, slow
+ *   level, fed the same clipped values): the day-ahead point is the weighted mean of the two,
+ *   weights proportional to each member's recent mean absolute h-step error (over horizons
+ *   1..longHorizons) to the power -combinePower. Forecast combination wins on average (Bates &
+ *   Granger 1969; the M4 lesson, Makridakis et al. 2020); inverse-error weights adapt per series
+ *   to which form of seasonality it has (Stock & Watson 2004, "Combination forecasts of output
+ *   growth", J. Forecasting 23). One configuration; the weights are state.
  * - fine (5-minute): a robust local level on the values adjusted by the coarse seasonal profile,
  *   plus the last deviation from that level decaying as rhoFine^h (an ARMA(1,1)-like blend of
  *   naive and smoothed forecasts).
- * - intervals: each horizon keeps its own running mean absolute error (of forecasts actually made
- *   h steps earlier, reconstructed from a ring of past states); the standardised errors of all
+ * - intervals: each horizon keeps its own running mean absolute error (of the combination's
+ *   forecasts made h steps earlier, reconstructed from a ring of past states; rate intervalRate); the standardised errors of all
  *   horizons of a block feed one forgetting histogram, whose quantiles scale each horizon's error.
  *
  * Samples are binned like the evaluation bins them: fine bin k holds (k-1)*step < t <= k*step, its
@@ -50,7 +57,7 @@ const MAD_TO_SIGMA = 1.2533141373155001;
  * Samples flagged `learn = false` (anomalies, a deploy later rolled back) never enter a bin.
  *
  * Strictly online and bounded: no stored history beyond rings of `shortHorizons` fine and
- * `longHorizons` coarse states. Memory per series: stateBytes() (3,048 bytes of payload with the defaults; about 3.97 KB measured in V8).
+ * `longHorizons` coarse states. Memory per series: stateBytes() (3,248 bytes of payload with the defaults; about 3.9-4.0 KB measured in V8).
  * Cost per sample: O(shortHorizons) on closing a fine bin, O(longHorizons) on closing a coarse one.
  * Pure: no clock, no randomness, no I/O. Scale invariant: forecasts of c*x are c times those of x.
  */
@@ -637,8 +644,9 @@ function layoutFor(c: Readonly<ForecasterConfig>): Layout {
   if (!L) {
     let o = 0;
     const at = (n: number): number => { const r = o; o += n; return r; };
-    // Float64 where a recursion accumulates (level, daily profile, fine level) or an index is held;
-    // Float32 for what is a smoothed magnitude or a slowly learnt correction (7 significant digits).
+    // Float64 for the daily profile (an accumulating recursion the statsmodels reference checks to
+    // 1e-8; the levels are scalars); Float32 for smoothed magnitudes, slowly learnt corrections and
+    // ratios, and for what only scores past forecasts (7 significant digits).
     // Ring levels and bin indices are Float32 too: the levels only score past forecasts, and bin
     // indices are exact in Float32 below 2^24 (5-minute bins until the year 2129).
     const f64 = { daily: at(D) };

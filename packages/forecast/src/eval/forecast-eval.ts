@@ -270,7 +270,7 @@ function grid(): Partial<ForecasterConfig>[] {
         for (const rhoFine of [0.9, 1]) g.push({ alpha, gammaDaily, arCoarse, rhoFine });
   return g;
 }
-const COST_GRID = [0.5, 1, 1.5, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 128, 256, 512];
+const COST_GRID = [0.5, 1, 1.5, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 128, 256, 512, 1024, 2048];
 // Interval constants, chosen after the point forecaster (they do not move the points): the memory
 // of the per-horizon error scales and of the standardised-error histograms.
 function intervalGrid(): Partial<ForecasterConfig>[] {
