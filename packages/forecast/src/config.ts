@@ -34,12 +34,33 @@ export interface ForecasterConfig {
   rhoFine: number;
   /** Weight of the coarse seasonal profile in the fine forecast (0: none, 1: full). */
   fineSeasonal: number;
+  /**
+   * Online forecast combination of the coarse model: an additive member (the Holt-Winters above)
+   * and a multiplicative one (seasonal ratios; `alphaMul`, `gammaMulDaily`, `gammaMulWeekly`),
+   * weighted per series by their recent h-step errors. false: the additive member alone.
+   */
+  combine: boolean;
+  /** Level smoothing of the multiplicative member (slow: the additive member is the fast one). */
+  alphaMul: number;
+  /** Daily seasonal-ratio smoothing of the multiplicative member. */
+  gammaMulDaily: number;
+  /** Weekly seasonal-ratio smoothing of the multiplicative member (what the daily ratio leaves). */
+  gammaMulWeekly: number;
+  /** Combination weights are proportional to (recent mean absolute h-step error)^-combinePower. */
+  combinePower: number;
   /** Huber bound: errors beyond huberK running scales are clipped before they teach the model. */
   huberK: number;
   /** EWMA rate of the running error scales (mean absolute errors). */
   scaleRate: number;
   /** EWMA rate of the spread of fine samples around the day-ahead forecast (right-sizing). */
   spreadRate: number;
+  /**
+   * EWMA rate of the per-horizon error scales the intervals are read on. Slower than scaleRate:
+   * errors at one horizon are correlated from bin to bin (neighbouring origins share their
+   * surprises), so a short memory holds few independent errors and its scale is noisy, and a noisy
+   * scale loses coverage (coverage is concave in the scale).
+   */
+  intervalRate: number;
   /** Half-life of the error histograms, in updates. */
   histogramHalfLife: number;
   /** Clip forecasts and lower bounds at 0 (usage, rates). */
@@ -67,10 +88,16 @@ const DEFAULTS: Readonly<ForecasterConfig> = Object.freeze({
   alphaFine: 0.2,
   rhoFine: 0.9,
   fineSeasonal: 0,
+  combine: true,
+  alphaMul: 0.02,
+  gammaMulDaily: 0.2,
+  gammaMulWeekly: 0.1,
+  combinePower: 4,
   huberK: 3,
   scaleRate: 0.02,
   // One day of 5-minute samples: the request holds for a day, so its spread is a day's.
   spreadRate: 1 / 288,
+  intervalRate: 0.002,
   histogramHalfLife: 2000,
   nonNegative: true,
   warmupGains: true,
@@ -80,7 +107,8 @@ export class ForecastConfigError extends Error {
   readonly code = 'FORECAST_CONFIG_INVALID';
 }
 
-const UNIT = ['alpha', 'beta', 'phi', 'gammaDaily', 'gammaWeekly', 'arCoarse', 'alphaFine', 'rhoFine', 'fineSeasonal', 'scaleRate', 'spreadRate'] as const;
+const UNIT = ['alpha', 'beta', 'phi', 'gammaDaily', 'gammaWeekly', 'arCoarse', 'alphaFine', 'rhoFine', 'fineSeasonal', 'scaleRate', 'spreadRate', 'intervalRate',
+  'alphaMul', 'gammaMulDaily', 'gammaMulWeekly'] as const;
 const POSITIVE_INT = ['fineStepSec', 'coarseStepSec', 'shortHorizons', 'longHorizons'] as const;
 
 // Configurations already validated (frozen): passed again, they are shared, not copied, so a
@@ -116,6 +144,8 @@ export function forecasterConfig(input: Partial<ForecasterConfig> = {}): Readonl
   }
   if (!(c.huberK > 0)) throw new ForecastConfigError(`forecast: "huberK" must be > 0 (Infinity disables clipping), got ${JSON.stringify(c.huberK)}`);
   if (!(c.histogramHalfLife > 0)) throw new ForecastConfigError(`forecast: "histogramHalfLife" must be > 0, got ${JSON.stringify(c.histogramHalfLife)}`);
+  if (!(c.combinePower > 0 && Number.isFinite(c.combinePower))) throw new ForecastConfigError(`forecast: "combinePower" must be a finite number > 0, got ${JSON.stringify(c.combinePower)}`);
+  if (typeof c.combine !== 'boolean') throw new ForecastConfigError(`forecast: "combine" must be a boolean, got ${JSON.stringify(c.combine)}`);
   if (typeof c.warmupGains !== 'boolean') throw new ForecastConfigError(`forecast: "warmupGains" must be a boolean, got ${JSON.stringify(c.warmupGains)}`);
   if (typeof c.nonNegative !== 'boolean') throw new ForecastConfigError(`forecast: "nonNegative" must be a boolean, got ${JSON.stringify(c.nonNegative)}`);
   const frozen = Object.freeze(c);

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { Mulberry32 } from '@vigil/stats';
 import { describe, expect, it } from 'vitest';
 import { ForecastConfigError, forecasterConfig } from './config.js';
-import { ErrorHistogram } from './error-histogram.js';
-import { type Forecast, SeasonalForecaster } from './forecaster.js';
+import { ErrorHistogram, HISTOGRAM_BUCKETS } from './error-histogram.js';
+import { type Forecast, SeasonalForecaster, type SeasonalForecasterJSON } from './forecaster.js';
 import { multiplicativeIndices } from './eval/score.js';
 
 // Reference values from statsmodels / numpy: recipe in fixtures/make-forecast-fixtures.py.
@@ -40,7 +40,8 @@ describe('SeasonalForecaster against statsmodels Holt-Winters', () => {
   const r = fx.holt_winters;
   const cfg = {
     dailyPeriod: r.period, weeklyPeriod: 0, alpha: r.alpha, beta: r.beta, gammaDaily: r.gamma, phi: r.phi,
-    arCoarse: 0, huberK: Infinity, warmupGains: false, nonNegative: false, longHorizons: 24,
+    // The reference is the additive member alone (no combination with the multiplicative one).
+    arCoarse: 0, huberK: Infinity, warmupGains: false, nonNegative: false, longHorizons: 24, combine: false,
   };
 
   it('reproduces the one-step fitted values of additive damped Holt-Winters (known initial state)', () => {
@@ -63,6 +64,45 @@ describe('SeasonalForecaster against statsmodels Holt-Winters', () => {
   });
 });
 
+describe('forecast combination', () => {
+  // A daily cycle whose amplitude is proportional to a level that doubles after 10 days: the
+  // multiplicative member follows the taller cycle at once, the additive one only as its
+  // profile relearns. The online weights must move to the multiplicative member, and the
+  // combination must forecast the next day better than the additive member alone.
+  const series = (i: number): number => (i < 240 ? 100 : 200) * (1 + 0.8 * Math.sin((2 * Math.PI * i) / 24));
+  const feed = (f: SeasonalForecaster, n: number): void => { for (let i = 0; i < n; i++) f.update((i + 1) * HOUR, series(i)); };
+  const dayError = (f: SeasonalForecaster, n: number): number => {
+    const fc = f.forecast(n * HOUR).long;
+    return fc.reduce((s, st, j) => s + Math.abs(st.point - series(n + j)), 0) / fc.length;
+  };
+
+  it('weighs the member that forecasts better, per series, and beats the additive member alone', () => {
+    const both = new SeasonalForecaster();
+    const additive = new SeasonalForecaster({ combine: false });
+    feed(both, 24 * 13);
+    feed(additive, 24 * 13);
+    expect(both.combineWeight).toBeGreaterThan(0.5);
+    expect(additive.combineWeight).toBe(0);
+    expect(dayError(both, 24 * 13)).toBeLessThan(0.8 * dayError(additive, 24 * 13));
+  });
+
+  it('restores a state written before the combination (the multiplicative member starts afresh)', () => {
+    const f = new SeasonalForecaster();
+    feed(f, 24 * 3);
+    const j = JSON.parse(JSON.stringify(f)) as SeasonalForecasterJSON;
+    for (const k of ['levelM', 'errA', 'errM']) delete j.scalars[k];
+    for (const k of ['dailyM', 'weeklyM', 'ringLevelM']) delete j.arrays[k];
+    j.arrays.ringTrend = new Array(24).fill(0);
+    // Its forecast-error histograms had 64 buckets: merged pairwise into 32.
+    const w32 = j.histograms.long.weights;
+    j.histograms.long.weights = w32.flatMap((w) => [w / 2, w / 2]);
+    const g = SeasonalForecaster.fromJSON(j);
+    expect(g.toJSON().histograms.long.weights).toEqual(w32);
+    expect(g.combineWeight).toBe(0.5);
+    expect(Number.isFinite(g.forecast(24 * 3 * HOUR).long[0].point)).toBe(true);
+  });
+});
+
 describe('reference maths', () => {
   it('multiplicative decomposition indices match statsmodels seasonal_decompose', () => {
     const s = multiplicativeIndices(fx.decompose.x, 24);
@@ -72,7 +112,7 @@ describe('reference maths', () => {
   it('error-histogram quantiles match numpy within one bucket (asinh scale)', () => {
     const h = new ErrorHistogram(Infinity);
     for (const z of fx.quantiles.z) h.add(z);
-    const width = (2 * Math.asinh(50)) / 64;
+    const width = (2 * Math.asinh(50)) / HISTOGRAM_BUCKETS;
     fx.quantiles.p.forEach((p, i) => {
       expect(Math.abs(Math.asinh(h.quantile(p)) - Math.asinh(fx.quantiles.q[i]))).toBeLessThan(width);
       expect(Math.abs(h.cdf(fx.quantiles.q[i]) - p)).toBeLessThan(0.01);

@@ -36,6 +36,16 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
   'vigil-series / Scored windows by version / A': ['time', 'version', 'windows'],
   'vigil-series / Anomalies / A': ['time', 'severity', 'operation', 'metric', 'value', 'expected', 'score', 'deployment_version', 'summary'],
 
+  'vigil-capacity / variable service': ['service'],
+  'vigil-capacity / variable metric': ['metric'],
+  'vigil-capacity / Next 5 minutes: forecast vs actual / A': ['time', 'forecast', 'lo80', 'hi80', 'lo95', 'hi95'],
+  'vigil-capacity / Next 5 minutes: forecast vs actual / B': ['time', 'actual'],
+  'vigil-capacity / Day ahead: forecast made 24 h earlier vs actual / A': ['time', 'forecast_day_before', 'lo95', 'hi95'],
+  'vigil-capacity / Day ahead: forecast made 24 h earlier vs actual / B': ['time', 'actual'],
+  'vigil-capacity / Latest day-ahead forecast / A': ['time', 'forecast', 'lo80', 'hi80', 'lo95', 'hi95'],
+  'vigil-capacity / Recommended request vs forecast load / A': ['time', 'request', 'mean_load', 'peak'],
+  'vigil-capacity / Recommendations (latest per series) / A': ['service', 'metric', 'kind', 'origin', 'request', 'risk_short', 'expected_slack', 'replicas', 'why'],
+
   'vigil-ci / variable suite': ['suite'],
   'vigil-ci / Test failure rate by suite / A': ['time', 'suite', 'failure_rate'],
   'vigil-ci / Pipeline runs by outcome / A': ['time', 'status', 'runs'],
@@ -297,6 +307,7 @@ function sampleRows(nowMs: number): Record<string, object[]> {
     { service: 'checkout', metric: 'error_ratio', operation: 'GET /cart', signal: 'traces', base: 0.02 },
     { service: 'checkout', metric: 'latency_p99', operation: 'POST /pay', signal: 'traces', base: 250 },
     { service: 'search', metric: 'rate', operation: 'GET /q', signal: 'traces', base: 40 },
+    { service: 'checkout', metric: 'k8s.pod.cpu.usage:value', operation: '', signal: 'metrics', base: 0.5 },
   ];
   for (const s of series) {
     for (let i = 30; i >= 1; i--) {
@@ -314,8 +325,26 @@ function sampleRows(nowMs: number): Record<string, object[]> {
     { check: 'new_log_template', baseline: 0, candidate: 1, effect: 1, statistic: 1, bound: 1, decided: 'undecided', detail: 'payment failed <*>' },
   ]);
   const deployment = { environment: 'prod', mode: '', verdict_summary: '', evidence: '[]' };
+  // Forecasts of checkout's CPU (cores): short every 5 minutes over the last hour, day-ahead (with a
+  // recommendation) at the two last hours.
+  const steps = (origin: number, n: number, stepMs: number) => Array.from({ length: n }, (_, i) => origin + (i + 1) * stepMs);
+  const forecast = (origin: number, horizon: 'short' | 'long') => {
+    const end = steps(origin, horizon === 'short' ? 12 : 24, horizon === 'short' ? 5 * min : 60 * min);
+    const long = horizon === 'long';
+    return {
+      id: `fc-${horizon}-${origin}`, service: 'checkout', metric: 'k8s.pod.cpu.usage', kind: 'cpu', horizon, origin, step_ms: long ? 3_600_000 : 300_000,
+      end_ms: end, mean: end.map(() => 0.5), lo80: end.map(() => 0.4), hi80: end.map(() => 0.6), lo95: end.map(() => 0.3), hi95: end.map(() => 0.7),
+      has_recommendation: long, request: long ? 0.75 : 0, risk_short: long ? 0.035 : null, expected_slack: long ? 0.2 : null, expected_shortfall: long ? 0.01 : null,
+      peak: long ? 0.7 : 0, mean_load: long ? 0.5 : 0, replicas: long ? 2 : null, why: long ? 'day-ahead mean 0.5, peak 0.7' : '', learnt: 600, withheld: 0,
+    };
+  };
+  const forecasts = [
+    ...Array.from({ length: 12 }, (_, i) => forecast(Math.floor(t(60 - 5 * i) / (5 * min)) * 5 * min, 'short')),
+    forecast(Math.floor(t(120) / (60 * min)) * 60 * min, 'long'), forecast(Math.floor(t(60) / (60 * min)) * 60 * min, 'long'),
+  ];
   return {
     scores,
+    forecasts,
     anomalies: [
       {
         id: 'an-1', window_start: t(5), window_end: t(4), service: 'checkout', signal: 'traces', metric: 'error_ratio', operation: 'POST /pay',

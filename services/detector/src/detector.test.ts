@@ -3,12 +3,13 @@ import { describe, expect, test } from 'vitest';
 import { createMemoryBus } from '@vigil/bus';
 import type { Bus, InRecord } from '@vigil/bus';
 import { parseConfig, topicDefinitions } from '@vigil/config';
-import { encodeTraces } from '@vigil/otlp';
+import { encodeMetrics, encodeTraces } from '@vigil/otlp';
 import type { KeyValue, Span } from '@vigil/otlp';
 import { decodeRecord, OTLP_KEYED_MARKER, RECORD_KIND_HEADER } from '@vigil/records';
 import { Mulberry32 } from '@vigil/stats';
 import { createTelemetry } from '@vigil/telemetry';
 import { createDetector } from './pipeline.js';
+import { decodeSnapshot } from './state/snapshot.js';
 
 const silent = new Writable({ write: (_c, _e, cb) => cb() });
 const telemetry = () => createTelemetry({ service: 'detector-test', destination: silent, processMetrics: false });
@@ -89,6 +90,40 @@ describe('detector on the in-process bus', () => {
     // 460 s of traffic in 10 s windows, two operations, five RED metrics each (the last windows stay open).
     expect(scores.length).toBeGreaterThanOrEqual(44 * 2 * 5);
     expect(new Set(scores.map((s) => s.metric))).toEqual(new Set(['rate', 'error_ratio', 'latency_p50', 'latency_p95', 'latency_p99']));
+    await bus.shutdown();
+  });
+
+  test('the verdicts reach the metrics processor: the failed version is withheld from its CPU forecasts too', async () => {
+    const { config, bus } = await setup(input);
+    // payments' CPU (one pod, once per 10 s) on the metrics topic, keyed by service as the collector
+    // writes it: v1 before the deploy, then v2.
+    const producer = await bus.producer();
+    for (let s = 0; s < 460; s += 10) {
+      const value = encodeMetrics({ resourceMetrics: [{
+        resource: { attributes: [str('service.name', 'payments'), str('service.version', s < 400 ? 'v1' : 'v2')], droppedAttributesCount: 0, entityRefs: [] },
+        scopeMetrics: [{ scope: undefined, schemaUrl: '', metrics: [{ name: 'k8s.pod.cpu.usage', description: '', unit: '1', metadata: [], gauge: {
+          dataPoints: [{ attributes: [str('k8s.pod.name', 'payments-0')], startTimeUnixNano: 0n, timeUnixNano: BigInt(T0 + s * 1000) * 1_000_000n, asDouble: 0.5, flags: 0, exemplars: [] }] } }] }],
+        schemaUrl: '' }] });
+      await producer.send([{ topic: config.topics.metrics, key: 'payments', value, headers: { [RECORD_KIND_HEADER]: OTLP_KEYED_MARKER } }]);
+    }
+    await producer.close();
+    const detector = createDetector({ config, bus, telemetry: telemetry() });
+    await detector.start();
+    await drain(bus, config, detector, input.length + 46);
+    await detector.shutdown();
+    // The metrics processor's committed state: it saw the spans processor's fail verdict.
+    const state = await bus.readPartition(config.topics.detectorState, 0).then(async (first) => {
+      const all = [...first];
+      for (let p = 1; p < config.topics.partitions; p++) all.push(...(await bus.readPartition(config.topics.detectorState, p)));
+      return all;
+    });
+    let failed: Array<[string, string]> | undefined;
+    for (let p = 0; p < config.topics.partitions; p++) {
+      const snap = decodeSnapshot(state, config.topics.metrics, p);
+      const f = (snap?.state as { forecast?: { failed?: Array<[string, string]> } } | undefined)?.forecast?.failed;
+      if (f?.length) failed = f;
+    }
+    expect(failed).toEqual([['payments', 'v2']]);
     await bus.shutdown();
   });
 

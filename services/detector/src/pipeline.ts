@@ -2,7 +2,7 @@ import type { Bus, Consumer, InBatch, OutRecord, PartitionOffset, Producer, Topi
 import type { DetectorServiceConfig } from '@vigil/config';
 import { FeedbackModel } from '@vigil/incidents';
 import { decodeRecord, encodeRecord, isVigilRecord } from '@vigil/records';
-import type { DeadLetterRecord } from '@vigil/records';
+import type { DeadLetterRecord, VerdictRecord } from '@vigil/records';
 import type { Telemetry } from '@vigil/telemetry';
 import { createStageProcessor } from './ci-quality/stage-processor.js';
 import type { StageKind, StageProcessor } from './ci-quality/stage-processor.js';
@@ -111,7 +111,19 @@ export function createDetector(deps: DetectorDeps): Detector {
   // its own and joined with the deployments of the spans partitions (ci-quality/ci-quality-join.ts).
   const ciQuality = new CiQualityTable();
   let ciQualityConsumer: Consumer | null = null;
-  const ctx = { detector: d, topics: t, feedback, ciQuality };
+  // A spans processor's verdict reaches the other processors of this detector at once (same
+  // thread, same transaction as the spans that decided it): the metrics processor of a service's
+  // partition then treats its CPU and memory as the spans processor treats its request rate. A
+  // service whose metrics partition another replica holds does not get it (see forecast-feed.ts).
+  const verdicts = (verdict: VerdictRecord): void => {
+    for (const task of tasks.values()) {
+      const outs = task.processor.observeVerdict?.(verdict);
+      if (!outs) continue;
+      for (const o of outs) task.pending.push(o);
+      task.dirty = true;
+    }
+  };
+  const ctx = { detector: d, topics: t, feedback, verdicts, ciQuality };
 
   async function restoreTask(topic: string, partition: number): Promise<Task> {
     const kind = kinds.get(topic);

@@ -145,6 +145,7 @@ function replay(vm: Vm, metric: (typeof METRICS)[number], cfg: ForecasterConfig,
     while (rows.length < 36) rows.push([0, 0, 0, 0, 0]);
     run.forecasts.push(rows);
     // One sizing curve per origin; each shortCost of the grid picks its request from it.
+    if (!costs.length) { run.requests.push([]); run.vpa.push(NaN); continue; }
     const curve = sizingCurve(f, fc, RISK_FLOOR);
     run.requests.push(costs.map((c) => {
       if (!curve || !curve.points.length) return recommend(f, fc, { risk: RISK_FLOOR })?.request ?? 0;
@@ -159,10 +160,12 @@ function replay(vm: Vm, metric: (typeof METRICS)[number], cfg: ForecasterConfig,
 interface SeriesScore {
   vm: string;
   metric: MetricName;
-  short: { pred: number; snaive: number; naive: number; predSpl: number } | null;
-  day: { pred: number; snaive: number; naive: number; predSpl: number } | null;
+  short: BlockScore | null;
+  day: BlockScore | null;
   sizing: { risk: SizingAcc[]; vpa: SizingAcc } | null;
 }
+
+interface BlockScore { pred: number; snaive: number; naive: number; predSpl: number; points: number; in80: number; in95: number }
 
 // Bins, scales and baseline forecasts of a series do not depend on the forecaster: computed once.
 interface Prepared { b5: Bins; bH: Bins; scale: { short: number; day: number }; base: ReturnType<typeof baselines>[]; norm: number }
@@ -203,10 +206,12 @@ function scoreSeries(vm: Vm, run: SeriesRun, origins: number[], evalFrom: number
         }
       });
       for (const a of Object.values(acc)) a.end();
-      if (acc.pred.mase.length) out[blk] = { pred: acc.pred.mase[0], snaive: acc.snaive.mase[0], naive: acc.naive.mase[0], predSpl: acc.pred.spl[0] };
+      if (acc.pred.mase.length) {
+        out[blk] = { pred: acc.pred.mase[0], snaive: acc.snaive.mase[0], naive: acc.naive.mase[0], predSpl: acc.pred.spl[0], points: acc.pred.points, in80: acc.pred.in80, in95: acc.pred.in95 };
+      }
     }
   }
-  if (norm > 0) {
+  if (norm > 0 && run.requests[0]?.length) {
     const sizing = { risk: run.requests[0].map(() => new SizingAcc()), vpa: new SizingAcc() };
     let lo = 0;
     origins.forEach((o, oi) => {
@@ -237,6 +242,9 @@ function figures(scores: SeriesScore[], riskIdx: Record<'cpu' | 'memory', number
       out[`${blk}.${m}.pred_mase_median`] = median(ss.map((s) => s.pred));
       out[`${blk}.${m}.pred_spl`] = mean(ss.map((s) => s.predSpl));
       out[`${blk}.${m}.pred_mase_vs_snaive`] = out[`${blk}.${m}.pred_mase`] / out[`${blk}.${m}.snaive_mase`];
+      const pts = ss.reduce((a, s) => a + s.points, 0);
+      out[`${blk}.${m}.pred_cov80`] = ss.reduce((a, s) => a + s.in80, 0) / pts;
+      out[`${blk}.${m}.pred_cov95`] = ss.reduce((a, s) => a + s.in95, 0) / pts;
     }
   }
   for (const m of METRICS) {
@@ -262,7 +270,17 @@ function grid(): Partial<ForecasterConfig>[] {
         for (const rhoFine of [0.9, 1]) g.push({ alpha, gammaDaily, arCoarse, rhoFine });
   return g;
 }
-const COST_GRID = [0.5, 1, 1.5, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 128];
+const COST_GRID = [0.5, 1, 1.5, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 128, 256, 512, 1024, 2048];
+// Interval constants, chosen after the point forecaster (they do not move the points): the memory
+// of the per-horizon error scales and of the standardised-error histograms.
+function intervalGrid(): Partial<ForecasterConfig>[] {
+  const g: Partial<ForecasterConfig>[] = [];
+  for (const intervalRate of [0.02, 0.005, 0.002]) for (const histogramHalfLife of [2000, 20000]) g.push({ intervalRate, histogramHalfLife });
+  return g;
+}
+// Interval objective: distance of the pooled coverage from nominal, both levels, both blocks.
+const coverageObjective = (f: Record<string, number>): number =>
+  ['short', 'day'].reduce((a, b) => a + Math.abs(f[`${b}.all.pred_cov80`] - 0.8) + Math.abs(f[`${b}.all.pred_cov95`] - 0.95), 0);
 const RISKS = { cpu: COST_GRID, memory: COST_GRID }; // shortCost grid, per resource kind
 const RISK_FLOOR = DEFAULT_RISK.floor;
 const ALL_RISKS = [...RISKS.cpu, ...RISKS.memory];
@@ -327,6 +345,26 @@ function main(): void {
       return s;
     });
     const foldOf = (id: string): number => vms.findIndex((v) => v.id === id) % folds;
+    // Interval constants on top of a chosen point configuration (replayed once per distinct choice).
+    const intervalRuns = new Map<number, SeriesScore[][]>();
+    const intervalScores = (bi: number): SeriesScore[][] => {
+      let r = intervalRuns.get(bi);
+      if (!r) {
+        r = intervalGrid().map((ig) => {
+          const s: SeriesScore[] = [];
+          for (const vm of vms) for (const m of METRICS) s.push(scoreSeries(vm, replay(vm, m, { ...configs[bi], ...ig }, origins, []), origins, evalFrom));
+          return s;
+        });
+        intervalRuns.set(bi, r);
+      }
+      return r;
+    };
+    const chooseInterval = (runs: SeriesScore[][], keep: (s: SeriesScore) => boolean): number => {
+      let best = 0;
+      runs.forEach((r, i) => { if (coverageObjective(figures(r.filter(keep), { cpu: 0, memory: 0 })) < coverageObjective(figures(runs[best].filter(keep), { cpu: 0, memory: 0 }))) best = i; });
+      return best;
+    };
+    const oofCov: SeriesScore[] = [];
     const oof: SeriesScore[] = [];
     const oofRisk: Record<'cpu' | 'memory', SizingAcc[][]> = { cpu: [], memory: [] };
     const picks: string[] = [];
@@ -335,7 +373,10 @@ function main(): void {
       let bi = 0;
       configs.forEach((_, ci) => { if (objective(figures(train(all[ci]), { cpu: 0, memory: 0 })) < objective(figures(train(all[bi]), { cpu: 0, memory: 0 }))) bi = ci; });
       const rc = chooseRisk(train(all[bi]), 'cpu'), rm = chooseRisk(train(all[bi]), 'memory');
-      picks.push(`fold ${k}: ${JSON.stringify(grid()[bi])} shortCost cpu ${RISKS.cpu[rc]} memory ${RISKS.memory[rm]}`);
+      const ir = intervalScores(bi);
+      const ii = chooseInterval(ir, (x) => foldOf(x.vm) !== k);
+      for (const s of ir[ii].filter((x) => foldOf(x.vm) === k)) oofCov.push(s);
+      picks.push(`fold ${k}: ${JSON.stringify(grid()[bi])} intervals ${JSON.stringify(intervalGrid()[ii])} shortCost cpu ${RISKS.cpu[rc]} memory ${RISKS.memory[rm]}`);
       for (const s of all[bi].filter((x) => foldOf(x.vm) === k)) {
         oof.push(s);
         if (s.sizing) {
@@ -347,13 +388,18 @@ function main(): void {
     const f = figures(oof, { cpu: 0, memory: 0 });
     console.log(`\nCross-validation (${folds} folds of VMs, ${configs.length} forecaster configurations x risk targets; each fold scored with the choice made on the others):`);
     for (const p of picks) console.log(`  ${p}`);
-    console.log('OUT-OF-FOLD     metric          pred MASE  sNaive   naive   MASE/sN  median   SPL');
+    const fc = figures(oofCov, { cpu: 0, memory: 0 });
+    console.log('OUT-OF-FOLD     metric          pred MASE  sNaive   naive   MASE/sN  median   SPL   cov80  cov95');
     for (const blk of ['short', 'day']) for (const m of ['cpu_usage_mhz', 'mem_usage_kb', 'all']) {
       const g = (k: string): number => f[`${blk}.${m}.${k}`];
-      console.log(`${blk.padEnd(15)} ${m.padEnd(15)} ${g('pred_mase').toFixed(3).padStart(9)} ${g('snaive_mase').toFixed(3).padStart(7)} ${g('naive_mase').toFixed(3).padStart(7)} ${g('pred_mase_vs_snaive').toFixed(3).padStart(8)} ${g('pred_mase_median').toFixed(3).padStart(7)} ${g('pred_spl').toFixed(3).padStart(6)}`);
+      const c = (k: string): number => fc[`${blk}.${m}.${k}`];
+      console.log(`${blk.padEnd(15)} ${m.padEnd(15)} ${g('pred_mase').toFixed(3).padStart(9)} ${g('snaive_mase').toFixed(3).padStart(7)} ${g('naive_mase').toFixed(3).padStart(7)} ${g('pred_mase_vs_snaive').toFixed(3).padStart(8)} ${g('pred_mase_median').toFixed(3).padStart(7)} ${g('pred_spl').toFixed(3).padStart(6)} ${c('pred_cov80').toFixed(3).padStart(6)} ${c('pred_cov95').toFixed(3).padStart(6)}`);
     }
     const cvOut: Record<string, number> = {};
-    for (const [k, v] of Object.entries(f)) if (!k.startsWith('sizing')) cvOut[k] = round(v);
+    for (const [k, v] of Object.entries(f)) if (!k.startsWith('sizing') && !k.includes('_cov')) cvOut[k] = round(v);
+    // Coverage out of fold: each fold's intervals from the interval constants chosen on the others
+    // (SPL reads the 80 % bounds too, so it is taken from the same runs).
+    for (const [k, v] of Object.entries(fc)) if (k.includes('_cov') || k.endsWith('pred_spl')) cvOut[k] = round(v);
     console.log('OUT-OF-FOLD right-sizing  metric          pred under%  slack   VPA under%  slack');
     for (const kind of ['cpu', 'memory'] as const) {
       const p = pooled(oofRisk[kind].map((x) => x[0])), q = pooled(oofRisk[kind].map((x) => x[1]));
@@ -367,8 +413,9 @@ function main(): void {
     // The choice on all VMs (what config.ts and risk.ts should hold).
     let bi = 0;
     configs.forEach((_, ci) => { if (objective(figures(all[ci], { cpu: 0, memory: 0 })) < objective(figures(all[bi], { cpu: 0, memory: 0 }))) bi = ci; });
-    const full = { config: grid()[bi], risk_cpu: RISKS.cpu[chooseRisk(all[bi], 'cpu')], risk_memory: RISKS.memory[chooseRisk(all[bi], 'memory')] };
-    const frozen = { ...grid()[bi] } as Record<string, unknown>;
+    const iAll = intervalGrid()[chooseInterval(intervalScores(bi), () => true)];
+    const full = { config: { ...grid()[bi], ...iAll }, risk_cpu: RISKS.cpu[chooseRisk(all[bi], 'cpu')], risk_memory: RISKS.memory[chooseRisk(all[bi], 'memory')] };
+    const frozen = { ...grid()[bi], ...iAll } as Record<string, unknown>;
     const same = Object.entries(frozen).every(([k, v]) => (DEFAULT_FORECASTER_CONFIG as unknown as Record<string, unknown>)[k] === v) &&
       full.risk_cpu === DEFAULT_RISK.cpu && full.risk_memory === DEFAULT_RISK.memory;
     console.log(`choice on all VMs: ${JSON.stringify(full)} — ${same ? 'the frozen defaults hold it' : 'DIFFERS from the frozen defaults (config.ts, risk.ts)'}`);
@@ -399,10 +446,10 @@ function main(): void {
   writeFileSync(path.join(outDir, 'bitbrains_rightsizing.csv'), rl.join('\n') + '\n');
   const f = figures(scores, { cpu: 0, memory: 0 });
   console.log(`\nDefaults (${JSON.stringify(DEFAULT_RISK)} shortCost per resource), all ${vms.length} VMs — in-sample for the constants, so optimistic; read the out-of-fold table first`);
-  console.log('block           metric          pred MASE  sNaive   naive   MASE/sN  median   SPL');
+  console.log('block           metric          pred MASE  sNaive   naive   MASE/sN  median   SPL   cov80  cov95');
   for (const blk of ['short', 'day']) for (const m of ['cpu_usage_mhz', 'mem_usage_kb', 'all']) {
     const g = (k: string): number => f[`${blk}.${m}.${k}`];
-    console.log(`${blk.padEnd(15)} ${m.padEnd(15)} ${g('pred_mase').toFixed(3).padStart(9)} ${g('snaive_mase').toFixed(3).padStart(7)} ${g('naive_mase').toFixed(3).padStart(7)} ${g('pred_mase_vs_snaive').toFixed(3).padStart(8)} ${g('pred_mase_median').toFixed(3).padStart(7)} ${g('pred_spl').toFixed(3).padStart(6)}`);
+    console.log(`${blk.padEnd(15)} ${m.padEnd(15)} ${g('pred_mase').toFixed(3).padStart(9)} ${g('snaive_mase').toFixed(3).padStart(7)} ${g('naive_mase').toFixed(3).padStart(7)} ${g('pred_mase_vs_snaive').toFixed(3).padStart(8)} ${g('pred_mase_median').toFixed(3).padStart(7)} ${g('pred_spl').toFixed(3).padStart(6)} ${g('pred_cov80').toFixed(3).padStart(6)} ${g('pred_cov95').toFixed(3).padStart(6)}`);
   }
   console.log('right-sizing    metric          pred under%  slack   VPA under%  slack');
   for (const m of METRICS) {

@@ -4,12 +4,13 @@
 import { describe, expect, test } from 'vitest';
 import { parseConfig } from '@vigil/config';
 import { SeasonalForecaster } from '@vigil/forecast';
-import { encodeTraces } from '@vigil/otlp';
+import { encodeMetrics, encodeTraces } from '@vigil/otlp';
 import type { KeyValue, Span } from '@vigil/otlp';
 import { decodeRecord } from '@vigil/records';
-import type { ForecastRecord } from '@vigil/records';
+import type { ForecastRecord, VerdictRecord } from '@vigil/records';
 import { ForecastFeed, FORECAST_STEP_MS } from './forecast-feed.js';
 import { createProcessor } from './processors.js';
+import type { PartitionProcessor } from './processors.js';
 
 const OPTS = { maxSeries: 10, maxHeldSteps: 36, replicaCpu: 1, targetUtilisation: 0.7 };
 const T0 = 1_790_000_400_000 - (1_790_000_400_000 % 3_600_000); // on the hour
@@ -223,5 +224,66 @@ describe('spans processor feeds the request rate', () => {
     expect(after.learnt).toBeGreaterThan(before.learnt);
     // The 10 requests/s of v2 did not teach the forecaster: the next hour stays at ~2 requests/s.
     for (const pt of after.points) expect(pt.mean).toBeLessThan(3);
+  });
+});
+
+/** One OTLP metrics request: the CPU (cores) of `service`'s pod at `ms`, as a k8s.pod.cpu.usage gauge. */
+function cpuMetric(service: string, version: string, ms: number, cores: number): Uint8Array {
+  return encodeMetrics({ resourceMetrics: [{
+    resource: { attributes: [str('service.name', service), str('service.version', version)], droppedAttributesCount: 0, entityRefs: [] },
+    scopeMetrics: [{ scope: undefined, schemaUrl: '', metrics: [{ name: 'k8s.pod.cpu.usage', description: '', unit: '1', metadata: [], gauge: {
+      dataPoints: [{ attributes: [str('k8s.pod.name', 'payments-0')], startTimeUnixNano: 0n, timeUnixNano: BigInt(ms) * 1_000_000n, asDouble: cores, flags: 0, exemplars: [] }] } }] }],
+    schemaUrl: '' }] });
+}
+
+describe('metrics processor: a failed deploy\'s CPU is withheld like its request rate', () => {
+  const config = parseConfig({});
+
+  // Spans and CPU of `payments` side by side: v1 for two hours (1 core), v2 for 15 minutes (5x the
+  // traffic, half of it failing, 4 cores), then v1 again for 30 minutes. `route` hands the spans
+  // processor's verdicts to the metrics processor as the detector does (pipeline.ts), or not.
+  const run = (route: boolean) => {
+    let metrics: PartitionProcessor | null = null;
+    const seen: VerdictRecord[] = [];
+    const ctx = {
+      detector: config.detector, topics: config.topics,
+      ...(route ? { verdicts: (v: VerdictRecord) => { seen.push(v); metrics!.observeVerdict!(v); } } : {}),
+    };
+    const sp = createProcessor('spans', ctx);
+    metrics = createProcessor('metrics', ctx);
+    const cpu: ForecastRecord[] = [];
+    const drive = (fromS: number, toS: number, version: string, n: number, errorEvery: number, cores: number) => {
+      for (let s = fromS; s < toS; s += 5) {
+        sp.process(spans('payments', version, T0 + s * 1000, n, errorEvery));
+        if (s % 60 === 0) {
+          for (const r of metrics!.process(cpuMetric('payments', version, T0 + s * 1000 + 1, cores))) {
+            if (r.topic === config.topics.forecasts) cpu.push(decodeRecord(r.value, 'vigil.forecast/1'));
+          }
+        }
+      }
+    };
+    drive(0, 7200, 'v1', 10, 0, 1);
+    const before = cpu.filter((r) => r.horizon === 'short').at(-1)!;
+    drive(7200, 7200 + 900, 'v2', 50, 2, 4);
+    drive(8100, 8100 + 1800, 'v1', 10, 0, 1);
+    return { before, after: cpu.filter((r) => r.horizon === 'short').at(-1)!, seen };
+  };
+
+  test('routed verdicts: the v2 steps are held, then withheld on the fail; the CPU forecast stays at v1\'s level', () => {
+    const { before, after, seen } = run(true);
+    expect(seen.map((v) => v.status)).toEqual(['running', 'fail']);
+    expect(before.metric).toBe('k8s.pod.cpu.usage');
+    // The 3 steps of v2, at most the one open when the verification started (held with it), and at
+    // most the first after the rollback (the drop back may be flagged as an anomaly).
+    expect(after.withheld).toBeGreaterThanOrEqual(3);
+    expect(after.withheld).toBeLessThanOrEqual(5);
+    expect(after.withheld + after.learnt).toBe(before.learnt + before.withheld + (8100 + 1800 - 7200) / 300);
+    for (const pt of after.points) expect(pt.mean).toBeLessThan(1.5);
+  });
+
+  test('without the verdicts (the previous behaviour) fewer v2 steps are withheld: only where an anomaly flags them', () => {
+    const routed = run(true).after;
+    const alone = run(false).after;
+    expect(alone.withheld).toBeLessThan(routed.withheld);
   });
 });

@@ -38,6 +38,11 @@ export interface PartitionProcessor {
    * nothing waits (no state change), else the outputs (maybe none) of a state that changed.
    */
   advanceIdle?(idleMs: number): OutRecord[] | null;
+  /**
+   * A verification verdict from a spans processor of the same detector (see
+   * ProcessorContext.verdicts). Returns null when it changed nothing, else the outputs (maybe none).
+   */
+  observeVerdict?(verdict: VerdictRecord): OutRecord[] | null;
 }
 
 export interface ProcessorContext {
@@ -45,6 +50,12 @@ export interface ProcessorContext {
   topics: TopicsConfig;
   /** Operator feedback shared by every processor of this detector (may be absent). */
   feedback?: FeedbackModel;
+  /**
+   * Where the spans processors hand their verification verdicts to the other processors of this
+   * detector (the metrics processor holds, then learns or withholds, a deploy's CPU and memory
+   * steps as the spans processor does its request rate). Absent: verdicts stay with the spans processor.
+   */
+  verdicts?: (verdict: VerdictRecord) => void;
 }
 
 const out = (topic: string, key: string, record: VigilRecord): OutRecord => ({ topic, key, value: encodeRecord(record) });
@@ -99,6 +110,19 @@ function verificationOptions(d: DetectorConfig): VerificationOptions {
   return { ...d.verification };
 }
 
+/**
+ * A verdict on a forecast feed: `running` holds the service's steps; `pass` / `inconclusive`
+ * learn them; `fail` withholds them and, while the failed version runs, its later steps.
+ */
+function applyVerdict(f: ForecastFeed, verdict: VerdictRecord): VigilRecord[] {
+  if (verdict.status === 'running') {
+    f.hold(verdict.service);
+    return [];
+  }
+  if (verdict.status === 'fail') f.markFailed(verdict.service, verdict.version);
+  return f.release(verdict.service, verdict.status !== 'fail');
+}
+
 /** The forecast feed of a processor, or null when detector.forecast.enabled is false. */
 function forecastFeed(ctx: ProcessorContext, state?: ForecastFeedJSON): ForecastFeed | null {
   const f = ctx.detector.forecast;
@@ -140,11 +164,9 @@ export class SpansProcessor extends ScoringProcessor implements PartitionProcess
   /** A verdict: holds the service's forecast steps while it runs, releases them when decided. */
   private onVerdict(outs: OutRecord[], verdict: VerdictRecord): void {
     outs.push(out(this.ctx.topics.verdicts, verdict.service, verdict));
+    this.ctx.verdicts?.(verdict);
     const f = this.forecasts;
-    if (!f) return;
-    if (verdict.status === 'running') return f.hold(verdict.service);
-    if (verdict.status === 'fail') f.markFailed(verdict.service, verdict.version);
-    this.forecastsInto(outs, f.release(verdict.service, verdict.status !== 'fail'));
+    if (f) this.forecastsInto(outs, applyVerdict(f, verdict));
   }
 
   process(value: Uint8Array, headers?: Readonly<Record<string, string>>): OutRecord[] {
@@ -260,10 +282,21 @@ export class MetricsProcessor extends ScoringProcessor implements PartitionProce
             windowStartMs: Math.floor(s.timeMs), windowEndMs: Math.floor(s.timeMs), value: s.value,
           });
           const kind = s.field === 'value' ? forecastKindOf(s.metric) : null;
-          if (kind && this.forecasts) this.forecastsInto(outs, this.forecasts.add(s.service, s.metric, kind, s.seriesKey, s.timeMs, s.value, anomalous));
+          // Learnt unless anomalous or measured on a version that failed verification.
+          const f = this.forecasts;
+          if (kind && f) this.forecastsInto(outs, f.add(s.service, s.metric, kind, s.seriesKey, s.timeMs, s.value, anomalous || f.isFailed(s.service, identity.version)));
         }
       }
     }
+    return outs;
+  }
+
+  /** A verdict of this detector's spans processors: the service's CPU and memory steps follow it. */
+  observeVerdict(verdict: VerdictRecord): OutRecord[] | null {
+    const f = this.forecasts;
+    if (!f) return null;
+    const outs: OutRecord[] = [];
+    this.forecastsInto(outs, applyVerdict(f, verdict));
     return outs;
   }
 
