@@ -11,3 +11,5 @@ export type { RecordSchema } from './codec.js';
 export { stableId, deploymentIdFor } from './ids.js';
 export { RECORD_KIND_HEADER, DEPLOYMENT_MARKER, isDeploymentMarker } from './records.js';
 export { OTLP_KEYED_MARKER, isVigilRecord } from './records.js';
+export { deadLetterFor, rejectionReason } from './dead-letter.js';
+export type { RejectedRecord } from './dead-letter.js';
