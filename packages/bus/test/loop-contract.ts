@@ -174,19 +174,29 @@ export function runTransactionalLoopContract(label: string, makeBus: () => Bus |
       await loop.close(); // idempotent
     });
 
-    it('a second member takes partitions over: the first commits before they are revoked, nothing is doubled', async () => {
+    it('a second member takes partitions over; each output is written once', async () => {
       const f = await fixture();
-      const input = values('e', 30);
-      await produce(f.input, input);
+      const before = values('e', 30);
+      await produce(f.input, before);
       const a = upperCaser(f);
       await a.start();
-      await waitFor('inputs taken', () => [...a.partitions()].reduce((n, w) => n + w.state.seen, 0) === input.length, waitMs);
+      await waitFor('inputs taken', () => [...a.partitions()].reduce((n, w) => n + w.state.seen, 0) === before.length, waitMs);
+      await a.commitNow();
+      // Wait until the commit is visible before the group changes: a kafkajs member fetches the
+      // group's offsets without KIP-447's stable-offset wait, so a rebalance in the milliseconds
+      // while commit markers are written can resume from the previous commit (see README).
+      expect(await outputs(f, before.length)).toHaveLength(before.length);
       const b = upperCaser(f, { transactionalId: `${f.txnId}-b` });
       await b.start();
       await waitFor('partitions split', () => [...a.partitions()].length === 1 && [...b.partitions()].length === 1, waitMs);
+      const after = values('g', 30);
+      await produce(f.input, after);
+      const taken = (l: TransactionalLoop<Count>): number => [...l.partitions()].reduce((n, w) => n + w.state.seen, 0);
+      await waitFor('new inputs taken by both', () => taken(a) + taken(b) === before.length + after.length, waitMs);
       await a.commitNow();
       await b.commitNow();
-      expect(await outputs(f, input.length)).toEqual(input.map((v) => v.toUpperCase()).sort());
+      const all = [...before, ...after].map((v) => v.toUpperCase()).sort();
+      expect(await outputs(f, all.length)).toEqual(all);
       await a.close();
       await b.close();
     });
