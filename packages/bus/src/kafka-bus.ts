@@ -24,6 +24,10 @@
 // and its send plan (kafka-send-plan.ts), the consumer (kafka-consumer.ts), readPartition
 // (kafka-read-partition.ts), message conversion (kafka-records.ts). This file: the Bus itself
 // (admin, topics, partition counts, the producers and consumers it made).
+//
+// Time: the Kafka bus reads the real clock (retry backoffs, request deadlines, the age of cached
+// partition counts, kafkajs' record timestamps). These bound real network I/O, so an injected
+// (possibly frozen) clock must not drive them; no record content or decision depends on them.
 import { Kafka, type Admin, type Producer as KafkaProducer } from 'kafkajs';
 import { BusError, toBusError } from './errors.js';
 import { kafkaConfig } from './kafka-client-config.js';
