@@ -2,7 +2,7 @@
 // redelivery from the committed offset after a handler failure (see kafka-bus.ts).
 import type { EachBatchPayload, Consumer as KafkaConsumer } from 'kafkajs';
 import { BusError, toBusError } from './errors.js';
-import { groupPartitions, retryDelayMs, sleep, tpKey } from './common.js';
+import { groupPartitions, rebalanceCallback, retryDelayMs, sleep, tpKey } from './common.js';
 import type { KafkaBus } from './kafka-bus.js';
 import { stderrLogger } from './kafka-client-config.js';
 import { toInRecord } from './kafka-records.js';
@@ -90,14 +90,8 @@ export class KafkaBusConsumer implements Consumer {
     });
   }
 
-  private async callback(name: 'onAssigned' | 'onRevoked', tps: TopicPartitions[]): Promise<void> {
-    const f = this.options[name];
-    if (!f) return;
-    try {
-      await f(tps.map((tp) => ({ topic: tp.topic, partitions: [...tp.partitions] })));
-    } catch (err) {
-      this.options.onError?.(err, { topic: tps[0]?.topic ?? '', partition: -1, records: [], highWatermark: '0' });
-    }
+  private callback(name: 'onAssigned' | 'onRevoked', tps: TopicPartitions[]): Promise<void> {
+    return rebalanceCallback(this.options, name, tps);
   }
 
   private async eachBatch(handler: BatchHandler, payload: EachBatchPayload): Promise<void> {
