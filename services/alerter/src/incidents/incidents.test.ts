@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- received JSON bodies, checked field by field */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseConfig } from '@vigil/config';
 import type { AnomalyRecord, DeploymentRecord, FeedbackRecord, IncidentRecord, VerdictRecord } from '@vigil/records';
 import { compileRules } from '../rules/rules.js';
@@ -11,16 +11,13 @@ import { IncidentMemory } from './memory.js';
 import { signPagerDuty } from './pagerduty-signature.js';
 import { alerterHarness } from '../testing/harness.js';
 import type { AlerterHarness } from '../testing/harness.js';
+import { cleanupAfterEach, settle, anomalyMaker } from '../testing/test-kit.test-util.js';
 
 const MIN = 60_000;
 const T0 = Date.parse('2025-03-01T10:00:00Z');
 const PD_SECRET = 'pd-webhook-secret-0123';
 
-let cleanup: Array<() => Promise<unknown> | unknown> = [];
-afterEach(async () => {
-  for (const f of cleanup.reverse()) await f();
-  cleanup = [];
-});
+const cleanup = cleanupAfterEach();
 
 interface Harness extends AlerterHarness {
   rec: Recorder;
@@ -47,15 +44,10 @@ async function harness(extra: Record<string, unknown> = {}): Promise<Harness> {
   return { ...(await alerterHarness(config, T0, cleanup)), rec };
 }
 
-let seq = 0;
-function anomaly(now: number, over: Partial<AnomalyRecord> = {}): AnomalyRecord {
-  seq++;
-  return {
-    schema: 'vigil.anomaly/1', id: `an-${seq}`, seriesId: 's1', seriesKey: 'checkout|POST /pay|latency_p99', service: 'checkout', signal: 'traces',
-    metric: 'latency_p99', operation: 'POST /pay', windowStartMs: now - 10_000, windowEndMs: now, value: 900, expected: 120, lower: 0, upper: 200,
-    score: 0.995, threshold: 0.99, components: ['spot'], severity: 'critical', summary: 'p99 latency of POST /pay is 900 ms (expected 120 ms)', ...over,
-  };
-}
+const anomaly = anomalyMaker({
+  seriesKey: 'checkout|POST /pay|latency_p99', metric: 'latency_p99', value: 900, expected: 120, lower: 0, upper: 200,
+  score: 0.995, threshold: 0.99, summary: 'p99 latency of POST /pay is 900 ms (expected 120 ms)',
+});
 
 function templateAnomaly(now: number, text: string, id = 'tpl1'): AnomalyRecord {
   return anomaly(now, {
@@ -64,15 +56,6 @@ function templateAnomaly(now: number, text: string, id = 'tpl1'): AnomalyRecord 
   });
 }
 
-async function settle(a: Alerter, until: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!until()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await a.idle();
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  await a.idle();
-}
 
 const api = (a: Alerter) => `http://127.0.0.1:${a.apiPort}`;
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
