@@ -1,5 +1,6 @@
 // Types of the alert lifecycle engine: persisted state (JSON in vigil_alerter_state) and the
 // intents the engine hands to the I/O side (notifications, change events, rollbacks).
+import type { Resolution } from '@vigil/incidents';
 import type { AlertRecord, VerdictBaseline } from '@vigil/records';
 import type { Severity } from '../rules/rules.js';
 import type { Silence } from './silences.js';
@@ -99,15 +100,7 @@ export interface SimilarView {
   why: string[];
   startedAtMs: number;
   resolvedAtMs: number;
-  resolution?: {
-    source: string;
-    fixedBy?: string;
-    links: Array<{ name: string; url: string }>;
-    rollbackHelped?: boolean;
-    notes: string[];
-    by?: string;
-    atMs: number;
-  };
+  resolution?: Resolution;
 }
 
 export interface SilenceState extends Silence {
