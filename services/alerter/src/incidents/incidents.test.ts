@@ -62,14 +62,20 @@ const post = (url: string, body: unknown, headers: Record<string, string> = {}) 
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
 const hookTriggers = (rec: Recorder) => rec.requests.filter((r) => r.path === '/hook' && (r.json as any)?.action === 'trigger');
 
+/** A started alerter that paged once for one anomaly at T0 (the anomaly feedback is then given on). */
+async function pagedOnce(): Promise<{ h: Harness; a: Alerter; first: AnomalyRecord }> {
+  const h = await harness();
+  const a = h.make();
+  await a.start();
+  const first = anomaly(T0);
+  await h.send(first);
+  await settle(a, () => hookTriggers(h.rec).length === 1, 'the first page');
+  return { h, a, first };
+}
+
 describe('operator feedback in the alerter', () => {
   it('after not_anomaly feedback a recurring benign pattern stops paging; a real regression on the same series still pages', async () => {
-    const h = await harness();
-    const a = h.make();
-    await a.start();
-    const first = anomaly(T0);
-    await h.send(first);
-    await settle(a, () => hookTriggers(h.rec).length === 1, 'the first page');
+    const { h, a, first } = await pagedOnce();
 
     const fb = await post(`${api(a)}/v1/anomalies/${first.id}/feedback`, { verdict: 'not_anomaly', scope: 'series', note: 'nightly batch job', by: 'alice' });
     expect(fb.status).toBe(201);
@@ -100,12 +106,7 @@ describe('operator feedback in the alerter', () => {
   });
 
   it('a much higher score, or a failed verdict of the deployment, still pages; revoking the feedback restores paging', async () => {
-    const h = await harness();
-    const a = h.make();
-    await a.start();
-    const first = anomaly(T0);
-    await h.send(first);
-    await settle(a, () => hookTriggers(h.rec).length === 1, 'the first page');
+    const { h, a, first } = await pagedOnce();
     const fb = (await (await post(`${api(a)}/v1/anomalies/${first.id}/feedback`, { verdict: 'not_anomaly', scope: 'operation' })).json()) as any;
     h.clock.t = T0 + 6 * MIN;
     await a.tick();
