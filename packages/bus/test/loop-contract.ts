@@ -103,6 +103,8 @@ export function runTransactionalLoopContract(label: string, makeBus: () => Bus |
     }
 
     const values = (prefix: string, n: number): string[] => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
+    /** Inputs a loop has taken into its state so far (restored counts included). */
+    const taken = (l: TransactionalLoop<Count>): number => [...l.partitions()].reduce((n, w) => n + w.state.seen, 0);
 
     it('commits outputs, sealed state and offsets together; a crash before the next commit replays exactly once', async () => {
       const f = await fixture();
@@ -110,7 +112,7 @@ export function runTransactionalLoopContract(label: string, makeBus: () => Bus |
       await produce(f.input, first);
       const a = upperCaser(f);
       await a.start();
-      await waitFor('first inputs taken', () => [...a.partitions()].reduce((n, w) => n + w.state.seen, 0) === first.length, waitMs);
+      await waitFor('first inputs taken', () => taken(a) === first.length, waitMs);
       await a.commitNow();
       expect(a.stats).toEqual({ commits: 1, aborts: 0 });
       expect(await outputs(f, first.length)).toEqual(first.map((v) => v.toUpperCase()).sort());
@@ -118,12 +120,12 @@ export function runTransactionalLoopContract(label: string, makeBus: () => Bus |
       // Taken but never committed: a killed process. The next owner restores the sealed state.
       const second = values('b', 15);
       await produce(f.input, second);
-      await waitFor('second inputs taken', () => [...a.partitions()].reduce((n, w) => n + w.state.seen, 0) === first.length + second.length, waitMs);
+      await waitFor('second inputs taken', () => taken(a) === first.length + second.length, waitMs);
       await a.abandon();
 
       const b = upperCaser(f);
       await b.start();
-      await waitFor('replayed inputs taken', () => [...b.partitions()].reduce((n, w) => n + w.state.seen, 0) === first.length + second.length, waitMs);
+      await waitFor('replayed inputs taken', () => taken(b) === first.length + second.length, waitMs);
       await b.commitNow();
       const all = [...first, ...second].map((v) => v.toUpperCase()).sort();
       expect(await outputs(f, all.length)).toEqual(all);
@@ -148,12 +150,12 @@ export function runTransactionalLoopContract(label: string, makeBus: () => Bus |
         aborted: (txn) => aborted.push(txn.records.length),
       });
       await loop.start();
-      await waitFor('inputs taken', () => [...loop.partitions()].reduce((n, w) => n + w.state.seen, 0) === input.length, waitMs);
+      await waitFor('inputs taken', () => taken(loop) === input.length, waitMs);
       await expect(loop.commitNow()).rejects.toMatchObject({ code: 'BUS_UNKNOWN_TOPIC' });
       expect(loop.stats.aborts).toBe(1);
       expect(aborted).toHaveLength(1);
       // After the restart the same inputs are taken again, from the committed (empty) state.
-      await waitFor('inputs re-read', () => !loop.poisoned && [...loop.partitions()].reduce((n, w) => n + w.state.seen, 0) === input.length, waitMs);
+      await waitFor('inputs re-read', () => !loop.poisoned && taken(loop) === input.length, waitMs);
       await loop.commitNow();
       expect(await outputs(f, input.length)).toEqual(input.map((v) => v.toUpperCase()).sort());
       await loop.close();
@@ -180,7 +182,7 @@ export function runTransactionalLoopContract(label: string, makeBus: () => Bus |
       await produce(f.input, before);
       const a = upperCaser(f);
       await a.start();
-      await waitFor('inputs taken', () => [...a.partitions()].reduce((n, w) => n + w.state.seen, 0) === before.length, waitMs);
+      await waitFor('inputs taken', () => taken(a) === before.length, waitMs);
       await a.commitNow();
       // Wait until the commit is visible before the group changes: a kafkajs member fetches the
       // group's offsets without KIP-447's stable-offset wait, so a rebalance in the milliseconds
@@ -191,7 +193,6 @@ export function runTransactionalLoopContract(label: string, makeBus: () => Bus |
       await waitFor('partitions split', () => [...a.partitions()].length === 1 && [...b.partitions()].length === 1, waitMs);
       const after = values('g', 30);
       await produce(f.input, after);
-      const taken = (l: TransactionalLoop<Count>): number => [...l.partitions()].reduce((n, w) => n + w.state.seen, 0);
       await waitFor('new inputs taken by both', () => taken(a) + taken(b) === before.length + after.length, waitMs);
       await a.commitNow();
       await b.commitNow();
