@@ -1,6 +1,6 @@
 // Types of the alert lifecycle engine: persisted state (JSON in vigil_alerter_state) and the
 // intents the engine hands to the I/O side (notifications, change events, rollbacks).
-import type { Resolution } from '@vigil/incidents';
+import type { SimilarIncident } from '@vigil/incidents';
 import type { AlertRecord, VerdictBaseline } from '@vigil/records';
 import type { Severity } from '../rules/rules.js';
 import type { Silence } from './silences.js';
@@ -90,18 +90,8 @@ export interface AlertState {
   acknowledgedBy?: string;
 }
 
-/** A similar past incident as notifications show it (packages/incidents SimilarIncident). */
-export interface SimilarView {
-  incidentId: string;
-  alertId: string;
-  service: string;
-  title: string;
-  score: number;
-  why: string[];
-  startedAtMs: number;
-  resolvedAtMs: number;
-  resolution?: Resolution;
-}
+/** A similar past incident as notifications show it: @vigil/incidents' SimilarIncident. */
+export type SimilarView = SimilarIncident;
 
 export interface SilenceState extends Silence {
   type: 'silence';
