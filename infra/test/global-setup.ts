@@ -205,8 +205,9 @@ async function provideKafka(): Promise<StartedKafka> {
   );
 }
 
-function findOnPath(names: string[]): string | null {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+/** The first of `names` that is an executable in a PATH directory (then in `extraDirs`), or null. */
+export function findOnPath(names: string[], extraDirs: string[] = []): string | null {
+  for (const dir of (process.env.PATH ?? '').split(delimiter).concat(extraDirs)) {
     for (const name of names) {
       const p = join(dir, name);
       try {

@@ -1,5 +1,5 @@
 // Small helpers shared by the Kafka and in-process implementations.
-import type { OutRecord, TopicPartitions } from './types.js';
+import type { ConsumerOptions, OutRecord, TopicPartitions } from './types.js';
 
 /** Map key for a topic-partition. NUL cannot appear in a topic name. */
 export const tpKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
@@ -34,4 +34,18 @@ export function groupPartitions(pairs: Array<{ topic: string; partition: number 
   return [...by.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([topic, partitions]) => ({ topic, partitions: partitions.sort((a, b) => a - b) }));
+}
+
+/**
+ * Call a consumer's onAssigned / onRevoked with a copy of the partitions. A throwing callback
+ * must not wedge the group: it is reported through onError like a handler failure.
+ */
+export async function rebalanceCallback(options: ConsumerOptions, name: 'onAssigned' | 'onRevoked', tps: TopicPartitions[]): Promise<void> {
+  const f = options[name];
+  if (!f) return;
+  try {
+    await f(tps.map((tp) => ({ topic: tp.topic, partitions: [...tp.partitions] })));
+  } catch (err) {
+    options.onError?.(err, { topic: tps[0]?.topic ?? '', partition: -1, records: [], highWatermark: '0' });
+  }
 }

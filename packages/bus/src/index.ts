@@ -13,3 +13,7 @@ export { murmur2, partitionForKey } from './murmur2.js';
 export { createKafkaBus, KafkaBus } from './kafka-bus.js';
 export { createMemoryBus, MemoryBus } from './memory-bus.js';
 export { createBus } from './create-bus.js';
+export { createTransactionalLoop, withDeadline } from './transactional-loop.js';
+export type {
+  LoopEventLog, OpenedPartition, PartitionWork, SealedTransaction, TransactionalLoop, TransactionalLoopOptions,
+} from './transactional-loop.js';

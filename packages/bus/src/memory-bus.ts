@@ -27,7 +27,7 @@
 //   BUS_UNKNOWN_TOPIC unless `autoCreatePartitions` > 0 (then it is created on first use).
 // Cost: send is O(records) plus amortised O(1) trimming; a consumer batch is O(log n + batch).
 import { BusError, toBusError } from './errors.js';
-import { groupPartitions, keyBytes, recordSize, retryDelayMs, sleep, tpKey } from './common.js';
+import { groupPartitions, keyBytes, rebalanceCallback, recordSize, retryDelayMs, sleep, tpKey } from './common.js';
 import { partitionForKey } from './murmur2.js';
 import {
   CONSUMER_DEFAULTS, parseOffset, resolveMemoryOptions, validateConsumerOptions,
@@ -45,6 +45,11 @@ interface StoredRecord {
   headers: Record<string, string>;
   timestampMs: number;
   size: number;
+}
+
+/** A stored record as a consumer or readPartition hands it out (headers copied). */
+function inRecordOf(topic: string, partition: number, r: StoredRecord): InRecord {
+  return { topic, partition, offset: String(r.offset), key: r.key, value: r.value, headers: { ...r.headers }, timestampMs: r.timestampMs };
 }
 
 class PartitionLog {
@@ -152,15 +157,7 @@ export class MemoryBus implements Bus {
     const log = this.topic(topic).logs[partition];
     if (!log) throw new BusError('BUS_INVALID', `readPartition: ${topic} has no partition ${partition}`);
     await Promise.resolve();
-    return log.records.map((r) => ({
-      topic,
-      partition,
-      offset: String(r.offset),
-      key: r.key,
-      value: r.value,
-      headers: { ...r.headers },
-      timestampMs: r.timestampMs,
-    }));
+    return log.records.map((r) => inRecordOf(topic, partition, r));
   }
 
   async shutdown(): Promise<void> {
@@ -538,15 +535,8 @@ class MemoryConsumer implements Consumer {
     this.kick();
   }
 
-  private async callback(name: 'onAssigned' | 'onRevoked', tps: TopicPartitions[]): Promise<void> {
-    const f = this.options[name];
-    if (!f) return;
-    try {
-      await f(tps.map((tp) => ({ topic: tp.topic, partitions: [...tp.partitions] })));
-    } catch (err) {
-      // A throwing callback must not wedge the group; report it like a handler failure.
-      this.options.onError?.(err, { topic: tps[0]?.topic ?? '', partition: -1, records: [], highWatermark: '0' });
-    }
+  private callback(name: 'onAssigned' | 'onRevoked', tps: TopicPartitions[]): Promise<void> {
+    return rebalanceCallback(this.options, name, tps);
   }
 
   // --- delivery --------------------------------------------------------------------------------
@@ -594,15 +584,7 @@ class MemoryConsumer implements Consumer {
     const from = log.indexOf(pos);
     if (from >= log.records.length) return null;
     const slice = log.records.slice(from, from + this.opts.maxBatchRecords);
-    const records: InRecord[] = slice.map((r) => ({
-      topic,
-      partition,
-      offset: String(r.offset),
-      key: r.key,
-      value: r.value,
-      headers: { ...r.headers },
-      timestampMs: r.timestampMs,
-    }));
+    const records: InRecord[] = slice.map((r) => inRecordOf(topic, partition, r));
     const batch: InBatch = { topic, partition, records, highWatermark: String(log.nextOffset) };
     const handler = this.handler!;
     return (async () => {

@@ -14,3 +14,5 @@ export { RECORD_KIND_HEADER, DEPLOYMENT_MARKER, isDeploymentMarker } from './rec
 export { OTLP_KEYED_MARKER, isVigilRecord } from './records.js';
 export { exampleRecords } from './examples.js';
 export type { RecordExamples } from './examples.js';
+export { deadLetterFor, rejectionReason } from './dead-letter.js';
+export type { RejectedRecord } from './dead-letter.js';

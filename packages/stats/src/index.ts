@@ -1,7 +1,7 @@
 // Pure streaming statistics: no I/O, no clock, no global randomness. Every structure documents
 // its cost per update and memory, and serialises to/from JSON (toJSON / static fromJSON).
 export { StatsConfigError } from './errors.js';
-export { Mulberry32, seededUniform } from './rng.js';
+export { Mulberry32, poisson, seededUniform } from './rng.js';
 export { erfc, normalSf } from './normal.js';
 export { Welford } from './welford.js';
 export { Ewma } from './ewma.js';

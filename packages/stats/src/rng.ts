@@ -51,3 +51,20 @@ export function seededUniform(seed: number): () => number {
   const rng = new Mulberry32(seed);
   return () => rng.next();
 }
+
+/**
+ * A Poisson draw with the given mean from a uniform source: Knuth's multiplication method
+ * (TAOCP vol. 2, 3.4.1): count uniforms until their product falls below e^-mean. O(mean) uniforms
+ * per draw, so meant for small means (traffic per tick, extra items per generated case).
+ */
+export function poisson(uniform: () => number, mean: number): number {
+  if (mean <= 0) return 0;
+  const limit = Math.exp(-mean);
+  let k = 0;
+  let p = 1;
+  do {
+    k++;
+    p *= uniform();
+  } while (p > limit);
+  return k - 1;
+}

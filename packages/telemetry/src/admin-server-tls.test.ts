@@ -25,21 +25,25 @@ async function start(listener: ListenerOptions): Promise<RunningServer> {
   });
 }
 
+/** A fresh PKI and the server on 127.0.0.1 with the listener options `tls` builds from it. */
+async function startWithPki(tls: (pki: TestPki) => Omit<ListenerOptions, 'host' | 'port'>): Promise<{ pki: TestPki; server: RunningServer }> {
+  const pki = makeTestPki();
+  const server = await start({ host: '127.0.0.1', port: 0, ...tls(pki) } as ListenerOptions);
+  return { pki, server };
+}
+
+async function stopWithPki(server: RunningServer | undefined, pki: TestPki | undefined): Promise<void> {
+  await server?.close();
+  pki?.cleanup();
+}
+
 describe('admin/API server over HTTPS', () => {
   let pki: TestPki;
   let server: RunningServer;
   beforeAll(async () => {
-    pki = makeTestPki();
-    server = await start({
-      host: '127.0.0.1', port: 0,
-      tls: { enabled: true, certFile: pki.server.certFile, keyFile: pki.server.keyFile },
-      auth: { bearerTokens: [TOKEN] },
-    });
+    ({ pki, server } = await startWithPki((p) => ({ tls: { enabled: true, certFile: p.server.certFile, keyFile: p.server.keyFile }, auth: { bearerTokens: [TOKEN] } })));
   });
-  afterAll(async () => {
-    await server?.close();
-    pki?.cleanup();
-  });
+  afterAll(() => stopWithPki(server, pki));
 
   it('/healthz answers over HTTPS to a client trusting the CA', async () => {
     expect(await get(server.port, '/healthz', { ca: pki.ca.cert })).toBe('200 {"status":"ok","service":"api-tls"}');
@@ -61,16 +65,11 @@ describe('admin/API server with mTLS (requireClientCert)', () => {
   let pki: TestPki;
   let server: RunningServer;
   beforeAll(async () => {
-    pki = makeTestPki();
-    server = await start({
-      host: '127.0.0.1', port: 0,
-      tls: { enabled: true, certFile: pki.server.certFile, keyFile: pki.server.keyFile, caFile: pki.ca.certFile, requireClientCert: true },
-    });
+    ({ pki, server } = await startWithPki((p) => ({
+      tls: { enabled: true, certFile: p.server.certFile, keyFile: p.server.keyFile, caFile: p.ca.certFile, requireClientCert: true },
+    })));
   });
-  afterAll(async () => {
-    await server?.close();
-    pki?.cleanup();
-  });
+  afterAll(() => stopWithPki(server, pki));
 
   it('a client certificate from the CA gets /healthz and the API; none, or one from an unrelated CA, is refused', async () => {
     const good = { ca: pki.ca.cert, cert: pki.client.cert, key: pki.client.key };

@@ -3,14 +3,14 @@ import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseConfig } from '@vigil/config';
-import type { AlertRecord, AnomalyRecord, RollbackRecord, VerdictRecord } from '@vigil/records';
-import type { Alerter } from './pipeline.js';
+import type { AlertRecord, RollbackRecord, VerdictRecord } from '@vigil/records';
 import { startRecorder } from './testing/recorder.js';
 import type { Recorder } from './testing/recorder.js';
 import { alerterHarness } from './testing/harness.js';
 import type { AlerterHarness } from './testing/harness.js';
+import { cleanupAfterEach, settle, anomalyMaker } from './testing/test-kit.test-util.js';
 
 const MIN = 60_000;
 const T0 = Date.parse('2025-03-01T10:00:00Z');
@@ -18,11 +18,7 @@ const PD_KEY = 'R0UT1NGKEY0123456789abcdefabcdef';
 const GENIE = 'genie-key-0123456789';
 const SECRET = 'whsec_0123456789abcdef';
 
-let cleanup: Array<() => Promise<unknown> | unknown> = [];
-afterEach(async () => {
-  for (const f of cleanup.reverse()) await f();
-  cleanup = [];
-});
+const cleanup = cleanupAfterEach();
 
 type Harness = AlerterHarness;
 
@@ -31,15 +27,7 @@ async function harness(alerter: Record<string, unknown>): Promise<Harness> {
   return alerterHarness(config, T0, cleanup);
 }
 
-let seq = 0;
-function anomaly(now: number, over: Partial<AnomalyRecord> = {}): AnomalyRecord {
-  seq++;
-  return {
-    schema: 'vigil.anomaly/1', id: `an-${seq}`, seriesId: 's1', seriesKey: 'checkout|POST /pay|error_ratio', service: 'checkout', signal: 'traces',
-    metric: 'error_ratio', operation: 'POST /pay', windowStartMs: now - 10_000, windowEndMs: now, value: 0.2, expected: 0.01, lower: 0, upper: 0.03,
-    score: 0.99, threshold: 0.9, components: ['spot'], severity: 'critical', summary: 'error ratio of POST /pay is 20% (expected 1%)', ...over,
-  };
-}
+const anomaly = anomalyMaker();
 
 function verdict(now: number, over: Partial<VerdictRecord> = {}): VerdictRecord {
   return {
@@ -48,15 +36,6 @@ function verdict(now: number, over: Partial<VerdictRecord> = {}): VerdictRecord 
   };
 }
 
-async function settle(a: Alerter, until: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!until()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await a.idle();
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  await a.idle();
-}
 
 async function withRecorder(): Promise<Recorder> {
   const r = await startRecorder();

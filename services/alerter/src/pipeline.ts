@@ -211,6 +211,7 @@ class AlerterPipeline implements Alerter {
 
   private async onBatch(batch: InBatch): Promise<void> {
     if (this.stopping) throw new Error('stopping'); // not committed: delivered again after the restart
+    // Monotonic processing time for the latency metric only (telemetry); the lifecycle uses this.now().
     const t0 = performance.now();
     const now = this.now();
     const tp = this.topics;
@@ -389,6 +390,7 @@ class AlerterPipeline implements Alerter {
 
   private async doShutdown(deadlineMs: number): Promise<void> {
     const { telemetry } = this.deps;
+    // Real time on purpose: the budget bounds real I/O (closing, deliveries), whatever clock the lifecycle runs on.
     const until = Date.now() + deadlineMs;
     if (this.timer) clearInterval(this.timer);
     // Stop input first (upstream first), then let deliveries finish until the deadline.

@@ -3,10 +3,10 @@
 // port on 127.0.0.1, clustering off. Fails with the install hint when the binary is missing.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
+import { findOnPath, freePorts } from '../../../infra/test/global-setup.js';
 
 const INSTALL_HINT = 'Alertmanager is needed: apt-get install prometheus-alertmanager (binary /usr/bin/prometheus-alertmanager), or set ALERTMANAGER_URL';
 
@@ -15,41 +15,15 @@ export interface RunningAlertmanager {
   stop(): Promise<void>;
 }
 
-function findBinary(): string | undefined {
-  const dirs = (process.env.PATH ?? '').split(delimiter).concat(['/usr/bin', '/usr/local/bin']);
-  for (const name of ['prometheus-alertmanager', 'alertmanager']) {
-    for (const d of dirs) {
-      const p = join(d, name);
-      try {
-        accessSync(p, constants.X_OK);
-        return p;
-      } catch {
-        // next
-      }
-    }
-  }
-  return undefined;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => (a && typeof a === 'object' ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
 export async function useAlertmanager(): Promise<RunningAlertmanager> {
   if (process.env.ALERTMANAGER_URL) return { url: process.env.ALERTMANAGER_URL.replace(/\/$/, ''), stop: async () => undefined };
-  const bin = findBinary();
+  // The name differs by packaging (Debian: prometheus-alertmanager); /usr/bin and /usr/local/bin also when PATH is bare.
+  const bin = findOnPath(['prometheus-alertmanager', 'alertmanager'], ['/usr/bin', '/usr/local/bin']);
   if (!bin) throw new Error(INSTALL_HINT);
   const dir = mkdtempSync(join(tmpdir(), 'vigil-am-'));
   const config = join(dir, 'alertmanager.yml');
   writeFileSync(config, 'route:\n  receiver: "null"\n  group_wait: 1s\n  group_interval: 1s\n  repeat_interval: 1h\nreceivers:\n  - name: "null"\n');
-  const port = await freePort();
+  const [port] = await freePorts(1);
   const child: ChildProcess = spawn(bin, [
     `--config.file=${config}`, `--storage.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address=',
   ], { stdio: ['ignore', 'ignore', 'pipe'] });

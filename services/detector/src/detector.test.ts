@@ -69,6 +69,16 @@ async function drain(bus: Bus, config: ReturnType<typeof parseConfig>, detector:
   await detector.commitNow();
 }
 
+/** The reference: one detector that reads the whole input without interruption. */
+async function uninterruptedRun(records: Buffer[]): Promise<Awaited<ReturnType<typeof setup>>> {
+  const reference = await setup(records);
+  const d0 = createDetector({ config: reference.config, bus: reference.bus, telemetry: telemetry() });
+  await d0.start();
+  await drain(reference.bus, reference.config, d0, records.length);
+  await d0.shutdown();
+  return reference;
+}
+
 describe('detector on the in-process bus', () => {
   const input = [
     ...trafficRecords(400, 0, 'v1', 0.005, 1, 1),
@@ -128,11 +138,7 @@ describe('detector on the in-process bus', () => {
   });
 
   test('a detector killed mid-stream loses nothing and doubles nothing: outputs equal an uninterrupted run', async () => {
-    const reference = await setup(input);
-    const d0 = createDetector({ config: reference.config, bus: reference.bus, telemetry: telemetry() });
-    await d0.start();
-    await drain(reference.bus, reference.config, d0, input.length);
-    await d0.shutdown();
+    const reference = await uninterruptedRun(input);
 
     const { config, bus } = await setup(input);
     const d1 = createDetector({ config, bus, telemetry: telemetry() });
@@ -160,11 +166,7 @@ describe('detector on the in-process bus', () => {
   });
 
   test('an aborted transaction loses and doubles nothing: the detector restarts from the committed point', async () => {
-    const reference = await setup(input);
-    const d0 = createDetector({ config: reference.config, bus: reference.bus, telemetry: telemetry() });
-    await d0.start();
-    await drain(reference.bus, reference.config, d0, input.length);
-    await d0.shutdown();
+    const reference = await uninterruptedRun(input);
 
     const { config, bus } = await setup(input);
     // The broker refuses the first transaction's commit (e.g. a fenced or timed-out transaction).

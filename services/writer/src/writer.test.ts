@@ -12,6 +12,7 @@ import { createStore } from '@vigil/store';
 import type { Store } from '@vigil/store';
 import { createTelemetry } from '@vigil/telemetry';
 import { createWriter } from './pipeline.js';
+import { waitUntil } from './wait-until.test-util.js';
 
 const silent = new Writable({ write: (_c, _e, cb) => cb() });
 const telemetry = () => createTelemetry({ service: 'writer-test', destination: silent, processMetrics: false });
@@ -63,14 +64,7 @@ describe('writer: vigil_* topics into ClickHouse exactly once (memory bus, chDB)
 
   const count = async (table: string) => Number((await store.query<{ c: string }>(`SELECT count() AS c FROM ${store.table(table)}`))[0].c);
   const rowSet = async () => (await store.query<{ k: string }>(`SELECT concat(series_id, '@', toString(window_start)) AS k FROM ${store.table('scores')} ORDER BY k`)).map((r) => r.k);
-  const waitFor = async (cond: () => Promise<boolean>, ms = 20_000) => {
-    const end = Date.now() + ms;
-    while (Date.now() < end) {
-      if (await cond()) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error('timed out waiting');
-  };
+  const waitFor = waitUntil;
 
   test('lands every record once, dead-letters the poison one', async () => {
     const w = createWriter({ config, bus, store, telemetry: telemetry() });

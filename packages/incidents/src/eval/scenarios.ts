@@ -15,6 +15,7 @@
 import { pick } from '../rng.js';
 import type { Rng } from '../rng.js';
 import type { AnomalyLike, FingerprintInput, VerdictKind } from '../fingerprint.js';
+import { poisson } from '@vigil/stats';
 
 export interface Scenario {
   kind: string;
@@ -169,15 +170,3 @@ export class ScenarioGenerator {
   }
 }
 
-/** Knuth's Poisson sampler (small means). */
-function poisson(rng: Rng, mean: number): number {
-  if (mean <= 0) return 0;
-  const l = Math.exp(-mean);
-  let k = 0;
-  let p = 1;
-  do {
-    k++;
-    p *= rng();
-  } while (p > l);
-  return k - 1;
-}

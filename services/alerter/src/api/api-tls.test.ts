@@ -1,16 +1,13 @@
 // alerter.api.tls reaches the alerter's HTTP API: with requireClientCert the alerter answers only
 // clients holding a certificate from alerter.api.tls.caFile (certificates made at test time by
 // openssl, test/support/tls-certs.ts). The TLS behaviour itself is tested in @vigil/telemetry.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseConfig } from '@vigil/config';
 import { makeTestPki, tlsGet as get } from '../../../../test/support/tls-certs.js';
 import { alerterHarness } from '../testing/harness.js';
+import { cleanupAfterEach } from '../testing/test-kit.test-util.js';
 
-let cleanup: Array<() => Promise<unknown> | unknown> = [];
-afterEach(async () => {
-  for (const f of cleanup.reverse()) await f();
-  cleanup = [];
-});
+const cleanup = cleanupAfterEach();
 
 describe('alerter API over mTLS', () => {
   it('serves /healthz and its API to a client certificate from alerter.api.tls.caFile only', async () => {

@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- received JSON bodies, checked field by field */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseConfig } from '@vigil/config';
 import type { AnomalyRecord, DeploymentRecord, FeedbackRecord, IncidentRecord, VerdictRecord } from '@vigil/records';
 import { compileRules } from '../rules/rules.js';
@@ -11,16 +11,13 @@ import { IncidentMemory } from './memory.js';
 import { signPagerDuty } from './pagerduty-signature.js';
 import { alerterHarness } from '../testing/harness.js';
 import type { AlerterHarness } from '../testing/harness.js';
+import { cleanupAfterEach, settle, anomalyMaker } from '../testing/test-kit.test-util.js';
 
 const MIN = 60_000;
 const T0 = Date.parse('2025-03-01T10:00:00Z');
 const PD_SECRET = 'pd-webhook-secret-0123';
 
-let cleanup: Array<() => Promise<unknown> | unknown> = [];
-afterEach(async () => {
-  for (const f of cleanup.reverse()) await f();
-  cleanup = [];
-});
+const cleanup = cleanupAfterEach();
 
 interface Harness extends AlerterHarness {
   rec: Recorder;
@@ -47,15 +44,10 @@ async function harness(extra: Record<string, unknown> = {}): Promise<Harness> {
   return { ...(await alerterHarness(config, T0, cleanup)), rec };
 }
 
-let seq = 0;
-function anomaly(now: number, over: Partial<AnomalyRecord> = {}): AnomalyRecord {
-  seq++;
-  return {
-    schema: 'vigil.anomaly/1', id: `an-${seq}`, seriesId: 's1', seriesKey: 'checkout|POST /pay|latency_p99', service: 'checkout', signal: 'traces',
-    metric: 'latency_p99', operation: 'POST /pay', windowStartMs: now - 10_000, windowEndMs: now, value: 900, expected: 120, lower: 0, upper: 200,
-    score: 0.995, threshold: 0.99, components: ['spot'], severity: 'critical', summary: 'p99 latency of POST /pay is 900 ms (expected 120 ms)', ...over,
-  };
-}
+const anomaly = anomalyMaker({
+  seriesKey: 'checkout|POST /pay|latency_p99', metric: 'latency_p99', value: 900, expected: 120, lower: 0, upper: 200,
+  score: 0.995, threshold: 0.99, summary: 'p99 latency of POST /pay is 900 ms (expected 120 ms)',
+});
 
 function templateAnomaly(now: number, text: string, id = 'tpl1'): AnomalyRecord {
   return anomaly(now, {
@@ -64,29 +56,26 @@ function templateAnomaly(now: number, text: string, id = 'tpl1'): AnomalyRecord 
   });
 }
 
-async function settle(a: Alerter, until: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!until()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await a.idle();
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  await a.idle();
-}
 
 const api = (a: Alerter) => `http://127.0.0.1:${a.apiPort}`;
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
 const hookTriggers = (rec: Recorder) => rec.requests.filter((r) => r.path === '/hook' && (r.json as any)?.action === 'trigger');
 
+/** A started alerter that paged once for one anomaly at T0 (the anomaly feedback is then given on). */
+async function pagedOnce(): Promise<{ h: Harness; a: Alerter; first: AnomalyRecord }> {
+  const h = await harness();
+  const a = h.make();
+  await a.start();
+  const first = anomaly(T0);
+  await h.send(first);
+  await settle(a, () => hookTriggers(h.rec).length === 1, 'the first page');
+  return { h, a, first };
+}
+
 describe('operator feedback in the alerter', () => {
   it('after not_anomaly feedback a recurring benign pattern stops paging; a real regression on the same series still pages', async () => {
-    const h = await harness();
-    const a = h.make();
-    await a.start();
-    const first = anomaly(T0);
-    await h.send(first);
-    await settle(a, () => hookTriggers(h.rec).length === 1, 'the first page');
+    const { h, a, first } = await pagedOnce();
 
     const fb = await post(`${api(a)}/v1/anomalies/${first.id}/feedback`, { verdict: 'not_anomaly', scope: 'series', note: 'nightly batch job', by: 'alice' });
     expect(fb.status).toBe(201);
@@ -117,12 +106,7 @@ describe('operator feedback in the alerter', () => {
   });
 
   it('a much higher score, or a failed verdict of the deployment, still pages; revoking the feedback restores paging', async () => {
-    const h = await harness();
-    const a = h.make();
-    await a.start();
-    const first = anomaly(T0);
-    await h.send(first);
-    await settle(a, () => hookTriggers(h.rec).length === 1, 'the first page');
+    const { h, a, first } = await pagedOnce();
     const fb = (await (await post(`${api(a)}/v1/anomalies/${first.id}/feedback`, { verdict: 'not_anomaly', scope: 'operation' })).json()) as any;
     h.clock.t = T0 + 6 * MIN;
     await a.tick();

@@ -90,7 +90,7 @@ export interface AlertState {
   acknowledgedBy?: string;
 }
 
-/** A similar past incident as notifications show it. */
+/** A similar past incident as notifications show it: @vigil/incidents' SimilarIncident. */
 export type SimilarView = SimilarIncident;
 
 export interface SilenceState extends Silence {

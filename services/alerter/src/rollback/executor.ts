@@ -8,15 +8,12 @@ import type { RollbackRequest } from '../lifecycle/types.js';
 import { attempt } from '../receivers/delivery.js';
 import type { Fetch } from '../receivers/delivery.js';
 import { SIGNATURE_HEADER, sign } from '../receivers/webhook/signature.js';
+import type { RollbackResult } from '../lifecycle/rollback-decider.js';
 
 type Hook = AlerterConfig['rollback']['hooks'][number];
 
-export interface RollbackOutcome {
-  result: 'succeeded' | 'failed' | 'skipped';
-  hook: 'webhook' | 'command' | 'none';
-  dryRun: boolean;
-  detail?: string;
-}
+/** How a hook run ended: the decision's result (lifecycle/rollback-decider.ts). */
+export type RollbackOutcome = RollbackResult;
 
 export interface RollbackExecutorOptions {
   hooks: Hook[];

@@ -2,9 +2,9 @@
 // "Ask Vigil" against the alerter on the in-process bus: real HTTP on both sides (Slack's
 // requests signed as Slack signs them; a local server in place of Slack's Web API and
 // response_url recording what Vigil posts, checked against Block Kit's limits).
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '@vigil/config';
-import type { AlertRecord, AnomalyRecord, DeploymentRecord, FeedbackRecord, RollbackRecord, VerdictRecord } from '@vigil/records';
+import type { AlertRecord, DeploymentRecord, FeedbackRecord, RollbackRecord, VerdictRecord } from '@vigil/records';
 import type { Alerter } from '../pipeline.js';
 import { alerterHarness } from '../testing/harness.js';
 import type { AlerterHarness } from '../testing/harness.js';
@@ -13,17 +13,14 @@ import type { RecordedRequest, Recorder } from '../testing/recorder.js';
 import { ACTION } from './alert-buttons.js';
 import { blockKitViolations } from './blocks.js';
 import { slackSignature } from './signature.js';
+import { cleanupAfterEach, anomalyMaker } from '../testing/test-kit.test-util.js';
 
 const MIN = 60_000;
 const T0 = Date.parse('2025-03-01T10:00:00Z');
 const SECRET = 'slack-signing-secret-0123456789';
 const TEMPLATE = 'payment provider rejected card token <*>: invalid currency <*>';
 
-let cleanup: Array<() => Promise<unknown> | unknown> = [];
-afterEach(async () => {
-  for (const f of cleanup.reverse()) await f();
-  cleanup = [];
-});
+const cleanup = cleanupAfterEach();
 
 interface Ctx { h: AlerterHarness; a: Alerter; slack: Recorder; base: string }
 
@@ -57,16 +54,7 @@ async function setup(extra: (slackUrl: string) => Record<string, unknown> = () =
   return { h, a, slack, base: `http://127.0.0.1:${a.apiPort}` };
 }
 
-let seq = 0;
-function anomaly(now: number, over: Partial<AnomalyRecord> = {}): AnomalyRecord {
-  seq++;
-  return {
-    schema: 'vigil.anomaly/1', id: `an-${seq}`, seriesId: 's1', seriesKey: 'checkout|POST /pay|error_ratio', service: 'checkout', signal: 'traces',
-    metric: 'error_ratio', operation: 'POST /pay', windowStartMs: now - 10_000, windowEndMs: now, value: 0.2, expected: 0.01, lower: 0, upper: 0.03,
-    score: 0.999, threshold: 0.99, components: ['spot'], severity: 'critical', summary: 'error ratio of POST /pay is 20% (expected 1%)',
-    deployment: { id: 'd1', version: '1.2.0', ageMs: 4 * MIN }, ...over,
-  };
-}
+const anomaly = anomalyMaker({ score: 0.999, threshold: 0.99, deployment: { id: 'd1', version: '1.2.0', ageMs: 4 * MIN } });
 
 /** A bad deploy of checkout: the deployment, errors on POST /pay, a new error template, a failed verdict. */
 async function badDeploy(c: Ctx): Promise<void> {

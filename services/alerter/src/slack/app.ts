@@ -64,7 +64,7 @@ export class SlackApp {
 
   constructor(private readonly d: SlackAppDeps) {
     const c = d.config;
-    this.web = new SlackWebApi({ apiUrl: c.apiUrl, botToken: c.botToken, fetch: d.fetch, sleep: d.sleep });
+    this.web = new SlackWebApi({ apiUrl: c.apiUrl, botToken: c.botToken, fetch: d.fetch, sleep: d.sleep, now: () => d.now() });
     this.charts = new ChartStore(c.chartTtlMs);
     if (c.queryApiUrl) this.reads = new ReadApi({ url: c.queryApiUrl, token: c.queryApiToken, fetch: d.fetch });
     const t = d.telemetry;

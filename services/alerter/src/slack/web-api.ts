@@ -12,6 +12,8 @@ export interface SlackWebOptions {
   botToken?: string;
   fetch?: Fetch;
   sleep?: (ms: number) => Promise<void>;
+  /** Clock for Retry-After given as an HTTP date (default Date.now; the app passes its injected clock). */
+  now?: () => number;
   /** At most this many attempts on 429/5xx (default 3), waiting at most maxWaitMs each (default 30 s). */
   maxAttempts?: number;
   maxWaitMs?: number;
@@ -67,7 +69,7 @@ export class SlackWebApi {
       if (res.status === 429 || res.status >= 500) {
         if (res.status === 429) this.rateLimited++;
         last = { ok: false, status: res.status, error: `${what}: HTTP ${res.status}` };
-        const wait = parseRetryAfter(res.headers.get('retry-after'), Date.now()) ?? 1000 * n;
+        const wait = parseRetryAfter(res.headers.get('retry-after'), (this.opts.now ?? Date.now)()) ?? 1000 * n;
         if (n < attempts) await this.sleep(Math.min(wait, this.opts.maxWaitMs ?? 30_000));
         continue;
       }

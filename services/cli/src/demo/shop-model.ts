@@ -26,18 +26,8 @@ function logNormal(r: Rng, medianMs: number, sigma: number): number {
   return medianMs * Math.exp(sigma * normal(r));
 }
 
-/** Poisson draw (Knuth's method; fine for the small means of one tick). */
-export function poisson(r: Rng, mean: number): number {
-  if (mean <= 0) return 0;
-  const l = Math.exp(-mean);
-  let k = 0;
-  let p = 1;
-  do {
-    k++;
-    p *= r();
-  } while (p > l);
-  return k - 1;
-}
+/** Poisson draw (Knuth's method, @vigil/stats; fine for the small means of one tick). */
+export { poisson } from '@vigil/stats';
 
 export interface TrafficShape {
   /** Mean checkouts (= payments requests) per second over a cycle. */

@@ -9,10 +9,10 @@
 // --latency-rate requests/s, to compare runs whose max differ at one rate), peak RSS,
 // the cost of protobuf decode alone as a floor (ratio), and OTELCOL_BIN's figures when set.
 // Last line: one JSON object with every figure.
-import { fork, execFileSync, spawn } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { request, Agent } from 'node:http';
 import { createServer } from 'node:net';
-import { existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,14 +23,11 @@ import { vigilSchema } from '@vigil/config';
 import { createTelemetry, Registry } from '@vigil/telemetry';
 import { decodeTraces, encodeTraces, sampleTraces, splitRequest } from '@vigil/otlp';
 import { createCollector } from '../collector.js';
+import { arg, cpuSeconds, pct, startBenchBroker } from './bench-tools.js';
 
 const SPANS_PER_REQUEST = 100;
 const RESOURCES = 10;
 
-function arg(name: string, def: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : def;
-}
 
 /** 16 distinct payloads of 10 resources x 10 spans, ~300 bytes per span. */
 export function payloads(): Buffer[] {
@@ -99,11 +96,6 @@ function loadInChild(job: LoadJob): Promise<LoadResult> {
 }
 
 // ------------------------------------------------------------------ helpers
-const pct = (xs: number[], p: number): number => {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-};
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -116,10 +108,6 @@ async function freePort(): Promise<number> {
   });
 }
 
-function cpuSeconds(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-}
 
 /** Protobuf decode alone (the floor any collector pays), and the splitter alone, in spans per CPU-second. */
 function decodeFloor(bodies: Buffer[]): { decodeSpansPerS: number; splitSpansPerS: number } {
@@ -134,25 +122,7 @@ function decodeFloor(bodies: Buffer[]): { decodeSpansPerS: number; splitSpansPer
   return { decodeSpansPerS: measure(decodeTraces), splitSpansPerS: measure((b) => splitRequest('traces', b)) };
 }
 
-interface Broker { brokers: string; stop(): void; source: string }
 
-function startBroker(): Broker | null {
-  if (process.env.KAFKA_BROKERS) return { brokers: process.env.KAFKA_BROKERS, stop() {}, source: `KAFKA_BROKERS=${process.env.KAFKA_BROKERS}` };
-  const script = fileURLToPath(new URL('../../../../infra/kafka/broker.sh', import.meta.url));
-  if (!existsSync(script)) return null;
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-kafka-'));
-  const args = ['--port', String(port), '--controller-port', String(port + 1), '--dir', dir];
-  execFileSync('bash', [script, 'start', ...args, '--parent-pid', String(process.pid)], { stdio: 'inherit' });
-  return {
-    brokers: `127.0.0.1:${port}`,
-    source: `broker.sh on 127.0.0.1:${port}`,
-    stop() {
-      try { execFileSync('bash', [script, 'stop', ...args], { stdio: 'ignore' }); } catch { /* already gone */ }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 // ------------------------------------------------------------------ OpenTelemetry Collector (optional)
 async function runOtelcol(bin: string, brokers: string | null, seconds: number, concurrency: number) {
@@ -189,8 +159,7 @@ async function main(): Promise<void> {
   const seconds = Number(arg('seconds', '10'));
   const concurrency = Number(arg('concurrency', '32'));
   const useMemory = process.argv.includes('--memory');
-  const broker = useMemory ? null : startBroker();
-  if (!useMemory && broker === null) throw new Error('no broker: set KAFKA_BROKERS, run from the repository (infra/kafka/broker.sh), or pass --memory');
+  const broker = useMemory ? null : startBenchBroker();
   const busLabel = useMemory ? 'memory (in-process bus, --memory)' : `kafka (${broker!.source}, acks=all, idempotent)`;
   console.log(`collector bench: bus = ${busLabel}; ${concurrency} clients; ${SPANS_PER_REQUEST} spans/request, ${RESOURCES} resources/request`);
   const bodies = payloads();

@@ -9,52 +9,18 @@
 // Broker: KAFKA_BROKERS when set, else infra/kafka/broker.sh on a free port (stopped at the end);
 // --memory uses the in-process bus (the exporter's own cost). CPU is this process's user+system
 // time during the measured window (after a 2 s warm-up). Last line: one JSON object.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createKafkaBus, createMemoryBus } from '@vigil/bus';
 import type { Bus, OutRecord } from '@vigil/bus';
 import { encodeTraces, sampleTraces, splitRequest } from '@vigil/otlp';
 import { KafkaExporter } from '../exporters/kafka/kafka-exporter.js';
+import { arg, cpuSeconds, pct, startBenchBroker } from './bench-tools.js';
 
 const SPANS_PER_REQUEST = 100;
 const RESOURCES = 10;
 
-function arg(name: string, def: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1]! : def;
-}
 
-const pct = (xs: number[], p: number): number => {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-};
 
-function cpuSeconds(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-}
 
-function startBroker(): { brokers: string; source: string; stop(): void } {
-  if (process.env.KAFKA_BROKERS) return { brokers: process.env.KAFKA_BROKERS, source: `KAFKA_BROKERS=${process.env.KAFKA_BROKERS}`, stop() {} };
-  const script = fileURLToPath(new URL('../../../../infra/kafka/broker.sh', import.meta.url));
-  if (!existsSync(script)) throw new Error('no broker: set KAFKA_BROKERS, run from the repository (infra/kafka/broker.sh), or pass --memory');
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-kafka-'));
-  const args = ['--port', String(port), '--controller-port', String(port + 1), '--dir', dir, '--no-topics'];
-  execFileSync('bash', [script, 'start', ...args, '--parent-pid', String(process.pid)], { stdio: 'inherit' });
-  return {
-    brokers: `127.0.0.1:${port}`,
-    source: `broker.sh on 127.0.0.1:${port}`,
-    stop() {
-      try { execFileSync('bash', [script, 'stop', ...args], { stdio: 'ignore' }); } catch { /* already gone */ }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 /** The records of 16 distinct requests, as the ingest stage hands them to the exporter. */
 function requests(topic: string): OutRecord[][] {
@@ -91,7 +57,7 @@ async function main(): Promise<void> {
   const seconds = Number(arg('seconds', '8'));
   const concurrency = Number(arg('concurrency', '32'));
   const useMemory = process.argv.includes('--memory');
-  const broker = useMemory ? null : startBroker();
+  const broker = useMemory ? null : startBenchBroker(false);
   const busLabel = useMemory ? 'memory (in-process bus, --memory)' : `kafka (${broker!.source}, acks=all, idempotent)`;
   const topic = `otlp_spans_exportbench_${Date.now().toString(36)}`;
   const bus: Bus = useMemory

@@ -15,11 +15,11 @@
 // consumed offsets of this stage's group. A crash aborts the open transaction (or the broker does,
 // after its timeout); the next owner re-reads from the committed offsets and writes the same records.
 // Consumers read committed records only.
-import type { Bus, Consumer, InBatch, OutRecord, PartitionOffset, Producer, TopicPartitions } from '@vigil/bus';
+import { createTransactionalLoop, withDeadline } from '@vigil/bus';
+import type { Bus, InBatch, PartitionWork } from '@vigil/bus';
 import type { RekeyServiceConfig } from '@vigil/config';
 import type { Signal } from '@vigil/otlp';
-import { encodeRecord, isVigilRecord } from '@vigil/records';
-import type { DeadLetterRecord } from '@vigil/records';
+import { deadLetterFor, encodeRecord, isVigilRecord, rejectionReason } from '@vigil/records';
 import type { Telemetry } from '@vigil/telemetry';
 import { deploymentRecords } from '../deployments/deployment-event.js';
 import type { DeploymentEvent } from '../deployments/deployment-event.js';
@@ -45,12 +45,9 @@ export interface RekeyStage {
   readonly stats: { records: number; foreign: number; own: number; outputs: number; deployments: number; deadLetters: number; commits: number; aborts: number };
 }
 
-interface PartitionWork {
-  pending: OutRecord[];
-  /** Deployments announced in `pending`: forgotten again if their transaction aborts. */
+/** Deployments announced by a partition's pending records: forgotten again if their transaction aborts. */
+interface RekeyPartition {
   deployments: DeploymentEvent[];
-  nextOffset: bigint | null;
-  dirty: boolean;
 }
 
 /** Flush early when this many records wait for the next transaction (bounds memory). */
@@ -73,25 +70,10 @@ export function createRekeyStage(options: RekeyStageOptions): RekeyStage {
   const txnC = telemetry.counter('vigil_rekey_transactions_total', 'Transactions by outcome', ['outcome']);
   const stats = { records: 0, foreign: 0, own: 0, outputs: 0, deployments: 0, deadLetters: 0, commits: 0, aborts: 0 };
   const versions = rk.deployments.fromServiceVersion ? new VersionTracker(rk.deployments.maxSeen) : null;
-  const work = new Map<string, PartitionWork>();
-  const key = (topic: string, partition: number) => `${topic}#${partition}`;
-  let consumer: Consumer | null = null;
-  let producer: Producer | null = null;
-  let timer: NodeJS.Timeout | null = null;
-  let committing: Promise<void> = Promise.resolve();
-  let stopping: Promise<void> | null = null;
-  let restarting = false;
-  /** Set when a transaction failed: what was read since the last commit is dropped and read again. */
-  let poisoned = false;
+  /** Deployments of the transaction being committed (commits never overlap). */
+  let sealed: DeploymentEvent[] = [];
 
-  const handle = async (batch: InBatch): Promise<void> => {
-    if (poisoned) throw new Error('rekey: restarting after an aborted transaction');
-    const k = key(batch.topic, batch.partition);
-    let w = work.get(k);
-    if (!w) {
-      w = { pending: [], deployments: [], nextOffset: null, dirty: false };
-      work.set(k, w);
-    }
+  const process = (batch: InBatch, w: PartitionWork<RekeyPartition>): void => {
     const route = signals.get(batch.topic);
     if (!route) throw new Error(`rekey: not an OTLP topic: ${batch.topic}`);
     let own = 0;
@@ -112,19 +94,14 @@ export function createRekeyStage(options: RekeyStageOptions): RekeyStage {
             // topic too, ahead of the records, for the detector's CI-quality join.
             for (const d of resourceDeploymentsOf(r.resources, versions, now())) {
               for (const o of deploymentRecords(d, { deployments: t.deployments, ...(d.commit !== '' ? { spans: t.keyedSpans } : {}) })) w.pending.push(o);
-              w.deployments.push(d);
+              w.state.deployments.push(d);
             }
           }
           for (const o of r.records) w.pending.push(o);
           itemsC.inc({ signal: route.signal, outcome: 'accepted' }, r.items);
           if (r.rejectedItems > 0) itemsC.inc({ signal: route.signal, outcome: 'rejected' }, r.rejectedItems);
         } catch (err) {
-          const reason = (err as Error).message?.slice(0, 300) ?? String(err);
-          const dl: DeadLetterRecord = {
-            schema: 'vigil.dead_letter/1', sourceTopic: rec.topic, sourcePartition: rec.partition, sourceOffset: rec.offset,
-            reason, atMs: rec.timestampMs, payload: (rec.value ?? Buffer.alloc(0)).toString('base64'),
-          };
-          w.pending.push({ topic: t.deadLetter, key: rec.topic, value: encodeRecord(dl) });
+          w.pending.push({ topic: t.deadLetter, key: rec.topic, value: encodeRecord(deadLetterFor(rec, rejectionReason(err), rec.timestampMs)) });
           recordsC.inc({ topic: rec.topic, kind: 'dead' });
           stats.deadLetters++;
         }
@@ -137,119 +114,53 @@ export function createRekeyStage(options: RekeyStageOptions): RekeyStage {
     stats.foreign += foreign;
     if (own > 0) recordsC.inc({ topic: batch.topic, kind: 'own' }, own);
     if (foreign > 0) recordsC.inc({ topic: batch.topic, kind: 'foreign' }, foreign);
-    if (w.pending.length >= MAX_PENDING_RECORDS) await commitNow();
   };
 
-  function commitNow(): Promise<void> {
-    const next = committing.then(commitOnce);
-    committing = next.catch(() => undefined);
-    return next;
-  }
-
-  async function commitOnce(): Promise<void> {
-    if (!producer || poisoned) return;
-    const dirty = [...work.entries()].filter(([, w]) => w.dirty && w.nextOffset !== null);
-    if (dirty.length === 0) return;
-    const records: OutRecord[] = [];
-    const offsets: PartitionOffset[] = [];
-    const announced: DeploymentEvent[] = [];
-    for (const [k, w] of dirty) {
-      for (const o of w.pending) records.push(o);
-      for (const d of w.deployments) announced.push(d);
-      const [topic, partition] = splitKey(k);
-      offsets.push({ topic, partition, offset: (w.nextOffset as bigint).toString() });
-      w.pending = [];
-      w.deployments = [];
-      w.dirty = false;
-    }
-    const txn = await producer.transaction();
-    try {
-      if (records.length > 0) await txn.send(records);
-      await txn.sendOffsets(rk.groupId, offsets);
-      await txn.commit();
-    } catch (err) {
-      await txn.abort().catch(() => undefined);
+  const loop = createTransactionalLoop<RekeyPartition>({
+    bus, groupId: rk.groupId, topics: [...signals.keys()], transactionalId: `vigil-rekey-${rk.instanceId}`, commitIntervalMs: rk.commitIntervalMs,
+    maxPendingRecords: MAX_PENDING_RECORDS, name: 'rekey', log,
+    open: () => ({ state: { deployments: [] }, nextOffset: null }),
+    process,
+    seal(w) {
+      for (const d of w.state.deployments) sealed.push(d);
+      w.state.deployments = [];
+      return [];
+    },
+    committed(txn) {
+      const announced = sealed;
+      sealed = [];
+      stats.commits++;
+      stats.outputs += txn.records.length;
+      stats.deployments += announced.length;
+      if (announced.length > 0) deploymentsC.inc({ source: 'resource' }, announced.length);
+      txnC.inc({ outcome: 'committed' });
+    },
+    aborted() {
+      const announced = sealed;
+      sealed = [];
       stats.aborts++;
       txnC.inc({ outcome: 'aborted' });
-      log.event('transaction_aborted', { err: (err as Error).message, partitions: offsets.length }, 'warn');
       // Not written: the records are read again from the committed offsets, and their deployments
       // must be announced again then.
       for (const d of announced) versions?.forget(d.service, d.version, d.environment);
-      poisoned = true;
-      work.clear();
-      setImmediate(() => {
-        restart().catch((e: unknown) => log.event('restart_failed', { err: (e as Error).message }, 'error'));
-      });
-      throw err;
-    }
-    stats.commits++;
-    stats.outputs += records.length;
-    stats.deployments += announced.length;
-    if (announced.length > 0) deploymentsC.inc({ source: 'resource' }, announced.length);
-    txnC.inc({ outcome: 'committed' });
-  }
-
-  const onRevoked = async (revoked: TopicPartitions[]) => {
-    // Commit what was read from them, so the next owner starts where we stopped.
-    await commitNow().catch(() => undefined);
-    for (const { topic, partitions } of revoked) for (const p of partitions) work.delete(key(topic, p));
-  };
-
-  async function startConsumer(): Promise<void> {
-    consumer = bus.consumer({ groupId: rk.groupId, topics: [...signals.keys()], fromBeginning: true, onRevoked });
-    await consumer.run(handle);
-  }
-
-  async function restart(): Promise<void> {
-    if (restarting || stopping) return;
-    restarting = true;
-    try {
-      const old = consumer;
-      consumer = null;
-      await old?.close().catch(() => undefined);
-      work.clear();
-      poisoned = false;
-      await startConsumer();
-    } finally {
-      restarting = false;
-    }
-  }
+    },
+  });
+  let stopping: Promise<void> | null = null;
 
   return {
     stats,
     async start() {
       await bus.ensureTopics([t.spans, t.metrics, t.logs, t.keyedSpans, t.keyedMetrics, t.keyedLogs, t.deployments, t.deadLetter].map((topic) => ({ topic, partitions: t.partitions })));
-      producer = await bus.producer({ transactionalId: `vigil-rekey-${rk.instanceId}` });
-      await startConsumer();
-      timer = setInterval(() => {
-        commitNow().catch(() => undefined);
-      }, rk.commitIntervalMs);
-      timer.unref();
+      await loop.start();
       log.event('rekey_started', { instance: rk.instanceId, group: rk.groupId });
     },
-    commitNow,
+    commitNow: () => loop.commitNow(),
     shutdown(deadlineMs = 10_000) {
       stopping ??= (async () => {
-        if (timer) clearInterval(timer);
-        let deadlineTimer: NodeJS.Timeout | undefined;
-        const deadline = new Promise<void>((r) => { deadlineTimer = setTimeout(r, deadlineMs); });
-        await Promise.race([
-          (async () => {
-            await commitNow().catch(() => undefined);
-            await consumer?.close();
-            await producer?.close();
-          })(),
-          deadline,
-        ]);
-        clearTimeout(deadlineTimer);
+        await withDeadline(loop.close(), deadlineMs);
         log.event('rekey_stopped', { ...stats });
       })();
       return stopping;
     },
   };
-}
-
-function splitKey(k: string): [string, number] {
-  const i = k.lastIndexOf('#');
-  return [k.slice(0, i), Number(k.slice(i + 1))];
 }

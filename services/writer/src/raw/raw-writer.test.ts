@@ -15,6 +15,7 @@ import type { Store } from '@vigil/store';
 import { createTelemetry } from '@vigil/telemetry';
 import { createWriter, writerTopics } from '../pipeline.js';
 import { rawRowsFor } from './otel-rows.js';
+import { waitUntil } from '../wait-until.test-util.js';
 
 const silent = new Writable({ write: (_c, _e, cb) => cb() });
 const telemetry = () => createTelemetry({ service: 'writer-raw-test', destination: silent, processMetrics: false });
@@ -82,14 +83,7 @@ describe('writer: raw otlp_* topics into otel_* tables exactly once (memory bus,
       'otel_metrics_exponential_histogram', 'otel_metrics_summary']) out[t] = await count(t, t === 'otel_traces_trace_id_ts');
     return out;
   };
-  const waitFor = async (cond: () => Promise<boolean>, ms = 20_000) => {
-    const end = Date.now() + ms;
-    while (Date.now() < end) {
-      if (await cond()) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error('timed out waiting');
-  };
+  const waitFor = waitUntil;
 
   // sampleTraces: 2 resources × 3 spans per request; sampleLogs: 2 × 3 records; sampleMetrics per
   // resource: 1 sum, 2 gauge, 1 histogram, 1 exponential histogram, 1 summary point.
