@@ -100,8 +100,6 @@ const ERROR_TOLERANCE_SHARE = 0.1;
  * rate within α.
  */
 const FINAL_LOOK_SHARE = 0.5;
-/** Alternatives of the error tests' pass side: the candidate's rate 1/1.5 … 1/100 of the regression worth failing. */
-const PASS_RATIOS: readonly number[] = Object.freeze(MIXTURE_ODDS_RATIOS.map((r) => 1 / r));
 
 type SlotKind = 'error' | 'latency' | 'template';
 
@@ -565,9 +563,11 @@ export class DeploymentCheck {
   /**
    * Has this test ruled out the regression worth failing? Latency and template tests: their Wald
    * test accepted. Error ratios: the two-sample test run the other way round — H: the candidate's
-   * rate is at least `errorRatioFactor` times the baseline's, against the mixture of smaller ratios
-   * factor/r (the same conditional binomial likelihood as RateRatioSprt, so a supermartingale under
-   * that H) — rejected at β. Until 2026-12-05 this was a Wald test against factor × the baseline's
+   * rate is at least the regression worth failing (`errorRatioFactor`, or `minErrorRatioIncrease`
+   * over the baseline's, whichever is larger) times the baseline's, against "no change" (ratio 1),
+   * by the same conditional binomial likelihood as RateRatioSprt (monotone in the ratio, so a
+   * supermartingale under the whole of that H) — rejected at β: a regression of that size passes
+   * early with probability at most β. Until 2026-12-05 this was a Wald test against factor × the baseline's
    * 90% upper bound, which for 2 errors in 180 baseline requests put the "regression worth failing"
    * at five times the baseline's rate, so a threefold rise could pass early.
    */
