@@ -85,7 +85,8 @@ describe('deployment verification', () => {
     // A 5-minute baseline holds about 30 errors: a doubling can be ruled out two-sample in some
     // deploys within the 15 minutes (measured 45 of 100 within 10 minutes), the rest pass at the deadline.
     expect(early).toBeGreaterThanOrEqual(25);
-  });
+    // Thousands of seeded deploys of 15 minutes: about 30–45 s alone, more on a shared machine.
+  }, 180_000);
 
   test('state survives a JSON round trip mid-check and reaches the same verdict', () => {
     const rng1 = new Mulberry32(7);
@@ -169,7 +170,8 @@ describe('strict policy for a deploy whose CI was not clean', () => {
     expect(strictFails).toBeGreaterThanOrEqual(80);
     expect(standardFails).toBeLessThanOrEqual(85);
     expect(strictFails - standardFails).toBeGreaterThanOrEqual(10);
-  });
+    // Thousands of seeded deploys of 15 minutes: about 30–45 s alone, more on a shared machine.
+  }, 180_000);
 
   test('a strict verdict says so: policy, reason, summary', () => {
     const r = runAnnounced(1, { errorRatio: 0.05, latencyFactor: 1 }, 'before');
@@ -208,7 +210,8 @@ describe('strict policy for a deploy whose CI was not clean', () => {
     // baseline's 90% upper bound — easier, and ≥ 90 passed with a 5-minute baseline, a claim the
     // baseline's 30 errors could not support.)
     expect(passes).toBeGreaterThanOrEqual(45);
-  });
+    // Thousands of seeded deploys of 15 minutes: about 30–45 s alone, more on a shared machine.
+  }, 180_000);
 
   test('running out of time is inconclusive under the strict policy, a pass under the standard one', () => {
     // 0.5 requests/s for 16 min: 480 requests, enough for the standard minimum (300), not the strict one (600).
