@@ -140,7 +140,8 @@ export const boundaryConfigs = [
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'data/**', 'packages/otlp/generated/**', '**/*.js', '**/*.mjs', 'test/lint/fixtures/**'] },
   js.configs.recommended,
-  ...tseslint.configs.recommended,
+  // Type-checked rules (issue 17 point 6) on every .ts file.
+  ...tseslint.configs.recommendedTypeChecked,
   {
     files: ['**/*.ts'],
     languageOptions: { parserOptions: { project: ['./tsconfig.eslint.json', './packages/console/web/tsconfig.json'], tsconfigRootDir: root } },
@@ -148,6 +149,14 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // enabled by the lead after merge: its ~305 findings are removed by `eslint --fix` once all
+      // branches of this session are merged (fixing them per branch would conflict everywhere).
+      '@typescript-eslint/no-unnecessary-type-assertion': 'off',
+      // Off: here an async function without await is deliberate. Implementations of the
+      // Promise-returning interfaces (Bus, Producer, Transaction, route handlers) are async so that
+      // a synchronous throw reaches the caller as a rejection, like the I/O implementation's would;
+      // typescript-eslint's own docs name this case as one where the rule does not fit.
+      '@typescript-eslint/require-await': 'off',
     },
   },
   ...boundaryConfigs,

@@ -21,7 +21,7 @@
 // every rebalance (like Java's eager protocol).
 import {
   Kafka, logLevel as KafkaLogLevel,
-  type Admin, type Consumer as KafkaConsumer, type EachBatchPayload, type KafkaConfig, type LogEntry,
+  type Admin, type Consumer as KafkaConsumer, type EachBatchPayload, type IHeaders, type KafkaConfig, type LogEntry,
   type Producer as KafkaProducer, type SASLOptions,
 } from 'kafkajs';
 import { BusError, toBusError } from './errors.js';
@@ -101,7 +101,7 @@ function kafkaConfig(o: ResolvedKafkaOptions): KafkaConfig {
   return config;
 }
 
-function headersIn(h: Record<string, unknown> | undefined): Record<string, string> {
+function headersIn(h: IHeaders | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   if (!h) return out;
   for (const [k, v] of Object.entries(h)) {
@@ -292,13 +292,14 @@ export class KafkaBus implements Bus {
       await consumer.subscribe({ topics: [topic], fromBeginning: true });
       await consumer.run({
         autoCommit: false,
-        eachBatch: async ({ batch, isRunning }) => {
+        eachBatch: async (payload) => {
+          const { batch } = payload;
           if (batch.partition !== partition) {
             // Not resolved and paused: never fetched again (the group is thrown away).
             consumer.pause([{ topic, partitions: [batch.partition] }]);
             return;
           }
-          if (!isRunning()) return;
+          if (!payload.isRunning()) return;
           for (const m of batch.messages) {
             if (Number(m.offset) >= high) break;
             records.push(toInRecord(topic, partition, m));
@@ -347,7 +348,7 @@ function toInRecord(topic: string, partition: number, m: EachBatchPayload['batch
     offset: m.offset,
     key: m.key ?? null,
     value: m.value ?? null,
-    headers: headersIn(m.headers as Record<string, unknown> | undefined),
+    headers: headersIn(m.headers),
     timestampMs: Number(m.timestamp),
   };
 }
@@ -754,7 +755,11 @@ class KafkaBusConsumer implements Consumer {
   }
 
   private async eachBatch(handler: BatchHandler, payload: EachBatchPayload): Promise<void> {
-    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
+    // Called through the payload, not destructured: they are declared as methods.
+    const { batch } = payload;
+    const isRunning = (): boolean => payload.isRunning();
+    const isStale = (): boolean => payload.isStale();
+    const heartbeat = (): Promise<void> => payload.heartbeat();
     await this.callbacks;
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
     const { topic, partition } = batch;
@@ -779,7 +784,7 @@ class KafkaBusConsumer implements Consumer {
         return;
       }
       this.failures.delete(key);
-      resolveOffset(slice[slice.length - 1]!.offset);
+      payload.resolveOffset(slice[slice.length - 1]!.offset);
       await heartbeat().catch(() => {});
       if (!isRunning() || isStale()) return;
     }

@@ -1,4 +1,4 @@
-import { fmtNum, fmtTime, renderTable } from './table.js';
+import { cell, fmtNum, fmtTime, renderTable } from './table.js';
 
 export interface QueryClientOptions {
   /** Base URL of the query API (the embedded process, or the writer). */
@@ -55,7 +55,7 @@ export const VIEWS: Record<string, { path: string; render(rows: Row[]): string }
       { key: 'version', title: 'VERSION', width: 20 },
       { key: 'commit', title: 'COMMIT', width: 12 },
       // CI quality of the commit when announced: a deploy whose CI was not clean is verified strictly.
-      { key: 'ci', title: 'CI', format: (v) => (v && typeof v === 'object' ? String((v as { quality?: unknown }).quality ?? '') : '') },
+      { key: 'ci', title: 'CI', format: (v) => (v && typeof v === 'object' ? cell((v as { quality?: unknown }).quality) : '') },
       { key: 'status', title: 'VERDICT' },
       // First contact: the version was running before Vigil met it; learned as the baseline, not judged.
       { key: 'firstSeen', title: 'SEEN', format: (v) => (v === true ? 'first seen, learning' : 'deployed') },

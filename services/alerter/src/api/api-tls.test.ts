@@ -6,7 +6,7 @@ import { parseConfig } from '@vigil/config';
 import { makeTestPki, tlsGet as get } from '../../../../test/support/tls-certs.js';
 import { alerterHarness } from '../testing/harness.js';
 
-let cleanup: Array<() => Promise<unknown> | unknown> = [];
+let cleanup: Array<() => unknown> = [];
 afterEach(async () => {
   for (const f of cleanup.reverse()) await f();
   cleanup = [];

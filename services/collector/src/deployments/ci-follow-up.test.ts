@@ -164,7 +164,7 @@ describe('CI lookups of resource deployments', () => {
     await new Promise((r) => setImmediate(r));
     expect(calls).toHaveLength(2);
     expect(s.sent).toHaveLength(1);
-    expect(JSON.parse(s.sent[0][0].value!.toString()).version).toBe('v1');
+    expect((JSON.parse(s.sent[0][0].value!.toString()) as { version: string }).version).toBe('v1');
     expect(await s.outcomes()).toEqual({ attached: 1, abandoned: 2 });
   });
 

@@ -55,6 +55,7 @@ export interface DeploymentCiFollowUpOptions {
 }
 
 class ShutdownError extends Error {}
+const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
 
 export class DeploymentCiFollowUp {
   private readonly pending = new Set<Promise<void>>();
@@ -168,12 +169,12 @@ export class DeploymentCiFollowUp {
         answer = this.o.lookup(commit, ctl.signal);
       } catch (e) {
         cleanup();
-        reject(e);
+        reject(asError(e));
         return;
       }
       answer.then(
         (q) => { cleanup(); resolve(q); },
-        (e: unknown) => { cleanup(); reject(e); },
+        (e: unknown) => { cleanup(); reject(asError(e)); },
       );
     });
   };
