@@ -27,11 +27,16 @@ const notCore = ['**/*.test.ts', '**/*.test-util.ts', '**/eval/**', '**/bench/**
 
 const ioModules = {
   paths: [
-    ...['fs', 'fs/promises', 'net', 'http', 'https', 'http2', 'dgram', 'dns', 'dns/promises', 'tls', 'child_process', 'cluster', 'worker_threads', 'readline', 'perf_hooks', 'os', 'vm', 'v8', 'inspector']
+    ...['fs', 'fs/promises', 'net', 'http', 'https', 'http2', 'dgram', 'dns', 'dns/promises', 'tls', 'child_process', 'cluster', 'worker_threads', 'readline', 'perf_hooks', 'os', 'vm', 'v8', 'inspector', 'timers', 'timers/promises']
       .flatMap((m) => [m, `node:${m}`])
       .map((name) => ({ name, message: 'a pure package does no I/O: take the data as an argument (see ARCHITECTURE.md, pure packages).' })),
     ...['kafkajs', '@clickhouse/client', 'chdb', 'pino', 'prom-client', 'undici', 'ws', 'playwright-core', 'yaml', 'zod']
       .map((name) => ({ name, message: 'a pure package does no I/O and reads no configuration files: the caller does it and passes plain values.' })),
+    // Hashing is pure (records' stable ids); crypto's randomness is not.
+    ...['crypto', 'node:crypto'].map((name) => ({
+      name, importNames: ['randomUUID', 'randomBytes', 'randomInt', 'randomFillSync', 'getRandomValues', 'webcrypto'],
+      message: 'pure code takes a seeded RNG as a parameter (@vigil/stats Mulberry32).',
+    })),
     ...['@vigil/bus', '@vigil/store', '@vigil/telemetry', '@vigil/config', '@vigil/console']
       .map((name) => ({ name, message: 'a pure package imports only other pure packages (I/O libraries belong to services).' })),
   ],

@@ -29,9 +29,10 @@ async function lintAs(name: string, virtualPath: string): Promise<Finding[]> {
 const linesOf = (findings: Finding[], rule: string): number[] => findings.filter((f) => f.rule === rule).map((f) => f.line);
 
 describe('boundary lint rules fail on deliberate violations', () => {
-  it('a pure package imports no I/O module (node builtins, Kafka, telemetry)', async () => {
+  it('a pure package imports no I/O module (node builtins, Kafka, telemetry) and no crypto randomness', async () => {
     const found = await lintAs('pure-imports-io.ts', 'packages/stats/src/lint-fixture.ts');
-    expect(linesOf(found, 'no-restricted-imports')).toEqual([2, 3, 4]);
+    expect(linesOf(found, 'no-restricted-imports')).toEqual([2, 3, 4, 5]);
+    expect(found.find((f) => f.line === 5)?.message).toMatch(/seeded RNG/);
     expect(found.find((f) => f.line === 2)?.message).toMatch(/pure package does no I\/O/);
   });
 
