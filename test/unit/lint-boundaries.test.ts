@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
-import type { Linter } from 'eslint';
 import tseslint from 'typescript-eslint';
 import { describe, expect, it } from 'vitest';
 
@@ -14,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const fixture = (name: string): string => readFileSync(`${root}test/lint/fixtures/${name}`, 'utf8');
 
-const eslint = new ESLint({ cwd: root, overrideConfig: [tseslint.configs.disableTypeChecked as Linter.Config] });
+const eslint = new ESLint({ cwd: root, overrideConfig: [tseslint.configs.disableTypeChecked] });
 
 interface Finding { rule: string | null; line: number; message: string }
 

@@ -93,9 +93,11 @@ interface CapacityRec { request?: number; riskShort?: number | null; expectedSla
 
 /** One GET /v1/capacity entry as a table row (nulls stay empty: no forecast of that resource yet). */
 export function capacityRow(r: Row): Row {
-  const cpu = (r.cpu ?? null) as CapacityRec | null;
-  const mem = (r.memory ?? null) as CapacityRec | null;
-  const load = (r.load ?? null) as { nextHourPeak?: { mean?: number } | null } | null;
+  // Asserted from unknown directly: `(x ?? null) as T` is `{} | null` as T, which
+  // no-unnecessary-type-assertion's fixer would strip to `{}` (and break the build).
+  const cpu = r.cpu as CapacityRec | null | undefined;
+  const mem = r.memory as CapacityRec | null | undefined;
+  const load = r.load as { nextHourPeak?: { mean?: number } | null } | null | undefined;
   return {
     service: r.service, cpu: cpu?.request ?? null, replicas: r.replicas ?? null, cpuRisk: cpu?.riskShort ?? null, cpuWaste: cpu?.expectedSlack ?? null,
     memory: mem?.request ?? null, memoryRisk: mem?.riskShort ?? null, memoryWaste: mem?.expectedSlack ?? null,
