@@ -155,7 +155,7 @@ describe('first contact: a running service is learned, not judged; its next depl
       const rows = await get(`/v1/deployments?since=1d&service=${encodeURIComponent(SERVICE)}`);
       return rows.some((r) => r.version === 'v2' && r.status === 'fail') ? rows : null;
     }, 120_000);
-    expect(deployments.find((d) => d.version === 'v2')).toMatchObject({ firstSeen: false, verdict: expect.stringMatching(/v2 regressed against v1/) });
+    expect(deployments.find((d) => d.version === 'v2')).toMatchObject({ firstSeen: false, verdict: expect.stringMatching(/v2 regressed against v1/) as unknown });
     expect(deployments.find((d) => d.version === 'v1')).toMatchObject({ firstSeen: true });
     const fresh = await waitFor('the new error template of v2', async () => {
       const rows = await get(`/v1/anomalies?since=1d&service=${encodeURIComponent(SERVICE)}&limit=10000`);

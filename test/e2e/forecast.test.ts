@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ROOT_CONTEXT, SpanKind } from '@opentelemetry/api';
+import { ExportResultCode } from '@opentelemetry/core';
 import type { HrTime } from '@opentelemetry/api';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
@@ -75,7 +76,7 @@ async function sendMetrics(otlp: string): Promise<void> {
     for (const sm of resourceMetrics.scopeMetrics) {
       for (const m of sm.metrics) for (const dp of m.dataPoints) { dp.startTime = hr(T0); dp.endTime = hr(at); }
     }
-    await new Promise<void>((resolve, reject) => exporter.export(resourceMetrics as ResourceMetrics, (r) => (r.code === 0 ? resolve() : reject(r.error ?? new Error('metric export failed')))));
+    await new Promise<void>((resolve, reject) => exporter.export(resourceMetrics as ResourceMetrics, (r) => (r.code === ExportResultCode.SUCCESS ? resolve() : reject(r.error ?? new Error('metric export failed')))));
   }
   await exporter.shutdown();
   await provider.shutdown();
@@ -101,17 +102,24 @@ async function sendSpans(otlp: string): Promise<void> {
   await provider.shutdown();
 }
 
-type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- received JSON bodies, checked field by field
+// The API's bodies (README of the read API): the fields this test reads.
+interface Recommendation { metric: string; originMs: number; request: number; peak: number; why: string; riskShort: number | null }
+interface Capacity {
+  service: string; cpu: Recommendation | null; memory: Recommendation | null; load?: unknown; replicas: number | null;
+  expectedWaste: { memory: number | null }; why: string;
+}
+interface Forecast { metric: string; horizon: string; originMs: number; points: Array<{ mean: number; lo80: number; hi80: number; lo95: number; hi95: number }> }
+interface ExternalMetricValueList { kind: string; items: Array<{ metricLabels: Record<string, string> }> }
 
 describe('forecasts and capacity from real SDK spans and metrics through the embedded pipeline', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-forecast-e2e-'));
   let vigil: Embedded;
   let api = '';
   let otlp = '';
-  const get = async (path: string): Promise<Row> => {
+  const get = async <T>(path: string): Promise<T> => {
     const res = await fetch(`${api}${path}`);
     if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as Row;
+    return (await res.json()) as T;
   };
 
   beforeAll(async () => {
@@ -138,9 +146,9 @@ describe('forecasts and capacity from real SDK spans and metrics through the emb
 
     // The day-ahead forecasts of the third hour carry the recommendations.
     const capacity = await waitFor('a CPU and memory recommendation for checkout', async () => {
-      const rows = (await get(`/v1/capacity?service=${SERVICE}`)) as Row[];
+      const rows = await get<Capacity[]>(`/v1/capacity?service=${SERVICE}`);
       const c = rows.find((r) => r.service === SERVICE);
-      return c?.cpu && c?.memory && c.cpu.originMs >= T0 + 3 * H && c.memory.originMs >= T0 + 3 * H && c.load ? c : null;
+      return c?.cpu && c?.memory && c.cpu.originMs >= T0 + 3 * H && c.memory.originMs >= T0 + 3 * H && c.load ? { ...c, cpu: c.cpu, memory: c.memory } : null;
     }, 240_000);
 
     // Two pods of 0.25 ± 0.08 cores: the service needs ~0.5-0.66 cores at its peak.
@@ -160,7 +168,7 @@ describe('forecasts and capacity from real SDK spans and metrics through the emb
     expect(capacity.why).toMatch(/^cpu: .*; memory: /);
 
     // Request rate: 3/s in the first half of every hour, 1/s in the second.
-    const rate = (await get(`/v1/forecasts?service=${SERVICE}&metric=rate`)) as Row[];
+    const rate = await get<Forecast[]>(`/v1/forecasts?service=${SERVICE}&metric=rate`);
     expect(rate.map((f) => f.horizon).sort()).toEqual(['long', 'short']);
     const short = rate.find((f) => f.horizon === 'short')!;
     expect(short.points).toHaveLength(12);
@@ -171,14 +179,14 @@ describe('forecasts and capacity from real SDK spans and metrics through the emb
       expect(p.mean).toBeLessThan(3.5);
       expect(p.lo95 <= p.lo80 && p.lo80 <= p.mean && p.mean <= p.hi80 && p.hi80 <= p.hi95).toBe(true);
     }
-    const all = (await get(`/v1/forecasts?service=${SERVICE}`)) as Row[];
+    const all = await get<Forecast[]>(`/v1/forecasts?service=${SERVICE}`);
     expect(new Set(all.map((f) => f.metric))).toEqual(new Set(['rate', 'k8s.pod.cpu.usage', 'k8s.pod.memory.working_set']));
 
     // Autoscaler bodies from the same forecasts.
-    const keda = await get(`/v1/forecasts/keda?service=${SERVICE}&metric=rate&lead=900`);
+    const keda = await get<{ value: number }>(`/v1/forecasts/keda?service=${SERVICE}&metric=rate&lead=900`);
     expect(keda).toMatchObject({ service: SERVICE, metric: 'rate', leadSec: 900, band: 'hi80' });
     expect(keda.value).toBeGreaterThan(0.5);
-    const ext = await get(`/apis/external.metrics.k8s.io/v1beta1/namespaces/shop/vigil-forecast-cpu?labelSelector=service%3D${SERVICE}`);
+    const ext = await get<ExternalMetricValueList>(`/apis/external.metrics.k8s.io/v1beta1/namespaces/shop/vigil-forecast-cpu?labelSelector=service%3D${SERVICE}`);
     expect(ext.kind).toBe('ExternalMetricValueList');
     expect(ext.items).toHaveLength(1);
     expect(ext.items[0].metricLabels).toEqual({ service: SERVICE, metric: 'k8s.pod.cpu.usage' });
@@ -187,7 +195,7 @@ describe('forecasts and capacity from real SDK spans and metrics through the emb
     const { stdout } = await promisify(execFile)(process.execPath, [BIN, 'capacity', SERVICE, '--api', api]);
     expect(stdout).toMatch(/^SERVICE\s+CPU REQUEST\s+REPLICAS/);
     expect(stdout).toContain(SERVICE);
-    const json = JSON.parse((await promisify(execFile)(process.execPath, [BIN, 'capacity', SERVICE, '--api', api, '--json'])).stdout) as Row[];
-    expect(json[0]!.cpu.request).toBe(capacity.cpu.request);
+    const json = JSON.parse((await promisify(execFile)(process.execPath, [BIN, 'capacity', SERVICE, '--api', api, '--json'])).stdout) as Capacity[];
+    expect(json[0]?.cpu?.request).toBe(capacity.cpu.request);
   }, 420_000);
 });

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- recorded JSON bodies, checked field by field */
 // "Ask Vigil" end to end, embedded (memory bus, chDB in a temp dir): real OpenTelemetry SDK
 // exporters send a payments service's traces and logs (v1, then a bad deploy v2: errors on
 // POST /pay and a new error log line) and CI spans of suite "shop"; the collector, detector,
@@ -85,7 +84,9 @@ async function sendCi(otlp: string): Promise<void> {
   await provider.shutdown();
 }
 
-interface Posted { path: string; json: any }
+/** What Vigil posts to Slack (response_url, Web API): Block Kit blocks, checked by blockKitViolations. */
+interface SlackPost { blocks?: Array<Record<string, unknown>> }
+interface Posted { path: string; json: SlackPost | undefined }
 
 describe('Ask Vigil, embedded, after a bad deploy sent with the OpenTelemetry SDK', () => {
   let dir: string;
@@ -97,8 +98,8 @@ describe('Ask Vigil, embedded, after a bad deploy sent with the OpenTelemetry SD
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      let json: any;
-      try { json = JSON.parse(Buffer.concat(chunks).toString('utf8')); } catch { json = undefined; }
+      let json: SlackPost | undefined;
+      try { json = JSON.parse(Buffer.concat(chunks).toString('utf8')) as SlackPost; } catch { json = undefined; }
       posted.push({ path: req.url ?? '', json });
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(req.url?.startsWith('/api/') ? '{"ok":true}' : 'ok');
@@ -146,7 +147,7 @@ describe('Ask Vigil, embedded, after a bad deploy sent with the OpenTelemetry SD
   });
 
   let n = 0;
-  async function ask(text: string): Promise<any> {
+  async function ask(text: string): Promise<SlackPost | undefined> {
     const path = `/respond/${++n}`;
     const body = new URLSearchParams({ command: '/vigil', text, user_id: 'UONCALL', channel_id: 'C1', response_url: `${slackUrl}${path}` }).toString();
     const ts = String(Math.floor(Date.now() / 1000));
@@ -157,7 +158,7 @@ describe('Ask Vigil, embedded, after a bad deploy sent with the OpenTelemetry SD
     return got.json;
   }
 
-  const textOf = (m: any): string => JSON.stringify(m);
+  const textOf = (m: unknown): string => JSON.stringify(m);
 
   test('why names the deploy, the failing operation, the new template and shows a chart', async () => {
     const why = await ask('why payments');
@@ -166,9 +167,9 @@ describe('Ask Vigil, embedded, after a bad deploy sent with the OpenTelemetry SD
     expect(t).toContain('was v1');
     expect(t).toMatch(/POST \/pay/); // the failing operation
     expect(t).toMatch(/payment provider rejected card token/); // the new template
-    const img = why.blocks.find((b: any) => b.type === 'image');
+    const img = why?.blocks?.find((b) => b.type === 'image');
     expect(img).toBeDefined();
-    const png = await fetch(img.image_url);
+    const png = await fetch(String(img?.image_url));
     expect(png.status).toBe(200);
     expect(png.headers.get('content-type')).toBe('image/png');
   });

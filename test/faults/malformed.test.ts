@@ -14,6 +14,12 @@ import { idRequest } from '../support/otlp-load.js';
 import { otlpJsonTraffic } from '../support/traffic.js';
 import { seededUniform } from '@vigil/stats';
 
+/** The cause of a failed fetch (undici puts the socket error there), for the failure message. */
+const causeOf = (err: unknown): string => {
+  const cause = (err as { cause?: unknown }).cause;
+  return cause instanceof Error ? `${cause.name}: ${cause.message}` : '';
+};
+
 const TOTAL = 10_000;
 const CONCURRENCY = 16;
 const MAX_BODY = 256 * 1024;
@@ -108,7 +114,7 @@ describe('collector: 10,000 malformed requests', () => {
             status = res.status;
             await res.arrayBuffer();
           } catch (err) {
-            if (errors.length < 5) errors.push(`${q.kind}: ${(err as Error).message} ${String((err as { cause?: unknown }).cause ?? '')}`);
+            if (errors.length < 5) errors.push(`${q.kind}: ${(err as Error).message} ${causeOf(err)}`);
           }
           byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
           if (!q.expect.includes(status)) {

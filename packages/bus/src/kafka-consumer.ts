@@ -95,7 +95,12 @@ export class KafkaBusConsumer implements Consumer {
   }
 
   private async eachBatch(handler: BatchHandler, payload: EachBatchPayload): Promise<void> {
-    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
+    // Called through the payload, not destructured: kafkajs declares them as methods.
+    const { batch } = payload;
+    const resolveOffset = (offset: string): void => payload.resolveOffset(offset);
+    const heartbeat = (): Promise<void> => payload.heartbeat();
+    const isRunning = (): boolean => payload.isRunning();
+    const isStale = (): boolean => payload.isStale();
     await this.callbacks;
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
     const { topic, partition } = batch;

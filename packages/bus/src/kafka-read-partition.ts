@@ -51,13 +51,14 @@ export async function readWholePartition(bus: KafkaBus, topic: string, partition
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await consumer.run({
       autoCommit: false,
-      eachBatch: async ({ batch, isRunning }) => {
+      eachBatch: async (payload) => {
+        const { batch } = payload;
         if (batch.partition !== partition) {
           // Not resolved and paused: never fetched again (the group is thrown away).
           consumer.pause([{ topic, partitions: [batch.partition] }]);
           return;
         }
-        if (!isRunning()) return;
+        if (!payload.isRunning()) return;
         for (const m of batch.messages) {
           if (Number(m.offset) >= high) break;
           records.push(toInRecord(topic, partition, m));

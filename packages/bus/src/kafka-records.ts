@@ -1,8 +1,8 @@
 // kafkajs messages → the Bus's InRecord (consumer and readPartition alike).
-import type { EachBatchPayload } from 'kafkajs';
+import type { EachBatchPayload, IHeaders } from 'kafkajs';
 import type { InRecord } from './types.js';
 
-function headersIn(h: Record<string, unknown> | undefined): Record<string, string> {
+function headersIn(h: IHeaders | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   if (!h) return out;
   for (const [k, v] of Object.entries(h)) {
@@ -20,7 +20,7 @@ export function toInRecord(topic: string, partition: number, m: EachBatchPayload
     offset: m.offset,
     key: m.key ?? null,
     value: m.value ?? null,
-    headers: headersIn(m.headers as Record<string, unknown> | undefined),
+    headers: headersIn(m.headers),
     timestampMs: Number(m.timestamp),
   };
 }

@@ -57,14 +57,14 @@ describe('kafkajs patches (kafkajs 2.2.4)', () => {
       const a = args(...make());
       const original = originalProduceV3()!;
       const want = await bytes(await original(a).encode());
-      const fast = await encodeProduceV3(a);
+      const fast = encodeProduceV3(a);
       expect(fast).not.toBeNull();
       expect((await bytes(fast)).equals(want)).toBe(true);
     });
   }
 
   it('leaves what it does not cover to kafkajs (compression, string values)', async () => {
-    expect(await encodeProduceV3({ ...args([[{ value: rnd(5), partition: 1 }]]), compression: 1 })).toBeNull();
+    expect(encodeProduceV3({ ...args([[{ value: rnd(5), partition: 1 }]]), compression: 1 })).toBeNull();
     const strings = args([[{ value: 'text' as unknown as Buffer, partition: 1 }]]);
     expect(encodeProduceV3(strings)).toBeNull();
     // The factory kafkajs now loads falls back to its own encoder for such requests.

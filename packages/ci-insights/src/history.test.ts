@@ -121,7 +121,7 @@ describe('CiHistory statistics', () => {
     const a = new CiHistory();
     for (let i = 0; i < 30; i++) a.ingest(run(`t${i % 7}`, i % 5 === 0 ? 'failed' : 'passed', T0 + i * 1000, { revision: `r${i % 4}` }));
     a.recordPipelineRun({ pipeline: 'p', runId: 'x', status: 'failed', timeMs: T0 });
-    const b = CiHistory.fromJSON(JSON.parse(JSON.stringify(a.toJSON())));
+    const b = CiHistory.fromJSON(JSON.parse(JSON.stringify(a.toJSON())) as ReturnType<typeof a.toJSON>);
     const next = run('t3', 'failed', T0 + 99_000, { revision: 'r1' });
     a.ingest(next);
     b.ingest(next);

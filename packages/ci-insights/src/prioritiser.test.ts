@@ -18,7 +18,7 @@ function historyOf(spec: Record<string, TestStatus[]>): CiHistory {
 
 describe('prioritise', () => {
   it('ranks recent failures first, new tests by the suite rate, and explains why', () => {
-    const h = historyOf({ stable: Array(10).fill('passed'), broken: ['passed', 'failed', 'failed'], old: ['failed', ...Array(8).fill('passed')] });
+    const h = historyOf({ stable: Array<TestStatus>(10).fill('passed'), broken: ['passed', 'failed', 'failed'], old: ['failed', ...Array<TestStatus>(8).fill('passed')] });
     const r = prioritise(h, { suite: 's', tests: [{ name: 'stable' }, { name: 'old' }, { name: 'fresh' }, { name: 'broken' }] });
     expect(r.ranked.map((t) => t.name)).toEqual(['broken', 'fresh', 'old', 'stable']);
     expect(r.ranked.map((t) => t.rank)).toEqual([1, 2, 3, 4]);

@@ -150,7 +150,7 @@ export function prioritise(history: CiHistory, req: PrioritiseRequest): Prioriti
   const fallbackMs = given.length > 0 ? given[Math.floor(given.length / 2)]! : o.defaultDurationMs;
 
   const n = req.tests.length;
-  const items: Array<RankedTest & { key: number; flakeRate: number }> = new Array(n);
+  const items: Array<RankedTest & { key: number; flakeRate: number }> = new Array<RankedTest & { key: number; flakeRate: number }>(n);
   for (let i = 0; i < n; i++) {
     const pt = req.tests[i]!;
     const st = history.testState(req.suite, pt.name);

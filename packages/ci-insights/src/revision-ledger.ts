@@ -70,10 +70,10 @@ export class RevisionLedger {
     const key = revisionKey(run);
     let suites = this.tallies.get(key);
     if (suites) this.tallies.delete(key); // re-insert: most recently updated last
-    else suites = new Map();
+    else suites = new Map<string, Map<string, Tally>>();
     this.tallies.set(key, suites);
     let tests = suites.get(run.suite);
-    if (!tests) suites.set(run.suite, (tests = new Map()));
+    if (!tests) suites.set(run.suite, (tests = new Map<string, Tally>()));
     let t = tests.get(run.testName);
     if (!t) {
       tests.set(run.testName, (t = [0, 0, 0]));
@@ -134,7 +134,7 @@ export class RevisionLedger {
   private markFlaky(suite: string, name: string, key: string, timeMs: number): void {
     const id = `${suite}${SEP}${name}`;
     let seen = this.flaky.get(id);
-    if (!seen) this.flaky.set(id, (seen = new Map()));
+    if (!seen) this.flaky.set(id, (seen = new Map<string, number>()));
     const prev = seen.get(key);
     seen.delete(key);
     seen.set(key, prev === undefined ? timeMs : Math.max(prev, timeMs));
@@ -157,16 +157,16 @@ export class RevisionLedger {
     l.nowMs = j.nowMs ?? -Infinity;
     for (const [key, suite, name, p, f, k] of j.tallies) {
       let suites = l.tallies.get(key);
-      if (!suites) l.tallies.set(key, (suites = new Map()));
+      if (!suites) l.tallies.set(key, (suites = new Map<string, Map<string, Tally>>()));
       let tests = suites.get(suite);
-      if (!tests) suites.set(suite, (tests = new Map()));
+      if (!tests) suites.set(suite, (tests = new Map<string, Tally>()));
       tests.set(name, [p, f, k]);
       l.talliesHeld++;
     }
     for (const [suite, name, key, t] of j.flaky) {
       const id = `${suite}${SEP}${name}`;
       let seen = l.flaky.get(id);
-      if (!seen) l.flaky.set(id, (seen = new Map()));
+      if (!seen) l.flaky.set(id, (seen = new Map<string, number>()));
       seen.set(key, t);
     }
     return l;

@@ -61,7 +61,7 @@ describe('config', () => {
   });
 
   test('vigil.example.yaml is valid and documents every key', () => {
-    const example = parse(readFileSync(EXAMPLE, 'utf8'));
+    const example = parse(readFileSync(EXAMPLE, 'utf8')) as unknown;
     expect(() => loadConfig({ file: EXAMPLE, env: {} })).not.toThrow();
     const documented = new Set(keyPaths(example));
     const missing = keyPaths(JSON.parse(JSON.stringify(parseConfig({})))).filter((k) => !documented.has(k));

@@ -126,7 +126,7 @@ describe('cardinality guard and checkpoints', () => {
   it('continues counters identically after a JSON round trip', () => {
     const a = new MetricSeries();
     a.add(counter(0, 100));
-    const b = MetricSeries.fromJSON(JSON.parse(JSON.stringify(a.toJSON())));
+    const b = MetricSeries.fromJSON(JSON.parse(JSON.stringify(a.toJSON())) as ReturnType<typeof a.toJSON>);
     expect(b.add(counter(10, 150))).toEqual(a.add(counter(10, 150)));
     expect(field(b.add(counter(20, 10)), 'rate')).toBeCloseTo(1, 12);
   });

@@ -119,7 +119,7 @@ describe('RedAggregator', () => {
         outB.push(...b0.closeWindows());
       }
     });
-    const b = RedAggregator.fromJSON(JSON.parse(JSON.stringify(b0.toJSON())));
+    const b = RedAggregator.fromJSON(JSON.parse(JSON.stringify(b0.toJSON())) as ReturnType<typeof b0.toJSON>);
     spans.slice(1500).forEach((s, i) => {
       a.add(s);
       b.add(s);

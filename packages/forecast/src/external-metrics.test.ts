@@ -39,6 +39,6 @@ describe('external metrics', () => {
   it('builds a KEDA metrics-api body whose valueLocation "value" is a number', () => {
     const body = kedaMetricsApiResponse('checkout', 'rate', fc, 900);
     expect(body).toEqual({ service: 'checkout', metric: 'rate', leadSec: 900, band: 'hi80', value: 14, origin: '2025-12-05T00:00:00Z' });
-    expect(typeof JSON.parse(JSON.stringify(body)).value).toBe('number');
+    expect(typeof (JSON.parse(JSON.stringify(body)) as { value: unknown }).value).toBe('number');
   });
 });

@@ -92,7 +92,7 @@ describe('forecast combination', () => {
     const j = JSON.parse(JSON.stringify(f)) as SeasonalForecasterJSON;
     for (const k of ['levelM', 'errA', 'errM']) delete j.scalars[k];
     for (const k of ['dailyM', 'weeklyM', 'ringLevelM']) delete j.arrays[k];
-    j.arrays.ringTrend = new Array(24).fill(0);
+    j.arrays.ringTrend = new Array<number>(24).fill(0);
     // Its forecast-error histograms had 64 buckets: merged pairwise into 32.
     const w32 = j.histograms.long.weights;
     j.histograms.long.weights = w32.flatMap((w) => [w / 2, w / 2]);
@@ -257,14 +257,14 @@ describe('state', () => {
     const a = new SeasonalForecaster();
     const half = Math.floor(t.length / 2);
     for (let i = 0; i < half; i++) a.update(t[i], x[i]);
-    const b = SeasonalForecaster.fromJSON(JSON.parse(JSON.stringify(a)));
+    const b = SeasonalForecaster.fromJSON(JSON.parse(JSON.stringify(a)) as ReturnType<typeof a.toJSON>);
     for (let i = half; i < t.length; i++) { a.update(t[i], x[i]); b.update(t[i], x[i]); }
     const o = t[t.length - 1] - (t[t.length - 1] % HOUR);
     expect(b.forecast(o)).toEqual(a.forecast(o));
   });
 
   it('rejects a state that does not fit', () => {
-    const j = JSON.parse(JSON.stringify(new SeasonalForecaster()));
+    const j = JSON.parse(JSON.stringify(new SeasonalForecaster())) as ReturnType<SeasonalForecaster['toJSON']>;
     j.arrays.daily = [1, 2];
     expect(() => SeasonalForecaster.fromJSON(j)).toThrow(/state array "daily" must have 24 values, got 2/);
   });

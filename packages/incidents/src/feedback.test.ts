@@ -73,7 +73,7 @@ describe('FeedbackModel', () => {
     const m = new FeedbackModel({ halfLifeMs: 2 * DAY, marginDecades: 1 });
     m.add(benign(), T0);
     m.add(benign({ id: 'f2', scope: 'service', score: 0.9999, createdAtMs: T0 + DAY }), T0 + DAY);
-    const copy = FeedbackModel.fromJSON(JSON.parse(JSON.stringify(m.toJSON())));
+    const copy = FeedbackModel.fromJSON(JSON.parse(JSON.stringify(m.toJSON())) as ReturnType<typeof m.toJSON>);
     for (const s of [0.9, 0.99, 0.999, 0.99999]) expect(copy.adjust(series(), s, T0 + 2 * DAY)).toEqual(m.adjust(series(), s, T0 + 2 * DAY));
     expect(copy.options.halfLifeMs).toBe(2 * DAY);
   });

@@ -76,7 +76,7 @@ describe('IncidentIndex', () => {
     expect(index.has('inc-60')).toBe(true);
     expect(index.has('inc-61')).toBe(true);
     expect(index.has('inc-50')).toBe(false);
-    const copy = IncidentIndex.fromJSON(JSON.parse(JSON.stringify(index.toJSON())), { maxIncidents: 100 });
+    const copy = IncidentIndex.fromJSON(JSON.parse(JSON.stringify(index.toJSON())) as ReturnType<typeof index.toJSON>, { maxIncidents: 100 });
     for (let q = 0; q < 50; q++) {
       const fp = randomFp(rng);
       expect(strip(copy.query(fp, { k: 5, minScore: 0.05 }))).toEqual(strip(index.query(fp, { k: 5, minScore: 0.05 })));

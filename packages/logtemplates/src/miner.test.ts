@@ -57,7 +57,7 @@ describe('TemplateMiner', () => {
     const lines = ['open file /a/b.txt', 'worker 3 done in 12ms', 'session closed for user a', 'session closed for user b'];
     const m1 = new TemplateMiner();
     const ids1 = lines.map((l, i) => { const r = m1.observe('x', l, undefined, i); return r.ok ? r.templateId : ''; });
-    const m2 = TemplateMiner.fromJSON(JSON.parse(JSON.stringify(m1.toJSON())));
+    const m2 = TemplateMiner.fromJSON(JSON.parse(JSON.stringify(m1.toJSON())) as ReturnType<typeof m1.toJSON>);
     const ids2 = lines.map((l, i) => { const r = m2.observe('x', l, undefined, 100 + i); return r.ok ? r.templateId : ''; });
     expect(ids2).toEqual(ids1);
     // a fresh miner gives the same ids for the same templates (ids are hashes of the text)

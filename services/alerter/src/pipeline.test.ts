@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- received JSON bodies, checked field by field */
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +10,17 @@ import type { Recorder } from './testing/recorder.js';
 import { alerterHarness } from './testing/harness.js';
 import type { AlerterHarness } from './testing/harness.js';
 import { cleanupAfterEach, settle, anomalyMaker } from './testing/test-kit.test-util.js';
+
+// The bodies the receivers' documented APIs take (PagerDuty Events API v2, Opsgenie Alert API,
+// Slack incoming webhooks, Alertmanager API v2): the fields these tests read.
+interface PagerDutyEvent {
+  routing_key: string; event_action: string; dedup_key: string; client: string;
+  payload: { summary: string; source: string; severity: string; timestamp: string; component: string; group: string; class: string; custom_details: Record<string, unknown> };
+  links: Array<{ text: string; href: string }>;
+}
+interface OpsgenieAlert { alias: string; message: string; priority: string; tags: string[]; details: Record<string, unknown>; description: string }
+interface SlackWebhook { text: string; blocks: Array<{ type: string; text?: { text: string }; elements?: Array<{ url: string }> }> }
+interface AlertmanagerAlert { labels: Record<string, string>; endsAt: string }
 
 const MIN = 60_000;
 const T0 = Date.parse('2025-03-01T10:00:00Z');
@@ -68,7 +78,7 @@ describe('receiver contracts (local HTTP receivers, field by field)', () => {
     const [pd] = by('/pd/v2/enqueue');
     expect(pd.method).toBe('POST');
     expect(pd.headers['content-type']).toBe('application/json');
-    const pdBody = pd.json as Record<string, any>;
+    const pdBody = pd.json as PagerDutyEvent;
     expect(pdBody.routing_key).toBe(PD_KEY);
     expect(pdBody.event_action).toBe('trigger');
     expect(pdBody.dedup_key).toMatch(/^[0-9a-f]{16}$/);
@@ -81,7 +91,7 @@ describe('receiver contracts (local HTTP receivers, field by field)', () => {
     expect(pdBody.payload.group).toBe('checkout');
     expect(pdBody.payload.class).toBe('pay-errors');
     expect(pdBody.payload.custom_details.value).toBe(0.2);
-    expect(pdBody.links.map((l: { text: string }) => l.text)).toEqual(['Grafana', 'Vigil API']);
+    expect(pdBody.links.map((l) => l.text)).toEqual(['Grafana', 'Vigil API']);
     expect(pdBody.links[0].href).toContain('var-service=checkout');
     expect(pdBody.client).toBe('Vigil');
 
@@ -89,7 +99,7 @@ describe('receiver contracts (local HTTP receivers, field by field)', () => {
     const [og] = by('/og/');
     expect(og.path).toBe('/og/v2/alerts');
     expect(og.headers.authorization).toBe(`GenieKey ${GENIE}`);
-    const ogBody = og.json as Record<string, any>;
+    const ogBody = og.json as OpsgenieAlert;
     expect(ogBody.alias).toBe(pdBody.dedup_key);
     expect(ogBody.message.length).toBeLessThanOrEqual(130);
     expect(ogBody.priority).toBe('P1');
@@ -106,12 +116,12 @@ describe('receiver contracts (local HTTP receivers, field by field)', () => {
 
     // Slack incoming webhook
     const [slack] = by('/slack/');
-    const sBody = slack.json as { text: string; blocks: Array<Record<string, any>> };
+    const sBody = slack.json as SlackWebhook;
     expect(sBody.text).toContain('checkout');
     expect(sBody.blocks[0].type).toBe('header');
-    expect(sBody.blocks[0].text.text.length).toBeLessThanOrEqual(150);
+    expect(sBody.blocks[0].text?.text.length).toBeLessThanOrEqual(150);
     expect(JSON.stringify(sBody.blocks)).toContain('What is wrong');
-    expect(sBody.blocks.find((b) => b.type === 'actions')?.elements.map((e: { url: string }) => e.url)[1]).toMatch(/^http:\/\/vigil\.local:8082\/v1\/alerts\//);
+    expect(sBody.blocks.find((b) => b.type === 'actions')?.elements?.map((e) => e.url)[1]).toMatch(/^http:\/\/vigil\.local:8082\/v1\/alerts\//);
 
     // Generic webhook: HMAC-SHA256 over `t.body`, verified independently here.
     const [hook] = by('/hook');
@@ -162,7 +172,7 @@ describe('receiver contracts (local HTTP receivers, field by field)', () => {
     await a.idle();
     const [first] = rec.requests;
     expect(first.path).toBe('/api/v2/alerts');
-    const [al] = first.json as Array<Record<string, any>>;
+    const [al] = first.json as AlertmanagerAlert[];
     expect(al.labels).toMatchObject({ alertname: 'errors', service: 'checkout', metric: 'error_ratio', operation: 'POST /pay', severity: 'critical' });
     expect(Date.parse(al.endsAt)).toBe(T0 + 4 * MIN);
     h.clock.t = T0 + MIN;
@@ -174,7 +184,7 @@ describe('receiver contracts (local HTTP receivers, field by field)', () => {
     h.clock.t = T0 + 7 * MIN;
     await a.tick();
     await rec.waitFor(3);
-    const [resolved] = rec.requests[2].json as Array<Record<string, any>>;
+    const [resolved] = rec.requests[2].json as AlertmanagerAlert[];
     expect(Date.parse(resolved.endsAt)).toBe(T0 + 7 * MIN);
     expect(resolved.labels).toEqual(al.labels);
   });
@@ -326,7 +336,7 @@ describe('HTTP API: gate and silences', () => {
     res = await fetch(`${base}/v1/deployments/checkout/1.2.0/verdict`, { headers: auth });
     // The gate says why the check was strict (Argo/Flagger users see it in the analysis).
     expect(await res.json()).toMatchObject({
-      status: 'fail', pass: false, fail: true, decided: true, deploymentId: 'd1', policy: 'strict', policyReason: expect.stringMatching(/^CI flaky on c2/),
+      status: 'fail', pass: false, fail: true, decided: true, deploymentId: 'd1', policy: 'strict', policyReason: expect.stringMatching(/^CI flaky on c2/) as unknown,
     });
     const halted = await flagger({ token: 't0ken-t0ken-t0ken-1' });
     expect(halted.status).toBe(403);
@@ -345,7 +355,7 @@ describe('HTTP API: gate and silences', () => {
     const base = `http://127.0.0.1:${a.apiPort}`;
     const bad = await fetch(`${base}/v1/silences`, { method: 'POST', body: JSON.stringify({ matchers: [] }) });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error).toContain('matchers');
+    expect(((await bad.json()) as { error: string }).error).toContain('matchers');
     const created = await fetch(`${base}/v1/silences`, {
       method: 'POST',
       body: JSON.stringify({ matchers: [{ name: 'service', value: 'checkout' }], endsAt: new Date(T0 + 30 * MIN).toISOString(), createdBy: 'ops', comment: 'maintenance' }),

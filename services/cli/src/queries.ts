@@ -1,4 +1,4 @@
-import { fmtNum, fmtTime, renderTable } from './table.js';
+import { cell, fmtNum, fmtTime, renderTable } from './table.js';
 
 export interface QueryClientOptions {
   /** Base URL of the query API (services/query: the embedded process's API port, or query.api). */
@@ -55,7 +55,7 @@ export const VIEWS: Record<string, { path: string; render(rows: Row[]): string }
       { key: 'version', title: 'VERSION', width: 20 },
       { key: 'commit', title: 'COMMIT', width: 12 },
       // CI quality of the commit when announced: a deploy whose CI was not clean is verified strictly.
-      { key: 'ci', title: 'CI', format: (v) => (v && typeof v === 'object' ? String((v as { quality?: unknown }).quality ?? '') : '') },
+      { key: 'ci', title: 'CI', format: (v) => (v && typeof v === 'object' ? cell((v as { quality?: unknown }).quality) : '') },
       { key: 'status', title: 'VERDICT' },
       // First contact: the version was running before Vigil met it; learned as the baseline, not judged.
       { key: 'firstSeen', title: 'SEEN', format: (v) => (v === true ? 'first seen, learning' : 'deployed') },
@@ -93,9 +93,11 @@ interface CapacityRec { request?: number; riskShort?: number | null; expectedSla
 
 /** One GET /v1/capacity entry as a table row (nulls stay empty: no forecast of that resource yet). */
 export function capacityRow(r: Row): Row {
-  const cpu = (r.cpu ?? null) as CapacityRec | null;
-  const mem = (r.memory ?? null) as CapacityRec | null;
-  const load = (r.load ?? null) as { nextHourPeak?: { mean?: number } | null } | null;
+  // Asserted from unknown directly: `(x ?? null) as T` is `{} | null` as T, which
+  // no-unnecessary-type-assertion's fixer would strip to `{}` (and break the build).
+  const cpu = r.cpu as CapacityRec | null | undefined;
+  const mem = r.memory as CapacityRec | null | undefined;
+  const load = r.load as { nextHourPeak?: { mean?: number } | null } | null | undefined;
   return {
     service: r.service, cpu: cpu?.request ?? null, replicas: r.replicas ?? null, cpuRisk: cpu?.riskShort ?? null, cpuWaste: cpu?.expectedSlack ?? null,
     memory: mem?.request ?? null, memoryRisk: mem?.riskShort ?? null, memoryWaste: mem?.expectedSlack ?? null,

@@ -94,7 +94,7 @@ describe('collector with the OpenTelemetry JS SDK exporters and a real broker', 
         const req = decodeTraces(r.value!);
         expect(req.resourceSpans).toHaveLength(1); // one resource per record
         const res = attributesToRecord(req.resourceSpans[0].resource!.attributes);
-        expect(r.key!.toString()).toBe(`vigil/${res['service.name']}`);
+        expect(r.key!.toString()).toBe(`vigil/${String(res['service.name'])}`);
         for (const ss of req.resourceSpans[0].scopeSpans) for (const s of ss.spans) found.set(hexId(s.spanId), { name: s.name, ...attributesToRecord(s.attributes) });
       }
       return found.size >= expected.size;
@@ -112,7 +112,7 @@ describe('collector with the OpenTelemetry JS SDK exporters and a real broker', 
     }
     // A deployment event for each new (service, version).
     const deps = await readAll(bus, topics.deployments, (rs) => rs.length >= 3);
-    const services = deps.map((r) => JSON.parse(r.value!.toString()).service).sort();
+    const services = deps.map((r) => (JSON.parse(r.value!.toString()) as { service: string }).service).sort();
     expect(services).toEqual(['vigil/it-grpc', 'vigil/it-json', 'vigil/it-proto']);
   });
 
@@ -163,7 +163,7 @@ describe('collector with the OpenTelemetry JS SDK exporters and a real broker', 
       for (const r of rs.splice(0)) {
         for (const rl of decodeLogs(r.value!).resourceLogs) for (const sl of rl.scopeLogs) for (const l of sl.logRecords) {
           const a = attributesToRecord(l.attributes);
-          if (l.body?.stringValue === `log ${a.via} ${a.i}`) bodies.add(l.body.stringValue);
+          if (l.body?.stringValue === `log ${String(a.via)} ${String(a.i)}`) bodies.add(l.body.stringValue);
         }
       }
       return bodies.size >= 60;

@@ -104,7 +104,7 @@ export function createDetector(deps: DetectorDeps): Detector {
     bus, groupId: d.groupId, topics: [...kinds.keys()], transactionalId: `vigil-detector-${d.instanceId}`, commitIntervalMs: d.commitIntervalMs,
     name: 'detector', log,
     open: (topic, partition) => restorePartition({ bus, stateTopic: t.detectorState, stateParts: t.partitions, kinds, ctx, log, nowMs }, topic, partition),
-    process: step.process,
+    process: (batch, work, l) => step.process(batch, work, l),
     seal: (w) => encodeSnapshot(t.detectorState, t.partitions, w.topic, w.partition, w.nextOffset as bigint, w.state.processor.toJSON()),
     beforeCommit: (l) => step.tickIdle(l.partitions()),
     committed(txn) {

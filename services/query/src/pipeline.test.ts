@@ -17,7 +17,7 @@ const NOW = 1_790_000_000_000;
 const TOKEN = 'query-test-token-0123456789';
 const HOUR = 3_600_000;
 
-let cleanup: Array<() => Promise<unknown> | unknown> = [];
+let cleanup: Array<() => unknown> = [];
 afterEach(async () => {
   for (const f of cleanup.reverse()) await f();
   cleanup = [];

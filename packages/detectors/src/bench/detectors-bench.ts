@@ -101,7 +101,7 @@ for (const r of rows) console.log(`${r.name.padEnd(32)} ${r.updatesPerCoreS.toLo
 const warm = DEFAULT_SCORER_CONFIG.warmupPoints + 10;
 gc();
 const before = process.memoryUsage().heapUsed;
-const many: DefaultScorer[] = new Array(SERIES);
+const many = new Array<DefaultScorer>(SERIES);
 for (let k = 0; k < SERIES; k++) {
   const s = new DefaultScorer(DEFAULT_SCORER_CONFIG);
   for (let i = 0; i < warm; i++) s.update(T0 + i * STEP_MS, SIGNAL[(i + k) & MASK]);

@@ -83,7 +83,10 @@ export interface Candidate {
 function setPath(input: Record<string, Record<string, GridValue> | GridValue>, path: string, v: GridValue): void {
   const [a, b] = path.split('.');
   if (b === undefined) input[a] = v;
-  else input[a] = { ...((input[a] as Record<string, GridValue> | undefined) ?? {}), [b]: v };
+  else {
+    const section = input[a];
+    input[a] = { ...(typeof section === 'object' ? section : {}), [b]: v };
+  }
 }
 
 function getPath(c: Readonly<DefaultScorerConfig>, path: string): GridValue {

@@ -4,13 +4,20 @@ import { NAB_PROFILES, nabScoreAt, nabScoreSwept } from './nab-score.js';
 import type { NabFile } from './nab-score.js';
 
 // Reference from ../fixtures/make-fixtures.py: an independent Python implementation of the rules.
-const F = JSON.parse(readFileSync(new URL('../fixtures/nab-fixtures.json', import.meta.url), 'utf8'));
-const files: NabFile[] = F.files.map((f: { scores: number[]; windows: Array<[number, number]> }, i: number) => ({ name: `f${i}`, scores: f.scores, windows: f.windows }));
+interface NabFixtures {
+  files: Array<{ scores: number[]; windows: Array<[number, number]> }>;
+  /** profile → threshold → score */
+  at: Record<string, Record<string, number>>;
+  /** profile → best score over the swept threshold */
+  swept: Record<string, number>;
+}
+const F = JSON.parse(readFileSync(new URL('../fixtures/nab-fixtures.json', import.meta.url), 'utf8')) as NabFixtures;
+const files: NabFile[] = F.files.map((f, i) => ({ name: `f${i}`, scores: f.scores, windows: f.windows }));
 
 describe('NAB scorer', () => {
   for (const profile of Object.keys(NAB_PROFILES)) {
     it(`${profile}: fixed thresholds match the Python reference within 1e-9`, () => {
-      for (const [thr, ref] of Object.entries(F.at[profile] as Record<string, number>)) {
+      for (const [thr, ref] of Object.entries(F.at[profile])) {
         expect(Math.abs(nabScoreAt(files, NAB_PROFILES[profile], Number(thr)).score - ref)).toBeLessThan(1e-9);
       }
     });

@@ -309,6 +309,15 @@ function chooseRisk(scores: SeriesScore[], kind: 'cpu' | 'memory'): number {
 }
 
 // ------------------------------------------------------------------ main
+/** The last line of the reference scorer (score.mjs in the data folder): the figures it recomputes. */
+interface ReferenceScores {
+  bitbrains: {
+    forecasts: Record<string, Record<string, Record<'pred' | 'snaive', { mase: number; spl: number }>>>;
+    rightsizing: Record<string, Record<'pred' | 'vpa', { under: number; slack: number }>>;
+  };
+  m4?: { pred: Record<string, number> };
+}
+
 function main(): void {
   const args = parseArgs(process.argv.slice(2));
   if (typeof args.data !== 'string' || typeof args.out !== 'string') die('usage: --data DIR --out DIR [--eval-from ISO] [--folds N] [--no-cv]');
@@ -492,7 +501,7 @@ function main(): void {
     console.log('method  sMAPE    MASE    OWA    MSIS95  cov80  cov95  ACD95');
     console.log(`pred  ${p.smape.toFixed(3).padStart(7)} ${p.mase.toFixed(3).padStart(7)} ${p.owa.toFixed(3).padStart(6)} ${p.msis95.toFixed(3).padStart(8)} ${p.cov80.toFixed(3)} ${p.cov95.toFixed(3)} ${p.acd95.toFixed(3)}`);
     console.log(`Naive2 ${m4Own.naive2.smape.toFixed(3).padStart(6)} ${m4Own.naive2.mase.toFixed(3).padStart(7)}  1.000`);
-    json.m4 = { ...Object.fromEntries(Object.entries(p).map(([k, v]) => [k, round(v)])), naive2_smape: round(m4Own.naive2.smape), naive2_mase: round(m4Own.naive2.mase) };
+    json.m4 = { ...Object.fromEntries(Object.entries<number>({ ...p }).map(([k, v]) => [k, round(v)])), naive2_smape: round(m4Own.naive2.smape), naive2_mase: round(m4Own.naive2.mase) };
   }
 
   // 4. Cross-check with the reference scorer.
@@ -504,8 +513,7 @@ function main(): void {
     if (m4TrainFile) argv.push('--m4-train', m4TrainFile, '--m4-test', m4TestFile);
     const text = execFileSync(process.execPath, argv, { encoding: 'utf8', maxBuffer: 64 << 20 });
     // The reference scorer's JSON (shape documented in the data folder's README).
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const ref = JSON.parse(text.trim().split('\n').pop()!) as Record<string, any>;
+    const ref = JSON.parse(text.trim().split('\n').pop()!) as ReferenceScores;
     const pairs: [string, number, number][] = [];
     const fb = ref.bitbrains.forecasts;
     for (const blk of ['short', 'day']) for (const m of ['cpu_usage_mhz', 'mem_usage_kb', 'all']) {

@@ -115,7 +115,7 @@ export function gateRoutes(ctx: GateContext): RouteHandler[] {
     sendJson(res, proceed ? 200 : 403, {
       proceed,
       phase: body.phase ?? null,
-      canary: `${String(body.namespace ?? '')}/${String(body.name ?? '')}`,
+      canary: `${typeof body.namespace === 'string' ? body.namespace : ''}/${typeof body.name === 'string' ? body.name : ''}`,
       ...(answer ?? { service, version: null, status, summary: `no deployment known for ${service}` }),
     });
     return true;

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- received JSON bodies, checked field by field */
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '@vigil/config';
 import type { AnomalyRecord, DeploymentRecord, FeedbackRecord, IncidentRecord, VerdictRecord } from '@vigil/records';
@@ -60,7 +59,18 @@ function templateAnomaly(now: number, text: string, id = 'tpl1'): AnomalyRecord 
 const api = (a: Alerter) => `http://127.0.0.1:${a.apiPort}`;
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
-const hookTriggers = (rec: Recorder) => rec.requests.filter((r) => r.path === '/hook' && (r.json as any)?.action === 'trigger');
+// The received JSON bodies, as the receivers and the API document them: the fields these tests read.
+interface SimilarWire { incident_id: string; fixed_by?: string; score: number; why: string[] }
+interface HookBody { action?: string; alert: { rule: string; labels: Record<string, string> }; similar: SimilarWire[] }
+interface SlackBody { text: string; blocks: Array<{ type: string; text?: { text: string } }> }
+interface PagerDutyEvent { payload: { component: string; custom_details: { similar_incidents: unknown[] } } }
+interface ApiAnswer {
+  error?: string; feedbackId?: string; effect?: { requiredScore: number }; feedback?: unknown; resolution?: unknown;
+  incidentId?: string; similar?: Array<{ incidentId: string; score: number; resolution: { fixedBy: string } }>;
+}
+const hook = (r: { json: unknown }): HookBody => r.json as HookBody;
+const answer = async (res: Response): Promise<ApiAnswer> => (await res.json()) as ApiAnswer;
+const hookTriggers = (rec: Recorder) => rec.requests.filter((r) => r.path === '/hook' && hook(r)?.action === 'trigger');
 
 /** A started alerter that paged once for one anomaly at T0 (the anomaly feedback is then given on). */
 async function pagedOnce(): Promise<{ h: Harness; a: Alerter; first: AnomalyRecord }> {
@@ -79,9 +89,9 @@ describe('operator feedback in the alerter', () => {
 
     const fb = await post(`${api(a)}/v1/anomalies/${first.id}/feedback`, { verdict: 'not_anomaly', scope: 'series', note: 'nightly batch job', by: 'alice' });
     expect(fb.status).toBe(201);
-    const fbBody = (await fb.json()) as any;
+    const fbBody = await answer(fb);
     // Benign score 0.995: u = -log10(0.005) = 2.30103; + margin 0.5 → required 1 - 10^-2.80103 = 0.998419.
-    expect(fbBody.effect.requiredScore).toBeCloseTo(0.998419, 5);
+    expect(fbBody.effect?.requiredScore).toBeCloseTo(0.998419, 5);
     const records = await h.read<FeedbackRecord>('vigil_feedback');
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({ schema: 'vigil.feedback/1', status: 'active', verdict: 'not_anomaly', scope: 'series', seriesKey: first.seriesKey, score: 0.995, by: 'alice', falseNegative: false });
@@ -107,7 +117,7 @@ describe('operator feedback in the alerter', () => {
 
   it('a much higher score, or a failed verdict of the deployment, still pages; revoking the feedback restores paging', async () => {
     const { h, a, first } = await pagedOnce();
-    const fb = (await (await post(`${api(a)}/v1/anomalies/${first.id}/feedback`, { verdict: 'not_anomaly', scope: 'operation' })).json()) as any;
+    const fb = await answer(await post(`${api(a)}/v1/anomalies/${first.id}/feedback`, { verdict: 'not_anomaly', scope: 'operation' }));
     h.clock.t = T0 + 6 * MIN;
     await a.tick();
 
@@ -128,7 +138,7 @@ describe('operator feedback in the alerter', () => {
     };
     await h.send(dep);
     await h.send(verdict);
-    await settle(a, () => hookTriggers(h.rec).some((r) => (r.json as any).alert.rule === 'deployment-verdict'), 'the deployment page');
+    await settle(a, () => hookTriggers(h.rec).some((r) => hook(r).alert.rule === 'deployment-verdict'), 'the deployment page');
     await h.send(anomaly(h.clock.t, { seriesKey: 'checkout|POST /pay|latency_p95', metric: 'latency_p95', score: 0.995, deployment: { id: 'd9', version: '2.0.0', ageMs: 0 } }));
     await settle(a, () => a.engine.listAlerts().find((x) => x.labels.metric === 'latency_p95')!.feedbackSuppressedBy === undefined, 'the verdict override');
 
@@ -149,13 +159,13 @@ describe('operator feedback in the alerter', () => {
     await a.start();
     const bad = await post(`${api(a)}/v1/anomalies/nope/feedback`, { verdict: 'maybe', scope: 'series' });
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as any).error).toContain('"maybe"');
+    expect((await answer(bad)).error).toContain('"maybe"');
     const unknown = await post(`${api(a)}/v1/anomalies/nope/feedback`, { verdict: 'real', scope: 'series' });
     expect(unknown.status).toBe(404);
     // A missed incident: real feedback with its identity, recorded as a false negative.
     const missed = await post(`${api(a)}/v1/anomalies/nope/feedback`, { verdict: 'real', scope: 'series', seriesKey: 'checkout|GET /|error_ratio', note: 'customers saw 500s' });
     expect(missed.status).toBe(201);
-    expect(((await missed.json()) as any).feedback).toMatchObject({ falseNegative: true, service: 'checkout', operation: 'GET /', metric: 'error_ratio' });
+    expect((await answer(missed)).feedback).toMatchObject({ falseNegative: true, service: 'checkout', operation: 'GET /', metric: 'error_ratio' });
   });
 });
 
@@ -169,11 +179,11 @@ describe('similar past incidents and resolutions', () => {
     await settle(a, () => hookTriggers(h.rec).length >= 1, 'the first page');
     const latency = a.engine.listAlerts().find((x) => x.labels.metric === 'latency_p99')!;
     // No history yet: nothing similar.
-    expect((hookTriggers(h.rec)[0].json as any).similar).toEqual([]);
+    expect(hook(hookTriggers(h.rec)[0]).similar).toEqual([]);
 
     const res = await post(`${api(a)}/v1/alerts/${latency.id}/resolution`, { fixedBy: 'raised the db pool to 50', links: [{ name: 'postmortem', url: 'https://wiki.local/pm/42' }], by: 'bob' });
     expect(res.status).toBe(200);
-    expect(((await res.json()) as any).resolution).toMatchObject({ source: 'api', fixedBy: 'raised the db pool to 50', by: 'bob' });
+    expect((await answer(res)).resolution).toMatchObject({ source: 'api', fixedBy: 'raised the db pool to 50', by: 'bob' });
     expect((await post(`${api(a)}/v1/alerts/nope/resolution`, { fixedBy: 'x' })).status).toBe(404);
     expect((await post(`${api(a)}/v1/alerts/${latency.id}/resolution`, { fixedBy: 'x', color: 'red' })).status).toBe(400);
 
@@ -194,8 +204,8 @@ describe('similar past incidents and resolutions', () => {
     const n = h.rec.requests.length;
     await h.send(templateAnomaly(h.clock.t, 'connection pool timeout after 5000 ms', 'tpl2'));
     await h.send(anomaly(h.clock.t, { score: 0.999 }));
-    await settle(a, () => h.rec.requests.slice(n).filter((r) => r.path === '/hook' && (r.json as any).alert.labels.metric === 'latency_p99').length >= 1, 'the second latency page');
-    const body = h.rec.requests.slice(n).find((r) => r.path === '/hook' && (r.json as any).alert.labels.metric === 'latency_p99')!.json as any;
+    await settle(a, () => h.rec.requests.slice(n).filter((r) => r.path === '/hook' && hook(r).alert.labels.metric === 'latency_p99').length >= 1, 'the second latency page');
+    const body = hook(h.rec.requests.slice(n).find((r) => r.path === '/hook' && hook(r).alert.labels.metric === 'latency_p99')!);
     expect(body.similar.length).toBeGreaterThanOrEqual(1);
     const top = body.similar[0];
     expect(top.incident_id).toBe(latency.incidentId);
@@ -204,20 +214,20 @@ describe('similar past incidents and resolutions', () => {
     expect(top.score).toBe(0.9);
     expect(top.why[0]).toBe('+0.35 log templates 1/1 shared: "connection pool timeout after <*> ms"');
 
-    const slack = h.rec.requests.slice(n).find((r) => r.path.startsWith('/slack') && (r.json as any).text.includes('latency_p99'))!.json as any;
-    const simBlock = slack.blocks.find((b: any) => b.type === 'section' && b.text.text.startsWith('*Similar past incidents*'));
-    expect(simBlock.text.text).toContain('90% similar');
-    expect(simBlock.text.text).toContain('fix: raised the db pool to 50');
-    const pd = h.rec.requests.slice(n).find((r) => r.path === '/pd/v2/enqueue' && (r.json as any).payload.component === 'latency_p99 POST /pay')!.json as any;
+    const slack = h.rec.requests.slice(n).find((r) => r.path.startsWith('/slack') && (r.json as SlackBody).text.includes('latency_p99'))!.json as SlackBody;
+    const simBlock = slack.blocks.find((b) => b.type === 'section' && b.text?.text.startsWith('*Similar past incidents*'));
+    expect(simBlock?.text?.text).toContain('90% similar');
+    expect(simBlock?.text?.text).toContain('fix: raised the db pool to 50');
+    const pd = h.rec.requests.slice(n).find((r) => r.path === '/pd/v2/enqueue' && (r.json as PagerDutyEvent).payload.component === 'latency_p99 POST /pay')!.json as PagerDutyEvent;
     expect(pd.payload.custom_details.similar_incidents[0]).toMatchObject({ incident_id: latency.incidentId, score: 0.9, fixed_by: 'raised the db pool to 50' });
 
     const second = a.engine.getAlert(latency.id)!;
     const sim = await fetch(`${api(a)}/v1/alerts/${latency.id}/similar?k=5`);
     expect(sim.status).toBe(200);
-    const simBody = (await sim.json()) as any;
+    const simBody = await answer(sim);
     expect(simBody.incidentId).toBe(second.incidentId);
-    expect(simBody.similar[0]).toMatchObject({ incidentId: latency.incidentId, score: 0.9 });
-    expect(simBody.similar[0].resolution.fixedBy).toBe('raised the db pool to 50');
+    expect(simBody.similar?.[0]).toMatchObject({ incidentId: latency.incidentId, score: 0.9 });
+    expect(simBody.similar?.[0].resolution.fixedBy).toBe('raised the db pool to 50');
     expect((await fetch(`${api(a)}/v1/alerts/nope/similar`)).status).toBe(404);
     expect((await fetch(`${api(a)}/v1/alerts/${latency.id}/similar?k=0`)).status).toBe(400);
   });

@@ -58,7 +58,7 @@ describe('operator actions', () => {
     const old = engine();
     old.onAnomaly(anomaly(T0, { id: 'd-old', version: '2', ageMs: 3 * 60 * MIN }), T0);
     const r = old.rollbackNow(old.listAlerts()[0].id, 'slack:U1', T0);
-    expect(r.rollback).toMatchObject({ phase: 'done', result: 'skipped', detail: expect.stringMatching(/older than maxDeploymentAgeMs/) });
+    expect(r.rollback).toMatchObject({ phase: 'done', result: 'skipped', detail: expect.stringMatching(/older than maxDeploymentAgeMs/) as unknown });
     expect(old.drainRollbackRequests()).toEqual([]);
 
     const rated = engine({ maxPerServicePerHour: 1 });
@@ -68,7 +68,7 @@ describe('operator actions', () => {
     // A second deployment of the same service within the hour: the rate limit skips it.
     rated.onAnomaly({ ...anomaly(T0 + MIN, { id: 'db', version: '3', ageMs: MIN }), operation: 'GET /cart', seriesKey: 'checkout|GET /cart|error_ratio' }, T0 + MIN);
     const second = rated.listAlerts().find((a) => a.deployment?.id === 'db')!;
-    expect(rated.rollbackNow(second.id, 'slack:U1', T0 + MIN).rollback).toMatchObject({ result: 'skipped', detail: expect.stringMatching(/maxPerServicePerHour/) });
+    expect(rated.rollbackNow(second.id, 'slack:U1', T0 + MIN).rollback).toMatchObject({ result: 'skipped', detail: expect.stringMatching(/maxPerServicePerHour/) as unknown });
 
     const off = engine({ enabled: false });
     off.onAnomaly(anomaly(T0, { id: 'd1', version: '2', ageMs: MIN }), T0);

@@ -13,6 +13,7 @@ import { renderLineChart } from './chart.js';
 import type { ChartPoint } from './chart.js';
 import { COMMANDS } from './grammar.js';
 import type { Parsed } from './grammar.js';
+import { cell } from './reads.js';
 import type { ReadApi, Row } from './reads.js';
 
 export interface AnswerDeps {
@@ -155,14 +156,14 @@ export interface OperationChange {
 export function operationChanges(rows: readonly Row[], deployAtMs: number, windowMs = 15 * 60_000): OperationChange[] {
   const acc = new Map<string, { operation: string; metric: string; seriesKey: string; b: number; nb: number; a: number; na: number }>();
   for (const r of rows) {
-    const metric = String(r.metric ?? '');
+    const metric = cell(r.metric);
     if (metric !== 'error_ratio' && metric !== 'latency_p95' && metric !== 'latency_p99') continue;
     const op = typeof r.operation === 'string' ? r.operation : '';
     const t = Number(r.windowStartMs), v = Number(r.value);
     if (!op || !Number.isFinite(t) || !Number.isFinite(v)) continue;
     const key = `${op}\u0000${metric}`;
     let e = acc.get(key);
-    if (!e) acc.set(key, (e = { operation: op, metric, seriesKey: String(r.seriesKey ?? ''), b: 0, nb: 0, a: 0, na: 0 }));
+    if (!e) acc.set(key, (e = { operation: op, metric, seriesKey: cell(r.seriesKey), b: 0, nb: 0, a: 0, na: 0 }));
     if (t < deployAtMs && t >= deployAtMs - windowMs) { e.b += v; e.nb++; }
     else if (t >= deployAtMs && t < deployAtMs + windowMs) { e.a += v; e.na++; }
   }
@@ -340,7 +341,7 @@ async function deploys(deps: AnswerDeps, serviceArgument: string): Promise<Slack
   const older = r.rows.filter((row) => !list.some((d) => d.id === row.id)).slice(0, Math.max(0, 10 - lines.length));
   for (const row of older) {
     const ci = row.ci as { quality?: string } | null | undefined;
-    lines.push(`• ${esc(service)} *${esc(String(row.version))}* ${ago(Number(row.deployedAtMs), deps.now)} · verdict: *${esc(String(row.status ?? 'none'))}*${ci?.quality ? ` · CI ${esc(ci.quality)}` : ''} · \`${esc(String(row.id))}\``);
+    lines.push(`• ${esc(service)} *${esc(String(row.version))}* ${ago(Number(row.deployedAtMs), deps.now)} · verdict: *${esc(cell(row.status, 'none'))}*${ci?.quality ? ` · CI ${esc(ci.quality)}` : ''} · \`${esc(String(row.id))}\``);
   }
   blocks.push(section(lines.length ? lines.join('\n') : `No deployment of *${esc(service)}* is known.`));
   if (r.error && deps.reads) blocks.push(context(`history from the read API unavailable: ${esc(r.error.slice(0, 200))}`));
@@ -385,7 +386,7 @@ async function flaky(deps: AnswerDeps, suite: string): Promise<SlackMessage> {
   if (r.rows.length === 0) return message(`No flaky tests in ${suite}`, [section(`No flaky test known in suite *${esc(suite)}* (a test is flaky when it both failed and passed on the same commit).`)]);
   return message(`${r.rows.length} flaky tests in ${suite}`, [
     header(`Flaky tests of ${suite}`),
-    section(r.rows.map((t) => `• \`${esc(String(t.name).slice(0, 200))}\`: failed ${t.failures}/${t.runs} runs (${(Number(t.failureRate) * 100).toFixed(0)}%), flaky on ${t.flakyRevisions} commit${Number(t.flakyRevisions) === 1 ? '' : 's'}`).join('\n')),
+    section(r.rows.map((t) => `• \`${esc(String(t.name).slice(0, 200))}\`: failed ${cell(t.failures)}/${cell(t.runs)} runs (${(Number(t.failureRate) * 100).toFixed(0)}%), flaky on ${cell(t.flakyRevisions)} commit${Number(t.flakyRevisions) === 1 ? '' : 's'}`).join('\n')),
   ]);
 }
 
@@ -400,7 +401,7 @@ async function risk(deps: AnswerDeps, pipeline: string): Promise<SlackMessage> {
     return message(`${pipeline}: failure rate ${Math.round(Number(row.failureRate) * 100)}%`, [
       header(`Risk of ${String(row.pipeline)}`),
       section(`${typeof pred === 'number' ? `Predicted failure probability of the last announced run: *${Math.round(pred * 100)}%*. ` : ''}` +
-        `${row.failed}/${row.runs} runs failed in 30 days (*${Math.round(Number(row.failureRate) * 100)}%*); last run ${esc(String(row.lastStatus ?? 'unknown'))}${Number.isFinite(Number(row.lastRunMs)) ? ` ${ago(Number(row.lastRunMs), deps.now)}` : ''}.`),
+        `${cell(row.failed)}/${cell(row.runs)} runs failed in 30 days (*${Math.round(Number(row.failureRate) * 100)}%*); last run ${esc(cell(row.lastStatus, 'unknown'))}${Number.isFinite(Number(row.lastRunMs)) ? ` ${ago(Number(row.lastRunMs), deps.now)}` : ''}.`),
       ...(link ? [actions([link])] : []),
     ]);
   }

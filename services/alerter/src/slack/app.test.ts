@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- recorded JSON bodies, checked field by field */
 // "Ask Vigil" against the alerter on the in-process bus: real HTTP on both sides (Slack's
 // requests signed as Slack signs them; a local server in place of Slack's Web API and
 // response_url recording what Vigil posts, checked against Block Kit's limits).
@@ -12,6 +11,7 @@ import { startRecorder } from '../testing/recorder.js';
 import type { RecordedRequest, Recorder } from '../testing/recorder.js';
 import { ACTION } from './alert-buttons.js';
 import { blockKitViolations } from './blocks.js';
+import type { Block } from './blocks.js';
 import { slackSignature } from './signature.js';
 import { cleanupAfterEach, anomalyMaker } from '../testing/test-kit.test-util.js';
 
@@ -23,6 +23,19 @@ const TEMPLATE = 'payment provider rejected card token <*>: invalid currency <*>
 const cleanup = cleanupAfterEach();
 
 interface Ctx { h: AlerterHarness; a: Alerter; slack: Recorder; base: string }
+
+// The JSON bodies Vigil posts to Slack (Web API, response_url, webhooks) or answers Slack with:
+// the fields these tests read, per Slack's Block Kit and interactivity documentation.
+interface SlackElement { type?: string; action_id?: string; value?: string }
+interface SlackBlock { type: string; image_url?: string; elements?: SlackElement[] }
+interface SlackView { callback_id?: string; private_metadata?: string; blocks?: SlackBlock[] }
+interface SlackBody {
+  text?: string; blocks?: SlackBlock[]; view?: SlackView; thread_ts?: string; response_action?: string;
+  // an OpenAI-compatible chat completion request (the assistant's model call)
+  model?: string; messages?: unknown[];
+}
+/** A recorded or answered body, read as Slack JSON (plain text bodies have none of its fields). */
+const slackBody = (v: unknown): SlackBody => (typeof v === 'object' && v !== null ? (v as SlackBody) : {});
 
 async function setup(extra: (slackUrl: string) => Record<string, unknown> = () => ({})): Promise<Ctx> {
   const slack = await startRecorder((r) => {
@@ -86,26 +99,27 @@ function signedHeaders(body: string, tsSec: number, contentType: string, secret 
   return { 'content-type': contentType, 'x-slack-request-timestamp': String(tsSec), 'x-slack-signature': slackSignature(secret, String(tsSec), body) };
 }
 
-async function post(c: Ctx, path: string, body: string, headers: Record<string, string>): Promise<{ status: number; json: any }> {
+/** The answer's body: its JSON, or its text when it is not JSON. */
+async function post(c: Ctx, path: string, body: string, headers: Record<string, string>): Promise<{ status: number; json: unknown }> {
   const res = await fetch(`${c.base}${path}`, { method: 'POST', body, headers });
   const text = await res.text();
-  let json: any;
+  let json: unknown;
   try { json = JSON.parse(text); } catch { json = text; }
   return { status: res.status, json };
 }
 
 let n = 0;
-async function command(c: Ctx, text: string, user = 'UOK'): Promise<{ status: number; answer?: any }> {
+async function command(c: Ctx, text: string, user = 'UOK'): Promise<{ status: number; answer?: SlackBody }> {
   const responsePath = `/respond/${++n}`;
   const body = new URLSearchParams({ command: '/vigil', text, user_id: user, user_name: 'dev', channel_id: 'C1', response_url: `${c.slack.url}${responsePath}`, trigger_id: `t${n}` }).toString();
   const r = await post(c, '/v1/slack/commands', body, signedHeaders(body, Math.floor(c.h.clock.t / 1000), 'application/x-www-form-urlencoded'));
   if (r.status !== 200) return { status: r.status };
   const [answer] = await c.slack.waitFor(1, (x) => x.path === responsePath);
   await c.a.idle();
-  return { status: r.status, answer: answer.json };
+  return { status: r.status, answer: slackBody(answer.json) };
 }
 
-async function interact(c: Ctx, payload: Record<string, unknown>): Promise<{ status: number; json: any }> {
+async function interact(c: Ctx, payload: Record<string, unknown>): Promise<{ status: number; json: unknown }> {
   const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
   const r = await post(c, '/v1/slack/interactivity', body, signedHeaders(body, Math.floor(c.h.clock.t / 1000), 'application/x-www-form-urlencoded'));
   await c.a.idle();
@@ -117,12 +131,13 @@ const button = (actionId: string, alertId: string, user: string, respond: string
   actions: [{ action_id: actionId, value: alertId, block_id: `alert:${alertId}` }],
 });
 
-const allText = (msg: any): string => JSON.stringify(msg);
+const allText = (msg: unknown): string => JSON.stringify(msg);
 
 /** Every message Vigil posted (Web API, response_url, webhook) passes Block Kit's limits. */
 function checkBlockKit(slack: Recorder): void {
   for (const r of slack.requests) {
-    const j = r.json as any;
+    // blockKitViolations checks whatever is there; these are the two places blocks go.
+    const j = r.json as { blocks?: Block[]; view?: { blocks?: Block[] } } | undefined;
     if (j?.blocks) expect(blockKitViolations(j.blocks), `${r.path}`).toEqual([]);
     if (j?.view?.blocks) expect(blockKitViolations(j.view.blocks, 'modal'), `${r.path} view`).toEqual([]);
   }
@@ -176,12 +191,12 @@ describe('Ask Vigil: questions and actions after a bad deploy', () => {
     expect(w).toContain('POST /pay'); // the failing operation
     expect(w).toContain('payment provider rejected card token'); // the new template
     expect(w).toContain('abc123def456'); // the commit
-    const img = why.blocks.find((b: any) => b.type === 'image');
-    expect(img.image_url).toMatch(/^http:\/\/vigil\.example:8082\/v1\/slack\/chart\?t=[0-9a-f]{32}$/);
-    const png = await fetch(`${c.base}/v1/slack/chart?${new URL(img.image_url).searchParams}`);
+    const img = why?.blocks?.find((b) => b.type === 'image');
+    expect(img?.image_url).toMatch(/^http:\/\/vigil\.example:8082\/v1\/slack\/chart\?t=[0-9a-f]{32}$/);
+    const png = await fetch(`${c.base}/v1/slack/chart?${new URL(img?.image_url ?? '').searchParams.toString()}`);
     expect(png.status).toBe(200);
     expect(Buffer.from(await png.arrayBuffer()).subarray(1, 4).toString()).toBe('PNG');
-    expect(why.blocks.some((b: any) => b.type === 'actions' && b.elements.some((e: any) => e.action_id === ACTION.rollback))).toBe(true);
+    expect(why?.blocks?.some((b) => b.type === 'actions' && b.elements?.some((e) => e.action_id === ACTION.rollback))).toBe(true);
 
     const status = allText((await command(c, 'STATUS')).answer);
     expect(status).toMatch(/firing/);
@@ -218,7 +233,7 @@ describe('Ask Vigil: questions and actions after a bad deploy', () => {
 
   it('notifications carry the action buttons instead of URL-only buttons', async () => {
     const [note] = await c.slack.waitFor(1, (r) => r.path === '/hooks/T0/B0/x');
-    const ids = (note.json as any).blocks.filter((b: any) => b.type === 'actions').flatMap((b: any) => b.elements.map((e: any) => e.action_id));
+    const ids = (slackBody(note.json).blocks ?? []).filter((b) => b.type === 'actions').flatMap((b) => (b.elements ?? []).map((e) => e.action_id));
     expect(ids).toEqual(expect.arrayContaining([ACTION.ack, ACTION.silence, ACTION.notAnomaly, ACTION.similar, ACTION.rollback]));
     checkBlockKit(c.slack);
   });
@@ -243,7 +258,7 @@ describe('Ask Vigil: questions and actions after a bad deploy', () => {
     const all = c.slack.requests.filter((r) => r.path === '/api/chat.postMessage');
     expect(all).toHaveLength(2); // the 429, then the one answer
     expect(posts[1].headers.authorization).toBe('Bearer xoxb-test-token');
-    expect((posts[1].json as any).thread_ts).toBe('100.1');
+    expect(slackBody(posts[1].json).thread_ts).toBe('100.1');
     expect(allText(posts[1].json)).toContain('firing');
     expect(c.a.slack!.web.rateLimited).toBe(1);
   });
@@ -251,7 +266,7 @@ describe('Ask Vigil: questions and actions after a bad deploy', () => {
   it('every action: refused when not authorised; done once, audited and in the alert history when authorised', async () => {
     const alert = c.a.engine.listAlerts().find((x) => x.kind === 'symptom')!;
     const r = (name: string) => `${c.slack.url}/r/${name}`;
-    const said = async (name: string) => (await c.slack.waitFor(1, (x) => x.path === `/r/${name}`))[0].json as any;
+    const said = async (name: string): Promise<unknown> => (await c.slack.waitFor(1, (x) => x.path === `/r/${name}`))[0].json;
     const actions = () => c.a.engine.getAlert(alert.id)!.notifications.filter((x) => x.kind.startsWith('action:'));
 
     // Unauthorised: refused, nothing changes.
@@ -268,12 +283,12 @@ describe('Ask Vigil: questions and actions after a bad deploy', () => {
       type: 'view_submission', user: { id: 'UNOBODY' },
       view: { callback_id: 'vigil_silence', private_metadata: JSON.stringify({ alertId: alert.id }), state: { values: { duration: { duration: { selected_option: { value: '3600000' } } } } } },
     });
-    expect(forged.json.response_action).toBe('errors');
+    expect(slackBody(forged.json).response_action).toBe('errors');
     const forgedRes = await interact(c, {
       type: 'view_submission', user: { id: 'UNOBODY' },
       view: { callback_id: 'vigil_resolution', private_metadata: JSON.stringify({ alertId: alert.id }), state: { values: { fixed_by: { fixed_by: { value: 'nothing' } } } } },
     });
-    expect(forgedRes.json.response_action).toBe('errors');
+    expect(slackBody(forgedRes.json).response_action).toBe('errors');
     expect(c.slack.requests.filter((x) => x.path === '/api/views.open')).toHaveLength(0);
     expect(c.a.engine.listSilences(c.h.clock.t)).toEqual([]);
     expect(c.a.memory.getIncident(alert.incidentId)?.resolution).toBeUndefined();
@@ -305,7 +320,7 @@ describe('Ask Vigil: questions and actions after a bad deploy', () => {
     // Silence: the button opens a modal (views.open); the submission creates the silence.
     await interact(c, button(ACTION.silence, alert.id, 'UOK', r('sil')));
     const [open] = await c.slack.waitFor(1, (x) => x.path === '/api/views.open');
-    const view = (open.json as any).view;
+    const view = slackBody(open.json).view ?? {};
     expect(view.callback_id).toBe('vigil_silence');
     const sub = await interact(c, {
       type: 'view_submission', user: { id: 'UOK', username: 'uok' },
@@ -320,9 +335,9 @@ describe('Ask Vigil: questions and actions after a bad deploy', () => {
     // Resolution: a modal; the submission feeds the incident memory.
     await interact(c, button(ACTION.resolution, alert.id, 'UOK', r('res')));
     const opens = await c.slack.waitFor(2, (x) => x.path === '/api/views.open');
-    const rv = (opens[1].json as any).view;
+    const rv = slackBody(opens[1].json).view ?? {};
     const bad = await interact(c, { type: 'view_submission', user: { id: 'UOK' }, view: { callback_id: 'vigil_resolution', private_metadata: rv.private_metadata, state: { values: {} } } });
-    expect(bad.json.response_action).toBe('errors');
+    expect(slackBody(bad.json).response_action).toBe('errors');
     await interact(c, {
       type: 'view_submission', user: { id: 'UOK', username: 'uok' },
       view: { callback_id: 'vigil_resolution', private_metadata: rv.private_metadata, state: { values: { fixed_by: { fixed_by: { value: 'rolled back to 1.1.0 and fixed the currency table' } }, rollback_helped: { rollback_helped: { selected_option: { value: 'yes' } } } } } },
@@ -341,7 +356,7 @@ describe('Ask Vigil: questions and actions after a bad deploy', () => {
     expect(c.slack.requests.filter((x) => x.path === '/rollback-hook')).toHaveLength(1);
     const rollbacks = await c.h.read<RollbackRecord>('vigil_rollbacks');
     expect(rollbacks).toHaveLength(1);
-    expect(rollbacks[0]).toMatchObject({ deploymentId: 'd1', result: 'succeeded', reason: expect.stringContaining('rollback asked by slack:UOK') });
+    expect(rollbacks[0]).toMatchObject({ deploymentId: 'd1', result: 'succeeded', reason: expect.stringContaining('rollback asked by slack:UOK') as unknown });
 
     // Audited: the alert's history (state, API, and the AlertRecords on vigil_alerts).
     expect(actions().map((x) => x.kind)).toEqual(['action:acknowledge', 'action:not_anomaly', 'action:silence', 'action:resolution', 'action:rollback']);
@@ -351,8 +366,8 @@ describe('Ask Vigil: questions and actions after a bad deploy', () => {
       ['action:acknowledge', 'slack:UGROUPMEMBER (ugroupmember)'], ['action:not_anomaly', 'slack:UOK (uok)'], ['action:silence', 'slack:UOK (uok)'],
       ['action:resolution', 'slack:UOK (uok)'], ['action:rollback', 'slack:UOK (uok)'],
     ]);
-    const api = await (await fetch(`${c.base}/v1/alerts/${alert.id}`)).json() as any;
-    expect(api.notifications.filter((x: any) => x.kind.startsWith('action:'))).toHaveLength(5);
+    const api = await (await fetch(`${c.base}/v1/alerts/${alert.id}`)).json() as { notifications: Array<{ kind: string }> };
+    expect(api.notifications.filter((x) => x.kind.startsWith('action:'))).toHaveLength(5);
     checkBlockKit(c.slack);
   });
 
@@ -392,8 +407,8 @@ describe('Ask Vigil: optional language model', () => {
     expect(a).toContain('read as `why checkout`');
     const [call] = on.slack.requests.filter((r) => r.path === '/llm/chat/completions');
     expect(call.headers.authorization).toBe('Bearer sk-local-test');
-    expect((call.json as any).model).toBe('local-model');
-    expect((call.json as any).messages.at(-1)).toEqual({ role: 'user', content: 'what broke the shop thing' });
+    expect(slackBody(call.json).model).toBe('local-model');
+    expect(slackBody(call.json).messages?.at(-1)).toEqual({ role: 'user', content: 'what broke the shop thing' });
     // A question the grammar understands never goes to the model.
     await command(on, 'status');
     expect(on.slack.requests.filter((r) => r.path === '/llm/chat/completions')).toHaveLength(1);

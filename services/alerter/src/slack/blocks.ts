@@ -78,7 +78,10 @@ export function message(text: string, blocks: Block[]): SlackMessage {
 }
 
 const len = (v: unknown): number => (typeof v === 'string' ? v.length : 0);
-const txt = (o: unknown): string => (o && typeof o === 'object' ? String((o as { text?: unknown }).text ?? '') : '');
+const txt = (o: unknown): string => {
+  const text = o && typeof o === 'object' ? (o as { text?: unknown }).text : undefined;
+  return typeof text === 'string' ? text : '';
+};
 
 /** Every documented limit a message or modal breaks (empty when Slack would take it). */
 export function blockKitViolations(blocks: readonly Block[], surface: 'message' | 'modal' = 'message'): string[] {

@@ -14,6 +14,17 @@ export interface ReadApiOptions {
 
 export type Row = Record<string, unknown>;
 
+/**
+ * A read-API cell as text: strings as they are, numbers and booleans printed, null/absent as the
+ * fallback, anything else as JSON (never "[object Object]").
+ */
+export function cell(v: unknown, fallback = ''): string {
+  if (v === undefined || v === null) return fallback;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  return JSON.stringify(v);
+}
+
 export class ReadApi {
   private readonly doFetch: Fetch;
   constructor(private readonly opts: ReadApiOptions) {

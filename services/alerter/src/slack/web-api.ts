@@ -81,7 +81,7 @@ export class SlackWebApi {
         // response_url answers plain "ok"
         return { ok: true, body: { text } };
       }
-      if (parsed.ok === false) return { ok: false, status: res.status, error: `${what}: ${String(parsed.error ?? 'error')}` };
+      if (parsed.ok === false) return { ok: false, status: res.status, error: `${what}: ${typeof parsed.error === 'string' ? parsed.error : JSON.stringify(parsed.error ?? 'error')}` };
       return { ok: true, body: parsed };
     }
     return last;

@@ -26,7 +26,7 @@ export interface AlerterHarness {
 }
 
 /** `config` must have `topics.partitions` set; `cleanup` collects what the test's afterEach undoes. */
-export async function alerterHarness(config: VigilConfig, startMs: number, cleanup: Array<() => Promise<unknown> | unknown>): Promise<AlerterHarness> {
+export async function alerterHarness(config: VigilConfig, startMs: number, cleanup: Array<() => unknown>): Promise<AlerterHarness> {
   const bus = createMemoryBus();
   const clock = { t: startMs };
   const producer = await bus.producer();

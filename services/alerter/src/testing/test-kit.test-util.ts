@@ -4,7 +4,7 @@ import { afterEach } from 'vitest';
 import type { AnomalyRecord } from '@vigil/records';
 import type { Alerter } from '../pipeline.js';
 
-export type Cleanup = Array<() => Promise<unknown> | unknown>;
+export type Cleanup = Array<() => unknown>;
 
 /** A cleanup list, emptied in reverse order after every test of the calling file. */
 export function cleanupAfterEach(): Cleanup {

@@ -73,7 +73,7 @@ function runConfig(dir: string, extra: Record<string, unknown> = {}): VigilConfi
   const run = `bench${Date.now().toString(36)}`;
   const topics = Object.fromEntries(Object.entries(base.topics).filter(([k]) => k !== 'partitions').map(([k, v]) => [k, `${v}_${run}`]));
   return parseConfig({
-    bus: JSON.parse(JSON.stringify(base.bus)),
+    bus: structuredClone(base.bus),
     topics: base.bus.kind === 'kafka' ? topics : {},
     store: { chdb: { path: join(dir, 'chdb') } },
     detector: { commitIntervalMs: 200, groupId: `det-${run}` },

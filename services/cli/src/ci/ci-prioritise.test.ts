@@ -6,7 +6,7 @@ function io(stdin: string, answer: unknown, status = 200) {
   const out: string[] = [];
   const calls: Array<{ url: string; body: Record<string, unknown>; headers: Record<string, string> }> = [];
   const fake = (async (url: URL, init: RequestInit) => {
-    calls.push({ url: String(url), body: JSON.parse(String(init.body)) as Record<string, unknown>, headers: init.headers as Record<string, string> });
+    calls.push({ url: String(url), body: JSON.parse(typeof init.body === 'string' ? init.body : '') as Record<string, unknown>, headers: init.headers as Record<string, string> });
     return new Response(JSON.stringify(answer), { status, headers: { 'content-type': 'application/json' } });
   }) as unknown as typeof fetch;
   const x: CiIo = { stdin: [stdin], stdout: { write: (s: string) => out.push(s) }, env: { VIGIL_API_URL: 'http://api:1', VIGIL_API_TOKEN: 't0k' }, fetch: fake };

@@ -245,7 +245,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const rows = await get('/v1/deployments?since=1h&limit=100');
     for (const r of rows.reverse()) {
       const id = String(r.id);
-      const status = String(r.status ?? '');
+      const status = typeof r.status === 'string' ? r.status : '';
       let d = deployments.get(id);
       if (!d) {
         d = { id, service: String(r.service), version: String(r.version), seenAtMs: wallMs(), status: '' };
@@ -259,8 +259,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
         const verdicts = await get(`/v1/deployments/${encodeURIComponent(id)}/verdicts`).catch(() => [] as Row[]);
         const v = verdicts.find((x) => x.status === status);
         const evidence = Array.isArray(v?.evidence) ? (v?.evidence as Row[]) : [];
-        const ev = evidence.map((e) => `${e.check} ${pct(e.baseline)}→${pct(e.candidate)}${e.decided === 'fail' ? ' FAIL' : e.decided === 'pass' ? ' ok' : ''}`).join('; ');
-        line(`verdict: ${d.service} ${d.version} ${status.toUpperCase()} — ${String(r.verdict ?? '')}${ev ? ` [${ev}]` : ''}`);
+        const ev = evidence.map((e) => `${String(e.check)} ${pct(e.baseline)}→${pct(e.candidate)}${e.decided === 'fail' ? ' FAIL' : e.decided === 'pass' ? ' ok' : ''}`).join('; ');
+        line(`verdict: ${d.service} ${d.version} ${status.toUpperCase()} — ${typeof r.verdict === 'string' ? r.verdict : ''}${ev ? ` [${ev}]` : ''}`);
         if (d.service === BAD.service && d.version === BAD.to && status === 'fail') {
           badFailSeenMs = wallMs();
           if (typeof v?.decidedAtMs === 'number' || typeof v?.decidedAtMs === 'string') badDecidedMs = Number(v.decidedAtMs);

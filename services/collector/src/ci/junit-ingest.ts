@@ -112,7 +112,7 @@ export function junitHandler(o: JUnitIngestOptions): JUnitHandler {
       }
       const runs = parsed.runs;
       if (runs.length === 0) return { status: 200, body: { accepted: 0, failed: 0, skipped: 0, suites: [] } };
-      const records: OutRecord[] = new Array(runs.length);
+      const records = new Array<OutRecord>(runs.length);
       let bytes = 0;
       let failed = 0;
       let skipped = 0;

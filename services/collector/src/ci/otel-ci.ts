@@ -44,9 +44,9 @@ export function mayHoldCiSpans(proto: Buffer): boolean {
 }
 
 function str(v: unknown): string | undefined {
-  if (v === undefined || v === null || typeof v === 'object') return undefined;
-  const s = String(v);
-  return s === '' ? undefined : s;
+  if (typeof v === 'string') return v === '' ? undefined : v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  return undefined;
 }
 
 /**

@@ -158,7 +158,7 @@ describe('join of deployments with CI quality', () => {
       const m = deployment('ledger', 'v2', 'c2');
       outs.push(...p.process(m.value, m.headers));
       for (let k = 0; k < 10; k++) outs.push(...p.process(spans('ledger', 'v2', T0 + 40_000 + k * 5_000, 40, 4)));
-      return { outs: outs.map((o) => `${o.topic}|${o.key}|${Buffer.from(o.value!).toString()}`), state: JSON.stringify(p.toJSON()) };
+      return { outs: outs.map((o) => `${o.topic}|${String(o.key)}|${o.value === null ? '' : Buffer.from(o.value).toString()}`), state: JSON.stringify(p.toJSON()) };
     };
     const a = run();
     expect(a.outs.some((o) => o.includes('"status":"fail"') && o.includes('(strict: CI flaky on c2'))).toBe(true);

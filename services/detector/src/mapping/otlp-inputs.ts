@@ -147,7 +147,7 @@ export function logsFromRecord(bytes: Uint8Array): { identity: ResourceIdentity;
     const records: LogRecordInput[] = [];
     for (const sl of rl.scopeLogs) {
       for (const r of sl.logRecords) {
-        const body = r.body?.stringValue ?? (r.body ? JSON.stringify(attributesToRecord([{ key: 'body', value: r.body }]).body, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)) : '');
+        const body = r.body?.stringValue ?? (r.body ? JSON.stringify(attributesToRecord([{ key: 'body', value: r.body }]).body, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) : '');
         records.push({
           service: identity.service, body, severityNumber: r.severityNumber || undefined, severityText: r.severityText || undefined,
           timeUnixNano: r.timeUnixNano, observedTimeUnixNano: r.observedTimeUnixNano,

@@ -113,7 +113,7 @@ describe('ForecastFeed', () => {
     a.hold('checkout');
     a.markFailed('checkout', 'v2');
     feedCpu(a, 100, 130);
-    const b = ForecastFeed.fromJSON(JSON.parse(JSON.stringify(a.toJSON())), OPTS);
+    const b = ForecastFeed.fromJSON(JSON.parse(JSON.stringify(a.toJSON())) as ReturnType<typeof a.toJSON>, OPTS);
     expect(b.isFailed('checkout', 'v2')).toBe(true);
     expect(b.release('checkout', false)).toEqual(a.release('checkout', false));
     expect(feedCpu(b, 130, 200)).toEqual(feedCpu(a, 130, 200));
@@ -181,7 +181,7 @@ describe('spans processor feeds the request rate', () => {
     expect(forecasts.filter((r) => r.horizon === 'long').map((r) => r.originMs)).toContain(T0 + 7_200_000);
 
     // An older checkpoint (no `forecast` field) still restores, and forecasting starts afresh.
-    const old = JSON.parse(JSON.stringify(p.toJSON())) as Record<string, unknown>;
+    const old = JSON.parse(JSON.stringify(p.toJSON())) as ReturnType<typeof p.toJSON> as Record<string, unknown>;
     delete old.forecast;
     const restored = createProcessor('spans', ctx, old);
     forecasts.length = 0;

@@ -24,7 +24,7 @@ test('first contact: the running version (and any met within the grace) is first
   expect(t.see('shop/cart', 'v3', T0 + 300_000)).toBe(false);
   expect(t.deployed('shop/cart')?.sinceMs).toBe(T0 + FIRST_CONTACT_GRACE_MS + 1);
   // The checkpoint round-trips.
-  const back = VersionTracker.fromJSON(JSON.parse(JSON.stringify(t.toJSON())));
+  const back = VersionTracker.fromJSON(JSON.parse(JSON.stringify(t.toJSON())) as ReturnType<typeof t.toJSON>);
   expect(back.deployed('shop/cart')).toEqual(t.deployed('shop/cart'));
   expect(back.see('shop/cart', 'v1', T0 + 400_000)).toBe(false);
   expect(back.get('shop/cart')?.firstSeen).toBe(true);
@@ -32,7 +32,7 @@ test('first contact: the running version (and any met within the grace) is first
 
 test('a snapshot written before first contact existed is read as it was: the version in effect, deployed', () => {
   const old = [['payments', { id: deploymentIdFor('payments', 'v7'), version: 'v7', sinceMs: T0 }]] as const;
-  const t = VersionTracker.fromJSON(JSON.parse(JSON.stringify(old)));
+  const t = VersionTracker.fromJSON(JSON.parse(JSON.stringify(old)) as Parameters<typeof VersionTracker.fromJSON>[0]);
   expect(t.deployed('payments')).toEqual({ id: deploymentIdFor('payments', 'v7'), version: 'v7', sinceMs: T0 });
   expect(t.see('payments', 'v8', T0 + 10_000)).toBe(true);
 });

@@ -21,7 +21,7 @@ export function snapshotKey(topic: string, partition: number, part: string): str
 }
 
 export function encodeSnapshot(stateTopic: string, stateParts: number, topic: string, partition: number, nextOffset: bigint, state: unknown): OutRecord[] {
-  const text = JSON.stringify(state, (_k, v) => (typeof v === 'bigint' ? { $bigint: v.toString() } : v));
+  const text = JSON.stringify(state, (_k, v: unknown) => (typeof v === 'bigint' ? { $bigint: v.toString() } : v));
   const chunks = Math.max(1, Math.ceil(text.length / CHUNK_CHARS));
   const p = partition % stateParts;
   const records: OutRecord[] = [];
@@ -35,6 +35,11 @@ export function encodeSnapshot(stateTopic: string, stateParts: number, topic: st
 }
 
 /** The latest snapshot of (topic, partition) among the state partition's records, or null. */
+/** `{ $bigint: "…" }`, and nothing else: how encodeSnapshot writes a bigint. */
+function isBigintBox(v: unknown): v is { $bigint: string } {
+  return typeof v === 'object' && v !== null && typeof (v as { $bigint?: unknown }).$bigint === 'string' && Object.keys(v).length === 1;
+}
+
 export function decodeSnapshot(records: InRecord[], topic: string, partition: number): { state: unknown; nextOffset: bigint } | null {
   const prefix = `${topic}|${partition}|`;
   const latest = new Map<string, Buffer | null>();
@@ -52,6 +57,6 @@ export function decodeSnapshot(records: InRecord[], topic: string, partition: nu
     text += c.toString('utf8');
   }
   if (text.length !== meta.chars) throw new Error(`state snapshot of ${topic}/${partition} has ${text.length} chars, meta says ${meta.chars}`);
-  const state = JSON.parse(text, (_k, v) => (v && typeof v === 'object' && typeof v.$bigint === 'string' && Object.keys(v).length === 1 ? BigInt(v.$bigint) : v));
+  const state: unknown = JSON.parse(text, (_k, v: unknown) => (isBigintBox(v) ? BigInt(v.$bigint) : v));
   return { state, nextOffset: BigInt(meta.nextOffset) };
 }

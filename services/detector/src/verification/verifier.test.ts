@@ -97,7 +97,7 @@ describe('deployment verification', () => {
     const outB: string[] = [];
     spans.forEach((s, i) => {
       outA.push(...a.observe(s).map((v) => `${v.status}@${v.decidedAtMs}`));
-      if (i === 6100) b = ServiceVerifier.fromJSON(JSON.parse(JSON.stringify(b.toJSON())), OPTIONS);
+      if (i === 6100) b = ServiceVerifier.fromJSON(JSON.parse(JSON.stringify(b.toJSON())) as ReturnType<typeof b.toJSON>, OPTIONS);
       outB.push(...b.observe(s).map((v) => `${v.status}@${v.decidedAtMs}`));
     });
     expect(outA).toContain(outA.find((x) => x.startsWith('fail')));
@@ -240,12 +240,12 @@ describe('strict policy for a deploy whose CI was not clean', () => {
     const a = new ServiceVerifier('s', WITH_STRICT);
     for (const s of base) a.observe(s);
     a.announce({ version: 'v2', ...FLAKY_CI });
-    let b = ServiceVerifier.fromJSON(JSON.parse(JSON.stringify(a.toJSON())), WITH_STRICT);
+    let b = ServiceVerifier.fromJSON(JSON.parse(JSON.stringify(a.toJSON())) as ReturnType<typeof a.toJSON>, WITH_STRICT);
     const outA: string[] = [];
     const outB: string[] = [];
     cand.forEach((s, i) => {
       outA.push(...a.observe(s).map((v) => `${v.status}:${v.policy}@${v.decidedAtMs}`));
-      if (i === 50) b = ServiceVerifier.fromJSON(JSON.parse(JSON.stringify(b.toJSON())), WITH_STRICT);
+      if (i === 50) b = ServiceVerifier.fromJSON(JSON.parse(JSON.stringify(b.toJSON())) as ReturnType<typeof b.toJSON>, WITH_STRICT);
       outB.push(...b.observe(s).map((v) => `${v.status}:${v.policy}@${v.decidedAtMs}`));
     });
     expect(outA.some((x) => x.startsWith('fail:strict'))).toBe(true);

@@ -61,14 +61,24 @@ const records: VigilRecord[] = [
   } as RollbackRecord,
 ];
 
+interface Point { t: number; version?: string; value: number }
+interface EvidenceView {
+  deployment: unknown; verdicts: Array<{ status: string; evidence: unknown[] }>; window: unknown;
+  series: Array<{ metric: string; points: Point[] }>; templates: unknown; rollbacks: unknown;
+}
+interface AnomalyView { anomaly: unknown; series: Point[] }
+interface TemplateSeries { bucketMs: number; buckets: number[]; templates: Array<{ templateId: string; counts: number[] }> }
+
 describe('console read endpoints (chDB)', () => {
   let testStore: TestStore;
   let store: Store;
   let query: RunningQuery;
   let base = '';
-  const get = async (path: string, status = 200) => {
+  // The body read as the shape the caller names (what the console API documents); every field
+  // the test reads is then compared with a value.
+  const get = async <T = { error?: string }>(path: string, status = 200): Promise<T> => {
     const res = await fetch(`${base}${path}`);
-    const body = await res.json();
+    const body = (await res.json()) as T;
     expect(res.status, JSON.stringify(body)).toBe(status);
     return body;
   };
@@ -90,17 +100,17 @@ describe('console read endpoints (chDB)', () => {
   });
 
   test('GET /v1/deployments/{id}/evidence: verdict history, baseline vs candidate, new templates, rollbacks, strict policy', async () => {
-    const ev = await get('/v1/deployments/dep-bad/evidence?beforeMs=600000&afterMs=600000');
+    const ev = await get<EvidenceView>('/v1/deployments/dep-bad/evidence?beforeMs=600000&afterMs=600000');
     expect(ev.deployment).toMatchObject({ id: 'dep-bad', service: 'payments', version: 'v2', previousVersion: 'v1', status: 'fail', deployedAtMs: DEPLOY, decidedAtMs: DECIDED, policy: 'strict', policyReason: '2 flaky tests' });
-    expect(ev.verdicts.map((v: { status: string }) => v.status)).toEqual(['running', 'fail']);
+    expect(ev.verdicts.map((v) => v.status)).toEqual(['running', 'fail']);
     expect(ev.verdicts[1].evidence[0]).toMatchObject({ check: 'error_ratio', statistic: 5.1, bound: 4.2, decided: 'fail' });
     expect(ev.window).toEqual({ fromMs: DEPLOY - 10 * MIN, toMs: DECIDED + 10 * MIN });
-    const err = ev.series.find((s: { metric: string }) => s.metric === 'error_ratio');
+    const err = ev.series.find((s) => s.metric === 'error_ratio');
     // The window two hours before is outside [deploy - 10 min, decision + 10 min].
-    expect(err.points.map((p: { t: number; version: string; value: number }) => [p.t - DEPLOY, p.version, p.value])).toEqual([
+    expect(err?.points.map((p) => [p.t - DEPLOY, p.version, p.value])).toEqual([
       [-2 * MIN, 'v1', 0.004], [-MIN, 'v1', 0.006], [30_000, 'v2', 0.05], [MIN, 'v2', 0.06],
     ]);
-    expect(ev.series.map((s: { metric: string }) => s.metric).sort()).toEqual(['error_ratio', 'latency_p99']);
+    expect(ev.series.map((s) => s.metric).sort()).toEqual(['error_ratio', 'latency_p99']);
     expect(ev.templates).toEqual([expect.objectContaining({ templateId: 'tpl-timeout', count: 3 + 4 + 5, firstSeenMs: DEPLOY + 5_000 })]);
     expect(ev.rollbacks).toEqual([expect.objectContaining({ id: 'rb-1', result: 'succeeded', hook: 'webhook', atMs: DECIDED + 500 })]);
     await get('/v1/deployments/nope/evidence', 404);
@@ -108,31 +118,31 @@ describe('console read endpoints (chDB)', () => {
   });
 
   test('GET /v1/anomalies/{id}: the anomaly and its series around it', async () => {
-    const a = await get('/v1/anomalies/an-1?beforeMs=300000&afterMs=300000');
+    const a = await get<AnomalyView>('/v1/anomalies/an-1?beforeMs=300000&afterMs=300000');
     expect(a.anomaly).toMatchObject({ id: 'an-1', service: 'payments', metric: 'error_ratio', severity: 'critical', components: ['level', 'tail'], deploymentId: 'dep-bad' });
-    expect(a.series.map((p: { t: number }) => p.t - DEPLOY)).toEqual([-2 * MIN, -MIN, 30_000, MIN]);
+    expect(a.series.map((p) => p.t - DEPLOY)).toEqual([-2 * MIN, -MIN, 30_000, MIN]);
     expect(a.series[3]).toMatchObject({ value: 0.06, expected: 0.005, lower: 0, upper: 0.02 });
     await get('/v1/anomalies/none', 404);
     // A new log template's anomaly: its series is the template's lines per window.
-    const tpl = await get('/v1/anomalies/an-tpl');
-    expect(tpl.series.map((p: { t: number; value: number }) => [p.t - DEPLOY, p.value])).toEqual([[0, 3], [MIN, 4], [2 * MIN, 5]]);
+    const tpl = await get<AnomalyView>('/v1/anomalies/an-tpl');
+    expect(tpl.series.map((p) => [p.t - DEPLOY, p.value])).toEqual([[0, 3], [MIN, 4], [2 * MIN, 5]]);
   });
 
   test('GET /v1/templates/series: counts per bucket, new since a deployment', async () => {
-    const t = await get('/v1/templates/series?service=payments&since=1h&buckets=60');
+    const t = await get<TemplateSeries>('/v1/templates/series?service=payments&since=1h&buckets=60');
     expect(t.bucketMs).toBe(MIN);
-    expect(t.templates.map((x: { templateId: string }) => x.templateId)).toEqual(['tpl-ok', 'tpl-timeout']);
+    expect(t.templates.map((x) => x.templateId)).toEqual(['tpl-ok', 'tpl-timeout']);
     const timeout = t.templates[1];
     expect(timeout).toMatchObject({ total: 12, isNew: true, newSinceDeployment: 'dep-bad' });
     const at = (ms: number) => timeout.counts[t.buckets.indexOf(ms)];
     expect([at(DEPLOY), at(DEPLOY + MIN), at(DEPLOY + 2 * MIN)]).toEqual([3, 4, 5]);
-    expect(timeout.counts.reduce((s: number, c: number) => s + c, 0)).toBe(12);
+    expect(timeout.counts.reduce((s, c) => s + c, 0)).toBe(12);
     expect((await get('/v1/templates/series', 400)).error).toMatch(/^service: /);
   });
 
   test('GET /v1/services, /v1/deployments/timeline, /v1/rollbacks, /v1/ci/pipelines', async () => {
-    const services = await get('/v1/services?since=1h');
-    expect(services.map((s: { service: string }) => s.service)).toEqual(['checkout', 'payments']);
+    const services = await get<Array<{ service: string }>>('/v1/services?since=1h');
+    expect(services.map((s) => s.service)).toEqual(['checkout', 'payments']);
     expect(services[1]).toMatchObject({ failed: 1, running: 0, anomalies: 2, critical: 1, lastDeployment: { id: 'dep-bad', version: 'v2', status: 'fail' } });
     expect(services[0]).toMatchObject({ failed: 0, anomalies: 0, lastDeployment: { id: 'dep-ok', status: 'pass' } });
     expect(await get('/v1/deployments/timeline?since=1h')).toEqual([

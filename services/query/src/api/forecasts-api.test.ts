@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- received JSON bodies, checked field by field */
 // Forecast records (vigil.forecast/1) land in `forecasts` exactly once (0009_forecasts.sql), and
 // the query API serves them: GET /v1/forecasts (latest per series), GET /v1/capacity, the KEDA
 // metrics-api body and the Kubernetes External Metrics API, behind the listener's bearer auth.
@@ -10,6 +9,7 @@ import type { Store } from '@vigil/store';
 import { servicesOfSelector } from './forecast-routes.js';
 import { landThroughSink, migratedStore, startQuery } from '../../../../test/support/read-side.js';
 import type { RunningQuery, TestStore } from '../../../../test/support/read-side.js';
+import type { ApiForecast } from './forecast-routes.js';
 
 const H = 3_600_000;
 const S5 = 300_000;
@@ -41,14 +41,24 @@ const records: ForecastRecord[] = [
   forecast('search', 'rate', 'load', 'short', O, 7),
 ];
 
+interface ApiBody { error?: string; value?: number; reason?: string }
+interface Peak { mean: number; hi95: number }
+interface Capacity {
+  service: string; cpu: unknown; memory: unknown; replicas: number | null; expectedWaste: unknown; shortfallRisk: unknown;
+  load: { nextHourPeak: Peak; nextDayPeak: Peak }; why: string;
+}
+interface ExternalMetrics { groupVersion: string; resources: Array<{ name: string }>; items: Array<{ value: string }> }
+
 describe('forecasts in ClickHouse and the forecast / capacity / autoscaling API (chDB)', () => {
   let testStore: TestStore;
   let store: Store;
   let query: RunningQuery;
   let base: string;
-  const get = async (path: string, status = 200): Promise<any> => {
+  // The body read as the shape the caller names (ApiForecast is the route's own type; the others
+  // are what the API documents); every field the test reads is then compared with a value.
+  const get = async <T = ApiBody>(path: string, status = 200): Promise<T> => {
     const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
-    const body = await res.json();
+    const body = (await res.json()) as T;
     expect({ path, status: res.status }).toEqual({ path, status });
     return body;
   };
@@ -78,18 +88,18 @@ describe('forecasts in ClickHouse and the forecast / capacity / autoscaling API 
   });
 
   test('GET /v1/forecasts: the latest forecast per series', async () => {
-    const all = await get('/v1/forecasts?service=checkout&metric=rate');
-    expect(all.map((f: any) => [f.horizon, f.originMs])).toEqual([['long', O], ['short', O]]);
-    const short = all.find((f: any) => f.horizon === 'short');
-    expect(short.points).toHaveLength(12);
-    expect(short.points[0]).toEqual({ endMs: O + S5, mean: 50, lo80: 49, hi80: 51, lo95: 48, hi95: 52 });
+    const all = await get<ApiForecast[]>('/v1/forecasts?service=checkout&metric=rate');
+    expect(all.map((f) => [f.horizon, f.originMs])).toEqual([['long', O], ['short', O]]);
+    const short = all.find((f) => f.horizon === 'short');
+    expect(short?.points).toHaveLength(12);
+    expect(short?.points[0]).toEqual({ endMs: O + S5, mean: 50, lo80: 49, hi80: 51, lo95: 48, hi95: 52 });
     expect(short).toMatchObject({ service: 'checkout', metric: 'rate', kind: 'load', stepMs: S5, learnt: 300, withheld: 6 });
-    expect((await get('/v1/forecasts')).length).toBe(6);
+    expect((await get<ApiForecast[]>('/v1/forecasts')).length).toBe(6);
     expect(await get('/v1/forecasts?horizon=sometimes', 400)).toEqual({ error: 'horizon: short or long (got "sometimes")' });
   });
 
   test('GET /v1/capacity: CPU (preferred metric, latest), memory, replicas, waste, risk, why', async () => {
-    const [cap] = await get('/v1/capacity?service=checkout');
+    const [cap] = await get<Capacity[]>('/v1/capacity?service=checkout');
     expect(cap.service).toBe('checkout');
     expect(cap.cpu).toMatchObject({ metric: 'k8s.pod.cpu.usage', originMs: O, request: 2.4, replicas: 4, riskShort: 0.03, expectedSlack: 0.5 });
     expect(cap.memory).toMatchObject({ metric: 'k8s.pod.memory.working_set', request: 5e8, riskShort: 0.004 });
@@ -99,7 +109,7 @@ describe('forecasts in ClickHouse and the forecast / capacity / autoscaling API 
     expect(cap.load.nextHourPeak).toEqual({ mean: 61, hi95: 63 });
     expect(cap.load.nextDayPeak).toEqual({ mean: 78, hi95: 80 });
     expect(cap.why).toMatch(/^cpu: day-ahead forecast peaks/);
-    const [search] = await get('/v1/capacity?service=search');
+    const [search] = await get<Capacity[]>('/v1/capacity?service=search');
     expect(search).toMatchObject({ cpu: null, memory: null, replicas: null });
   });
 
@@ -113,9 +123,9 @@ describe('forecasts in ClickHouse and the forecast / capacity / autoscaling API 
   });
 
   test('External Metrics API: discovery and ExternalMetricValueList by label selector', async () => {
-    const disc = await get('/apis/external.metrics.k8s.io/v1beta1');
+    const disc = await get<ExternalMetrics>('/apis/external.metrics.k8s.io/v1beta1');
     expect(disc.groupVersion).toBe('external.metrics.k8s.io/v1beta1');
-    expect(disc.resources.map((r: any) => r.name)).toEqual(['vigil-forecast-rate', 'vigil-forecast-cpu', 'vigil-forecast-memory']);
+    expect(disc.resources.map((r) => r.name)).toEqual(['vigil-forecast-rate', 'vigil-forecast-cpu', 'vigil-forecast-memory']);
     const list = await get(`/apis/external.metrics.k8s.io/v1beta1/namespaces/shop/vigil-forecast-rate?labelSelector=${encodeURIComponent('service in (checkout,search)')}`);
     expect(list).toEqual({
       kind: 'ExternalMetricValueList', apiVersion: 'external.metrics.k8s.io/v1beta1', metadata: {},
@@ -124,7 +134,7 @@ describe('forecasts in ClickHouse and the forecast / capacity / autoscaling API 
         { metricName: 'vigil-forecast-rate', metricLabels: { service: 'search', metric: 'rate' }, timestamp: new Date(O).toISOString().replace('.000Z', 'Z'), value: '10' },
       ],
     });
-    const mem = await get('/apis/external.metrics.k8s.io/v1beta1/namespaces/shop/vigil-forecast-memory?labelSelector=service%3Dcheckout');
+    const mem = await get<ExternalMetrics>('/apis/external.metrics.k8s.io/v1beta1/namespaces/shop/vigil-forecast-memory?labelSelector=service%3Dcheckout');
     expect(mem.items).toHaveLength(1);
     expect(mem.items[0].value).toBe(String(4e8 + 1));
     expect((await get('/apis/external.metrics.k8s.io/v1beta1/namespaces/shop/vigil-forecast-disk', 404)).reason).toBe('NotFound');

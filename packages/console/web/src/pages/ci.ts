@@ -32,10 +32,13 @@ export const ciPage: Page<Data> = {
   },
 };
 
+/** A cell of the read API as text: names are strings; numbers printed; absent is empty. */
+const text = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
+
 function testRow(r: Record<string, unknown>): TestRow {
   const pick = (...keys: string[]) => keys.map((k) => r[k]).find((v) => v !== undefined);
   return {
-    suite: String(pick('suite') ?? ''), testName: String(pick('testName', 'test_name', 'name') ?? ''), runs: Number(pick('runs') ?? 0), failures: Number(pick('failures') ?? 0),
+    suite: text(pick('suite')), testName: text(pick('testName', 'test_name', 'name')), runs: Number(pick('runs') ?? 0), failures: Number(pick('failures') ?? 0),
     failureRate: Number(pick('failureRate', 'failure_rate') ?? 0), flaky: Boolean(pick('flaky')), durationMeanMs: Number(pick('durationMeanMs', 'duration_mean_ms') ?? NaN),
     durationP95Ms: Number(pick('durationP95Ms', 'duration_p95_ms') ?? NaN),
   };

@@ -9,6 +9,7 @@ import {
 import { readTopic, startHarness } from '../../testing/harness.test-util.js';
 import type { Harness } from '../../testing/harness.test-util.js';
 import { deploymentIdFor, isDeploymentMarker } from '@vigil/records';
+import type { DeploymentRecord } from '@vigil/records';
 
 async function post(url: string, body: Uint8Array | string, headers: Record<string, string>) {
   const res = await fetch(url, { method: 'POST', body, headers });
@@ -49,7 +50,7 @@ describe('OTLP/HTTP receiver', () => {
 
   it('emits one deployment event per new service.version, keyed by service', async () => {
     const deps = await readTopic(h.bus, 'vigil_deployments', 3);
-    const events = deps.map((r) => JSON.parse(r.value!.toString()));
+    const events = deps.map((r) => JSON.parse(r.value!.toString()) as DeploymentRecord);
     const svc0 = events.filter((e) => e.service === 'shop/svc-0');
     expect(svc0).toHaveLength(1); // svc-0 1.0.0 sent many times, one event
     expect(svc0[0]).toMatchObject({ version: '1.0.0', environment: 'prod', source: 'resource', timeMs: 1_700_000_000_000 });
@@ -62,10 +63,10 @@ describe('OTLP/HTTP receiver', () => {
   it('POST /v1/deployments writes an api deployment event; bad input is 400', async () => {
     const ok = await post(`${h.http}/v1/deployments`, JSON.stringify({ service: 'shop/cart', version: '9.9', environment: 'prod', commit: 'abc', time: '2024-01-01T00:00:00Z', links: [{ url: 'https://ci/1' }] }), JSON_CT);
     expect(ok.status).toBe(202);
-    const ev = JSON.parse(ok.body.toString());
+    const ev = JSON.parse(ok.body.toString()) as DeploymentRecord;
     expect(ev).toMatchObject({ service: 'shop/cart', version: '9.9', commit: 'abc', timeMs: Date.parse('2024-01-01T00:00:00Z'), source: 'api' });
     const deps = await readTopic(h.bus, 'vigil_deployments', 4);
-    expect(deps.some((r) => r.key!.toString() === 'shop/cart' && JSON.parse(r.value!.toString()).id === ev.id)).toBe(true);
+    expect(deps.some((r) => r.key!.toString() === 'shop/cart' && (JSON.parse(r.value!.toString()) as DeploymentRecord).id === ev.id)).toBe(true);
     expect((await post(`${h.http}/v1/deployments`, JSON.stringify({ version: '1' }), JSON_CT)).status).toBe(400);
     expect((await post(`${h.http}/v1/deployments`, '{nope', JSON_CT)).status).toBe(400);
   });
@@ -177,7 +178,7 @@ describe('OTLP/HTTP receiver: backpressure', () => {
     const h = await startHarness({ maxInflightBytes: 64 * 1024, http: { maxBodyBytes: 64 * 1024 }, grpc: { maxMessageBytes: 64 * 1024 }, retryAfterS: 3 }, (p: Producer): Producer => ({
       ...p,
       // Hold every send until released: in-flight bytes pile up.
-      send: (records) => new Promise((resolve, reject) => pending.push(() => p.send(records).then(resolve, reject))),
+      send: (records) => new Promise((resolve, reject) => pending.push(() => { p.send(records).then(resolve, reject); })),
       transaction: () => p.transaction(),
       close: () => p.close(),
     }));

@@ -13,7 +13,7 @@ use history only:
 It also prints the one signal deliberately left out: ranking tests that appear more than once
 in the cycle first (the repeats are retries after a failure, i.e. a verdict of the cycle).
 
-Usage: python3 history_only_ceiling.py --data FILE.csv   (needs numpy; scikit-learn optional)
+Usage: python3 research/ci-insights/history-only-ceiling.py --data FILE.csv   (needs numpy; scikit-learn optional)
 Prints a table, then one JSON object as the last line.
 """
 import argparse, bisect, collections, csv, datetime, json, math, sys
