@@ -154,9 +154,6 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      // enabled by the lead after merge: its ~305 findings are removed by `eslint --fix` once all
-      // branches of this session are merged (fixing them per branch would conflict everywhere).
-      '@typescript-eslint/no-unnecessary-type-assertion': 'off',
       // Off: here an async function without await is deliberate. Implementations of the
       // Promise-returning interfaces (Bus, Producer, Transaction, route handlers) are async so that
       // a synchronous throw reaches the caller as a rejection, like the I/O implementation's would;

@@ -169,10 +169,10 @@ describe('CI insights, embedded', () => {
     const ranked = res.json.ranked as Array<{ name: string; failureProbability: number; reason: string; flaky: boolean }>;
     // Decayed Beta (alpha 0.3, prior 0.25/1): totals P,P,P,F,F → 0.52; brand-new: the suite's
     // new-test rate 0.5·0.9³ = 0.36; refunds P,F,P,P,P → 0.16; pays all passed → 0.07.
-    expect(ranked[0]!.name).toBe('totals');
-    expect(ranked[0]!.reason).toMatch(/failed its last run/);
+    expect(ranked[0].name).toBe('totals');
+    expect(ranked[0].reason).toMatch(/failed its last run/);
     expect(ranked.find((r) => r.name === 'refunds')?.flaky).toBe(true);
-    expect(ranked[ranked.length - 1]!.name).toBe('pays');
+    expect(ranked[ranked.length - 1].name).toBe('pays');
     expect((res.json.shards as unknown[]).length).toBe(2);
     expect(res.json.history).toMatchObject({ knownTests: 3, newTests: 1 });
     const budget = await postJson(`${api}/v1/ci/prioritise`, { suite: 'shop', tests: ['pays', 'refunds', 'totals'], budgetMs: 750 });
@@ -207,7 +207,7 @@ describe('CI insights, embedded', () => {
       `SELECT status, predicted_failure_probability, suite FROM ${vigil.store.table('ci_pipeline_runs')} WHERE run_id = 'r6'`);
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({ status: 'announced', suite: 'shop' });
-    expect(stored[0]!.predicted_failure_probability).toBeCloseTo(p, 9);
+    expect(stored[0].predicted_failure_probability).toBeCloseTo(p, 9);
     expect((await postJson(`${api}/v1/ci/pipelines/shop-ci/runs`, { revision: 'x' })).status).toBe(400);
   });
 
@@ -236,8 +236,8 @@ describe('CI insights, embedded', () => {
       return rows.length === 2 ? rows : null;
     }, 60_000);
     expect(verdicts.map((v) => v.service)).toEqual(['cart', 'ledger']);
-    expect(verdicts[0]!.summary).not.toMatch(/strict/);
-    expect(verdicts[1]!.summary).toMatch(/\(strict: CI flaky on c2: 1 test/);
+    expect(verdicts[0].summary).not.toMatch(/strict/);
+    expect(verdicts[1].summary).toMatch(/\(strict: CI flaky on c2: 1 test/);
     // The query API keeps the announced commit and its CI quality beside the verdict.
     const listed = (await (await fetch(`${api}/v1/deployments?since=1d`)).json()) as Array<Record<string, unknown>>;
     const ledger = listed.find((d) => d.service === 'ledger' && d.version === 'v2');

@@ -23,7 +23,6 @@ import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
-import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { startEmbedded } from '@vigil/cli';
 import type { Embedded } from '@vigil/cli';
@@ -76,7 +75,7 @@ async function sendMetrics(otlp: string): Promise<void> {
     for (const sm of resourceMetrics.scopeMetrics) {
       for (const m of sm.metrics) for (const dp of m.dataPoints) { dp.startTime = hr(T0); dp.endTime = hr(at); }
     }
-    await new Promise<void>((resolve, reject) => exporter.export(resourceMetrics as ResourceMetrics, (r) => (r.code === ExportResultCode.SUCCESS ? resolve() : reject(r.error ?? new Error('metric export failed')))));
+    await new Promise<void>((resolve, reject) => exporter.export(resourceMetrics, (r) => (r.code === ExportResultCode.SUCCESS ? resolve() : reject(r.error ?? new Error('metric export failed')))));
   }
   await exporter.shutdown();
   await provider.shutdown();

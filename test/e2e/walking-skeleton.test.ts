@@ -124,7 +124,7 @@ describe('walking skeleton', () => {
     };
     const logs: Record<string, string> = {};
     const start = (service: string) => {
-      const [args, penv] = commands[service]!;
+      const [args, penv] = commands[service];
       const p = spawn(process.execPath, args, { env: penv, stdio: ['ignore', 'pipe', 'pipe'] });
       logs[service] = '';
       p.stdout?.on('data', (c) => { logs[service] += String(c); });

@@ -17,9 +17,9 @@ const T: Int32Array[] = (() => {
   }
   const tables = [t0];
   for (let k = 1; k < 8; k++) {
-    const prev = tables[k - 1]!;
+    const prev = tables[k - 1];
     const t = new Int32Array(256);
-    for (let n = 0; n < 256; n++) t[n] = (prev[n]! >>> 8) ^ t0[prev[n]! & 0xff]!;
+    for (let n = 0; n < 256; n++) t[n] = (prev[n] >>> 8) ^ t0[prev[n] & 0xff];
     tables.push(t);
   }
   return tables;
@@ -33,12 +33,12 @@ export function crc32c(buf: Uint8Array): number {
   const n = buf.length;
   const end8 = n - (n & 7);
   while (i < end8) {
-    const a = crc ^ (buf[i]! | (buf[i + 1]! << 8) | (buf[i + 2]! << 16) | (buf[i + 3]! << 24));
+    const a = crc ^ (buf[i] | (buf[i + 1] << 8) | (buf[i + 2] << 16) | (buf[i + 3] << 24));
     crc =
-      t7[a & 0xff]! ^ t6[(a >>> 8) & 0xff]! ^ t5[(a >>> 16) & 0xff]! ^ t4[a >>> 24]! ^
-      t3[buf[i + 4]!]! ^ t2[buf[i + 5]!]! ^ t1[buf[i + 6]!]! ^ t0[buf[i + 7]!]!;
+      t7[a & 0xff] ^ t6[(a >>> 8) & 0xff] ^ t5[(a >>> 16) & 0xff] ^ t4[a >>> 24] ^
+      t3[buf[i + 4]] ^ t2[buf[i + 5]] ^ t1[buf[i + 6]] ^ t0[buf[i + 7]];
     i += 8;
   }
-  while (i < n) crc = t0[(crc ^ buf[i++]!) & 0xff]! ^ (crc >>> 8);
+  while (i < n) crc = t0[(crc ^ buf[i++]) & 0xff] ^ (crc >>> 8);
   return ~crc >>> 0;
 }

@@ -115,7 +115,7 @@ function codeOf(err: unknown, depth: number): BusErrorCode | null {
   if (err === null || typeof err !== 'object' || depth > 5) return null;
   if (err instanceof BusError) return err.code;
   const e = err as ErrorLike;
-  if (typeof e.type === 'string' && e.type in PROTOCOL_TYPES) return PROTOCOL_TYPES[e.type]!;
+  if (typeof e.type === 'string' && e.type in PROTOCOL_TYPES) return PROTOCOL_TYPES[e.type];
   // Wrappers first look at what they wrap: retries-exceeded and non-retriable errors carry the
   // real cause in `originalError` / `cause`; aggregate errors in `errors`.
   for (const inner of [e.originalError, e.cause]) {
@@ -128,7 +128,7 @@ function codeOf(err: unknown, depth: number): BusErrorCode | null {
       if (c !== null && c !== 'BUS_UNKNOWN') return c;
     }
   }
-  if (typeof e.name === 'string' && e.name in KAFKAJS_NAMES) return KAFKAJS_NAMES[e.name]!;
+  if (typeof e.name === 'string' && e.name in KAFKAJS_NAMES) return KAFKAJS_NAMES[e.name];
   // kafkajs gives up after its retries with this wrapper; what it retried was transient.
   if (e.name === 'KafkaJSNumberOfRetriesExceeded') return 'BUS_UNAVAILABLE';
   return null;

@@ -125,7 +125,7 @@ export class KafkaBusConsumer implements Consumer {
         return;
       }
       this.failures.delete(key);
-      resolveOffset(slice[slice.length - 1]!.offset);
+      resolveOffset(slice[slice.length - 1].offset);
       await heartbeat().catch(() => {});
       if (!isRunning() || isStale()) return;
     }

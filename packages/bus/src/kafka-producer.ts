@@ -49,7 +49,7 @@ export class KafkaBusProducer implements Producer {
     if (!Array.isArray(records)) throw new BusError('BUS_INVALID', 'send: records must be an array');
     const topics = new Map<string, TopicPlan>();
     for (let i = 0; i < records.length; i++) {
-      const r = records[i]!;
+      const r = records[i];
       if (r.value !== null && !Buffer.isBuffer(r.value)) {
         throw new BusError('BUS_INVALID', `send: record ${i} of ${r.topic}: value must be a Buffer or null`);
       }
@@ -59,7 +59,7 @@ export class KafkaBusProducer implements Producer {
     const partitionOf = new Int32Array(records.length);
     const indexOf = new Int32Array(records.length);
     for (let i = 0; i < records.length; i++) {
-      const r = records[i]!;
+      const r = records[i];
       const t = topics.get(r.topic)!;
       const n = t.n;
       const key = keyBytes(r.key);
@@ -78,7 +78,7 @@ export class KafkaBusProducer implements Producer {
       }
       partitionOf[i] = partition;
       indexOf[i] = t.sent[partition] ?? 0;
-      t.sent[partition] = indexOf[i]! + 1;
+      t.sent[partition] = indexOf[i] + 1;
       // No timestamp: kafkajs stamps the batch with the time it encodes it (the contract's
       // "time of sending"). Headers are copied: the request may be encoded after send() returns.
       const h = r.headers;
@@ -123,12 +123,12 @@ export class KafkaBusProducer implements Producer {
     }
     const positions = new Array<RecordPosition>(records.length);
     for (let i = 0; i < records.length; i++) {
-      const topic = records[i]!.topic;
-      const partition = plan.partitionOf[i]!;
+      const topic = records[i].topic;
+      const partition = plan.partitionOf[i];
       const tp = `${topic}#${partition}`;
-      const s = seg.segOf[i]!;
-      const start = seg.segStart.get(tp)![s]!;
-      positions[i] = { topic, partition, offset: offsetPlus(bases[s]!.get(tp), plan.indexOf[i]! - start, topic, partition) };
+      const s = seg.segOf[i];
+      const start = seg.segStart.get(tp)![s];
+      positions[i] = { topic, partition, offset: offsetPlus(bases[s].get(tp), plan.indexOf[i] - start, topic, partition) };
     }
     return positions;
   }

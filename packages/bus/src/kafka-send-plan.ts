@@ -64,27 +64,27 @@ export function segment(records: OutRecord[], plan: Plan, maxBatchBytes = MAX_BA
   const chunkMaps: Array<Map<string, Plan['topicMessages'][number]['messages']>> = [];
   const seenInTopic = new Map<string, number>();
   for (let i = 0; i < records.length; i++) {
-    const r = records[i]!;
+    const r = records[i];
     const tp = `${r.topic}#${plan.partitionOf[i]}`;
     const k = seenInTopic.get(r.topic) ?? 0;
     seenInTopic.set(r.topic, k + 1);
-    const message = plan.topics.get(r.topic)!.messages[k]!;
-    let size = RECORD_OVERHEAD_BYTES + (r.value?.length ?? 0) + (message.key ? Buffer.byteLength(message.key as Buffer | string) : 0);
+    const message = plan.topics.get(r.topic)!.messages[k];
+    let size = RECORD_OVERHEAD_BYTES + (r.value?.length ?? 0) + (message.key ? Buffer.byteLength(message.key) : 0);
     if (r.headers) for (const [hk, hv] of Object.entries(r.headers)) size += hk.length + Buffer.byteLength(hv) + 8;
     let c = cur.get(tp);
     if (!c) {
       c = { seg: 0, bytes: 0 };
       cur.set(tp, c);
-      segStart.set(tp, [plan.indexOf[i]!]);
+      segStart.set(tp, [plan.indexOf[i]]);
     } else if (c.bytes > 0 && c.bytes + size > maxBatchBytes) {
       c.seg++;
       c.bytes = 0;
-      segStart.get(tp)!.push(plan.indexOf[i]!);
+      segStart.get(tp)!.push(plan.indexOf[i]);
     }
     c.bytes += size;
     segOf[i] = c.seg;
     while (chunkMaps.length <= c.seg) chunkMaps.push(new Map());
-    const m = chunkMaps[c.seg]!;
+    const m = chunkMaps[c.seg];
     let list = m.get(r.topic);
     if (!list) m.set(r.topic, (list = []));
     list.push(message);

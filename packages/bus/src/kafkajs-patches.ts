@@ -211,14 +211,14 @@ export function encodeProduceV3(args: ProduceArgs): EncoderLike | null {
       const dateNow = Date.now();
       // As kafkajs: the given timestamps sorted with the default (string) order; none -> now.
       const stamps = p.messages.map((m) => m.timestamp).filter((x): x is string | number => x != null).sort();
-      const firstTimestamp = stamps.length === 0 ? dateNow : stamps[0]!;
-      const maxTimestamp = stamps.length === 0 ? dateNow : stamps[stamps.length - 1]!;
+      const firstTimestamp = stamps.length === 0 ? dateNow : stamps[0];
+      const maxTimestamp = stamps.length === 0 ? dateNow : stamps[stamps.length - 1];
       const deltas: number[] = [];
       const bodies: number[] = [];
       const headers: PartitionPlan['headers'] = [];
       let recordsBytes = 0;
       for (let i = 0; i < p.messages.length; i++) {
-        const m = p.messages[i]!;
+        const m = p.messages[i];
         const key = m.key ?? null;
         const value = m.value ?? null;
         if ((key !== null && !Buffer.isBuffer(key)) || (value !== null && !Buffer.isBuffer(value))) return null;
@@ -292,12 +292,12 @@ export function encodeProduceV3(args: ProduceArgs): EncoderLike | null {
       w.int32(p.firstSequence);
       w.int32(p.messages.length);
       for (let i = 0; i < p.messages.length; i++) {
-        const m = p.messages[i]!;
+        const m = p.messages[i];
         const key = (m.key ?? null) as Buffer | null;
         const value = (m.value ?? null) as Buffer | null;
-        w.varint(p.bodies[i]!);
+        w.varint(p.bodies[i]);
         w.int8(0); // record attributes
-        w.varlong(p.deltas[i]!);
+        w.varlong(p.deltas[i]);
         w.varint(i); // offset delta
         if (key === null) w.varint(-1); else { w.varint(key.length); w.bytes(key); }
         if (value === null) w.varint(-1); else { w.varint(value.length); w.bytes(value); }

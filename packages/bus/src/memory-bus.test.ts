@@ -94,7 +94,7 @@ describe('memory bus specifics', () => {
     const bus = createMemoryBus({ autoCreatePartitions: 3 });
     const p = await bus.producer();
     const [pos] = await p.send([{ topic: 'fresh', key: 'a', value: buf('1') }]);
-    expect(pos!.topic).toBe('fresh');
+    expect(pos.topic).toBe('fresh');
     expect(bus.partitionSize('fresh', 2).endOffset).toBeDefined();
     await bus.shutdown();
   });

@@ -60,7 +60,7 @@ class PartitionLog {
   liveKeys = 0;
 
   startOffset(): number {
-    return this.records.length > 0 ? this.records[0]!.offset : this.nextOffset;
+    return this.records.length > 0 ? this.records[0].offset : this.nextOffset;
   }
 
   /** Index of the first record with offset >= `offset` (binary search; offsets increase). */
@@ -69,7 +69,7 @@ class PartitionLog {
     let hi = this.records.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.records[mid]!.offset < offset) lo = mid + 1;
+      if (this.records[mid].offset < offset) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -249,7 +249,7 @@ export class MemoryBus implements Bus {
   }
 
   append(topic: TopicState, partition: number, r: OutRecord, key: Buffer | null, size: number): number {
-    const log = topic.logs[partition]!;
+    const log = topic.logs[partition];
     const offset = log.nextOffset++;
     log.records.push({
       offset,
@@ -283,7 +283,7 @@ export class MemoryBus implements Bus {
     let drop = 0;
     let bytes = log.bytes;
     while (drop < log.records.length && (log.records.length - drop > targetN || bytes > targetB)) {
-      bytes -= log.records[drop]!.size;
+      bytes -= log.records[drop].size;
       drop += 1;
     }
     log.records.splice(0, drop);
@@ -296,7 +296,7 @@ function compact(log: PartitionLog): void {
   const seen = new Set<string>();
   const kept: StoredRecord[] = [];
   for (let i = log.records.length - 1; i >= 0; i--) {
-    const r = log.records[i]!;
+    const r = log.records[i];
     if (r.key !== null) {
       const k = r.key.toString('latin1');
       if (seen.has(k)) continue;
@@ -340,7 +340,7 @@ class MemoryProducer implements Producer {
         this.roundRobin.set(c.topic.spec.topic, n + 1);
         partition = n % c.topic.spec.partitions;
       }
-      const offset = this.bus.append(c.topic, partition, records[i]!, c.key, c.size);
+      const offset = this.bus.append(c.topic, partition, records[i], c.key, c.size);
       touched.add(c.topic);
       return { topic: c.topic.spec.topic, partition, offset: String(offset) };
     });
@@ -519,7 +519,7 @@ class MemoryConsumer implements Consumer {
     for (const { topic, partitions } of assigned) {
       const t = this.bus.topic(topic);
       for (const p of partitions) {
-        const log = t.logs[p]!;
+        const log = t.logs[p];
         const committed = this.group.committed.get(tpKey(topic, p));
         const start = committed ?? (this.opts.fromBeginning ? log.startOffset() : log.nextOffset);
         this.positions.set(tpKey(topic, p), start);
@@ -556,7 +556,7 @@ class MemoryConsumer implements Consumer {
       if (!this.paused) {
         const tps = this.owned.flatMap(({ topic, partitions }) => partitions.map((partition) => ({ topic, partition })));
         for (let i = 0; i < tps.length && !this.paused && !this.closed; i++) {
-          const { topic, partition } = tps[(this.rotation + i) % tps.length]!;
+          const { topic, partition } = tps[(this.rotation + i) % tps.length];
           const work = this.deliver(topic, partition);
           if (work === null) continue;
           this.inFlight = work;
@@ -578,7 +578,7 @@ class MemoryConsumer implements Consumer {
   /** Deliver one batch of a partition, or return null when there is nothing to deliver. */
   private deliver(topic: string, partition: number): Promise<void> | null {
     const key = tpKey(topic, partition);
-    const log = this.bus.topic(topic).logs[partition]!;
+    const log = this.bus.topic(topic).logs[partition];
     let pos = this.positions.get(key)!;
     if (pos < log.startOffset()) pos = log.startOffset(); // trimmed by retention
     const from = log.indexOf(pos);
@@ -590,7 +590,7 @@ class MemoryConsumer implements Consumer {
     return (async () => {
       try {
         await handler(batch);
-        this.positions.set(key, slice[slice.length - 1]!.offset + 1);
+        this.positions.set(key, slice[slice.length - 1].offset + 1);
         this.failures.delete(key);
       } catch (err) {
         const n = (this.failures.get(key) ?? 0) + 1;
@@ -641,7 +641,7 @@ function assign(bus: MemoryBus, members: MemoryConsumer[]): Map<MemoryConsumer, 
     const subscribers = sorted.filter((m) => m.topics.includes(topic));
     const n = bus.topic(topic).spec.partitions;
     for (let p = 0; p < n; p++) {
-      const m = subscribers[next % subscribers.length]!;
+      const m = subscribers[next % subscribers.length];
       next += 1;
       const list = pairs.get(m) ?? [];
       list.push({ topic, partition: p });

@@ -19,7 +19,7 @@ export function murmur2(data: Uint8Array): number {
   const length4 = length >>> 2;
   for (let i = 0; i < length4; i++) {
     const i4 = i * 4;
-    let k = (data[i4]! & 0xff) | ((data[i4 + 1]! & 0xff) << 8) | ((data[i4 + 2]! & 0xff) << 16) | ((data[i4 + 3]! & 0xff) << 24);
+    let k = (data[i4] & 0xff) | ((data[i4 + 1] & 0xff) << 8) | ((data[i4 + 2] & 0xff) << 16) | ((data[i4 + 3] & 0xff) << 24);
     k = Math.imul(k, M);
     k ^= k >>> R;
     k = Math.imul(k, M);
@@ -29,10 +29,10 @@ export function murmur2(data: Uint8Array): number {
   // The 1-3 trailing bytes (Java uses a fall-through switch; same result).
   const tail = length & ~3;
   const rest = length % 4;
-  if (rest === 3) h ^= (data[tail + 2]! & 0xff) << 16;
-  if (rest >= 2) h ^= (data[tail + 1]! & 0xff) << 8;
+  if (rest === 3) h ^= (data[tail + 2] & 0xff) << 16;
+  if (rest >= 2) h ^= (data[tail + 1] & 0xff) << 8;
   if (rest >= 1) {
-    h ^= data[tail]! & 0xff;
+    h ^= data[tail] & 0xff;
     h = Math.imul(h, M);
   }
   h ^= h >>> 13;

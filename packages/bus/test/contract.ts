@@ -92,19 +92,19 @@ export function runBusContract(label: string, makeBus: () => Bus | Promise<Bus>,
         { topic: t, key: null, value: null, partition: 2 },
       ]);
       expect(positions).toHaveLength(3);
-      expect(positions[0]!.partition).toBe(partitionForKey('a', 3));
-      expect(positions[1]!.partition).toBe(partitionForKey('b', 3));
-      expect(positions[2]!.partition).toBe(2);
+      expect(positions[0].partition).toBe(partitionForKey('a', 3));
+      expect(positions[1].partition).toBe(partitionForKey('b', 3));
+      expect(positions[2].partition).toBe(2);
       const c = await start(opts.name('g-basic'), [t]);
       await waitFor('3 records', () => c.records.length >= 3, waitMs);
       const one = c.records.find((r) => str(r.value) === 'one')!;
       expect(one.headers).toEqual({ h: 'x' });
       expect(str(one.key)).toBe('a');
       expect(one.timestampMs).toBe(1_700_000_000_000);
-      expect({ partition: one.partition, offset: one.offset }).toEqual({ partition: positions[0]!.partition, offset: positions[0]!.offset });
+      expect({ partition: one.partition, offset: one.offset }).toEqual({ partition: positions[0].partition, offset: positions[0].offset });
       const nul = c.records.find((r) => r.partition === 2 && r.value === null)!;
-      expect(nul.offset).toBe(positions[2]!.offset);
-      expect(c.assigned[0]!.flatMap((a) => a.partitions).sort()).toEqual([0, 1, 2]);
+      expect(nul.offset).toBe(positions[2].offset);
+      expect(c.assigned[0].flatMap((a) => a.partitions).sort()).toEqual([0, 1, 2]);
       for (const b of c.batches) {
         expect(b.records.every((r) => r.partition === b.partition && r.topic === b.topic)).toBe(true);
         expect(BigInt(b.highWatermark)).toBeGreaterThan(BigInt(b.records.at(-1)!.offset));
@@ -118,7 +118,7 @@ export function runBusContract(label: string, makeBus: () => Bus | Promise<Bus>,
       const producer = await bus.producer();
       const keys = ['k0', 'k1', 'k2', 'k3', 'k4'];
       for (let round = 0; round < 4; round++) {
-        await producer.send(Array.from({ length: 10 }, (_, i) => ({ topic: t, key: keys[i % 5]!, value: buf(String(round * 10 + i)) })));
+        await producer.send(Array.from({ length: 10 }, (_, i) => ({ topic: t, key: keys[i % 5], value: buf(String(round * 10 + i)) })));
       }
       const c = await start(opts.name('g-order'), [t], undefined, { maxBatchRecords: 3 });
       await waitFor('40 records', () => c.records.length >= 40, waitMs);
@@ -130,7 +130,7 @@ export function runBusContract(label: string, makeBus: () => Bus | Promise<Bus>,
         const seq = mine.map((r) => Number(str(r.value)));
         expect(seq).toEqual([...seq].sort((a, b) => a - b));
         const offs = mine.map((r) => BigInt(r.offset));
-        expect(offs.every((o, i) => i === 0 || o > offs[i - 1]!)).toBe(true);
+        expect(offs.every((o, i) => i === 0 || o > offs[i - 1])).toBe(true);
       }
       await c.consumer.close();
       await producer.close();
@@ -166,7 +166,7 @@ export function runBusContract(label: string, makeBus: () => Bus | Promise<Bus>,
       await producer.send(Array.from({ length: 5 }, (_, i) => ({ topic: t, value: buf(`r${i}`) })));
       const a = await start(g, [t]);
       await waitFor('5 records', () => a.records.length >= 5, waitMs);
-      await a.consumer.commit([{ topic: t, partition: 0, offset: String(BigInt(a.records[2]!.offset) + 1n) }]);
+      await a.consumer.commit([{ topic: t, partition: 0, offset: String(BigInt(a.records[2].offset) + 1n) }]);
       await a.consumer.close();
       await producer.send([{ topic: t, value: buf('r5') }]);
       const b = await start(g, [t]);
@@ -216,7 +216,7 @@ export function runBusContract(label: string, makeBus: () => Bus | Promise<Bus>,
       expect((c.errors[0] as Error).message).toBe('boom');
       // The failed delivery contained r4; the next delivery restarts at the committed offset (r3).
       const failedAt = deliveries.findIndex((d) => d.includes('r4'));
-      expect(deliveries[failedAt + 1]![0]).toBe('r3');
+      expect(deliveries[failedAt + 1][0]).toBe('r3');
       await c.consumer.close();
       await producer.close();
     });

@@ -39,7 +39,7 @@ describe('kafka bus specifics', () => {
     const keys = Array.from({ length: 30 }, (_, i) => `service-${i}`);
     const meta = await Promise.all(keys.map((key) => producer.send({ topic, messages: [{ key, value: 'x' }] })));
     await producer.disconnect();
-    keys.forEach((key, i) => expect(meta[i]![0]!.partition).toBe(partitionForKey(key, 6)));
+    keys.forEach((key, i) => expect(meta[i][0].partition).toBe(partitionForKey(key, 6)));
   });
 
   it('maps a record over message.max.bytes to BUS_RECORD_TOO_LARGE (not retryable)', async () => {
@@ -62,7 +62,7 @@ describe('kafka bus specifics', () => {
       includeSynonyms: false,
       resources: [{ type: 2, name: topic, configNames: ['cleanup.policy', 'retention.ms'] }],
     });
-    const entries = Object.fromEntries(resources[0]!.configEntries.map((e) => [e.configName, e.configValue]));
+    const entries = Object.fromEntries(resources[0].configEntries.map((e) => [e.configName, e.configValue]));
     expect(entries).toEqual({ 'cleanup.policy': 'compact', 'retention.ms': '3600000' });
   });
 

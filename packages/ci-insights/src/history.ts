@@ -125,7 +125,7 @@ export function nearestRank(values: readonly number[], q: number): number | null
   if (values.length === 0) return null;
   const s = [...values].sort((a, b) => a - b);
   const idx = Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1));
-  return s[idx]!;
+  return s[idx];
 }
 
 export class CiHistory {
@@ -422,7 +422,7 @@ export class CiHistory {
       if (t.revisions.length >= o.maxRevisionsPerTest) t.revisions = t.revisions.filter((x) => x.lastMs >= from);
       if (t.revisions.length >= o.maxRevisionsPerTest) {
         let oldest = 0;
-        for (let i = 1; i < t.revisions.length; i++) if (t.revisions[i]!.lastMs < t.revisions[oldest]!.lastMs) oldest = i;
+        for (let i = 1; i < t.revisions.length; i++) if (t.revisions[i].lastMs < t.revisions[oldest].lastMs) oldest = i;
         t.revisions.splice(oldest, 1);
       }
       t.revisions.push(r);
@@ -464,8 +464,8 @@ export class CiHistory {
       return;
     }
     let min = 0;
-    for (let i = 1; i < p.failing.length; i++) if (p.failing[i]!.count < p.failing[min]!.count) min = i;
-    const m = p.failing[min]!;
+    for (let i = 1; i < p.failing.length; i++) if (p.failing[i].count < p.failing[min].count) min = i;
+    const m = p.failing[min];
     p.failing[min] = { test, count: m.count + 1, error: m.count };
   }
 }

@@ -21,9 +21,9 @@ describe('parseJUnitXml', () => {
       ['com.example.billing.InvoiceServiceTest.ignoredForNow', 'skipped'],
       ['com.example.billing.InvoiceServiceTest.loadsFixtures', 'error'],
     ]);
-    expect(runs[0]!.suite).toBe('com.example.billing.InvoiceServiceTest');
-    expect(runs[0]!.durationMs).toBeCloseTo(12, 9);
-    expect(runs[3]!.durationMs).toBeCloseTo(1_200_500, 6); // time="1,200.5"
+    expect(runs[0].suite).toBe('com.example.billing.InvoiceServiceTest');
+    expect(runs[0].durationMs).toBeCloseTo(12, 9);
+    expect(runs[3].durationMs).toBeCloseTo(1_200_500, 6); // time="1,200.5"
     expect(runs.every((r) => r.timeMs === opts.timeMs && r.revision === 'abc123' && r.pipeline === 'build' && r.runId === 'r1')).toBe(true);
   });
 
@@ -45,10 +45,10 @@ describe('parseJUnitXml', () => {
       ['tests.test_db.TestQueries.test_select', 'error'],
       ['tests.test_db.TestQueries.test_insert', 'passed'],
     ]);
-    expect(runs[0]!.suite).toBe('pytest');
+    expect(runs[0].suite).toBe('pytest');
     // 12:00:00.250 at +02:00 is 10:00:00.250 UTC.
-    expect(runs[0]!.timeMs).toBe(Date.UTC(2024, 4, 1, 10, 0, 0, 250));
-    expect(runs[4]!.durationMs).toBeCloseTo(300, 9);
+    expect(runs[0].timeMs).toBe(Date.UTC(2024, 4, 1, 10, 0, 0, 250));
+    expect(runs[4].durationMs).toBeCloseTo(300, 9);
   });
 
   it('reads a jest-junit report (classname equal to name, per-suite timestamps)', () => {
@@ -59,8 +59,8 @@ describe('parseJUnitXml', () => {
       ['cart totals', 'cart totals handles currencies', 'skipped'],
       ['checkout', 'checkout submits the order', 'passed'],
     ]);
-    expect(runs[0]!.timeMs).toBe(Date.UTC(2024, 4, 2, 8, 30, 15));
-    expect(runs[3]!.timeMs).toBe(Date.UTC(2024, 4, 2, 8, 30, 16));
+    expect(runs[0].timeMs).toBe(Date.UTC(2024, 4, 2, 8, 30, 15));
+    expect(runs[3].timeMs).toBe(Date.UTC(2024, 4, 2, 8, 30, 16));
   });
 
   it('uses the suite override when given', () => {

@@ -55,7 +55,7 @@ function parseTimestamp(s: string): number | null {
   const m = ISO_RE.exec(s.trim());
   if (!m) return null;
   const frac = m[7] ? Math.round(Number(m[7]) * 1000) : 0;
-  let ms = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, frac);
+  let ms = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6], frac);
   const zone = m[8];
   if (zone && zone !== 'Z') {
     const sign = zone[0] === '-' ? -1 : 1;
@@ -104,7 +104,7 @@ export function parseJUnitXml(xml: string, options: JUnitOptions): JUnitResult {
     const name = tc.attrs['name'];
     if (name === undefined || name === '') fail('missing_attribute', '<testcase> has no name attribute', tc);
     const classname = tc.attrs['classname'] ?? '';
-    const testName = classname === '' || classname === name || name!.startsWith(`${classname}.`) ? name! : `${classname}.${name!}`;
+    const testName = classname === '' || classname === name || name.startsWith(`${classname}.`) ? name : `${classname}.${name}`;
     const durationMs = (seconds(tc, 'time') ?? 0) * 1000;
     let status: TestStatus = 'passed';
     const retries: Array<{ status: TestStatus; durationMs: number }> = [];

@@ -22,9 +22,9 @@ describe('prioritise', () => {
     const r = prioritise(h, { suite: 's', tests: [{ name: 'stable' }, { name: 'old' }, { name: 'fresh' }, { name: 'broken' }] });
     expect(r.ranked.map((t) => t.name)).toEqual(['broken', 'fresh', 'old', 'stable']);
     expect(r.ranked.map((t) => t.rank)).toEqual([1, 2, 3, 4]);
-    expect(r.ranked[0]!.reason).toContain('failed its last run');
-    expect(r.ranked[1]!.reason).toContain('new test');
-    expect(r.ranked[3]!.reason).toContain('passed all 10 runs');
+    expect(r.ranked[0].reason).toContain('failed its last run');
+    expect(r.ranked[1].reason).toContain('new test');
+    expect(r.ranked[3].reason).toContain('passed all 10 runs');
   });
 
   it('ranks every execution of a repeated test, keeping the request order among equals', () => {
@@ -37,19 +37,19 @@ describe('prioritise', () => {
     const h = historyOf({ 'tests.test_invoice.test_total': ['passed', 'passed'], 'tests.test_cart.test_add': ['passed', 'passed'] });
     const tests = [{ name: 'tests.test_cart.test_add' }, { name: 'tests.test_invoice.test_total' }];
     const r = prioritise(h, { suite: 's', tests, changedPaths: ['billing/invoice.py'] });
-    expect(r.ranked[0]!.name).toBe('tests.test_invoice.test_total');
-    expect(r.ranked[0]!.reason).toContain('matches changed file billing/invoice.py');
+    expect(r.ranked[0].name).toBe('tests.test_invoice.test_total');
+    expect(r.ranked[0].reason).toContain('matches changed file billing/invoice.py');
     h.ingest({ suite: 's', testName: 'tests.test_cart.test_add', pipeline: 'p', runId: 'x', revision: 'rev9', status: 'failed', durationMs: 1, timeMs: T0 + 100 });
     h.ingest({ suite: 's', testName: 'tests.test_cart.test_add', pipeline: 'p', runId: 'y', revision: 'rev10', status: 'passed', durationMs: 1, timeMs: T0 + 101 });
     const r2 = prioritise(h, { suite: 's', tests, revision: 'rev9' });
-    expect(r2.ranked[0]!.reason).toContain('already failed 1× on this revision');
+    expect(r2.ranked[0].reason).toContain('already failed 1× on this revision');
   });
 
   it('per-second objective prefers cheap likely failures', () => {
     const h = historyOf({ slow: ['failed'], quick: ['failed', 'passed'] });
     const tests = [{ name: 'slow', durationMs: 60_000 }, { name: 'quick', durationMs: 100 }];
-    expect(prioritise(h, { suite: 's', tests }).ranked[0]!.name).toBe('slow');
-    expect(prioritise(h, { suite: 's', tests, objective: 'failures-per-second' }).ranked[0]!.name).toBe('quick');
+    expect(prioritise(h, { suite: 's', tests }).ranked[0].name).toBe('slow');
+    expect(prioritise(h, { suite: 's', tests, objective: 'failures-per-second' }).ranked[0].name).toBe('quick');
   });
 
   it('respects a time budget and keeps the selection in rank order (property)', () => {
@@ -63,7 +63,7 @@ describe('prioritise', () => {
         expect(used).toBeLessThanOrEqual(budget);
         expect(r.selectedDurationMs).toBe(used);
         expect(r.selected.length + r.deferred.length).toBe(tests.length);
-        for (let i = 1; i < r.selected.length; i++) expect(r.selected[i]!.rank).toBeGreaterThan(r.selected[i - 1]!.rank);
+        for (let i = 1; i < r.selected.length; i++) expect(r.selected[i].rank).toBeGreaterThan(r.selected[i - 1].rank);
         // Greedy never leaves out a test that would still fit.
         for (const d of r.deferred) expect(used + d.expectedDurationMs).toBeGreaterThan(budget);
       },
@@ -100,9 +100,9 @@ describe('prioritise', () => {
             return;
           }
           for (let w = 0; w < k; w++) {
-            loads[w]! += durations[i]!;
+            loads[w] += durations[i];
             if (Math.max(...loads) < opt) search(i + 1);
-            loads[w]! -= durations[i]!;
+            loads[w] -= durations[i];
           }
         };
         search(0);
@@ -123,7 +123,7 @@ describe('prioritise', () => {
     const h = historyOf({ a: ['failed'], b: ['passed'], c: ['failed', 'passed'] });
     const r = prioritise(h, { suite: 's', tests: [{ name: 'a', durationMs: 5 }, { name: 'b', durationMs: 9 }, { name: 'c', durationMs: 4 }, { name: 'd', durationMs: 1 }], workers: 2 });
     expect(r.shards).toHaveLength(2);
-    for (const s of r.shards!) for (let i = 1; i < s.tests.length; i++) expect(s.tests[i]!.rank).toBeGreaterThan(s.tests[i - 1]!.rank);
+    for (const s of r.shards!) for (let i = 1; i < s.tests.length; i++) expect(s.tests[i].rank).toBeGreaterThan(s.tests[i - 1].rank);
     expect(r.shards!.map((s) => s.totalDurationMs).sort((x, y) => x - y)).toEqual([9, 10]);
   });
 

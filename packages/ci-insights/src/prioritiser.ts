@@ -147,12 +147,12 @@ export function prioritise(history: CiHistory, req: PrioritiseRequest): Prioriti
 
   // Fallback duration: median of the durations the request gives, else the configured default.
   const given = req.tests.map((t) => t.durationMs).filter((d): d is number => d !== undefined && Number.isFinite(d) && d >= 0).sort((a, b) => a - b);
-  const fallbackMs = given.length > 0 ? given[Math.floor(given.length / 2)]! : o.defaultDurationMs;
+  const fallbackMs = given.length > 0 ? given[Math.floor(given.length / 2)] : o.defaultDurationMs;
 
   const n = req.tests.length;
   const items: Array<RankedTest & { key: number; flakeRate: number }> = new Array<RankedTest & { key: number; flakeRate: number }>(n);
   for (let i = 0; i < n; i++) {
-    const pt = req.tests[i]!;
+    const pt = req.tests[i];
     const st = history.testState(req.suite, pt.name);
     let p = st && st.runs > 0 ? history.probabilityOf(st) : newRate;
     const reasons: string[] = [];
@@ -209,11 +209,11 @@ export function prioritise(history: CiHistory, req: PrioritiseRequest): Prioriti
     const budget = req.timeBudgetMs;
     // Greedy knapsack by failure chance per millisecond (ties: rank order).
     const density = ranked.map((t) => t.failureProbability / Math.max(t.expectedDurationMs, 1));
-    const byDensity = ranked.map((_, i) => i).sort((a, b) => density[b]! - density[a]! || a - b);
+    const byDensity = ranked.map((_, i) => i).sort((a, b) => density[b] - density[a] || a - b);
     const keep = new Uint8Array(ranked.length);
     let used = 0;
     for (const i of byDensity) {
-      const d = ranked[i]!.expectedDurationMs;
+      const d = ranked[i].expectedDurationMs;
       if (used + d <= budget) {
         keep[i] = 1;
         used += d;

@@ -51,7 +51,7 @@ export class BuildRiskModel {
 
   predict(x: readonly number[]): number {
     let z = 0;
-    for (let i = 0; i < x.length; i++) z += this.weights[i]! * x[i]!;
+    for (let i = 0; i < x.length; i++) z += this.weights[i] * x[i];
     return sigmoid(z);
   }
 
@@ -73,7 +73,7 @@ export class BuildRiskModel {
     this.pending.delete(runId);
     const g = (failed ? 1 : 0) - this.predict(x);
     const lr = this.options.riskLearningRate;
-    for (let i = 0; i < x.length; i++) this.weights[i]! += lr * g * x[i]!;
+    for (let i = 0; i < x.length; i++) this.weights[i] += lr * g * x[i];
     this.trainedRuns++;
     return true;
   }

@@ -16,33 +16,33 @@ export interface Bin<T> {
 /** Returns K bins (some may be empty); items keep their relative input order inside a bin. */
 export function splitLongestFirst<T extends SplitItem>(items: readonly T[], workers: number): Array<Bin<T>> {
   if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers=${String(workers)} must be a positive integer`);
-  const order = items.map((_, i) => i).sort((a, b) => items[b]!.durationMs - items[a]!.durationMs || a - b);
+  const order = items.map((_, i) => i).sort((a, b) => items[b].durationMs - items[a].durationMs || a - b);
   const load = new Array<number>(workers).fill(0);
   const assigned: number[][] = Array.from({ length: workers }, () => []);
   // Min-heap of worker ids keyed by (load, id) so ties go to the lowest worker id.
   const heap = Array.from({ length: workers }, (_, i) => i);
-  const less = (a: number, b: number): boolean => load[a]! < load[b]! || (load[a] === load[b] && a < b);
+  const less = (a: number, b: number): boolean => load[a] < load[b] || (load[a] === load[b] && a < b);
   const siftDown = (i: number): void => {
     for (;;) {
       const l = 2 * i + 1;
       const r = l + 1;
       let m = i;
-      if (l < heap.length && less(heap[l]!, heap[m]!)) m = l;
-      if (r < heap.length && less(heap[r]!, heap[m]!)) m = r;
+      if (l < heap.length && less(heap[l], heap[m])) m = l;
+      if (r < heap.length && less(heap[r], heap[m])) m = r;
       if (m === i) return;
-      [heap[i], heap[m]] = [heap[m]!, heap[i]!];
+      [heap[i], heap[m]] = [heap[m], heap[i]];
       i = m;
     }
   };
   for (const idx of order) {
-    const w = heap[0]!;
-    assigned[w]!.push(idx);
-    load[w]! += Math.max(0, items[idx]!.durationMs);
+    const w = heap[0];
+    assigned[w].push(idx);
+    load[w] += Math.max(0, items[idx].durationMs);
     siftDown(0);
   }
   return assigned.map((idxs, worker) => ({
     worker,
-    totalDurationMs: load[worker]!,
-    items: idxs.sort((a, b) => a - b).map((i) => items[i]!),
+    totalDurationMs: load[worker],
+    items: idxs.sort((a, b) => a - b).map((i) => items[i]),
   }));
 }

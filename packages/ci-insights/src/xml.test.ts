@@ -19,8 +19,8 @@ describe('parseXml', () => {
     expect(root.attrs['x']).toBe('1 < 2');
     expect(root.attrs['y']).toBe('AB');
     expect(root.children.map((c) => c.name)).toEqual(['b', 'b', 'c']);
-    expect(root.children[0]!.text).toBe('t & u');
-    expect(root.children[1]!.text).toBe('<raw & text>');
+    expect(root.children[0].text).toBe('t & u');
+    expect(root.children[1].text).toBe('<raw & text>');
   });
 
   it('keeps __proto__ as a plain attribute', () => {

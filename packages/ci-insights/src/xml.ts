@@ -247,7 +247,7 @@ export function parseXml(input: string, limits: Partial<XmlLimits> = {}): XmlEle
       p = WS_RE.lastIndex;
       const q = src[p];
       if (q !== '"' && q !== "'") fail('malformed', `value of attribute ${an} of <${name}> is not quoted`, p);
-      const close = src.indexOf(q!, p + 1);
+      const close = src.indexOf(q, p + 1);
       if (close < 0) fail('unclosed', `value of attribute ${an} of <${name}> is never closed`, p);
       const raw = src.slice(p + 1, close);
       const ltIn = raw.indexOf('<');
@@ -265,7 +265,7 @@ export function parseXml(input: string, limits: Partial<XmlLimits> = {}): XmlEle
     pos = p;
   }
   if (stack.length > 0) {
-    const top = stack[stack.length - 1]!;
+    const top = stack[stack.length - 1];
     fail('unclosed', `element <${top.name}> is never closed`, top.offset);
   }
   if (!root) fail('no_root', 'document has no root element', 0);

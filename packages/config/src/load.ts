@@ -34,7 +34,7 @@ const isTree = (v: unknown): v is Tree => typeof v === 'object' && v !== null &&
 export function deepMerge(a: Tree, b: Tree): Tree {
   const out: Tree = { ...a };
   for (const [k, v] of Object.entries(b)) {
-    out[k] = isTree(v) && isTree(out[k]) ? deepMerge(out[k] as Tree, v) : v;
+    out[k] = isTree(v) && isTree(out[k]) ? deepMerge(out[k], v) : v;
   }
   return out;
 }

@@ -106,7 +106,7 @@ export function resolveScorerConfig(input: DefaultScorerConfigInput = {}): Reado
       if (given !== undefined && (typeof given !== 'object' || given === null)) throw new ScorerConfigError(k, given, 'must be an object');
       const g = (given ?? {}) as Record<string, unknown>;
       for (const kk of Object.keys(g)) if (!(kk in def)) throw new ScorerConfigError(`${k}.${kk}`, g[kk], 'unknown key');
-      out[k] = { ...(def as object), ...g };
+      out[k] = { ...(def), ...g };
     } else out[k] = given === undefined ? def : given;
   }
   const cfg = out as unknown as DefaultScorerConfig;

@@ -46,7 +46,7 @@ export class DefaultScorer implements SeriesScorer {
 
   constructor(config: DefaultScorerConfigInput | Readonly<DefaultScorerConfig> = DEFAULT_SCORER_CONFIG) {
     // The shipped default is kept as the very object the evaluation scores (one configuration).
-    this.config = config === DEFAULT_SCORER_CONFIG ? DEFAULT_SCORER_CONFIG : resolveScorerConfig(config as DefaultScorerConfigInput);
+    this.config = config === DEFAULT_SCORER_CONFIG ? DEFAULT_SCORER_CONFIG : resolveScorerConfig(config);
     const c = this.config;
     this.level = new Ewma(c.levelAlpha);
     this.levelScale = new Ewma(c.scaleAlpha);

@@ -340,7 +340,7 @@ export class MetricSeries {
     const out: MetricSample[] = [];
     const emit = (field: MetricField, value: number): void => {
       if (!Number.isFinite(value)) return;
-      const s = st as SeriesState;
+      const s = st;
       let h = s.hashes.get(field);
       if (h === undefined) {
         h = metricSampleHash(key, field);
@@ -399,7 +399,7 @@ export class MetricSeries {
         if (p.temporality === 'cumulative') {
           const prev = st.buckets;
           const sameLayout = prev !== undefined && st.bounds !== undefined && st.bounds.length === p.explicitBounds.length && st.bounds.every((b, i) => b === p.explicitBounds[i]);
-          const reset = prev !== undefined && (startChanged || !sameLayout || p.count < st.count || counts.some((c, i) => c < (prev as number[])[i]));
+          const reset = prev !== undefined && (startChanged || !sameLayout || p.count < st.count || counts.some((c, i) => c < (prev)[i]));
           if (reset) this.s.resets++;
           const prevCounts = st.buckets;
           st.buckets = p.bucketCounts.slice();
@@ -409,7 +409,7 @@ export class MetricSeries {
           st.count = p.count;
           st.sum = p.sum ?? NaN;
           if (prevCounts !== undefined && !reset) {
-            counts = counts.map((c, i) => c - (prevCounts as number[])[i]);
+            counts = counts.map((c, i) => c - (prevCounts)[i]);
             count = p.count - prevCount;
             sum = (p.sum ?? NaN) - prevSum;
             dt = timeMs - prevTime;
@@ -555,10 +555,10 @@ export class MetricSeries {
       const fix = (v: number | null): number => (v === null ? NaN : v);
       m.series.set(key, {
         ...st,
-        startMs: fix(st.startMs as number | null),
-        value: fix(st.value as number | null),
-        count: fix(st.count as number | null),
-        sum: fix(st.sum as number | null),
+        startMs: fix(st.startMs),
+        value: fix(st.value),
+        count: fix(st.count),
+        sum: fix(st.sum),
         hashes: new Map(),
       });
       m.perService.set(st.service, (m.perService.get(st.service) ?? 0) + 1);

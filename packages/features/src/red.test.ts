@@ -45,7 +45,7 @@ describe('RedAggregator', () => {
       const s = span(endMs, dur, { serviceVersion: v1 ? '1.0' : '1.1', attributes: err ? { 'http.response.status_code': 502 } : { 'http.response.status_code': 200 } });
       expect(red.add(s)).toBe('counted');
       const w = Math.floor(Number(T0 + BigInt(Math.round(endMs))) / 10_000) * 10_000;
-      const durMs = Number((BigInt(s.endTimeUnixNano as bigint) - BigInt(s.startTimeUnixNano as bigint))) / 1e6;
+      const durMs = Number((BigInt(s.endTimeUnixNano) - BigInt(s.startTimeUnixNano))) / 1e6;
       for (const k of [`${w}|`, `${w}|${v1 ? '1.0' : '1.1'}`]) {
         const e = exact.get(k) ?? { n: 0, err: 0, lat: [] };
         e.n++;

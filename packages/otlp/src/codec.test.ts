@@ -62,7 +62,7 @@ describe('protobuf codec', () => {
     const [sec, nanos] = spans[0].startTime;
     expect(s.startTimeUnixNano).toBe(BigInt(sec) * 1_000_000_000n + BigInt(nanos));
     // The SDK's OTLP/JSON of the same spans maps to the same objects.
-    const json: unknown = JSON.parse(new TextDecoder().decode(JsonTraceSerializer.serializeRequest(spans)!));
+    const json: unknown = JSON.parse(new TextDecoder().decode(JsonTraceSerializer.serializeRequest(spans)));
     expect(tracesFromJson(json)).toEqual(req);
   });
 

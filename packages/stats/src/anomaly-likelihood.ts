@@ -151,7 +151,7 @@ export class AnomalyLikelihood {
 
   static fromJSON(json: unknown): AnomalyLikelihood {
     const o = asObject(json, 'AnomalyLikelihood');
-    const a = new AnomalyLikelihood(asObject(o.options, 'AnomalyLikelihood.options') as AnomalyLikelihoodOptions);
+    const a = new AnomalyLikelihood(asObject(o.options, 'AnomalyLikelihood.options'));
     a.count = num(o, 'count', 'AnomalyLikelihood');
     a.mean = num(o, 'mean', 'AnomalyLikelihood');
     a.std = num(o, 'std', 'AnomalyLikelihood');

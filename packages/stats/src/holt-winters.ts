@@ -82,7 +82,7 @@ export class HoltWinters {
 
   static fromJSON(json: unknown): HoltWinters {
     const o = asObject(json, 'HoltWinters');
-    const h = new HoltWinters(asObject(o.options, 'HoltWinters.options') as HoltWintersOptions);
+    const h = new HoltWinters(asObject(o.options, 'HoltWinters.options'));
     h.count = num(o, 'count', 'HoltWinters');
     h.level = num(o, 'level', 'HoltWinters');
     h.trend = num(o, 'trend', 'HoltWinters');

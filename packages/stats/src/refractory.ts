@@ -62,7 +62,7 @@ export class Refractory {
 
   static fromJSON(json: unknown): Refractory {
     const o = asObject(json, 'Refractory');
-    const r = new Refractory(asObject(o.options, 'Refractory.options') as RefractoryOptions);
+    const r = new Refractory(asObject(o.options, 'Refractory.options'));
     r.remaining = num(o, 'remaining', 'Refractory');
     r.alarms = num(o, 'alarms', 'Refractory');
     return r;

@@ -116,7 +116,7 @@ export class SeasonalProfile {
 
   static fromJSON(json: unknown): SeasonalProfile {
     const o = asObject(json, 'SeasonalProfile');
-    const p = new SeasonalProfile(asObject(o.options, 'SeasonalProfile.options') as SeasonalProfileOptions);
+    const p = new SeasonalProfile(asObject(o.options, 'SeasonalProfile.options'));
     const data = numArray(o, 'data', 'SeasonalProfile');
     if (data.length !== p.data.length) throw new StatsConfigError('SeasonalProfile.data', data.length, `length must be ${p.data.length}`);
     p.data.set(data);

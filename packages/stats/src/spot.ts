@@ -156,7 +156,7 @@ export class Spot {
 
   static fromJSON(json: unknown): Spot {
     const o = asObject(json, 'Spot');
-    const s = new Spot(asObject(o.options, 'Spot.options') as SpotOptions);
+    const s = new Spot(asObject(o.options, 'Spot.options'));
     s.n = num(o, 'n', 'Spot');
     s.nPeaks = num(o, 'nPeaks', 'Spot');
     s.peakHead = num(o, 'peakHead', 'Spot');

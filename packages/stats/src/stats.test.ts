@@ -90,7 +90,7 @@ describe('Welford', () => {
 });
 
 describe('DDSketch', () => {
-  const alpha = F.ddsketch.relativeAccuracy as number;
+  const alpha = F.ddsketch.relativeAccuracy;
   const within = (est: number, exact: number): void => {
     expect(Math.abs(est - exact)).toBeLessThanOrEqual(alpha * Math.abs(exact) + 1e-12);
   };

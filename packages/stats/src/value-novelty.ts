@@ -140,7 +140,7 @@ export class ValueNovelty {
 
   static fromJSON(json: unknown): ValueNovelty {
     const o = asObject(json, 'ValueNovelty');
-    const v = new ValueNovelty(asObject(o.options, 'ValueNovelty.options') as ValueNoveltyOptions);
+    const v = new ValueNovelty(asObject(o.options, 'ValueNovelty.options'));
     v.count = num(o, 'count', 'ValueNovelty');
     v.lo = num(o, 'lo', 'ValueNovelty');
     v.hi = num(o, 'hi', 'ValueNovelty');

@@ -125,7 +125,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
       guard();
       try {
         const rs = await client.query({ query: sql, format: 'JSONEachRow', query_params: params });
-        return (await rs.json()) as T[];
+        return await rs.json<T>();
       } catch (err) {
         throw classifyError(err);
       }

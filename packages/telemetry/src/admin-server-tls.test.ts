@@ -28,7 +28,7 @@ async function start(listener: ListenerOptions): Promise<RunningServer> {
 /** A fresh PKI and the server on 127.0.0.1 with the listener options `tls` builds from it. */
 async function startWithPki(tls: (pki: TestPki) => Omit<ListenerOptions, 'host' | 'port'>): Promise<{ pki: TestPki; server: RunningServer }> {
   const pki = makeTestPki();
-  const server = await start({ host: '127.0.0.1', port: 0, ...tls(pki) } as ListenerOptions);
+  const server = await start({ host: '127.0.0.1', port: 0, ...tls(pki) });
   return { pki, server };
 }
 

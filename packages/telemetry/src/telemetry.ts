@@ -75,10 +75,10 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
 
 function build(service: string, logger: Logger, registry: Registry): Telemetry {
   const get = <T>(name: string, make: () => T): T => (registry.getSingleMetric(name) as T | undefined) ?? make();
-  const events = get(
+  const events = get<Counter<'service' | 'event'>>(
     'vigil_events_total',
     () => new Counter({ name: 'vigil_events_total', help: 'Named events by service', labelNames: ['service', 'event'], registers: [registry] }),
-  ) as Counter<'service' | 'event'>;
+  );
   const t: Telemetry = {
     service,
     logger,

@@ -13,7 +13,6 @@ import type { Bus, Consumer, InBatch, OutRecord, PartitionOffset, Producer } fro
 import { topicDefinitions } from '@vigil/config';
 import type { AlerterConfig, AlerterServiceConfig, TopicsConfig } from '@vigil/config';
 import { RecordDecodeError, decodeRecord, encodeRecord } from '@vigil/records';
-import type { AnomalyRecord, DeploymentRecord, VerdictRecord } from '@vigil/records';
 import { startAdminServer } from '@vigil/telemetry';
 import type { RunningServer, Telemetry } from '@vigil/telemetry';
 import { PAGERDUTY_WEBHOOK_PATH, incidentRoutes } from './api/incident-routes.js';
@@ -218,14 +217,14 @@ class AlerterPipeline implements Alerter {
     for (const r of batch.records) {
       try {
         if (batch.topic === tp.anomalies) {
-          const a = decodeRecord(r.value, 'vigil.anomaly/1') as AnomalyRecord;
+          const a = decodeRecord(r.value, 'vigil.anomaly/1');
           this.memory.observe(a);
           const suppressedBy = this.memory.screen(a, now, this.engine);
           if (suppressedBy) this.m.feedbackSuppressed.inc();
           this.engine.onAnomaly(a, now, suppressedBy);
         }
-        else if (batch.topic === tp.verdicts) this.engine.onVerdict(decodeRecord(r.value, 'vigil.verdict/1') as VerdictRecord, now);
-        else if (batch.topic === tp.deployments) this.engine.onDeployment(decodeRecord(r.value, 'vigil.deployment/1') as DeploymentRecord, now);
+        else if (batch.topic === tp.verdicts) this.engine.onVerdict(decodeRecord(r.value, 'vigil.verdict/1'), now);
+        else if (batch.topic === tp.deployments) this.engine.onDeployment(decodeRecord(r.value, 'vigil.deployment/1'), now);
         this.m.inputs.inc({ topic: batch.topic, result: 'ok' });
       } catch (err) {
         if (!(err instanceof RecordDecodeError)) throw err;

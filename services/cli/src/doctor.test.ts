@@ -97,7 +97,7 @@ describe('vigil doctor against a running embedded instance', () => {
     // The curl line, sent as printed (its URL and JSON body).
     const curl = /curl -sS -X POST (\S+) .*\n\s+-d '(.+)'/.exec(text);
     expect(curl).not.toBeNull();
-    const res = await fetch(curl![1]!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: curl![2]! });
+    const res = await fetch(curl![1], { method: 'POST', headers: { 'content-type': 'application/json' }, body: curl![2] });
     expect(res.status).toBe(202);
     expect(await res.json()).toMatchObject({ service: 'shop/checkout', version: '1.4.3', environment: 'prod' });
   });

@@ -225,7 +225,7 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorResult> {
     if (rb.dryRun) add('rollback', 'warn', 'alerter.rollback.dryRun is on: hooks are recorded, never run');
     for (const h of rb.hooks) {
       if (h.type === 'command') {
-        const cmd = h.argv[0]!;
+        const cmd = h.argv[0];
         add('rollback', onPath(cmd) ? 'ok' : 'fail', onPath(cmd)
           ? `rollback hook for ${h.service === '*' ? 'every service' : h.service}: command ${cmd} found`
           : `rollback hook for ${h.service === '*' ? 'every service' : h.service}: command "${cmd}" is not found or not executable`);

@@ -16,11 +16,11 @@ describe('vigil capacity', () => {
       service: 'checkout', cpu: 2.4, replicas: 4, cpuRisk: 0.0312, cpuWaste: 0.5, memory: 512 * 1024 * 1024, memoryRisk: 0.004,
       memoryWaste: 64 * 1024 * 1024, load: 61, why: 'cpu: a; memory: b',
     });
-    const text = VIEWS.capacity!.render([entry, { service: 'search', cpu: null, memory: null, replicas: null, load: null, why: 'cpu: no forecast yet' }]);
+    const text = VIEWS.capacity.render([entry, { service: 'search', cpu: null, memory: null, replicas: null, load: null, why: 'cpu: no forecast yet' }]);
     const [head, , checkout, search] = text.split('\n');
     expect(head).toMatch(/^SERVICE\s+CPU REQUEST\s+REPLICAS\s+CPU SHORT\s+CPU WASTE\s+MEMORY REQUEST\s+MEM SHORT\s+MEM WASTE\s+RATE PEAK 1H\s+WHY$/);
     expect(checkout).toMatch(/^checkout\s+2\.40\s+4\s+3\.12 %\s+0\.500\s+512\.0 MiB\s+0\.40 %\s+64\.0 MiB\s+61\.00\s+cpu: a; memory: b$/);
     expect(search).toMatch(/^search\s+cpu: no forecast yet$/);
-    expect(VIEWS.capacity!.path).toBe('/v1/capacity');
+    expect(VIEWS.capacity.path).toBe('/v1/capacity');
   });
 });

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import { Registry } from 'prom-client';
 import { createKafkaBus } from '@vigil/bus';
-import type { Bus, InRecord } from '@vigil/bus';
+import type { Bus } from '@vigil/bus';
 import { vigilSchema } from '@vigil/config';
 import { createTelemetry } from '@vigil/telemetry';
 import { attributesToRecord, decodeTraces, encodeTraces, sampleTraces } from '@vigil/otlp';
@@ -99,7 +99,7 @@ describe('collector while the broker goes down and comes back', () => {
     const found = new Set<number>();
     const consumer = bus.consumer({ groupId: `down-check-${process.pid}`, topics: [config.topics.spans], fromBeginning: true });
     await consumer.run(async (b) => {
-      for (const r of b.records as InRecord[]) {
+      for (const r of b.records) {
         for (const s of decodeTraces(r.value!).resourceSpans[0].scopeSpans[0].spans) {
           const id = attributesToRecord(s.attributes)['test.request_id'];
           if (typeof id === 'bigint') found.add(Number(id));

@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import { afterAll, describe, expect, test } from 'vitest';
 import { parseConfig, topicDefinitions } from '@vigil/config';
 import { decodeRecord, OTLP_KEYED_MARKER, RECORD_KIND_HEADER } from '@vigil/records';
-import type { CiQualityRecord, DeploymentRecord, VerdictRecord } from '@vigil/records';
+import type { CiQualityRecord } from '@vigil/records';
 import { createTelemetry } from '@vigil/telemetry';
 import { testBrokers, uniqueName } from '../../../infra/test/kafka.js';
 import { readTopics, testBus } from '../../../test/support/kafka-io.js';
@@ -74,7 +74,7 @@ describe('CI quality as a stream, joined by the detector (real broker)', () => {
       const marker = deploymentMarker('ledger', 'v2', 'c2', T0);
       await producer.send([{ topic: t.spans, key: 'ledger', value: marker.value, headers: marker.headers }]);
       const joined = await until('ledger v2 re-published with ci', async () => {
-        const d = decoded(await readTopics(bus, [t.deployments]), t.deployments).map((r) => decodeRecord(r.value as Buffer, 'vigil.deployment/1') as DeploymentRecord);
+        const d = decoded(await readTopics(bus, [t.deployments]), t.deployments).map((r) => decodeRecord(r.value as Buffer, 'vigil.deployment/1'));
         return d.find((x) => x.service === 'ledger' && x.version === 'v2' && x.ci) ?? null;
       });
       expect(joined).toMatchObject({ commit: 'c2', ci: { quality: 'flaky', tests: 3, flaky: 1, failed: 0, buildRisk: null } });
@@ -85,7 +85,7 @@ describe('CI quality as a stream, joined by the detector (real broker)', () => {
       for (let k = 0; k < 10; k++) traffic.push({ topic: t.spans, key: 'ledger', value: Buffer.from(spans('ledger', 'v2', T0 + 40_000 + k * 5_000, 40, 4)), headers: marked });
       await producer.send(traffic);
       const verdict = await until('the fail verdict of ledger v2', async () => {
-        const v = decoded(await readTopics(bus, [t.verdicts]), t.verdicts).map((r) => decodeRecord(r.value as Buffer, 'vigil.verdict/1') as VerdictRecord);
+        const v = decoded(await readTopics(bus, [t.verdicts]), t.verdicts).map((r) => decodeRecord(r.value as Buffer, 'vigil.verdict/1'));
         return v.find((x) => x.version === 'v2' && x.status === 'fail') ?? null;
       });
       expect(verdict.summary).toMatch(/\(strict: CI flaky on c2: 1 test failed and passed on c2 \(flaky\): shop :: refunds/);

@@ -77,7 +77,7 @@ describe('createQuery', () => {
     await consumer.run(async (batch) => {
       for (const record of batch.records) {
         seen.push({ record, rowsBefore: (await pipelineRows(s, 'run-9')).length });
-        await landThroughSink(s.store, 'ci_test_runs', [decodeRecord(record.value!)], NOW);
+        await landThroughSink(s.store, 'ci_test_runs', [decodeRecord(record.value)], NOW);
       }
     });
     cleanup.push(() => consumer.close());
@@ -94,16 +94,16 @@ describe('createQuery', () => {
     expect(answer.failureProbability).toBeLessThan(1);
     // One record on the CI topic, keyed by pipeline, and no row before the writer landed it.
     expect(seen).toHaveLength(1);
-    expect(seen[0]!.rowsBefore).toBe(0);
-    expect(seen[0]!.record.key?.toString()).toBe('shop-ci');
-    expect(decodeRecord(seen[0]!.record.value!)).toMatchObject({
+    expect(seen[0].rowsBefore).toBe(0);
+    expect(seen[0].record.key?.toString()).toBe('shop-ci');
+    expect(decodeRecord(seen[0].record.value)).toMatchObject({
       schema: 'vigil.pipeline_run/1', pipeline: 'shop-ci', runId: 'run-9', revision: 'c9', status: 'announced', suite: 'shop', source: 'api', timeMs: NOW,
     });
     // Answered after the row reads back (read-your-writes for the announcing client).
     const rows = await pipelineRows(s, 'run-9');
     expect(rows).toHaveLength(1);
-    expect(rows[0]!.status).toBe('announced');
-    expect(rows[0]!.p).toBeCloseTo(answer.failureProbability, 9);
+    expect(rows[0].status).toBe('announced');
+    expect(rows[0].p).toBeCloseTo(answer.failureProbability, 9);
   });
 
   test('with no writer running the answer still comes (announceVisibleMs 0) and the store stays untouched', async () => {
@@ -118,7 +118,7 @@ describe('createQuery', () => {
     expect(await pipelineRows(s, 'lonely')).toEqual([]);
     // The record is on the topic, for the writer whenever it comes.
     const published = await bus.readPartition('ci_test_runs', 0);
-    expect(published.map((r) => decodeRecord(r.value!))).toEqual([expect.objectContaining({ pipeline: 'build', runId: 'lonely', status: 'announced' })]);
+    expect(published.map((r) => decodeRecord(r.value))).toEqual([expect.objectContaining({ pipeline: 'build', runId: 'lonely', status: 'announced' })]);
   });
 
   test('without a bus, announcing answers 503 and reads still work', async () => {

@@ -11,7 +11,7 @@ import { seededUniform } from '@vigil/stats';
 
 
 function quantile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 }
 
 const TESTS = 2_000;
@@ -28,9 +28,9 @@ for (let r = 0; r < RUNS_PER_TEST; r++) {
   const revision = `rev${Math.floor(r / 2)}`;
   for (let i = 0; i < TESTS; i++) {
     records.push({
-      suite: 'bench', testName: names[i]!, pipeline: 'main', runId: `run${r}`, revision,
-      status: rnd() < baseFail[i]! ? 'failed' : rnd() < 0.01 ? 'skipped' : 'passed',
-      durationMs: baseDur[i]! * (0.8 + 0.4 * rnd()), timeMs: T0 + r * 3_600_000 + i,
+      suite: 'bench', testName: names[i], pipeline: 'main', runId: `run${r}`, revision,
+      status: rnd() < baseFail[i] ? 'failed' : rnd() < 0.01 ? 'skipped' : 'passed',
+      durationMs: baseDur[i] * (0.8 + 0.4 * rnd()), timeMs: T0 + r * 3_600_000 + i,
     });
   }
 }
@@ -42,7 +42,7 @@ const ingestMs = performance.now() - t0;
 const ingestPerS = records.length / (ingestMs / 1000);
 
 // Prioritisation latency: plain ranking, and ranking + budget + 8-way split + changed paths.
-const tests = names.map((name, i) => ({ id: String(i), name, durationMs: baseDur[i]! }));
+const tests = names.map((name, i) => ({ id: String(i), name, durationMs: baseDur[i] }));
 const measure = (iterations: number, req: Parameters<typeof prioritise>[1]): number[] => {
   for (let i = 0; i < 20; i++) prioritise(history, req); // warm-up
   const out: number[] = [];

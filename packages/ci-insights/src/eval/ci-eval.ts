@@ -40,7 +40,7 @@ interface Execution {
 function args(argv: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
+    const a = argv[i];
     if (a.startsWith('--')) out[a.slice(2)] = argv[i + 1] ?? '';
   }
   return out;
@@ -50,12 +50,12 @@ function resolveData(path: string): string {
   if (!statSync(path).isDirectory()) return path;
   const csvs = readdirSync(path).filter((f) => f.endsWith('.csv'));
   if (csvs.length !== 1) throw new Error(`--data ${path}: expected exactly one .csv in the folder, found ${csvs.length}`);
-  return join(path, csvs[0]!);
+  return join(path, csvs[0]);
 }
 
 function load(file: string): Map<number, Execution[]> {
   const lines = readFileSync(file, 'utf8').trim().split(/\r?\n/);
-  const header = lines[0]!.split(';').map((h) => h.trim());
+  const header = lines[0].split(';').map((h) => h.trim());
   const col = (name: string): number => {
     const i = header.indexOf(name);
     if (i < 0) throw new Error(`${file}: no ${name} column in header ${lines[0]}`);
@@ -66,11 +66,11 @@ function load(file: string): Map<number, Execution[]> {
   for (const line of lines.slice(1)) {
     const f = line.split(';');
     const cycle = Number(f[yi]);
-    const timeMs = Date.parse(`${f[ti]!.trim().replace(' ', 'T')}Z`);
-    const lr = f[li]!.trim();
+    const timeMs = Date.parse(`${f[ti].trim().replace(' ', 'T')}Z`);
+    const lr = f[li].trim();
     if (!/^\[[\d,\s]*\]$/.test(lr)) throw new Error(`${file}: bad LastResults ${JSON.stringify(lr)} in row ${line}`);
     const prior = lr.slice(1, -1).split(',').map((x) => x.trim()).filter((x) => x !== '').map((x) => Number(x) === 1);
-    const e: Execution = { id: f[ci]!.trim(), name: f[ni]!.trim(), durationMs: Number(f[di]), timeMs, failed: Number(f[vi]) === 1, cycle, prior };
+    const e: Execution = { id: f[ci].trim(), name: f[ni].trim(), durationMs: Number(f[di]), timeMs, failed: Number(f[vi]) === 1, cycle, prior };
     if (!Number.isFinite(cycle) || !Number.isFinite(timeMs)) throw new Error(`${file}: bad row ${line}`);
     let list = cycles.get(cycle);
     if (!list) cycles.set(cycle, (list = []));
@@ -105,7 +105,7 @@ function replay(cycles: Map<number, Execution[]>, objective: RankObjective, useP
   for (const [cycle, execs] of cycles) {
     const runId = `cycle-${cycle}`;
     const inOrder = [...execs].sort((a, b) => a.timeMs - b.timeMs || Number(a.id) - Number(b.id));
-    const startMs = inOrder[0]!.timeMs;
+    const startMs = inOrder[0].timeMs;
     const tests = inOrder.map((e) => ({ id: e.id, name: e.name, durationMs: e.durationMs }));
     // Seeding is the history's refresh, not ranking: it stays outside the timed part.
     if (usePrior) {
@@ -131,7 +131,7 @@ function replay(cycles: Map<number, Execution[]>, objective: RankObjective, useP
     }
     const failed = inOrder.some((e) => e.failed);
     risk.push({ p: r.probability, base, failed });
-    history.recordPipelineRun({ pipeline: PIPELINE, runId, status: failed ? 'failed' : 'passed', timeMs: inOrder[inOrder.length - 1]!.timeMs });
+    history.recordPipelineRun({ pipeline: PIPELINE, runId, status: failed ? 'failed' : 'passed', timeMs: inOrder[inOrder.length - 1].timeMs });
   }
   return { ordersFailed, ordersNames, rows, seeded, risk, rankMsTotal };
 }
@@ -168,7 +168,7 @@ function main(): void {
   for (let s = 1; s <= 20; s++) {
     const rnd = seededUniform(1000 + s);
     shuffledSum += meanApfd(main.ordersFailed.map((verdicts, ci) => {
-      const names = main.ordersNames[ci]!;
+      const names = main.ordersNames[ci];
       const slots = new Map<string, number[]>();
       names.forEach((n, i) => {
         let l = slots.get(n);
@@ -177,10 +177,10 @@ function main(): void {
       });
       const out = [...verdicts];
       for (const pos of slots.values()) {
-        const v = pos.map((i) => verdicts[i]!);
+        const v = pos.map((i) => verdicts[i]);
         for (let i = v.length - 1; i > 0; i--) {
           const j = Math.floor(rnd() * (i + 1));
-          [v[i], v[j]] = [v[j]!, v[i]!];
+          [v[i], v[j]] = [v[j], v[i]];
         }
         pos.forEach((p, k) => { out[p] = v[k]!; });
       }
@@ -194,12 +194,12 @@ function main(): void {
   // one of its attempts failed: a verdict of the cycle, which a CI cannot know before running.
   // Moving such tests first (stable otherwise) measures how much of a score could come from it.
   const leaked = meanApfd(main.ordersFailed.map((verdicts, ci) => {
-    const names = main.ordersNames[ci]!;
+    const names = main.ordersNames[ci];
     const count = new Map<string, number>();
     for (const n of names) count.set(n, (count.get(n) ?? 0) + 1);
     const idx = names.map((_, i) => i);
-    idx.sort((x, y) => Number(count.get(names[y]!)! > 1) - Number(count.get(names[x]!)! > 1) || x - y);
-    return idx.map((i) => verdicts[i]!);
+    idx.sort((x, y) => Number(count.get(names[y])! > 1) - Number(count.get(names[x])! > 1) || x - y);
+    return idx.map((i) => verdicts[i]);
   })).mean;
 
   // Side-by-side references on the same cycles: random order (mean of 20 seeds), perfect order.
@@ -212,7 +212,7 @@ function main(): void {
       const o = [...v];
       for (let i = o.length - 1; i > 0; i--) {
         const j = Math.floor(rnd() * (i + 1));
-        [o[i], o[j]] = [o[j]!, o[i]!];
+        [o[i], o[j]] = [o[j], o[i]];
       }
       return o;
     })).mean;

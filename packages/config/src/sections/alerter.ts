@@ -290,7 +290,7 @@ export const alerterSchema = z
       })
       .strict()
       .default({}),
-    rules: z.array(ruleSchema).default([{ name: 'default', receivers: [] } as z.input<typeof ruleSchema>]),
+    rules: z.array(ruleSchema).default([{ name: 'default', receivers: [] }]),
     receivers: z.array(receiverSchema).default([]),
     /** A failed deployment verdict: one deployment alert, which inhibits its service's symptom alerts. */
     deployments: z

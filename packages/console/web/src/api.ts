@@ -37,7 +37,7 @@ export async function api<T = unknown>(path: string, init: { method?: string; bo
     body = text;
   }
   if (!res.ok) {
-    const msg = body && typeof body === 'object' && 'error' in body ? String((body as { error: unknown }).error) : `HTTP ${res.status}`;
+    const msg = body && typeof body === 'object' && 'error' in body ? String((body).error) : `HTTP ${res.status}`;
     throw new ApiError(res.status, msg);
   }
   return body as T;

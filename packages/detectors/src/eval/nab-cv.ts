@@ -112,7 +112,7 @@ export function gridCandidates(base: DefaultScorerConfigInput = {}, grid: Grid =
   for (;;) {
     const input = JSON.parse(JSON.stringify(base)) as Record<string, Record<string, GridValue> | GridValue>;
     keys.forEach((k, j) => setPath(input, k, axes[j][idx[j]]));
-    out.push({ name: keys.map((k, j) => `${k}=${axes[j][idx[j]]}`).join(' '), config: resolveScorerConfig(input as DefaultScorerConfigInput) });
+    out.push({ name: keys.map((k, j) => `${k}=${axes[j][idx[j]]}`).join(' '), config: resolveScorerConfig(input) });
     let j = keys.length - 1;
     while (j >= 0 && ++idx[j] === axes[j].length) idx[j--] = 0;
     if (j < 0) break;

@@ -65,7 +65,7 @@ function parseFeedback(body: unknown): FeedbackInputBody {
   const known = new Set(['verdict', 'scope', 'note', 'by', 'seriesKey', 'service', 'operation', 'metric', 'score', 'threshold', 'direction']);
   for (const k of Object.keys(b)) if (!known.has(k)) throw new HttpError(400, `unknown key "${k}" (allowed: ${[...known].join(', ')})`);
   for (const k of ['score', 'threshold']) {
-    if (b[k] !== undefined && (typeof b[k] !== 'number' || !Number.isFinite(b[k]) || (b[k] as number) < 0 || (b[k] as number) > 1)) throw new HttpError(400, `${k} must be a number in [0, 1], got ${JSON.stringify(b[k])}`);
+    if (b[k] !== undefined && (typeof b[k] !== 'number' || !Number.isFinite(b[k]) || (b[k]) < 0 || (b[k]) > 1)) throw new HttpError(400, `${k} must be a number in [0, 1], got ${JSON.stringify(b[k])}`);
   }
   if (b.direction !== undefined && b.direction !== 'up' && b.direction !== 'down') throw new HttpError(400, `direction must be "up" or "down", got ${JSON.stringify(b.direction)}`);
   return {
@@ -73,7 +73,7 @@ function parseFeedback(body: unknown): FeedbackInputBody {
     scope: (b.scope ?? 'series') as FeedbackInputBody['scope'],
     note: str(b.note, 'note'), by: str(b.by, 'by', 200), seriesKey: str(b.seriesKey, 'seriesKey', 1000), service: str(b.service, 'service', 200),
     operation: str(b.operation, 'operation', 500), metric: str(b.metric, 'metric', 200),
-    score: b.score as number | undefined, threshold: b.threshold as number | undefined, direction: b.direction as 'up' | 'down' | undefined,
+    score: b.score as number | undefined, threshold: b.threshold as number | undefined, direction: b.direction,
   };
 }
 

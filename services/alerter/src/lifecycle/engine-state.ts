@@ -16,11 +16,11 @@ export class EngineState {
 
   private map(kind: string): Map<string, StateValue> | undefined {
     switch (kind) {
-      case 'alert': return this.alerts as Map<string, StateValue>;
-      case 'silence': return this.silences as Map<string, StateValue>;
-      case 'deployment': return this.deployments as Map<string, StateValue>;
-      case 'verdict': return this.verdicts as Map<string, StateValue>;
-      case 'rollback': return this.rollbacks as Map<string, StateValue>;
+      case 'alert': return this.alerts;
+      case 'silence': return this.silences;
+      case 'deployment': return this.deployments;
+      case 'verdict': return this.verdicts;
+      case 'rollback': return this.rollbacks;
       default: return undefined;
     }
   }

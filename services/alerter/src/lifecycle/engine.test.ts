@@ -13,7 +13,7 @@ function rule(over: Partial<RuleConfig> & { name: string }): RuleConfig {
   return {
     match: { labels: {} }, minScore: 0, forMs: 0, groupBy: ['service', 'metric', 'operation'], receivers: ['pd'],
     action: 'notify', continue: false, ...over,
-  } as RuleConfig;
+  };
 }
 
 function engine(rules: RuleConfig[], over: Partial<EngineOptions> = {}): AlertEngine {
@@ -380,15 +380,15 @@ describe('first contact (deployment record firstSeen)', () => {
     expect(changes).toHaveLength(1);
     // Incident memory asks for the latest deployment of a service: a first-seen version is none.
     expect(e.latestDeployment('checkout')).toBeUndefined();
-    expect(changes[0]!.summary).toBe('First seen checkout 1.2.0: no baseline yet, learning (not judged as a deployment)');
-    expect(changes[0]!.details.firstSeen).toBe(true);
+    expect(changes[0].summary).toBe('First seen checkout 1.2.0: no baseline yet, learning (not judged as a deployment)');
+    expect(changes[0].details.firstSeen).toBe(true);
     e.tick(T0 + MIN);
     // Nothing paged for it; the failed deploy's alert is still firing.
     expect(deliverAll(e, T0 + MIN).filter((i) => i.action === 'trigger')).toEqual([]);
     expect(e.listAlerts().filter((a) => a.kind === 'deployment').map((a) => a.status)).toEqual(['firing']);
     // A deploy watched after it resolves the failed one, as before.
     e.onDeployment({ schema: 'vigil.deployment/1', id: 'd10', service: 'checkout', version: '1.3.0', timeMs: T0 + 2 * MIN, source: 'resource' }, T0 + 2 * MIN);
-    expect(e.drainChanges()[0]!.summary).toBe('Deployed checkout 1.3.0');
+    expect(e.drainChanges()[0].summary).toBe('Deployed checkout 1.3.0');
     expect(e.latestDeployment('checkout')?.id).toBe('d10');
     // A newer first-seen record (a restarted collector meeting another version) is still no deployment.
     e.onDeployment({ schema: 'vigil.deployment/1', id: 'd11', service: 'checkout', version: '1.3.1', timeMs: T0 + 3 * MIN, source: 'resource', firstSeen: true }, T0 + 3 * MIN);

@@ -7,9 +7,9 @@ export const MIN = 60_000;
 export const T0 = 1_700_000_000_000;
 
 export function testRule(over: Partial<RuleConfig> = {}): Rule {
-  const config = {
+  const config: RuleConfig = {
     name: 'errors', match: { labels: {} }, minScore: 0, forMs: 0, groupBy: ['service'], receivers: ['pd'], action: 'notify', continue: false, ...over,
-  } as RuleConfig;
+  };
   return compileRules([config], { repeatIntervalMs: 60 * MIN, resolveAfterMs: 5 * MIN, flapWindowMs: 15 * MIN })[0];
 }
 

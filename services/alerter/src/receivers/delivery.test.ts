@@ -38,7 +38,7 @@ describe('delivery primitives', () => {
     const d = new Deliverer(policy, clock, doFetch);
     expect(await d.deliver(() => ({ method: 'POST', url: 'http://x/', headers: {}, body: '' }))).toEqual({ status: 'sent', attempts: 3, httpStatus: 202 });
     expect(slept).toEqual([3000, 3000]);
-    const bad = new Deliverer(policy, clock, (async () => new Response('invalid routing key', { status: 400 })) as unknown as Fetch);
+    const bad = new Deliverer(policy, clock, async () => new Response('invalid routing key', { status: 400 }));
     expect(await bad.deliver(() => ({ method: 'POST', url: 'http://x/', headers: {}, body: '' }))).toEqual({ status: 'failed', attempts: 1, error: 'HTTP 400: invalid routing key' });
   });
 });

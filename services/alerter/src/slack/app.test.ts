@@ -35,7 +35,7 @@ interface SlackBody {
   model?: string; messages?: unknown[];
 }
 /** A recorded or answered body, read as Slack JSON (plain text bodies have none of its fields). */
-const slackBody = (v: unknown): SlackBody => (typeof v === 'object' && v !== null ? (v as SlackBody) : {});
+const slackBody = (v: unknown): SlackBody => (typeof v === 'object' && v !== null ? (v) : {});
 
 async function setup(extra: (slackUrl: string) => Record<string, unknown> = () => ({})): Promise<Ctx> {
   const slack = await startRecorder((r) => {

@@ -36,9 +36,9 @@ describe('vigil ci prioritise', () => {
     const { x, out, calls } = io('a\t1000\nb\n', ANSWER);
     await ciPrioritise(['--suite', 'shop', '--budget', '10m', '--workers', '2', '--changed', 'src/b.ts', '--revision', 'c1'], x);
     expect(calls).toHaveLength(1);
-    expect(calls[0]!.url).toBe('http://api:1/v1/ci/prioritise');
-    expect(calls[0]!.headers.authorization).toBe('Bearer t0k');
-    expect(calls[0]!.body).toEqual({
+    expect(calls[0].url).toBe('http://api:1/v1/ci/prioritise');
+    expect(calls[0].headers.authorization).toBe('Bearer t0k');
+    expect(calls[0].body).toEqual({
       suite: 'shop', tests: [{ name: 'a', durationMs: 1000 }, { name: 'b' }], budgetMs: 600_000, workers: 2, revision: 'c1', changedPaths: ['src/b.ts'],
     });
     const text = out.join('');

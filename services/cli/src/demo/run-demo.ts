@@ -219,7 +219,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
         ],
       },
     },
-  }, (options.config ?? {}) as Record<string, unknown>), 'demo configuration');
+  }, (options.config ?? {})), 'demo configuration');
 
   let vigil: Embedded | null = null;
   let front: DemoFront | null = null;

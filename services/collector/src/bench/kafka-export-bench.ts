@@ -40,7 +40,7 @@ async function drive(exporter: KafkaExporter, reqs: OutRecord[][], seconds: numb
   let n = 0;
   const worker = async (): Promise<void> => {
     while (performance.now() < end) {
-      const records = reqs[n++ % reqs.length]!;
+      const records = reqs[n++ % reqs.length];
       const started = performance.now();
       const r = await exporter.send(records, () => {});
       if (r.kind === 'acked') { w.ok++; w.latenciesMs.push(performance.now() - started); }
@@ -68,9 +68,9 @@ async function main(): Promise<void> {
     const producer = await bus.producer();
     const exporter = new KafkaExporter(producer, { produceTimeoutMs: 10_000, busDownHoldMs: 1000 });
     const reqs = requests(topic);
-    const bytesPerRequest = reqs[0]!.reduce((s, r) => s + (r.value?.length ?? 0), 0);
+    const bytesPerRequest = reqs[0].reduce((s, r) => s + (r.value?.length ?? 0), 0);
     const patches = 'kafkajsPatches' in bus ? JSON.stringify((bus as { kafkajsPatches: unknown }).kafkajsPatches) : 'n/a';
-    console.log(`kafka export bench: bus = ${busLabel}; ${concurrency} concurrent requests of ${reqs[0]!.length} records (${bytesPerRequest} value bytes); kafkajs patches ${patches}`);
+    console.log(`kafka export bench: bus = ${busLabel}; ${concurrency} concurrent requests of ${reqs[0].length} records (${bytesPerRequest} value bytes); kafkajs patches ${patches}`);
     await drive(exporter, reqs, 2, concurrency); // warm-up: JIT, connections, metadata
     const w = await drive(exporter, reqs, seconds, concurrency);
     const half = await drive(exporter, reqs, Math.min(seconds, 4), Math.max(1, concurrency / 4));
@@ -94,7 +94,7 @@ async function main(): Promise<void> {
     console.log(JSON.stringify({
       bus: useMemory ? 'memory' : 'kafka',
       concurrency,
-      records_per_request: reqs[0]!.length,
+      records_per_request: reqs[0].length,
       value_bytes_per_request: bytesPerRequest,
       requests_ok: w.ok, requests_failed: w.failed,
       spans_per_s: Math.round(spans / w.seconds),

@@ -157,9 +157,9 @@ describe('POST /v1/ci/junit: accepted reports', () => {
     expect(res.status).toBe(200);
     const mine = sends.slice(before);
     expect(mine).toHaveLength(1);
-    const topics = mine[0]!.map((r) => r.topic).sort();
+    const topics = mine[0].map((r) => r.topic).sort();
     expect(topics.filter((t) => t !== 'vigil_deployments')).toEqual(['ci_test_runs', 'ci_test_runs', 'ci_test_runs', 'otlp_spans']);
-    const ci = mine[0]!.filter((r) => r.topic === TOPIC).map((r) => decodeRecord(r.value));
+    const ci = mine[0].filter((r) => r.topic === TOPIC).map((r) => decodeRecord(r.value));
     expect(ci).toContainEqual(expect.objectContaining({ schema: 'vigil.pipeline_run/1', pipeline: 'shop-ci', runId: 'run-77', status: 'failed', revision: 'c0ffee', source: 'otel' }));
     expect(ci).toContainEqual(expect.objectContaining({ schema: 'vigil.test_run/1', suite: 'checkout', testName: 'refunds', status: 'failed', source: 'otel' }));
     // Plain traffic carries no CI attribute: no CI record.

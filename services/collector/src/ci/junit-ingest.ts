@@ -60,7 +60,7 @@ export interface JUnitIngestOptions {
 
 /** Content types accepted for a report (415 otherwise). */
 export function isXmlContentType(header: string | undefined): boolean {
-  const v = (header ?? '').split(';')[0]!.trim().toLowerCase();
+  const v = (header ?? '').split(';')[0].trim().toLowerCase();
   return v === '' || v === 'application/xml' || v === 'text/xml' || v.endsWith('+xml') || v === 'application/octet-stream';
 }
 
@@ -118,7 +118,7 @@ export function junitHandler(o: JUnitIngestOptions): JUnitHandler {
       let skipped = 0;
       const suites = new Set<string>();
       for (let i = 0; i < runs.length; i++) {
-        const run = runs[i]!;
+        const run = runs[i];
         const rec = testRunOut(o.topic, run, 'junit');
         const size = rec.value!.length;
         if (size > o.maxRecordBytes) return bad(`test ${JSON.stringify(run.testName.slice(0, 200))}: its record of ${size} bytes exceeds ${o.maxRecordBytes}`);

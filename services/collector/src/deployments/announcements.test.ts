@@ -102,7 +102,7 @@ describe('POST /v1/deployments: short keys, the OpenTelemetry vocabulary and the
       version: '279484c09fbe69ededfced8c1bb6e6d24616b468', commit: '279484c09fbe69ededfced8c1bb6e6d24616b468', environment: 'staging',
       timeMs: Date.parse('2021-04-28T19:50:00Z'),
     });
-    expect(e!.links).toContainEqual({ name: 'job', url: 'http://10.126.0.2:3000/demo/test-deployment-webhooks/-/jobs/796' });
+    expect(e.links).toContainEqual({ name: 'job', url: 'http://10.126.0.2:3000/demo/test-deployment-webhooks/-/jobs/796' });
     // By its header at /v1/deployments; ?version=ref: the deployed tag is the version; without ?service= the project's name.
     const tagged = await post(`${h.http}/v1/deployments?version=ref`, fixture('gitlab-deployment.json'), { ...auth, 'x-gitlab-event': 'Deployment Hook' });
     expect(tagged).toMatchObject({ status: 202, body: { service: 'test-deployment-webhooks', version: '1.0.0', commit: '279484c09fbe69ededfced8c1bb6e6d24616b468' } });

@@ -20,7 +20,7 @@ const str = (key: string, value: string): KeyValue => ({ key, value: { stringVal
 
 function traces(attrs: KeyValue[], seed: number): ExportTraceServiceRequest {
   const req = sampleTraces({ resources: 1, itemsPerResource: 2, seed });
-  req.resourceSpans[0]!.resource = { attributes: attrs, droppedAttributesCount: 0, entityRefs: [] };
+  req.resourceSpans[0].resource = { attributes: attrs, droppedAttributesCount: 0, entityRefs: [] };
   return req;
 }
 

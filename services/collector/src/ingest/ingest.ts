@@ -110,7 +110,7 @@ export class Ingest implements OtlpConsumer {
           metrics.deployments.inc({ source: 'resource' }, deployments.length);
         }
         if (ci) {
-          if (ci.records.length > 0) metrics.records.inc({ topic: ci.records[0]!.topic }, ci.records.length);
+          if (ci.records.length > 0) metrics.records.inc({ topic: ci.records[0].topic }, ci.records.length);
           metrics.items.inc({ signal: 'ci_spans', outcome: 'accepted' }, ci.tests + ci.pipelines);
           if (ci.unmapped > 0) metrics.items.inc({ signal: 'ci_spans', outcome: 'unmapped' }, ci.unmapped);
         }

@@ -47,7 +47,7 @@ describe('CI-quality stage', () => {
     const out = ciStage(ctx);
     expect(out.map((o) => o.key)).toEqual(['c2\u0000shop', 'c2\u0000api', 'c1\u0000shop']);
     expect(out.every((o) => o.topic === 'vigil_ci_quality')).toBe(true);
-    const shop = decodeRecord(Buffer.from(out[0]!.value!), 'vigil.ci_quality/1');
+    const shop = decodeRecord(Buffer.from(out[0].value!), 'vigil.ci_quality/1');
     expect(shop).toMatchObject({ revision: 'c2', suite: 'shop', flaky: 1, passed: 1, failed: 0, flakyTests: ['shop :: refunds'], asOfMs: T0 - 8_000 });
     for (const o of out) ctx.ciQuality.apply(decodeRecord(Buffer.from(o.value!), 'vigil.ci_quality/1'));
     // c2 over both suites: refunds flaky, pays and ping passed → 3 tests, flaky.
@@ -75,7 +75,7 @@ describe('CI-quality stage', () => {
     restored.process(next);
     const a = p.flush!();
     expect(a).toHaveLength(1);
-    expect(decodeRecord(Buffer.from(a[0]!.value!), 'vigil.ci_quality/1')).toMatchObject({ flaky: 1 } satisfies Partial<CiQualityRecord>);
+    expect(decodeRecord(Buffer.from(a[0].value!), 'vigil.ci_quality/1')).toMatchObject({ flaky: 1 } satisfies Partial<CiQualityRecord>);
     expect(restored.flush!()).toEqual(a);
   });
 });
@@ -108,9 +108,9 @@ describe('join of deployments with CI quality', () => {
     const p = createStageProcessor('spans', ctx);
     p.process(spans('cart', 'v1', T0, 50));
     const m = deployment('cart', 'v2', 'c1');
-    expect(deploymentsOut(p.process(m.value, m.headers))[0]!.ci).toMatchObject({ quality: 'clean' });
+    expect(deploymentsOut(p.process(m.value, m.headers))[0].ci).toMatchObject({ quality: 'clean' });
     p.process(spans('cart', 'v2', T0 + 10_000, 20));
-    expect(stateOf(p).spans.verifiers[0]!.check).toMatchObject({ version: 'v2', strict: null });
+    expect(stateOf(p).spans.verifiers[0].check).toMatchObject({ version: 'v2', strict: null });
   });
 
   test('quality arriving while the check runs turns it strict from then on, once', () => {
@@ -120,12 +120,12 @@ describe('join of deployments with CI quality', () => {
     const m = deployment('ledger', 'v2', 'c2');
     expect(deploymentsOut(p.process(m.value, m.headers))).toEqual([]);
     p.process(spans('ledger', 'v2', T0 + 10_000, 20));
-    expect(stateOf(p).spans.verifiers[0]!.check).toMatchObject({ version: 'v2', strict: null });
+    expect(stateOf(p).spans.verifiers[0].check).toMatchObject({ version: 'v2', strict: null });
     expect(p.ciQualityArrived!('c2')).toBeNull(); // the table knows nothing yet
     for (const o of ciStage(ctx)) ctx.ciQuality.apply(decodeRecord(Buffer.from(o.value!), 'vigil.ci_quality/1'));
     const outs = p.ciQualityArrived!('c2')!;
     expect(deploymentsOut(outs)).toHaveLength(1);
-    expect(stateOf(p).spans.verifiers[0]!.check?.strict).toMatch(/^CI flaky on c2/);
+    expect(stateOf(p).spans.verifiers[0].check?.strict).toMatch(/^CI flaky on c2/);
     expect(p.ciQualityArrived!('c2')).toBeNull(); // same quality again: nothing new
     expect(p.ciQualityArrived!('c1')).toBeNull(); // no deployment of c1 here
   });
@@ -143,7 +143,7 @@ describe('join of deployments with CI quality', () => {
     const owed = restored.rejoin!();
     expect(deploymentsOut(owed!)).toHaveLength(1);
     restored.process(spans('ledger', 'v2', T0 + 10_000, 20));
-    expect(stateOf(restored).spans.verifiers[0]!.check?.strict).toMatch(/^CI flaky on c2/);
+    expect(stateOf(restored).spans.verifiers[0].check?.strict).toMatch(/^CI flaky on c2/);
     // Restored from a snapshot taken after the join: nothing is owed.
     const again = createStageProcessor('spans', ctx, JSON.parse(JSON.stringify(restored.toJSON())));
     expect(again.rejoin!()).toBeNull();
@@ -171,7 +171,7 @@ describe('join of deployments with CI quality', () => {
     bare.process(spans('ledger', 'v1', T0, 10));
     const old = (bare.toJSON() as { spans: unknown }).spans; // the plain spans state of older checkpoints
     const p = createStageProcessor('spans', ctx, JSON.parse(JSON.stringify(old)));
-    expect(stateOf(p).spans.verifiers[0]!.service).toBe('ledger');
+    expect(stateOf(p).spans.verifiers[0].service).toBe('ledger');
     expect(p.rejoin!()).toBeNull();
   });
 });

@@ -57,8 +57,8 @@ describe('logs processor at first contact', () => {
     }
     const fresh = after.filter((a) => a.metric === 'new_log_template');
     expect(fresh).toHaveLength(1);
-    expect(fresh[0]!.summary).toMatch(/new error log template after deploying v2: "NullPointerException/);
-    expect(fresh[0]!.deployment?.version).toBe('v2');
+    expect(fresh[0].summary).toMatch(/new error log template after deploying v2: "NullPointerException/);
+    expect(fresh[0].deployment?.version).toBe('v2');
   });
 
   test('state lost (a fresh processor, as after a new partition assignment): the running version is first seen again', () => {

@@ -44,9 +44,9 @@ describe('ForecastFeed', () => {
     expect(last.points).toHaveLength(24);
     for (const p of last.points) expect(p.lo95 <= p.lo80 && p.lo80 <= p.mean && p.mean <= p.hi80 && p.hi80 <= p.hi95).toBe(true);
     // Two pods of ~0.5 cores each: the service total over the next hour is ~1.06 cores (the daily wave rising).
-    expect(last.points[0]!.mean).toBeGreaterThan(0.9);
-    expect(last.points[0]!.mean).toBeLessThan(1.25);
-    expect(last.recommendation?.request).toBeGreaterThan(last.points[0]!.mean * 0.9);
+    expect(last.points[0].mean).toBeGreaterThan(0.9);
+    expect(last.points[0].mean).toBeLessThan(1.25);
+    expect(last.recommendation?.request).toBeGreaterThan(last.points[0].mean * 0.9);
     expect(last.recommendation?.replicas).toBe(Math.max(1, Math.ceil(last.recommendation!.request / 0.7)));
     expect(last.recommendation?.why).toMatch(/replica/);
     expect(last.learnt).toBe(576);
@@ -84,8 +84,8 @@ describe('ForecastFeed', () => {
     const passed = run('pass');
     // One forecast per series at the release, from the newest released step.
     expect(failed.released.map((r) => r.horizon)).toEqual(['short']);
-    expect(failed.released[0]!.withheld).toBe(6);
-    expect(passed.released[0]!.withheld).toBe(0);
+    expect(failed.released[0].withheld).toBe(6);
+    expect(passed.released[0].withheld).toBe(0);
     const lastLong = (r: ForecastRecord[]) => r.filter((x) => x.horizon === 'long').at(-1)!;
     expect(lastLong(failed.after).withheld).toBe(6);
     // The same forecast as a forecaster that only ever learnt the other steps (the spike withheld).
@@ -102,9 +102,9 @@ describe('ForecastFeed', () => {
       }
       if (k < 288 || k >= 293) f = ref.forecast(ts);
     }
-    lastLong(failed.after).points.forEach((p, i) => expect(p.mean).toBeCloseTo(f.long[i]!.point, 9));
+    lastLong(failed.after).points.forEach((p, i) => expect(p.mean).toBeCloseTo(f.long[i].point, 9));
     // A pass learns the spike: the day-ahead forecast moves.
-    expect(lastLong(passed.after).points[0]!.mean).not.toBeCloseTo(lastLong(failed.after).points[0]!.mean, 3);
+    expect(lastLong(passed.after).points[0].mean).not.toBeCloseTo(lastLong(failed.after).points[0].mean, 3);
   });
 
   test('state round-trips through JSON (held steps, failed versions) and continues identically', () => {
@@ -137,7 +137,7 @@ describe('ForecastFeed', () => {
     const recs = feedCpu(feed, 120, 200);
     // Step 24 (open at hold) and 25..30 held: the 7th held step releases them, then one forecast per step.
     const short = recs.filter((r) => r.horizon === 'short');
-    expect(short[0]!.originMs).toBe(T0 + 30 * STEP);
+    expect(short[0].originMs).toBe(T0 + 30 * STEP);
     expect(short.map((r) => r.originMs)).toEqual(Array.from({ length: short.length }, (_, i) => T0 + (30 + i) * STEP));
     expect(short.at(-1)!.withheld).toBe(0);
     expect(short.at(-1)!.learnt).toBe(39);
@@ -177,7 +177,7 @@ describe('spans processor feeds the request rate', () => {
     expect(new Set(short.map((r) => r.originMs)).size).toBe(short.length);
     expect(short.every((r) => r.service === 'payments' && r.metric === 'rate' && r.kind === 'load')).toBe(true);
     // 10 requests every 5 s = 2 requests per second for the service (both operations together).
-    expect(short.at(-1)!.points[0]!.mean).toBeCloseTo(2, 1);
+    expect(short.at(-1)!.points[0].mean).toBeCloseTo(2, 1);
     expect(forecasts.filter((r) => r.horizon === 'long').map((r) => r.originMs)).toContain(T0 + 7_200_000);
 
     // An older checkpoint (no `forecast` field) still restores, and forecasting starts afresh.
@@ -187,7 +187,7 @@ describe('spans processor feeds the request rate', () => {
     forecasts.length = 0;
     drive(restored, 7260, 7260 + 7200);
     expect(forecasts.length).toBeGreaterThan(0);
-    expect(forecasts[0]!.learnt).toBeLessThan(24);
+    expect(forecasts[0].learnt).toBeLessThan(24);
     expect(forecasts.at(-1)!.learnt).toBeLessThan(short.at(-1)!.learnt + 24);
     // The current format carries it.
     expect((restored.toJSON() as { forecast?: unknown }).forecast).toBeDefined();
@@ -256,7 +256,7 @@ describe('metrics processor: a failed deploy\'s CPU is withheld like its request
       for (let s = fromS; s < toS; s += 5) {
         sp.process(spans('payments', version, T0 + s * 1000, n, errorEvery));
         if (s % 60 === 0) {
-          for (const r of metrics!.process(cpuMetric('payments', version, T0 + s * 1000 + 1, cores))) {
+          for (const r of metrics.process(cpuMetric('payments', version, T0 + s * 1000 + 1, cores))) {
             if (r.topic === config.topics.forecasts) cpu.push(decodeRecord(r.value, 'vigil.forecast/1'));
           }
         }

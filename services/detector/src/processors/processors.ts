@@ -180,7 +180,7 @@ export class SpansProcessor extends ScoringProcessor implements PartitionProcess
     for (const { identity, spans } of spansFromRecord(value)) {
       for (const span of spans) {
         const kind = span.kind;
-        const startMs = Number(BigInt(span.startTimeUnixNano as bigint) / 1_000_000n);
+        const startMs = Number(BigInt(span.startTimeUnixNano) / 1_000_000n);
         if (this.red.add(span) !== 'counted') continue;
         if (startMs > this.maxEventMs) this.maxEventMs = startMs;
         this.versions.see(identity.service, identity.version, startMs);
@@ -243,7 +243,7 @@ export class SpansProcessor extends ScoringProcessor implements PartitionProcess
 
 /** Duration in ms from the nanosecond times (one subtraction; a negative duration counts as 0). */
 function durationMs(span: SpanInput): number {
-  const d = BigInt(span.endTimeUnixNano as bigint) - BigInt(span.startTimeUnixNano as bigint);
+  const d = BigInt(span.endTimeUnixNano) - BigInt(span.startTimeUnixNano);
   return d > 0n ? Number(d) / 1e6 : 0;
 }
 
@@ -344,7 +344,7 @@ export class LogsProcessor extends ScoringProcessor implements PartitionProcesso
     const outs: OutRecord[] = [];
     for (const { identity, records } of logsFromRecord(value)) {
       for (const rec of records) {
-        const timeMs = Number(BigInt((rec.timeUnixNano || rec.observedTimeUnixNano || 0n) as bigint) / 1_000_000n);
+        const timeMs = Number(BigInt((rec.timeUnixNano || rec.observedTimeUnixNano || 0n)) / 1_000_000n);
         this.versions.see(identity.service, identity.version, timeMs);
         // Only a version deployed while Vigil watched makes templates "new after deploying" it;
         // at first contact every template is new and is learned, not judged.

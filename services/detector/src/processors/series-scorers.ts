@@ -103,7 +103,7 @@ export class SeriesScorers {
   }
 
   toJSON(): Array<[string, string, DefaultScorerState]> {
-    return [...this.scorers].map(([key, s]) => [key, serviceOfKey(key), s.toJSON() as DefaultScorerState]);
+    return [...this.scorers].map(([key, s]) => [key, serviceOfKey(key), s.toJSON()]);
   }
 
   static fromJSON(entries: Array<[string, string, DefaultScorerState]>, maxSeriesPerService: number, threshold: number | undefined): SeriesScorers {

@@ -3,7 +3,7 @@
 // over HTTP from the query service (createQuery). Expected values are
 // the records' own numbers (counts and buckets worked out by hand below), not the code's output.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { AnomalyRecord, DeploymentRecord, RollbackRecord, ScoreRecord, TemplateRecord, VerdictRecord, VigilRecord } from '@vigil/records';
+import type { ScoreRecord, TemplateRecord, VigilRecord } from '@vigil/records';
 import type { Store } from '@vigil/store';
 import { insertMapped, insertRows, migratedStore, startQuery } from '../../../../test/support/read-side.js';
 import type { RunningQuery, TestStore } from '../../../../test/support/read-side.js';
@@ -20,19 +20,19 @@ const score = (t: number, version: string, metric: string, value: number): Score
 });
 
 const records: VigilRecord[] = [
-  { schema: 'vigil.deployment/1', id: 'dep-bad', service: 'payments', version: 'v2', previousVersion: 'v1', source: 'resource', timeMs: DEPLOY, links: [] } as DeploymentRecord,
-  { schema: 'vigil.deployment/1', id: 'dep-ok', service: 'checkout', version: 'v1.1', source: 'resource', timeMs: DEPLOY - 10 * MIN, links: [] } as DeploymentRecord,
+  { schema: 'vigil.deployment/1', id: 'dep-bad', service: 'payments', version: 'v2', previousVersion: 'v1', source: 'resource', timeMs: DEPLOY, links: [] },
+  { schema: 'vigil.deployment/1', id: 'dep-ok', service: 'checkout', version: 'v1.1', source: 'resource', timeMs: DEPLOY - 10 * MIN, links: [] },
   {
     schema: 'vigil.verdict/1', id: 'dep-bad:running', deploymentId: 'dep-bad', service: 'payments', version: 'v2', baselineVersion: 'v1', status: 'running', mode: 'before_after',
     deployedAtMs: DEPLOY, decidedAtMs: DEPLOY + 1000, summary: 'verifying v2 against v1',
     evidence: [{ check: 'error_ratio', baseline: 0.005, candidate: 0, effect: 1, statistic: 0, bound: 4.2, decided: 'undecided' }],
-  } as VerdictRecord,
+  },
   {
     schema: 'vigil.verdict/1', id: 'dep-bad:fail', deploymentId: 'dep-bad', service: 'payments', version: 'v2', baselineVersion: 'v1', status: 'fail', mode: 'before_after',
     deployedAtMs: DEPLOY, decidedAtMs: DECIDED, summary: 'v2 regressed against v1: error_ratio (strict: 2 flaky tests)', policy: 'strict', policyReason: '2 flaky tests',
     evidence: [{ check: 'error_ratio', baseline: 0.005, candidate: 0.05, effect: 10, statistic: 5.1, bound: 4.2, decided: 'fail' }],
-  } as VerdictRecord,
-  { schema: 'vigil.verdict/1', id: 'dep-ok:pass', deploymentId: 'dep-ok', service: 'checkout', version: 'v1.1', status: 'pass', mode: 'before_after', deployedAtMs: DEPLOY - 10 * MIN, decidedAtMs: DEPLOY - 8 * MIN, summary: 'ok', evidence: [] } as VerdictRecord,
+  },
+  { schema: 'vigil.verdict/1', id: 'dep-ok:pass', deploymentId: 'dep-ok', service: 'checkout', version: 'v1.1', status: 'pass', mode: 'before_after', deployedAtMs: DEPLOY - 10 * MIN, decidedAtMs: DEPLOY - 8 * MIN, summary: 'ok', evidence: [] },
   // error_ratio around the deploy: two v1 windows before, two v2 windows after; one window far outside the evidence range.
   score(DEPLOY - 2 * MIN, 'v1', 'error_ratio', 0.004), score(DEPLOY - MIN, 'v1', 'error_ratio', 0.006),
   score(DEPLOY + 30_000, 'v2', 'error_ratio', 0.05), score(DEPLOY + MIN, 'v2', 'error_ratio', 0.06),
@@ -41,7 +41,7 @@ const records: VigilRecord[] = [
   {
     ...score(DEPLOY + MIN, 'v2', 'error_ratio', 0.06), schema: 'vigil.anomaly/1', id: 'an-1', threshold: 0.5, severity: 'critical',
     deployment: { id: 'dep-bad', version: 'v2', ageMs: MIN }, summary: 'payments POST /charge error_ratio 6% (expected 0.5%)', components: ['level', 'tail'],
-  } as AnomalyRecord,
+  },
   ...[0, 1, 2].map((i): TemplateRecord => ({
     schema: 'vigil.template/1', service: 'payments', templateId: 'tpl-timeout', template: 'payment provider timeout after <*> ms, order <*>',
     windowStartMs: DEPLOY + i * MIN, windowEndMs: DEPLOY + i * MIN + 10_000, count: 3 + i, severities: { ERROR: 3 + i }, firstSeenMs: DEPLOY + 5_000,
@@ -50,15 +50,15 @@ const records: VigilRecord[] = [
   {
     schema: 'vigil.template/1', service: 'payments', templateId: 'tpl-ok', template: 'charged order <*>', windowStartMs: DEPLOY - MIN, windowEndMs: DEPLOY - MIN + 10_000,
     count: 40, severities: { INFO: 40 }, firstSeenMs: DEPLOY - 60 * MIN, isNew: false,
-  } as TemplateRecord,
+  },
   {
     ...score(DEPLOY + 5_000, 'v2', 'new_log_template', 1), schema: 'vigil.anomaly/1', id: 'an-tpl', seriesId: 'tpl-timeout', signal: 'logs', threshold: 0,
     severity: 'warning', summary: 'new error log template', components: ['new_template'],
-  } as AnomalyRecord,
+  },
   {
     schema: 'vigil.rollback/1', id: 'rb-1', deploymentId: 'dep-bad', service: 'payments', version: 'v2', reason: 'verdict fail', hook: 'webhook', dryRun: false,
     result: 'succeeded', detail: 'HTTP 200', atMs: DECIDED + 500,
-  } as RollbackRecord,
+  },
 ];
 
 interface Point { t: number; version?: string; value: number }

@@ -64,7 +64,7 @@ export interface ApiForecast {
 function forecastOf(r: ForecastRow): ApiForecast {
   return {
     service: r.service, metric: r.metric, kind: r.kind, horizon: r.horizon, originMs: Number(r.originMs), stepMs: Number(r.stepMs),
-    points: r.end_ms.map((e, i) => ({ endMs: Number(e), mean: r.mean[i]!, lo80: r.lo80[i]!, hi80: r.hi80[i]!, lo95: r.lo95[i]!, hi95: r.hi95[i]! })),
+    points: r.end_ms.map((e, i) => ({ endMs: Number(e), mean: r.mean[i], lo80: r.lo80[i], hi80: r.hi80[i], lo95: r.lo95[i], hi95: r.hi95[i] })),
     learnt: Number(r.learnt), withheld: Number(r.withheld),
   };
 }
@@ -108,9 +108,9 @@ export function servicesOfSelector(selector: string | null): string[] | null {
     const term = raw.trim();
     if (!term) continue;
     let m = /^service\s*==?\s*([A-Za-z0-9._/-]+)$/.exec(term);
-    if (m) { out.push(m[1]!); continue; }
+    if (m) { out.push(m[1]); continue; }
     m = /^service\s+in\s*\(([^)]*)\)$/.exec(term);
-    if (m) { out.push(...m[1]!.split(',').map((s) => s.trim()).filter(Boolean)); continue; }
+    if (m) { out.push(...m[1].split(',').map((s) => s.trim()).filter(Boolean)); continue; }
     throw new BadRequest(`labelSelector: only "service=NAME" or "service in (A,B)" is supported (got ${JSON.stringify(term)})`);
   }
   return out;
@@ -204,7 +204,7 @@ export function forecastRoutes(store: Store): RouteHandler {
       resources: EXTERNAL_METRICS.map((name) => ({ name, singularName: '', namespaced: true, kind: 'ExternalMetricValueList', verbs: ['get'] })),
     })],
     [/^\/apis\/external\.metrics\.k8s\.io\/v1beta1\/namespaces\/([^/]+)\/([^/]+)$/, async (url, m) => {
-      const name = decodeURIComponent(m[2]!);
+      const name = decodeURIComponent(m[2]);
       if (!(EXTERNAL_METRICS as readonly string[]).includes(name)) return { status: 404, body: { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404, message: `external metric ${JSON.stringify(name)} not served; one of ${EXTERNAL_METRICS.join(', ')}` } };
       const services = servicesOfSelector(url.searchParams.get('labelSelector'));
       const lead = leadOf(url.searchParams.get('lead'));

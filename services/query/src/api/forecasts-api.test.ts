@@ -79,7 +79,7 @@ describe('forecasts in ClickHouse and the forecast / capacity / autoscaling API 
     await land();
     await land();
     const [c] = await store.query<{ c: string }>(`SELECT count() AS c FROM ${store.table('forecasts')}`);
-    expect(Number(c!.c)).toBe(records.length);
+    expect(Number(c.c)).toBe(records.length);
   });
 
   test('auth as every API route: no token, 401', async () => {

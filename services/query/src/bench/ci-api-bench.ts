@@ -22,7 +22,7 @@ import { seededUniform } from '@vigil/stats';
 
 const pct = (xs: number[], q: number): number => {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
 };
 
 async function main(): Promise<void> {
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     for (let r = 0; r < nRuns; r++) {
       const rows = names.map((n, i) => ({
         time: t0 + r * 3_600_000 + i, suite: 'bench', test_name: n, pipeline: 'ci', run_id: `run-${r}`, revision: `rev-${r >> 1}`,
-        status: rnd() < failP[i]! ? 'failed' : 'passed', duration_ms: durMs[i]! * (0.8 + 0.4 * rnd()), attempt: 0, source: 'junit',
+        status: rnd() < failP[i] ? 'failed' : 'passed', duration_ms: durMs[i] * (0.8 + 0.4 * rnd()), attempt: 0, source: 'junit',
       }));
       await store.insert('ci_test_runs', rows);
       rowsInserted += rows.length;
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     const query = createQuery({ section: config.query, console: { enabled: false, alerterUrl: '' }, topics: config.topics, store, telemetry });
     const { port } = await query.start();
     const url = `http://127.0.0.1:${port}/v1/ci/prioritise`;
-    const body = JSON.stringify({ suite: 'bench', tests: names.map((n, i) => ({ name: n, durationMs: Math.round(durMs[i]!) })), workers: 4, budgetMs: 600_000 });
+    const body = JSON.stringify({ suite: 'bench', tests: names.map((n, i) => ({ name: n, durationMs: Math.round(durMs[i]) })), workers: 4, budgetMs: 600_000 });
     const call = async (): Promise<number> => {
       const s = performance.now();
       const res = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json' } });

@@ -26,7 +26,7 @@
 // Errors: 400 {error} naming the field; 413 body too large; 415 not JSON.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { assessBuildRisk, BuildRiskModel, prioritise, PrioritiseError } from '@vigil/ci-insights';
-import type { PlannedTest, RankObjective } from '@vigil/ci-insights';
+import type { PlannedTest } from '@vigil/ci-insights';
 import type { PipelineRunRecord } from '@vigil/records';
 import type { Store } from '@vigil/store';
 import { sendJson } from '@vigil/telemetry';
@@ -60,7 +60,7 @@ class InputError extends Error {
 }
 
 async function readJson(req: IncomingMessage, maxBytes: number): Promise<unknown> {
-  const ct = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const ct = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   if (ct !== '' && ct !== 'application/json') throw new InputError(415, `content type ${JSON.stringify(ct)}: use application/json`);
   const declared = Number(req.headers['content-length'] ?? '-1');
   if (declared > maxBytes) throw new InputError(413, `body of ${declared} bytes exceeds ${maxBytes}`);
@@ -165,7 +165,7 @@ export class CiApi {
         ...(cp !== undefined ? { changedPaths: cp as string[] } : {}),
         ...(budgetMs !== undefined ? { timeBudgetMs: budgetMs } : {}),
         ...(workers !== undefined ? { workers } : {}),
-        ...(objective !== undefined ? { objective: objective as RankObjective } : {}),
+        ...(objective !== undefined ? { objective: objective } : {}),
       });
     } catch (e) {
       if (e instanceof PrioritiseError) throw new InputError(400, e.message);
@@ -290,7 +290,7 @@ export class CiApi {
       return run(async () => {
         let pipeline: string;
         try {
-          pipeline = decodeURIComponent(m[1]!);
+          pipeline = decodeURIComponent(m[1]);
         } catch {
           throw new InputError(400, 'pipeline: not a valid URL-encoded name');
         }

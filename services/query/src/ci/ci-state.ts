@@ -181,7 +181,7 @@ export class CiState {
         { suite: entry.suite, from: entry.cursorMs, settle: Math.round(this.options.settleMs) },
       );
       fed = this.feed(entry, rows, false);
-      if (rows.length > 0) entry.cursorMs = Number(rows[0]!.horizon);
+      if (rows.length > 0) entry.cursorMs = Number(rows[0].horizon);
     })();
     entry.refreshing = run;
     return run.finally(() => { entry.refreshing = null; }).then(() => fed);

@@ -134,12 +134,12 @@ export async function revisionQuality(store: Store, revision: string, options: R
     counts[r.category] = Number(r.n);
     names[r.category].push(testName(r.suite, r.test_name));
   }
-  const knownFlaky = knownRows.length > 0 ? Number(knownRows[0]!.n) : 0;
+  const knownFlaky = knownRows.length > 0 ? Number(knownRows[0].n) : 0;
   const knownNames = knownRows.map((r) => testName(r.suite, r.test_name));
   const total = counts.flaky + counts.failed + counts.passed + counts.skipped;
   // The window function sees every row of the revision, not only the returned ones; with LIMIT 0
   // rows there is none, and with no announced run it is NULL.
-  const riskRaw = runRows.length > 0 ? runRows[0]!.risk : null;
+  const riskRaw = runRows.length > 0 ? runRows[0].risk : null;
   const buildRisk = riskRaw === null || riskRaw === undefined || !Number.isFinite(Number(riskRaw)) ? null : Number(riskRaw);
 
   const { quality, reasons } = revisionVerdict({

@@ -38,7 +38,7 @@ function serviceFor(signal: Signal): ServiceDefinition {
       responseSerialize: identity,
       responseDeserialize: identity,
     },
-  } as ServiceDefinition;
+  };
 }
 
 export interface OtlpGrpcReceiverOptions {
