@@ -414,13 +414,17 @@ export interface CiQualityRecord {
   schema: 'vigil.ci_quality/1';
   revision: string;
   suite: string;
-  /** Tests per category on the revision (see @vigil/ci-insights revision-quality.ts). */
+  /** Tests whose executions on this revision passed (at least one pass, no failure). */
   passed: number;
+  /** Tests that failed (failed | error) and never passed on this revision. */
   failed: number;
+  /** Tests that both failed and passed on this revision. */
   flaky: number;
+  /** Tests only skipped on this revision. */
   skipped: number;
+  /** Tests with a verdict on this revision, not flaky on it, flaky elsewhere within 14 days. */
   knownFlaky: number;
-  /** "suite :: test" names, at most 20 each. */
+  /** "suite :: test" names, at most 20 each (categories as in @vigil/ci-insights revision-quality.ts). */
   flakyTests: string[];
   failedTests: string[];
   skippedTests: string[];

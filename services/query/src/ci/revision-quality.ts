@@ -18,27 +18,18 @@
 // counts are aggregated in ClickHouse; pipeline runs at most PIPELINE_LIMIT.
 import { FLAKY_WINDOW_MS, NAME_LIMIT, revisionVerdict } from '@vigil/ci-insights';
 import type { RevisionQualityKind, TestCategory } from '@vigil/ci-insights';
+import type { CiQualityRecord } from '@vigil/records';
 import type { Store } from '@vigil/store';
 
-/** The CI quality of one revision (the JSON of GET /v1/ci/revisions/{revision}). */
-export interface RevisionQuality {
-  revision: string;
+/**
+ * The CI quality of one revision (the JSON of GET /v1/ci/revisions/{revision}): the counts and
+ * names of the stream's record (vigil.ci_quality/1) over every suite, where `flakyTests` lists
+ * up to 20 tests flaky on this revision first, then known flaky ones.
+ */
+export interface RevisionQuality
+  extends Pick<CiQualityRecord, 'revision' | 'passed' | 'failed' | 'flaky' | 'skipped' | 'knownFlaky' | 'flakyTests' | 'skippedTests' | 'failedTests'> {
   /** Distinct (suite, test_name) with any execution on this revision. */
   tests: number;
-  /** Tests whose executions on this revision passed (at least one pass, no failure). */
-  passed: number;
-  /** Tests that failed (failed | error) and never passed on this revision. */
-  failed: number;
-  /** Tests that both failed and passed on this revision. */
-  flaky: number;
-  /** Tests only skipped on this revision. */
-  skipped: number;
-  /** Tests with a verdict on this revision, not flaky on it, flaky elsewhere within 14 days. */
-  knownFlaky: number;
-  /** Up to 20 "suite :: test": flaky on this revision first, then known flaky. */
-  flakyTests: string[];
-  skippedTests: string[];
-  failedTests: string[];
   /** The latest pipeline runs (outcomes and announcements) of this revision, newest first. */
   pipelineRuns: Array<{ pipeline: string; runId: string; status: string; predictedFailureProbability: number | null; timeMs: number }>;
   /** Highest predicted failure probability among announced runs of this revision; null if none. */
