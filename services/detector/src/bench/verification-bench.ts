@@ -9,7 +9,8 @@
 // the fail, over detected deploys; clean: to any verdict), side by side for Vigil's verifier (the
 // detector's code), a Kayenta-style judge and Argo Rollouts / Flagger thresholds on the same
 // requests (reference-judges.ts). The last line is one JSON object with every figure.
-// Options: --deploys N, --rates 0.5,2, --error-ratio-factor F (Vigil's regression worth failing).
+// Options: --deploys N, --rates 0.5,2, --error-ratio-factor F (Vigil's regression worth failing),
+// --baseline-half-life-min M (Vigil's history half-life). An ORACLE column (oracle.ts) shows what any test could reach.
 import { effectName, SIM_VERIFICATION, simulateCandidate, simulatePrelude } from './verification-sim.js';
 import type { DeployOutcome, Effect } from './verification-sim.js';
 
@@ -34,7 +35,14 @@ if (!(errorRatioFactor > 1)) {
   console.error(`bench:verification: --error-ratio-factor must be greater than 1, got "${argValue('error-ratio-factor')}"`);
   process.exit(2);
 }
-const options = { ...SIM_VERIFICATION, errorRatioFactor };
+// The history's half-life (`--baseline-half-life-min 30`): how much of a longer history a
+// stationary service's error tests gain (a real service's drift is what limits it in practice).
+const halfLifeMin = Number(argValue('baseline-half-life-min') ?? SIM_VERIFICATION.baselineHalfLifeMs / 60_000);
+if (!(halfLifeMin > 0)) {
+  console.error(`bench:verification: --baseline-half-life-min must be a positive number, got "${argValue('baseline-half-life-min')}"`);
+  process.exit(2);
+}
+const options = { ...SIM_VERIFICATION, errorRatioFactor, baselineHalfLifeMs: Math.round(halfLifeMin * 60_000) };
 const LIFETIMES_MS = [20_000, 30 * 60_000];
 const EFFECTS: Effect[] = [
   { kind: 'none' }, { kind: 'errors', factor: 2 }, { kind: 'errors', factor: 3 }, { kind: 'errors', factor: 10 },
@@ -57,6 +65,8 @@ interface Cell {
   vigil: JudgeFigures;
   kayenta: JudgeFigures;
   threshold: JudgeFigures;
+  /** The oracle (oracle.ts): its SPRT's detection and times, and its Neyman–Pearson detection by the deadline. */
+  oracle: JudgeFigures & { np_fail_rate: number };
 }
 
 function quantile(xs: number[], q: number): number | null {
@@ -65,8 +75,10 @@ function quantile(xs: number[], q: number): number | null {
   return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
 }
 
-function figures(outcomes: DeployOutcome[], judge: Judge, clean: boolean): JudgeFigures {
+function figures(outcomes: DeployOutcome[], judge: Judge | 'oracle', clean: boolean): JudgeFigures {
   const os = outcomes.map((o) => o[judge]);
+  // The oracle's SPRT only ever fails: on clean rows its times are those of its (false) fails.
+  if (judge === 'oracle') clean = false;
   const fails = os.filter((o) => o.status === 'fail');
   const timed = (clean ? os.filter((o) => Number.isFinite(o.afterMs)) : fails).map((o) => o.afterMs / 1000);
   const r = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
@@ -94,6 +106,7 @@ for (const rps of RATES) {
       cells.push({
         rps, prev_lifetime_s: lifetime / 1000, effect: effectName(e), deploys,
         vigil: figures(byEffect[i], 'vigil', clean), kayenta: figures(byEffect[i], 'kayenta', clean), threshold: figures(byEffect[i], 'threshold', clean),
+        oracle: { ...figures(byEffect[i], 'oracle', clean), np_fail_rate: byEffect[i].filter((o) => o.oracle.npFail).length / deploys },
       });
     });
     const b = byEffect[0][0].vigil.verdict.baseline;
@@ -107,15 +120,17 @@ const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const sec = (x: number | null) => (x === null ? '-' : `${x}`);
 const col = (s: string, w: number) => s.padStart(w);
-const header = ['rps', 'prev', 'effect', 'Vigil fail', 'med s', 'p90 s', 'Kayenta fail', 'med s', 'p90 s', 'Argo fail', 'med s', 'p90 s'];
-const widths = [5, 6, 20, 11, 7, 7, 13, 7, 7, 10, 7, 7];
-console.log(`bench:verification — ${deploys} deploys per cell, seeded simulator (event time); "fail" = detection rate, or the false-fail rate on clean rows; Vigil errorRatioFactor ${errorRatioFactor}`);
+const header = ['rps', 'prev', 'effect', 'Vigil fail', 'med s', 'p90 s', 'Kayenta fail', 'med s', 'p90 s', 'Argo fail', 'med s', 'p90 s', 'Oracle SPRT', 'med s', 'NP@deadline'];
+const widths = [5, 6, 20, 11, 7, 7, 13, 7, 7, 10, 7, 7, 12, 7, 12];
+console.log(`bench:verification — ${deploys} deploys per cell, seeded simulator (event time); "fail" = detection rate, or the false-fail rate on clean rows; Vigil errorRatioFactor ${errorRatioFactor}, baseline half-life ${halfLifeMin} min`);
 console.log(header.map((h, i) => col(h, widths[i])).join(' '));
 for (const c of cells) {
   const row = [String(c.rps), c.prev_lifetime_s >= 60 ? `${c.prev_lifetime_s / 60}m` : `${c.prev_lifetime_s}s`, c.effect];
   for (const j of JUDGES) row.push(pct(c[j].fail_rate), sec(c[j].median_s), sec(c[j].p90_s));
+  row.push(pct(c.oracle.fail_rate), sec(c.oracle.median_s), pct(c.oracle.np_fail_rate));
   console.log(row.map((s, i) => col(s, widths[i])).join(' '));
 }
+console.log(`Oracle: knows the affected operation, the effect and the true rates; SPRT (fail at likelihood ratio 1/α, α ${options.alpha}) = the fastest detection any test could reach, NP@deadline = the most any test could detect by the ${options.maxDurationMs / 1000} s deadline at that false-fail rate (clean rows: the error ×3 tests' false fails)`);
 console.log('\nVigil baseline of the first clean deploy per (rps/prev lifetime s):');
 for (const [k, v] of baselineNotes) console.log(`  ${k}: ${v}`);
 
@@ -144,5 +159,5 @@ console.log('\nTargets:');
 for (const [k, v] of Object.entries(targets)) console.log(`  ${v ? 'met  ' : 'MISSED'} ${k}`);
 console.log(`\n${cells.length} cells, ${cells.length * deploys} deploys in ${seconds.toFixed(1)} s (${cpuSeconds.toFixed(1)} CPU-s)`);
 console.log(JSON.stringify({
-  deploys_per_cell: deploys, vigil_error_ratio_factor: errorRatioFactor, runtime_s: Math.round(seconds * 10) / 10, cpu_s: Math.round(cpuSeconds * 10) / 10, targets, cells,
+  deploys_per_cell: deploys, vigil_error_ratio_factor: errorRatioFactor, vigil_baseline_half_life_min: halfLifeMin, runtime_s: Math.round(seconds * 10) / 10, cpu_s: Math.round(cpuSeconds * 10) / 10, targets, cells,
 }));

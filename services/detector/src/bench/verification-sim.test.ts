@@ -2,6 +2,7 @@
 // bounds (the benchmark, with 200 deploys per cell, holds the sharp figures), plus the reference
 // judges' semantics on hand-made cases.
 import { describe, expect, test } from 'vitest';
+import { OracleJudge } from './oracle.js';
 import { hodgesLehmann, KayentaJudge, ThresholdJudge } from './reference-judges.js';
 import { simulateCandidate, simulatePrelude } from './verification-sim.js';
 import type { DeployOutcome, Effect } from './verification-sim.js';
@@ -14,12 +15,12 @@ function cell(rps: number, lifetimeMs: number, effect: Effect, deploys: number, 
   }
   return out;
 }
-const failShare = (os: DeployOutcome[], j: 'vigil' | 'kayenta' | 'threshold') => os.filter((o) => o[j].status === 'fail').length / os.length;
+const failShare = (os: DeployOutcome[], j: 'vigil' | 'kayenta' | 'threshold' | 'oracle') => os.filter((o) => o[j].status === 'fail').length / os.length;
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor((s.length - 1) / 2)];
 }
-const failMedianS = (os: DeployOutcome[], j: 'vigil' | 'kayenta' | 'threshold') => median(os.filter((o) => o[j].status === 'fail').map((o) => o[j].afterMs / 1000));
+const failMedianS = (os: DeployOutcome[], j: 'vigil' | 'kayenta' | 'threshold' | 'oracle') => median(os.filter((o) => o[j].status === 'fail').map((o) => o[j].afterMs / 1000));
 
 describe('verification on simulated traffic (seeded)', () => {
   test('clean deploys almost never fail, at low and high traffic, after a short-lived or a long-lived previous version', () => {
@@ -76,6 +77,67 @@ describe('verification on simulated traffic (seeded)', () => {
     expect(failShare(os, 'vigil')).toBeGreaterThan(failShare(os, 'kayenta'));
     // Argo/Flagger need two failed one-minute measurements: 120 s at best.
     expect(failMedianS(os, 'vigil')).toBeLessThan(failMedianS(os, 'threshold'));
+  });
+});
+
+describe('what changed on 2026-12-05 (seeded)', () => {
+  test('a passed version joins the history with the requests it served while it was checked', () => {
+    // v1 served 30 minutes at 10 req/s and passed; its first minutes were the check's. The next
+    // deploy's baseline holds v1 and at least one full 10-minute epoch of it (before: the epochs
+    // aged with the candidate's traffic and the check's requests never joined, ~5 minutes).
+    const os = cell(10, 30 * 60_000, { kind: 'none' }, 3, 800);
+    for (const o of os) {
+      const b = o.vigil.verdict.baseline;
+      expect(b?.versions[0]?.version).toBe('v1');
+      expect(b?.requests).toBeGreaterThanOrEqual(10 * 600);
+    }
+  });
+
+  test('a regression too small to show early fails at the deadline by the exact final look', () => {
+    // 0.5 req/s, errors ×10 on POST /pay: few errors, so the always-valid tests rarely decide;
+    // the exact test of all requests at the deadline does (bench, 200 deploys: 11% → about 30%).
+    const os = cell(0.5, 20_000, { kind: 'errors', factor: 10 }, 30, 900);
+    const atDeadline = os.filter((o) => o.vigil.status === 'fail' && /by its deadline \(exact test/.test(o.vigil.verdict.summary));
+    expect(atDeadline.length).toBeGreaterThanOrEqual(3);
+    for (const o of atDeadline) expect(o.vigil.verdict.decidedAtMs - o.vigil.verdict.deployedAtMs).toBeCloseTo(15 * 60_000, 3);
+  });
+
+  test('error ratio ×3 on one operation at 10 requests/s: found in most deploys, never an early pass', () => {
+    const os = cell(10, 20_000, { kind: 'errors', factor: 3 }, 20, 1000);
+    expect(failShare(os, 'vigil')).toBeGreaterThanOrEqual(0.7);
+    // An early pass must have ruled out a doubling of POST /pay's errors: a tripling never does.
+    expect(os.filter((o) => o.vigil.status === 'pass' && o.vigil.afterMs < 15 * 60_000).length).toBe(0);
+  });
+
+  test('the oracle: no false fails beyond α on clean deploys, and it bounds Vigil from above', () => {
+    const clean = cell(2, 20_000, { kind: 'none' }, 20, 1100);
+    expect(clean.filter((o) => o.oracle.status === 'fail' || o.oracle.npFail).length).toBeLessThanOrEqual(2);
+    const x3 = cell(2, 30 * 60_000, { kind: 'errors', factor: 3 }, 20, 1200);
+    // At 2 req/s even the oracle finds a tripling of POST /pay's errors by the deadline only in
+    // most deploys (bench: 80–90%), and its SPRT's median time is minutes, not seconds.
+    const np = x3.filter((o) => o.oracle.npFail).length / x3.length;
+    expect(np).toBeGreaterThanOrEqual(0.6);
+    expect(np).toBeGreaterThanOrEqual(failShare(x3, 'vigil'));
+    expect(failMedianS(x3, 'oracle')).toBeGreaterThan(60);
+  });
+
+  test('oracle semantics on hand-made requests', () => {
+    const op = { name: 'POST /pay', errorRatio: 0.01, medianMs: 120, sigma: 0.5 };
+    // Latency ×2 with log-durations exactly at the alternative's mean: each request adds
+    // log2·(log2 − log2/2)/0.25 = 2·(log 2)² ≈ 0.961 to the log likelihood ratio; log(1/0.01) = 4.605 → the 5th.
+    const slow = new OracleJudge({ kind: 'latency', factor: 2 }, op, 'x', 0.01, 1e9);
+    for (let i = 1; i <= 6; i++) slow.observe({ operation: 'POST /pay', timeMs: i * 1000, isError: false, durationMs: 240 });
+    expect(slow.failedAtMs).toBe(5000);
+    expect(slow.npRejects).toBe(true);
+    // A new template: the first one is proof; other operations and requests past the deadline are ignored.
+    const t = new OracleJudge({ kind: 'template' }, op, 'NEW #', 0.01, 10_000);
+    t.observe({ operation: 'GET /cart', timeMs: 1000, isError: true, durationMs: 1, errorTemplate: 'NEW #' });
+    t.observe({ operation: 'POST /pay', timeMs: 20_000, isError: true, durationMs: 1, errorTemplate: 'NEW #' });
+    expect(t.failedAtMs).toBeNull();
+    expect(t.npRejects).toBe(false);
+    t.observe({ operation: 'POST /pay', timeMs: 2000, isError: true, durationMs: 1, errorTemplate: 'NEW #' });
+    expect(t.failedAtMs).toBe(2000);
+    expect(() => new OracleJudge({ kind: 'none' }, op, 'x', 0.03, 1)).toThrow(/alpha must be one of/);
   });
 });
 

@@ -10,6 +10,7 @@ import { ServiceVerifier } from '../verification/verifier.js';
 import type { VerificationOptions, VerifiedSpan } from '../verification/verifier.js';
 import { KayentaJudge, StepSeries, ThresholdJudge } from './reference-judges.js';
 import type { JudgeVerdict } from './reference-judges.js';
+import { OracleJudge } from './oracle.js';
 
 export interface Operation {
   name: string;
@@ -127,6 +128,8 @@ export interface DeployOutcome {
   vigil: JudgeOutcome & { verdict: VerdictRecord };
   kayenta: JudgeOutcome;
   threshold: JudgeOutcome;
+  /** The oracle's SPRT (fail or inconclusive by the deadline) and its Neyman–Pearson test at the deadline (oracle.ts). */
+  oracle: JudgeOutcome & { npFail: boolean };
 }
 
 function outcome(v: JudgeVerdict, firstMs: number): JudgeOutcome {
@@ -142,19 +145,21 @@ export function simulateCandidate(prelude: Prelude, effect: Effect, seed: number
   let vigil: VerdictRecord | null = null;
   let kayenta: KayentaJudge | null = null;
   let threshold: ThresholdJudge | null = null;
+  let oracle: OracleJudge | null = null;
   for (const t of arrivals(rng, prelude.deployMs, endMs, prelude.rps)) {
     const r = request(rng, t, 'v2', effect);
     if (first < 0) {
       first = t;
       kayenta = new KayentaJudge(prelude.control, first);
       threshold = new ThresholdJudge(first);
+      oracle = new OracleJudge(effect, OPERATIONS.find((o) => o.name === AFFECTED) as Operation, errorTemplate(NEW_TEMPLATE_MESSAGE.replace('#', '12345')), options.alpha, first + options.maxDurationMs);
     }
     if (!vigil) {
       for (const verdict of v.observe(r)) if (verdict.version === 'v2' && verdict.status !== 'running') vigil = verdict;
     }
     kayenta?.observe(r);
     threshold?.observe(r);
-    if (vigil && kayenta?.verdict && threshold?.verdict) break;
+    oracle?.observe(r);
     if (first >= 0 && t > first + options.maxDurationMs) break;
   }
   if (first < 0) first = prelude.deployMs;
@@ -169,5 +174,9 @@ export function simulateCandidate(prelude: Prelude, effect: Effect, seed: number
     vigil: { status: vigil.status as JudgeOutcome['status'], afterMs: vigil.decidedAtMs - first, verdict: vigil },
     kayenta: outcome(kayenta?.verdict ?? null, first),
     threshold: outcome(threshold?.verdict ?? null, first),
+    oracle: {
+      status: oracle?.failedAtMs != null ? 'fail' : 'inconclusive', afterMs: oracle?.failedAtMs != null ? oracle.failedAtMs - first : Infinity,
+      npFail: oracle?.npRejects ?? false,
+    },
   };
 }

@@ -100,6 +100,31 @@ export class HistoryBaseline {
     if (span.isError && span.errorTemplate !== undefined) this.addTemplate(span.errorTemplate);
   }
 
+  /**
+   * A version that passed verification joins the history with the requests it served while it
+   * was checked (they are verified-good now): without them a version that lived 30 minutes and
+   * needed 15 of them to pass would leave only its last minutes as the next deploy's baseline.
+   * They join the current epoch (the recency weighting is by epoch, not by request).
+   */
+  absorb(version: string, ops: ReadonlyMap<string, { sketch: DDSketch; errors: number; requests: number }>, templates: ReadonlyMap<string, number>, lastMs: number): void {
+    let total = 0;
+    for (const [name, c] of ops) {
+      let op = this.ops.get(name);
+      if (!op) {
+        if (this.ops.size >= MAX_OPERATIONS) continue;
+        this.ops.set(name, (op = { cur: emptyEpoch(), prev: emptyEpoch() }));
+      }
+      op.cur.sketch.merge(c.sketch);
+      op.cur.errors += c.errors;
+      op.cur.requests += c.requests;
+      total += c.requests;
+    }
+    if (total > 0 && (this.versionsCur.has(version) || this.versionsCur.size < MAX_VERSIONS)) this.versionsCur.set(version, (this.versionsCur.get(version) ?? 0) + total);
+    for (const [t, n] of templates) for (let i = 0; i < n; i++) this.addTemplate(t);
+    if (total > 0) this.lastMs = Math.max(this.lastMs, lastMs);
+    this.cache.clear();
+  }
+
   private addTemplate(t: string): void {
     this.templateErrors++;
     const c = this.templates.get(t);

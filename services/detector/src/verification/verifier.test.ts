@@ -26,12 +26,12 @@ function* traffic(rng: Mulberry32, startMs: number, seconds: number, rps: number
 }
 
 /** Deploy `candidate` after 5 minutes of baseline; returns the final verdict and when it came. */
-function runDeploy(seed: number, candidate: Traffic) {
+function runDeploy(seed: number, candidate: Traffic, seconds = 600) {
   const rng = new Mulberry32(seed);
   const v = new ServiceVerifier('payments', OPTIONS);
   for (const s of traffic(rng, 0, 300, 20, 'v1', { errorRatio: 0.005, latencyFactor: 1 })) v.observe(s);
   const deployAt = 300_000;
-  for (const s of traffic(rng, deployAt, 600, 20, 'v2', candidate)) {
+  for (const s of traffic(rng, deployAt, seconds, 20, 'v2', candidate)) {
     for (const verdict of v.observe(s)) {
       if (verdict.status !== 'running') return { status: verdict.status, afterMs: verdict.decidedAtMs - deployAt, verdict };
     }
@@ -65,17 +65,28 @@ describe('deployment verification', () => {
     expect(r.afterMs).toBeLessThan(30_000);
   });
 
-  test('100 clean deploys with the same noise yield at most 1 fail', () => {
+  test('100 clean deploys with the same noise yield at most 1 fail, and early passes rule out a doubling', () => {
     let fails = 0;
     let passes = 0;
+    let early = 0;
     for (let seed = 100; seed < 200; seed++) {
-      const r = runDeploy(seed, { errorRatio: 0.005, latencyFactor: 1 });
+      // 16 minutes of candidate traffic: past the 15-minute deadline.
+      const r = runDeploy(seed, { errorRatio: 0.005, latencyFactor: 1 }, 960);
       if (r.status === 'fail') fails++;
       if (r.status === 'pass') passes++;
+      if (r.status === 'pass' && r.afterMs < 15 * 60_000) {
+        early++;
+        // Every error test that saw data ruled out the regression worth failing.
+        for (const e of r.verdict!.evidence) if (e.check === 'error_ratio' && e.candidate > 0) expect(e.decided).toBe('pass');
+      }
     }
     expect(fails).toBeLessThanOrEqual(1);
     expect(passes).toBeGreaterThanOrEqual(95);
-  });
+    // A 5-minute baseline holds about 30 errors: a doubling can be ruled out two-sample in some
+    // deploys within the 15 minutes (measured 45 of 100 within 10 minutes), the rest pass at the deadline.
+    expect(early).toBeGreaterThanOrEqual(25);
+    // Thousands of seeded deploys of 15 minutes: about 30–45 s alone, more on a shared machine.
+  }, 180_000);
 
   test('state survives a JSON round trip mid-check and reaches the same verdict', () => {
     const rng1 = new Mulberry32(7);
@@ -108,11 +119,11 @@ const FLAKY_CI = {
 };
 
 /** As runDeploy, with the version announced (in-band) before or after its traffic starts. */
-function runAnnounced(seed: number, candidate: Traffic, announce: 'before' | 'after-5s' | 'none', seconds = 600) {
+function runAnnounced(seed: number, candidate: Traffic, announce: 'before' | 'after-5s' | 'none', seconds = 600, baselineSeconds = 300) {
   const rng = new Mulberry32(seed);
   const v = new ServiceVerifier('payments', WITH_STRICT);
-  for (const s of traffic(rng, 0, 300, 20, 'v1', { errorRatio: 0.005, latencyFactor: 1 })) v.observe(s);
-  const deployAt = 300_000;
+  for (const s of traffic(rng, 0, baselineSeconds, 20, 'v1', { errorRatio: 0.005, latencyFactor: 1 })) v.observe(s);
+  const deployAt = baselineSeconds * 1000;
   if (announce === 'before') v.announce({ version: 'v2', ...FLAKY_CI });
   let i = 0;
   for (const s of traffic(rng, deployAt, seconds, 20, 'v2', candidate)) {
@@ -155,10 +166,12 @@ describe('strict policy for a deploy whose CI was not clean', () => {
       if (runAnnounced(seed, { errorRatio: 0.012, latencyFactor: 1 }, 'before').status === 'fail') strictFails++;
       if (runAnnounced(seed, { errorRatio: 0.012, latencyFactor: 1 }, 'none').status === 'fail') standardFails++;
     }
-    expect(strictFails).toBeGreaterThanOrEqual(65);
-    expect(standardFails).toBeLessThanOrEqual(60);
-    expect(strictFails - standardFails).toBeGreaterThanOrEqual(20);
-  });
+    // With the exact final look at the deadline (half of α; 2026-12-05): strict 92, standard 74.
+    expect(strictFails).toBeGreaterThanOrEqual(80);
+    expect(standardFails).toBeLessThanOrEqual(85);
+    expect(strictFails - standardFails).toBeGreaterThanOrEqual(10);
+    // Thousands of seeded deploys of 15 minutes: about 30–45 s alone, more on a shared machine.
+  }, 180_000);
 
   test('a strict verdict says so: policy, reason, summary', () => {
     const r = runAnnounced(1, { errorRatio: 0.05, latencyFactor: 1 }, 'before');
@@ -177,11 +190,11 @@ describe('strict policy for a deploy whose CI was not clean', () => {
     expect(r.verdict?.policy).toBe('strict');
   });
 
-  test('100 clean deploys under the strict policy: at most 4 fail, and none passes without evidence', () => {
+  test('100 clean deploys under the strict policy: at most 4 fail, most pass, none without evidence', () => {
     let fails = 0;
     let passes = 0;
     for (let seed = 400; seed < 500; seed++) {
-      const r = runAnnounced(seed, { errorRatio: 0.005, latencyFactor: 1 }, 'before');
+      const r = runAnnounced(seed, { errorRatio: 0.005, latencyFactor: 1 }, 'before', 900, 1200);
       if (r.status === 'fail') fails++;
       if (r.status === 'pass') {
         passes++;
@@ -191,8 +204,14 @@ describe('strict policy for a deploy whose CI was not clean', () => {
       }
     }
     expect(fails).toBeLessThanOrEqual(4);
-    expect(passes).toBeGreaterThanOrEqual(90);
-  });
+    // A strict pass must rule out a 1.5× error rise two-sample, against the baseline's own
+    // counts (20 minutes, 10–20 of them kept: 60–120 baseline errors); measured 61 of 100 within
+    // the 15 minutes, the rest inconclusive. (Until 2026-12-05 the pass compared with 1.5 × the
+    // baseline's 90% upper bound — easier, and ≥ 90 passed with a 5-minute baseline, a claim the
+    // baseline's 30 errors could not support.)
+    expect(passes).toBeGreaterThanOrEqual(45);
+    // Thousands of seeded deploys of 15 minutes: about 30–45 s alone, more on a shared machine.
+  }, 180_000);
 
   test('running out of time is inconclusive under the strict policy, a pass under the standard one', () => {
     // 0.5 requests/s for 16 min: 480 requests, enough for the standard minimum (300), not the strict one (600).

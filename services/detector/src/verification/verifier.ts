@@ -1,4 +1,4 @@
-import { DDSketch, holmRejections, MixtureSprt, MIXTURE_ODDS_RATIOS, RateRatioSprt } from '@vigil/stats';
+import { binomialSf, DDSketch, holmRejections, MixtureSprt, MIXTURE_ODDS_RATIOS, RateRatioSprt, rateRatioLogMixture } from '@vigil/stats';
 import type { DDSketchJSON, MixtureSprtJSON, RateRatioSprtJSON } from '@vigil/stats';
 import { deploymentIdFor, stableId } from '@vigil/records';
 import type { DeploymentCiQuality, DeploymentRecord, VerdictBaseline, VerdictEvidence, VerdictRecord } from '@vigil/records';
@@ -83,6 +83,18 @@ const MAX_POLICIES = 20;
  * while a doubling stays well inside the alternatives.
  */
 const ERROR_TOLERANCE_SHARE = 0.1;
+/**
+ * The share of α kept for one fixed-sample look at the deadline (the rest watches continuously).
+ * An always-valid test pays for looking after every request: at the deadline its p-value is
+ * 10–100 times the exact fixed-sample one of the same counts (16 errors where 5.9 were expected:
+ * mixture p ≈ 0.02, exact binomial tail ≈ 0.0003). Spending part of α on a single exact test of
+ * all the requests seen by the deadline (conditional binomial for error ratios, binomial tail for
+ * the exceedance and template shares) recovers that power for the regressions too small to show
+ * early — the group-sequential idea of spending α over planned looks (Lan & DeMets 1983), with
+ * one continuous look and one final one; by the union bound the two together keep the false-fail
+ * rate within α.
+ */
+const FINAL_LOOK_SHARE = 0.5;
 
 type SlotKind = 'error' | 'latency' | 'template';
 
@@ -178,8 +190,11 @@ export class ServiceVerifier {
   observe(span: VerifiedSpan): VerdictRecord[] {
     const out: VerdictRecord[] = this.advance(span.timeMs);
     if (this.stableVersion === null) this.stableVersion = span.version;
-    this.history.rotate(span.timeMs);
     if (span.version === this.stableVersion) {
+      // Epochs rotate with the stable version's own traffic only: a candidate's requests during
+      // its check must not age the baseline it is compared with (before 2026-12-05 a check at
+      // 2 req/s lost half its baseline 10 minutes in).
+      this.history.rotate(span.timeMs);
       this.history.add(span);
       this.check?.observeBaseline(span);
     } else if (this.check && span.version === this.check.version) {
@@ -203,7 +218,10 @@ export class ServiceVerifier {
     if (this.check) this.verified.add(this.check.version);
     // A passed version joins the verified-good history (the versions before it stay in it until
     // they age out); a failed or inconclusive one never does.
-    if (decided.status === 'pass' && this.check) this.promote(this.check.version);
+    if (decided.status === 'pass' && this.check) {
+      this.history.absorb(this.check.version, this.check.own, this.check.ownTemplates, this.check.lastCandidateMs);
+      this.promote(this.check.version);
+    }
     return decided;
   }
 
@@ -267,6 +285,9 @@ interface DeploymentCheckJSON {
   cache: Array<[string, CachedQuantiles]>;
   novel: string[];
   strict?: string | null;
+  own?: Array<[string, DDSketchJSON, number, number]>;
+  ownTemplates?: Array<[string, number]>;
+  lastCandidateMs?: number;
 }
 
 /** One deployment under test. */
@@ -283,6 +304,11 @@ export class DeploymentCheck {
   private novel: string[] = [];
   /** Why this check runs under the strict policy; null: standard. */
   strictReason: string | null = null;
+  /** The candidate's own requests per operation (they join the history if it passes). */
+  own = new Map<string, ConcurrentOp>();
+  /** The candidate's error templates and their counts (at most 200). */
+  ownTemplates = new Map<string, number>();
+  lastCandidateMs = -1;
 
   constructor(
     readonly service: string,
@@ -396,7 +422,7 @@ export class DeploymentCheck {
    * that decides a pass compares the candidate with the baseline's 90% Wilson upper bound, the null
    * a third of the way to the regression worth failing and that regression as its alternative.
    */
-  private errorHypotheses(operation?: string): { p0: number; p1: number; baseline: number; tau: number; errors: number; requests: number } | null {
+  private errorHypotheses(operation?: string): { p0: number; p1: number; baseline: number; tau: number; worth: number; errors: number; requests: number } | null {
     const b = this.baselineErrors(operation);
     if (b.requests === 0 && operation !== undefined) return null;
     const { factor, minRise } = this.policy();
@@ -404,8 +430,9 @@ export class DeploymentCheck {
     const smoothed = (b.errors + 1) / (b.requests + 2);
     const p0 = Math.min(0.99, Math.max(upper * (1 + (factor - 1) / 3), upper + minRise / 4));
     const p1 = Math.min(0.999, Math.max(upper * factor, upper + minRise, p0 * 1.0001));
-    const tau = 1 + ERROR_TOLERANCE_SHARE * Math.max(factor - 1, minRise / smoothed);
-    return { p0, p1, baseline: b.requests > 0 ? b.errors / b.requests : 0, tau, errors: b.errors, requests: b.requests };
+    const worth = Math.max(factor, 1 + minRise / smoothed);
+    const tau = 1 + ERROR_TOLERANCE_SHARE * (worth - 1);
+    return { p0, p1, baseline: b.requests > 0 ? b.errors / b.requests : 0, tau, worth, errors: b.errors, requests: b.requests };
   }
 
   private latencyNull(li: number, n: number): number {
@@ -427,6 +454,17 @@ export class DeploymentCheck {
     if (this.status !== 'running') return;
     this.candReq++;
     if (span.isError) this.candErr++;
+    let own = this.own.get(span.operation);
+    if (!own && this.own.size < 200) this.own.set(span.operation, (own = { sketch: newSketch(), errors: 0, requests: 0 }));
+    if (own) {
+      own.sketch.add(span.durationMs);
+      own.requests++;
+      if (span.isError) own.errors++;
+    }
+    if (span.isError && span.errorTemplate !== undefined && (this.ownTemplates.has(span.errorTemplate) || this.ownTemplates.size < 200)) {
+      this.ownTemplates.set(span.errorTemplate, (this.ownTemplates.get(span.errorTemplate) ?? 0) + 1);
+    }
+    this.lastCandidateMs = Math.max(this.lastCandidateMs, span.timeMs);
     const strict = this.strictReason !== null;
     const quantiles = new Map<number, { value: number; n: number } | null>();
     for (const s of this.slots) {
@@ -463,8 +501,30 @@ export class DeploymentCheck {
 
   /** Indices of the tests that fail under Holm's procedure at the check's α. */
   private failing(): number[] {
-    return holmRejections(this.slots.map((s) => s.mix.pValue), this.alpha);
+    return this.finalFailing ?? holmRejections(this.slots.map((s) => s.mix.pValue), this.alpha * (1 - FINAL_LOOK_SHARE));
   }
+
+  /**
+   * The exact fixed-sample p-value of a test's counts at the deadline. Error ratios: given the
+   * T = eb + N errors of baseline and candidate, the candidate's share is Binomial(T, π0) with
+   * π0 = τs / (nb + τs) at the null boundary (the conditional test of two Poisson rates, the same
+   * model as RateRatioSprt). Exceedance and template shares: Binomial(n, p0) at the last null
+   * boundary (a history baseline does not move during a check; a canary's grows, and its last
+   * boundary is the best-informed one).
+   */
+  private finalPValue(s: Slot): number {
+    if (s.mix.n === 0 || s.mix.ones === 0) return 1;
+    if (s.kind === 'error') {
+      const h = this.errorHypotheses(s.operation);
+      if (!h || h.requests === 0) return 1;
+      const pi0 = (h.tau * s.mix.n) / (h.requests + h.tau * s.mix.n);
+      return binomialSf(s.mix.ones, h.errors + s.mix.ones, pi0);
+    }
+    return binomialSf(s.mix.ones, s.mix.n, Math.min(1, Math.max(0, s.p0)));
+  }
+
+  /** Set at the deadline: the tests Holm rejects at the final look's share of α (else the continuous ones). */
+  private finalFailing: number[] | null = null;
 
   evidence(): VerdictEvidence[] {
     const failing = new Set(this.failing());
@@ -486,13 +546,31 @@ export class DeploymentCheck {
         detail = `${s.mix.ones}/${s.mix.n} candidate errors with a message never seen in the baseline${this.novel.length ? `: "${this.novel[0].slice(0, 120)}"` : ''}`;
       }
       const effect = baseline > 0 ? rate / baseline : rate > 0 ? 1e9 : 1;
-      const decided: VerdictEvidence['decided'] = failing.has(i) ? 'fail' : s.wald.decision === 'pass' ? 'pass' : 'undecided';
+      const decided: VerdictEvidence['decided'] = failing.has(i) ? 'fail' : this.slotPasses(s) ? 'pass' : 'undecided';
       return {
         check: s.check, ...(s.operation !== undefined ? { operation: s.operation } : {}), baseline, candidate: rate,
         effect: Number.isFinite(effect) ? effect : 1e9, statistic: s.mix.maxLog, bound: Math.log(m / this.alpha), decided,
         detail: `${detail}; always-valid p = ${s.mix.pValue.toPrecision(3)}`,
       };
     });
+  }
+
+  /**
+   * Has this test ruled out the regression worth failing? Latency and template tests: their Wald
+   * test accepted. Error ratios: the two-sample test run the other way round — H: the candidate's
+   * rate is at least the regression worth failing (`errorRatioFactor`, or `minErrorRatioIncrease`
+   * over the baseline's, whichever is larger) times the baseline's, against "no change" (ratio 1),
+   * by the same conditional binomial likelihood as RateRatioSprt (monotone in the ratio, so a
+   * supermartingale under the whole of that H) — rejected at β: a regression of that size passes
+   * early with probability at most β. Until 2026-12-05 this was a Wald test against factor × the baseline's
+   * 90% upper bound, which for 2 errors in 180 baseline requests put the "regression worth failing"
+   * at five times the baseline's rate, so a threefold rise could pass early.
+   */
+  private slotPasses(s: Slot): boolean {
+    if (s.kind !== 'error') return s.wald.decision === 'pass';
+    const h = this.errorHypotheses(s.operation);
+    if (!h || h.requests === 0 || s.mix.n === 0) return false;
+    return rateRatioLogMixture(h.errors, h.requests, s.mix.ones, s.mix.n, h.worth, [1 / h.worth]) >= Math.log(1 / this.options.beta);
   }
 
   /** A verdict once the data decide (the deadline is the watermark's business: see timeout()). */
@@ -507,7 +585,7 @@ export class DeploymentCheck {
     // test accepted), the service's error ratio among them, and latency tested at all. A test that
     // saw nothing (an operation the candidate does not serve, no error messages) is not waited for.
     const latencyTested = this.slots.some((s) => s.kind === 'latency' && s.mix.n > 0);
-    const allPass = this.slots[0].wald.decision === 'pass' && this.slots.every((s) => s.mix.n === 0 || s.wald.decision === 'pass');
+    const allPass = this.slotPasses(this.slots[0]) && this.slots.every((s) => s.mix.n === 0 || this.slotPasses(s));
     if (allPass && latencyTested && this.candReq >= this.minSamples) {
       return this.finish('pass', nowMs, `${this.version} is no worse than ${this.baselineVersion} after ${this.candReq} requests`);
     }
@@ -518,6 +596,13 @@ export class DeploymentCheck {
   timeout(): VerdictRecord {
     const at = this.deadlineMs;
     const within = `within ${Math.round(this.options.maxDurationMs / 1000)} s`;
+    // The final look: one exact test of every test's counts at the deadline, at its share of α.
+    const final = holmRejections(this.slots.map((s) => this.finalPValue(s)), this.alpha * FINAL_LOOK_SHARE);
+    if (final.length > 0) {
+      this.finalFailing = final;
+      const names = final.map((i) => (this.slots[i].operation ? `${this.slots[i].check} (${this.slots[i].operation})` : this.slots[i].check));
+      return this.finish('fail', at, `${this.version} regressed against ${this.baselineDescription()} by its deadline (exact test of ${this.candReq} requests): ${[...new Set(names)].join(', ')}`);
+    }
     if (this.candReq < this.minSamples && this.strictReason === null) {
       return this.finish('inconclusive', at, `${this.version}: only ${this.candReq} requests ${within} (${this.minSamples} needed)`);
     }
@@ -581,6 +666,7 @@ export class DeploymentCheck {
       })),
       concurrent: [...this.concurrent].map(([k, c]) => [k, c.sketch.toJSON(), c.errors, c.requests]),
       cache: [...this.cache], novel: this.novel, strict: this.strictReason,
+      own: [...this.own].map(([k, c]) => [k, c.sketch.toJSON(), c.errors, c.requests]), ownTemplates: [...this.ownTemplates], lastCandidateMs: this.lastCandidateMs,
     };
   }
 
@@ -597,6 +683,10 @@ export class DeploymentCheck {
     c.cache = new Map(j.cache);
     c.novel = j.novel;
     c.strictReason = j.strict ?? null;
+    // Snapshots from before the candidate's own requests were kept restore without them.
+    c.own = new Map((j.own ?? []).map(([k, s, e, r]) => [k, { sketch: DDSketch.fromJSON(s), errors: e, requests: r }]));
+    c.ownTemplates = new Map(j.ownTemplates ?? []);
+    c.lastCandidateMs = j.lastCandidateMs ?? -1;
     return c;
   }
 }
