@@ -20,6 +20,8 @@ test('demo: bad deploy failed, alerted and rolled back; clean deploys kept', asy
     expect(f.bad_deploy_to_recovery_s).not.toBeNull();
     expect(f.clean_deploys).toBe(2);
     expect(f.clean_deploys_rolled_back).toBe(0);
+    // Both clean deploys reach a verdict within the run's verification window, and it is a pass.
+    expect(f.clean_deploys_passed).toBe(2);
     // The last line is the JSON of the figures.
     const last = text.trimEnd().split('\n').at(-1) as string;
     expect(JSON.parse(last)).toEqual(f);

@@ -140,6 +140,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const targetS = options.targetS ?? 60;
   const durationMs = (options.durationS ?? (fast ? 240 : 360)) * 1000;
   const warmupMs = (options.warmupS ?? (fast ? 30 : 75)) * 1000;
+  const verificationWindowMs = (fast ? 75 : 120) * 1000;
   const seed = options.seed ?? 20240611;
   const startMs = wallMs();
   const deadlineMs = startMs + durationMs;
@@ -201,7 +202,11 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     api: { port: 0 },
     collector: { http: { port: 0 }, grpc: { port: 0 } },
     // Fresher results than the defaults (500 ms, 1 s): the demo is about seconds.
-    detector: { commitIntervalMs: 200, allowedLatenessMs: 5_000 },
+    // The verification window is the demo's too: a clean deploy passes early only once every test
+    // has ruled out a regression worth failing (with 30 s of baseline at 0.5% errors, a doubling of
+    // the error ratio cannot be ruled out for minutes), else at the window's end after an exact
+    // test of all its requests — the default window is 15 minutes, longer than a demo.
+    detector: { commitIntervalMs: 200, allowedLatenessMs: 5_000, verification: { maxDurationMs: verificationWindowMs } },
     writer: { flushIntervalMs: 250 },
     alerter: {
       api: { port: 0 },
@@ -350,6 +355,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     pollTimer = setInterval(() => void poll(), 500);
 
     // 1. Warm-up: baseline for every operation.
+    line(`verification window: ${config.detector.verification.maxDurationMs / 1000} s (a demo setting; the default is 15 minutes): a clean deploy passes once every test has ruled out a regression worth failing, else when its window ends`);
     line(`warming up for ${warmupMs / 1000} s (baseline traffic)`);
     await sleep(warmupMs - (wallMs() - startMs));
 
@@ -361,7 +367,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       shop.route(c.service, c.to);
     }
     const cleanDecided = () => CLEAN.every((c) => [...deployments.values()].some((d) => d.service === c.service && d.version === c.to && TERMINAL.has(d.status)));
-    if (!(await waitUntil(cleanDecided, 120_000)) && live()) line('clean deploys still undecided after 120 s; going on');
+    const decideWithinMs = config.detector.verification.maxDurationMs + 30_000;
+    if (!(await waitUntil(cleanDecided, decideWithinMs)) && live()) line(`clean deploys still undecided after ${decideWithinMs / 1000} s; going on`);
     await sleep(fast ? 3_000 : 8_000);
 
     // 3. The bad deploy.

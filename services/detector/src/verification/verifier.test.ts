@@ -213,6 +213,15 @@ describe('strict policy for a deploy whose CI was not clean', () => {
     // Thousands of seeded deploys of 15 minutes: about 30–45 s alone, more on a shared machine.
   }, 180_000);
 
+  test('a check that starts says when it decides at the latest (its deadline in event time)', () => {
+    const rng = new Mulberry32(5);
+    const v = new ServiceVerifier('payments', OPTIONS);
+    for (const s of traffic(rng, 0, 300, 20, 'v1', { errorRatio: 0.005, latencyFactor: 1 })) v.observe(s);
+    const started = [...traffic(rng, 300_000, 1, 20, 'v2', { errorRatio: 0.005, latencyFactor: 1 })].flatMap((s) => v.observe(s));
+    const running = started.find((r) => r.status === 'running');
+    expect(running?.summary).toContain(`decides by ${new Date(300_000 + OPTIONS.maxDurationMs).toISOString()} at the latest`);
+  });
+
   test('running out of time is inconclusive under the strict policy, a pass under the standard one', () => {
     // 0.5 requests/s for 16 min: 480 requests, enough for the standard minimum (300), not the strict one (600).
     const run = (announce: 'before' | 'none') => {

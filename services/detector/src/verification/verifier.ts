@@ -204,7 +204,9 @@ export class ServiceVerifier {
       this.check = new DeploymentCheck(this.service, span.version, this.stableVersion, span.timeMs, this.options, this.history);
       const reason = this.policies.get(span.version);
       if (reason !== undefined) this.check.makeStrict(reason);
-      out.push(this.check.verdict('running', span.timeMs, `verifying ${span.version} against ${this.check.baselineDescription()}`));
+      // The summary says when the check decides at the latest: a clean deploy passes early only once
+      // every test has ruled out a regression worth failing, which thin traffic may never do.
+      out.push(this.check.verdict('running', span.timeMs, `verifying ${span.version} against ${this.check.baselineDescription()}; decides by ${new Date(this.check.deadlineMs).toISOString()} at the latest`));
       this.check.observeCandidate(span);
     }
     if (this.check && this.check.status === 'running') {
