@@ -9,6 +9,14 @@ const OPTIONS: VerificationOptions = {
   maxDurationMs: 15 * 60_000, baselineHalfLifeMs: 10 * 60_000,
 };
 
+/**
+ * The seeded 100-deploy tests run for tens of seconds of CPU; a worker that never yields cannot
+ * answer the test runner's RPC, which times out on a loaded machine. Yield every few deploys.
+ */
+async function yieldToRunner(seed: number): Promise<void> {
+  if (seed % 5 === 0) await new Promise<void>((r) => setImmediate(r));
+}
+
 interface Traffic { errorRatio: number; latencyFactor: number }
 
 /** Log-normal latencies (median 50 ms) on three operations at `rps` requests per second. */
@@ -65,11 +73,12 @@ describe('deployment verification', () => {
     expect(r.afterMs).toBeLessThan(30_000);
   });
 
-  test('100 clean deploys with the same noise yield at most 1 fail, and early passes rule out a doubling', () => {
+  test('100 clean deploys with the same noise yield at most 1 fail, and early passes rule out a doubling', async () => {
     let fails = 0;
     let passes = 0;
     let early = 0;
     for (let seed = 100; seed < 200; seed++) {
+      await yieldToRunner(seed);
       // 16 minutes of candidate traffic: past the 15-minute deadline.
       const r = runDeploy(seed, { errorRatio: 0.005, latencyFactor: 1 }, 960);
       if (r.status === 'fail') fails++;
@@ -154,7 +163,7 @@ describe('strict policy for a deploy whose CI was not clean', () => {
     expect(strictReason({ commit: 'abc', ci }, undefined)).toBeNull();
   });
 
-  test('a modest error-ratio rise (0.5% → 1.2%) fails far more often under the strict policy', () => {
+  test('a modest error-ratio rise (0.5% → 1.2%) fails far more often under the strict policy', async () => {
     // Both policies now fail a doubling (standard errorRatioFactor 2, strict 1.5), and 2.4× is past
     // both; what separates them is the null's tolerance (standard: ×1.2 here, from
     // minErrorRatioIncrease 1% over a 0.5% baseline; strict ×1.1) and α (0.01 vs 0.02). Measured
@@ -163,6 +172,7 @@ describe('strict policy for a deploy whose CI was not clean', () => {
     let strictFails = 0;
     let standardFails = 0;
     for (let seed = 1000; seed < 1100; seed++) {
+      await yieldToRunner(seed);
       if (runAnnounced(seed, { errorRatio: 0.012, latencyFactor: 1 }, 'before').status === 'fail') strictFails++;
       if (runAnnounced(seed, { errorRatio: 0.012, latencyFactor: 1 }, 'none').status === 'fail') standardFails++;
     }
@@ -190,10 +200,11 @@ describe('strict policy for a deploy whose CI was not clean', () => {
     expect(r.verdict?.policy).toBe('strict');
   });
 
-  test('100 clean deploys under the strict policy: at most 4 fail, most pass, none without evidence', () => {
+  test('100 clean deploys under the strict policy: at most 4 fail, most pass, none without evidence', async () => {
     let fails = 0;
     let passes = 0;
     for (let seed = 400; seed < 500; seed++) {
+      await yieldToRunner(seed);
       const r = runAnnounced(seed, { errorRatio: 0.005, latencyFactor: 1 }, 'before', 900, 1200);
       if (r.status === 'fail') fails++;
       if (r.status === 'pass') {
