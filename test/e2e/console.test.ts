@@ -61,7 +61,9 @@ beforeAll(async () => {
     store: { chdb: { path: join(dir, 'chdb') } },
     api: { port: 0, auth: { bearerTokens: [TOKEN] } },
     collector: { http: { port: 0 }, grpc: { port: 0 } },
-    detector: { commitIntervalMs: 200, allowedLatenessMs: 5_000 },
+    // A verification window that fits the test (the default is 15 minutes): at the shop's traffic
+    // with a minute of baseline, the clean deploy passes when its window ends (as in `vigil demo`).
+    detector: { commitIntervalMs: 200, allowedLatenessMs: 5_000, verification: { maxDurationMs: 60_000 } },
     writer: { flushIntervalMs: 250 },
     alerter: {
       api: { port: 0, auth: { bearerTokens: [TOKEN] } },
@@ -152,6 +154,8 @@ test('overview → failed deployment on the timeline → its evidence', async ()
   await expect(page.locator('svg.timeline g.rollback').count()).resolves.toBeGreaterThan(0);
   // The versions running when Vigil first met the services are "first seen", not deployments.
   await expect(page.locator('table:has(caption:text("Latest deployments")) .b-firstseen').count()).resolves.toBeGreaterThan(0);
+  // …in the services table too: frontend's last deployment is the version Vigil met first.
+  await expect(page.locator('table:has(caption:text("Services")) tr:has-text("frontend") .b-firstseen').count()).resolves.toBe(1);
   await checked(page, 'overview');
 
   await failed.first().click();

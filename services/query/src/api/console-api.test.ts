@@ -22,6 +22,8 @@ const score = (t: number, version: string, metric: string, value: number): Score
 const records: VigilRecord[] = [
   { schema: 'vigil.deployment/1', id: 'dep-bad', service: 'payments', version: 'v2', previousVersion: 'v1', source: 'resource', timeMs: DEPLOY, links: [] },
   { schema: 'vigil.deployment/1', id: 'dep-ok', service: 'checkout', version: 'v1.1', source: 'resource', timeMs: DEPLOY - 10 * MIN, links: [] },
+  // The first version Vigil met of frontend, two days ago: learned, never judged.
+  { schema: 'vigil.deployment/1', id: 'dep-first', service: 'frontend', version: 'v1', source: 'resource', timeMs: DEPLOY - 2 * 24 * 60 * MIN, links: [], firstSeen: true },
   {
     schema: 'vigil.verdict/1', id: 'dep-bad:running', deploymentId: 'dep-bad', service: 'payments', version: 'v2', baselineVersion: 'v1', status: 'running', mode: 'before_after',
     deployedAtMs: DEPLOY, decidedAtMs: DEPLOY + 1000, summary: 'verifying v2 against v1',
@@ -142,9 +144,11 @@ describe('console read endpoints (chDB)', () => {
 
   test('GET /v1/services, /v1/deployments/timeline, /v1/rollbacks, /v1/ci/pipelines', async () => {
     const services = await get<Array<{ service: string }>>('/v1/services?since=1h');
-    expect(services.map((s) => s.service)).toEqual(['checkout', 'payments']);
-    expect(services[1]).toMatchObject({ failed: 1, running: 0, anomalies: 2, critical: 1, lastDeployment: { id: 'dep-bad', version: 'v2', status: 'fail' } });
-    expect(services[0]).toMatchObject({ failed: 0, anomalies: 0, lastDeployment: { id: 'dep-ok', status: 'pass' } });
+    expect(services.map((s) => s.service)).toEqual(['checkout', 'frontend', 'payments']);
+    expect(services[2]).toMatchObject({ failed: 1, running: 0, anomalies: 2, critical: 1, lastDeployment: { id: 'dep-bad', version: 'v2', status: 'fail', firstSeen: false } });
+    expect(services[0]).toMatchObject({ failed: 0, anomalies: 0, lastDeployment: { id: 'dep-ok', status: 'pass', firstSeen: false } });
+    // A service quiet in the range keeps its row; its last deployment is the first-seen version.
+    expect(services[1]).toMatchObject({ deployments: 0, lastDeployment: { id: 'dep-first', version: 'v1', firstSeen: true } });
     expect(await get('/v1/deployments/timeline?since=1h')).toEqual([
       { id: 'dep-bad', service: 'payments', version: 'v2', deployedAtMs: DEPLOY, status: 'fail', strict: true },
       { id: 'dep-ok', service: 'checkout', version: 'v1.1', deployedAtMs: DEPLOY - 10 * MIN, status: 'pass', strict: false },

@@ -2,7 +2,7 @@
 // every value bound as a query parameter, every failure of input a 400 naming the parameter.
 //
 //   GET /v1/services[?since=24h]
-//       → [{service, lastDeployment: {id, version, status, deployedAtMs} | null, deployments,
+//       → [{service, lastDeployment: {id, version, status, firstSeen, deployedAtMs} | null, deployments,
 //           running, failed, anomalies, critical, lastAnomalyMs}]   one row per service seen
 //   GET /v1/deployments/{id}/evidence[?beforeMs=900000&afterMs=900000]
 //       → {deployment, verdicts, series, templates, rollbacks}: the deployment (as in
@@ -75,8 +75,9 @@ export function consoleApiRoutes(store: Store, nowMs: () => number = Date.now): 
         `SELECT service, countIf(deployed_ms >= {since:Int64}) AS deployments, countIf(status = 'running') AS running,
                 countIf(status = 'fail' AND deployed_ms >= {since:Int64}) AS failed,
                 argMax(id, deployed_ms) AS lastId, argMax(version, deployed_ms) AS lastVersion, argMax(status, deployed_ms) AS lastStatus,
-                max(deployed_ms) AS lastDeployedAtMs
+                argMax(first_seen, deployed_ms) AS lastFirstSeen, max(deployed_ms) AS lastDeployedAtMs
          FROM (SELECT id, any(service) AS service, any(version) AS version, argMax(status, revision) AS status,
+                      id IN (SELECT id FROM ${t('deployment_announcements')} WHERE first_seen) AS first_seen,
                       toUnixTimestamp64Milli(min(deployed_at)) AS deployed_ms
                FROM ${t('deployments')} GROUP BY id)
          GROUP BY service`,
@@ -100,7 +101,7 @@ export function consoleApiRoutes(store: Store, nowMs: () => number = Date.now): 
     for (const d of deps) {
       Object.assign(row(String(d.service)), {
         deployments: num(d.deployments), running: num(d.running), failed: num(d.failed),
-        lastDeployment: { id: d.lastId, version: d.lastVersion, status: d.lastStatus, deployedAtMs: num(d.lastDeployedAtMs) },
+        lastDeployment: { id: d.lastId, version: d.lastVersion, status: d.lastStatus, firstSeen: d.lastFirstSeen === true || d.lastFirstSeen === 1, deployedAtMs: num(d.lastDeployedAtMs) },
       });
     }
     for (const a of anomalies) {

@@ -6,7 +6,7 @@ import { COLORS, RANGE_MS, routeHref } from '../route.js';
 
 interface ServiceRow {
   service: string;
-  lastDeployment: { id: string; version: string; status: string | null; deployedAtMs: number } | null;
+  lastDeployment: { id: string; version: string; status: string | null; firstSeen?: boolean; deployedAtMs: number } | null;
   deployments: number; running: number; failed: number; anomalies: number; critical: number; lastAnomalyMs: number | null;
 }
 export interface Deployment {
@@ -68,7 +68,7 @@ function servicesSection(data: Data, route: Route): HTMLElement {
       data.firing === null ? '—' : String(firing),
       String(sv.running),
       String(sv.failed),
-      d ? h('span', {}, link(routeHref({ page: 'deployment', arg: d.id, range: route.range, params: {} }), d.version), ' ', d.status ? badge(d.status) : '', ` ${fmtAgo(d.deployedAtMs, data.now)}`) : '—',
+      d ? h('span', {}, link(routeHref({ page: 'deployment', arg: d.id, range: route.range, params: {} }), d.version), ' ', firstSeenOnly(d) ? badge('first seen') : d.status ? badge(d.status) : '', ` ${fmtAgo(d.deployedAtMs, data.now)}`) : '—',
       link(routeHref({ page: 'anomalies', arg: '', range: route.range, params: { service: sv.service } }), `${sv.anomalies}${sv.critical ? ` (${sv.critical} critical)` : ''}`),
     ];
   });
@@ -148,12 +148,13 @@ function timelineSection(data: Data, route: Route): HTMLElement {
   const legend = h('ul', { class: 'legend' },
     ['pass', 'fail', 'running', 'inconclusive'].map((st) => h('li', {}, badge(st))),
     h('li', {}, h('span', { class: 'swatch strict-swatch' }), 'strict policy (CI of the commit not clean)'),
+    h('li', {}, h('span', { class: 'swatch', style: `background:${COLORS.deployed}` }), 'not judged (a first-seen version, or no verdict yet)'),
     h('li', {}, h('span', { class: 'swatch', style: `background:${COLORS.rollback}` }), 'rollback'));
   return section('Deployment timeline', data.marks.length === 0 ? h('p', { class: 'empty' }, `No deployment in the last ${route.range}.`) : null, svg, legend);
 }
 
 /** A first-seen version that no verdict judged (the usual case): shown as such, not as "deployed". */
-function firstSeenOnly(d: Deployment): boolean {
+function firstSeenOnly(d: { firstSeen?: boolean; status?: string | null }): boolean {
   return d.firstSeen === true && (d.status === 'deployed' || !d.status);
 }
 
