@@ -42,7 +42,7 @@ function timeLabel(ms: number, spanMs: number): string {
   if (spanMs > 3 * 86_400_000) return `${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
   if (spanMs > 600_000) return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
   if (spanMs > 20_000) return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-  return `${pad(d.getMinutes())}:${pad(d.getSeconds())}.${Math.floor(d.getMilliseconds() / 100)}`;
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${Math.floor(d.getMilliseconds() / 100)}`;
 }
 
 /** Split a series where the gap is much longer than its usual step (no line across missing data). */

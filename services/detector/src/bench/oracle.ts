@@ -35,8 +35,8 @@ export interface OracleRequest {
   errorTemplate?: string;
 }
 
-/** z with P(Z > z) = 0.01, 0.02, 0.05 (standard normal), for the latency Neyman–Pearson test. */
-const Z_UPPER: Record<string, number> = { '0.01': 2.3263478740408408, '0.02': 2.053748910631823, '0.05': 1.6448536269514722 };
+/** z with P(Z > z) = 0.01, 0.02, 0.05, 0.1 (standard normal; scipy.stats.norm.isf), for the latency Neyman–Pearson test. */
+const Z_UPPER: Record<string, number> = { '0.01': 2.3263478740408408, '0.02': 2.053748910631823, '0.05': 1.6448536269514722, '0.1': 1.2815515655446004 };
 
 export class OracleJudge {
   /** When the SPRT failed (ms since the epoch of the simulation), or null. */

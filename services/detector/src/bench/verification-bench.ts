@@ -10,7 +10,7 @@
 // detector's code), a Kayenta-style judge and Argo Rollouts / Flagger thresholds on the same
 // requests (reference-judges.ts). The last line is one JSON object with every figure.
 // Options: --deploys N, --rates 0.5,2, --error-ratio-factor F (Vigil's regression worth failing),
-// --baseline-half-life-min M (Vigil's history half-life), --deadline-min M (Vigil's verification window). An ORACLE column (oracle.ts) shows what any test could reach.
+// --baseline-half-life-min M (Vigil's history half-life), --deadline-min M (Vigil's verification window), --alpha A (Vigil's false-fail budget). An ORACLE column (oracle.ts) shows what any test could reach.
 import { effectName, SIM_VERIFICATION, simulateCandidate, simulatePrelude } from './verification-sim.js';
 import type { DeployOutcome, Effect } from './verification-sim.js';
 
@@ -50,7 +50,14 @@ if (!(deadlineMin >= 1)) {
   console.error(`bench:verification: --deadline-min must be a number of at least 1, got "${argValue('deadline-min')}"`);
   process.exit(2);
 }
-const options = { ...SIM_VERIFICATION, errorRatioFactor, baselineHalfLifeMs: Math.round(halfLifeMin * 60_000), maxDurationMs: Math.round(deadlineMin * 60_000) };
+// Vigil's false-fail budget (`--alpha 0.1`): to compare detection with a judge at that judge's own
+// false-fail rate (Argo/Flagger's thresholds fail 10–20% of clean deploys at ≤ 2 req/s).
+const alpha = Number(argValue('alpha') ?? SIM_VERIFICATION.alpha);
+if (!(alpha > 0 && alpha < 0.5)) {
+  console.error(`bench:verification: --alpha must be in (0, 0.5), got "${argValue('alpha')}"`);
+  process.exit(2);
+}
+const options = { ...SIM_VERIFICATION, alpha, errorRatioFactor, baselineHalfLifeMs: Math.round(halfLifeMin * 60_000), maxDurationMs: Math.round(deadlineMin * 60_000) };
 const LIFETIMES_MS = [20_000, 30 * 60_000];
 const EFFECTS: Effect[] = [
   { kind: 'none' }, { kind: 'errors', factor: 2 }, { kind: 'errors', factor: 3 }, { kind: 'errors', factor: 10 },
@@ -130,7 +137,7 @@ const sec = (x: number | null) => (x === null ? '-' : `${x}`);
 const col = (s: string, w: number) => s.padStart(w);
 const header = ['rps', 'prev', 'effect', 'Vigil fail', 'med s', 'p90 s', 'Kayenta fail', 'med s', 'p90 s', 'Argo fail', 'med s', 'p90 s', 'Oracle SPRT', 'med s', 'NP@deadline'];
 const widths = [5, 6, 20, 11, 7, 7, 13, 7, 7, 10, 7, 7, 12, 7, 12];
-console.log(`bench:verification — ${deploys} deploys per cell, seeded simulator (event time); "fail" = detection rate, or the false-fail rate on clean rows; Vigil errorRatioFactor ${errorRatioFactor}, baseline half-life ${halfLifeMin} min, verification window ${deadlineMin} min`);
+console.log(`bench:verification — ${deploys} deploys per cell, seeded simulator (event time); "fail" = detection rate, or the false-fail rate on clean rows; Vigil errorRatioFactor ${errorRatioFactor}, baseline half-life ${halfLifeMin} min, verification window ${deadlineMin} min, α ${alpha}`);
 console.log(header.map((h, i) => col(h, widths[i])).join(' '));
 for (const c of cells) {
   const row = [String(c.rps), c.prev_lifetime_s >= 60 ? `${c.prev_lifetime_s / 60}m` : `${c.prev_lifetime_s}s`, c.effect];
@@ -167,5 +174,5 @@ console.log('\nTargets:');
 for (const [k, v] of Object.entries(targets)) console.log(`  ${v ? 'met  ' : 'MISSED'} ${k}`);
 console.log(`\n${cells.length} cells, ${cells.length * deploys} deploys in ${seconds.toFixed(1)} s (${cpuSeconds.toFixed(1)} CPU-s)`);
 console.log(JSON.stringify({
-  deploys_per_cell: deploys, vigil_error_ratio_factor: errorRatioFactor, vigil_baseline_half_life_min: halfLifeMin, vigil_deadline_min: deadlineMin, runtime_s: Math.round(seconds * 10) / 10, cpu_s: Math.round(cpuSeconds * 10) / 10, targets, cells,
+  deploys_per_cell: deploys, vigil_error_ratio_factor: errorRatioFactor, vigil_baseline_half_life_min: halfLifeMin, vigil_deadline_min: deadlineMin, vigil_alpha: alpha, runtime_s: Math.round(seconds * 10) / 10, cpu_s: Math.round(cpuSeconds * 10) / 10, targets, cells,
 }));
