@@ -141,7 +141,7 @@ export function seasonalDays(t: SeasonalTable, timeMs: number): number {
  * ln of each usable slot's error rate, shrunk toward the rate of the whole day by empirical Bayes
  * (method of moments, Efron & Morris 1975): the spread of the slots' rates beyond what binomial
  * noise explains is the spread of their true rates, τ²; each slot keeps the share τ²/(τ² + noise)
- * of its own deviation. With no more spread than noise, every slot gets the day's rate and the
+ * of its own deviation. When the slots' rates do not differ significantly, every slot gets the day's rate and the
  * seasonal error factor is exactly 1 — a quiet hour with 2 errors instead of 4 does not lower
  * the null. No error at all on the earlier days: no factor (it would be 0/0).
  */
@@ -157,8 +157,17 @@ function shrunkRates(slots: SlotView[], usable: (v: SlotView) => boolean): Array
   const p = errors / requests;
   const noise = (v: { n: number }) => (p * (1 - p)) / v.n;
   let excess = 0;
-  for (const v of known) excess += (v.errors / v.n - p) ** 2 - noise(v);
-  const tau2 = Math.max(0, excess / known.length);
+  let chi2 = 0;
+  for (const v of known) {
+    excess += (v.errors / v.n - p) ** 2 - noise(v);
+    chi2 += (v.errors / v.n - p) ** 2 / noise(v);
+  }
+  // The moment estimate is positive half the time when the slots do not differ at all; a
+  // homogeneity test first (Pearson's χ² over the slots against its 99% quantile, by the
+  // Wilson–Hilferty approximation) keeps a flat error rate flat.
+  const df = known.length - 1;
+  const q99 = df > 0 ? df * (1 - 2 / (9 * df) + 2.326 * Math.sqrt(2 / (9 * df))) ** 3 : Infinity;
+  const tau2 = chi2 > q99 ? Math.max(0, excess / known.length) : 0;
   return slots.map((v) => {
     if (!usable(v)) return null;
     const b = tau2 / (tau2 + noise(v));
@@ -203,22 +212,35 @@ export class TimeOfDayProfile {
     };
   }
 
+  /** Only the slots that saw traffic, each as [slot, its 9 numbers] (a service quiet at night stores less). */
   toJSON(): TimeOfDayProfileJSON {
-    return { service: Array.from(this.service), ops: [...this.ops].map(([k, a]) => [k, Array.from(a)]) };
+    const sparse = (a: Float64Array) => {
+      const out: number[][] = [];
+      for (let s = 0; s < SLOTS_PER_DAY; s++) {
+        const b = s * FIELDS;
+        if (a[b + P_LAST] >= 0 || a[b + C_DAY] >= 0) out.push([s, ...a.subarray(b, b + FIELDS)]);
+      }
+      return out;
+    };
+    return { service: sparse(this.service), ops: [...this.ops].map(([k, a]) => [k, sparse(a)]) };
   }
 
   static fromJSON(j: TimeOfDayProfileJSON): TimeOfDayProfile {
     const p = new TimeOfDayProfile();
-    const series = (xs: number[]) => (xs.length === SLOTS_PER_DAY * FIELDS ? Float64Array.from(xs) : newSeries());
+    const series = (rows: number[][]) => {
+      const a = newSeries();
+      for (const [s, ...xs] of rows) if (Number.isInteger(s) && s >= 0 && s < SLOTS_PER_DAY && xs.length === FIELDS) a.set(xs, s * FIELDS);
+      return a;
+    };
     p.service = series(j.service);
-    for (const [k, xs] of j.ops) p.ops.set(k, series(xs));
+    for (const [k, rows] of j.ops) p.ops.set(k, series(rows));
     return p;
   }
 }
 
 export interface TimeOfDayProfileJSON {
-  service: number[];
-  ops: Array<[string, number[]]>;
+  service: number[][];
+  ops: Array<[string, number[][]]>;
 }
 
 /**
