@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { Mulberry32 } from '@vigil/stats';
+import type { CheckSeasonJSON, TimeOfDayProfileJSON } from './time-of-day.js';
 import { checkSeason, checkSeasonFromJSON, checkSeasonToJSON, MAX_PROFILED_OPERATIONS, seasonalFactor, seasonSummary, SLOT_MS, TimeOfDayProfile } from './time-of-day.js';
 
 const DAY = 86_400_000;
@@ -95,7 +96,7 @@ describe('time-of-day profile', () => {
     feed(a, 8 * HOUR, 12 * HOUR, rng);
     feed(a, DAY + 8 * HOUR, DAY + 12 * HOUR, rng);
     feed(a, 2 * DAY + 8 * HOUR, 2 * DAY + 9 * HOUR, rng);
-    const b = TimeOfDayProfile.fromJSON(JSON.parse(JSON.stringify(a.toJSON())));
+    const b = TimeOfDayProfile.fromJSON(JSON.parse(JSON.stringify(a.toJSON())) as TimeOfDayProfileJSON);
     expect(b.toJSON()).toEqual(a.toJSON());
     // Both go on identically.
     const r1 = new Mulberry32(5);
@@ -107,7 +108,7 @@ describe('time-of-day profile', () => {
     const s = checkSeason(a, 2 * DAY + 9.5 * HOUR, 2 * DAY + 10 * HOUR);
     expect(s).not.toBeNull();
     if (!s) return;
-    const back = checkSeasonFromJSON(JSON.parse(JSON.stringify(checkSeasonToJSON(s))));
+    const back = checkSeasonFromJSON(JSON.parse(JSON.stringify(checkSeasonToJSON(s))) as CheckSeasonJSON);
     expect(seasonSummary(back)).toEqual(seasonSummary(s));
     expect(seasonSummary(s).days).toBe(2);
     expect(seasonalFactor(back.ops.get('GET /x'), 'level', back.refMs, 2 * DAY + 10.3 * HOUR)).toBe(seasonalFactor(s.ops.get('GET /x'), 'level', s.refMs, 2 * DAY + 10.3 * HOUR));
