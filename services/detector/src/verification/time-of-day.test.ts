@@ -83,7 +83,7 @@ describe('time-of-day profile', () => {
     p.add('x', Number.NaN, false, 2000);
     p.add('y', 5, false, Number.POSITIVE_INFINITY);
     expect(p.ops.has('x')).toBe(false);
-    const s = checkSeason(p, 0, 1000);
+    const s = checkSeason(p, 0, 1000, 2000);
     expect(s).toBeNull();
   });
 
@@ -105,11 +105,14 @@ describe('time-of-day profile', () => {
     feed(b, 2 * DAY + 9 * HOUR, 2 * DAY + 11 * HOUR, r2);
     expect(b.toJSON()).toEqual(a.toJSON());
     expect(b.table('POST /y', 2)).toEqual(a.table('POST /y', 2));
-    const s = checkSeason(a, 2 * DAY + 9.5 * HOUR, 2 * DAY + 10 * HOUR);
+    const s = checkSeason(a, 2 * DAY + 9.5 * HOUR, 2 * DAY + 10 * HOUR, 2 * DAY + 10.25 * HOUR);
     expect(s).not.toBeNull();
     if (!s) return;
     const back = checkSeasonFromJSON(JSON.parse(JSON.stringify(checkSeasonToJSON(s))) as CheckSeasonJSON);
+    expect(back).toEqual(s);
     expect(seasonSummary(back)).toEqual(seasonSummary(s));
+    // Only the slots from the baseline's time to the deadline, one on each side: 09:15–10:30.
+    expect(s.service.level.flatMap((v, i) => (v === null ? [] : [i]))).toEqual([37, 38, 39, 40, 41, 42]);
     expect(seasonSummary(s).days).toBe(2);
     expect(seasonalFactor(back.ops.get('GET /x'), 'level', back.refMs, 2 * DAY + 10.3 * HOUR)).toBe(seasonalFactor(s.ops.get('GET /x'), 'level', s.refMs, 2 * DAY + 10.3 * HOUR));
   });

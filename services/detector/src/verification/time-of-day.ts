@@ -256,11 +256,14 @@ export interface CheckSeason {
   ops: Map<string, SeasonalTable>;
 }
 
+/** One known slot of a check's table: [slot, level, rate, days]. */
+export type SeasonalRow = [number, number | null, number | null, number];
+
 export interface CheckSeasonJSON {
   refMs: number;
   deployMs: number;
-  service: SeasonalTable;
-  ops: Array<[string, SeasonalTable]>;
+  service: SeasonalRow[];
+  ops: Array<[string, SeasonalRow[]]>;
 }
 
 /**
@@ -268,17 +271,28 @@ export interface CheckSeasonJSON {
  * null — no adjustment at all, the check runs exactly as without a profile — unless the
  * service's profile knows both times from at least MIN_SEASONAL_DAYS earlier days.
  */
-export function checkSeason(profile: TimeOfDayProfile, refMs: number, deployMs: number): CheckSeason | null {
+export function checkSeason(profile: TimeOfDayProfile, refMs: number, deployMs: number, untilMs: number): CheckSeason | null {
   if (!(refMs >= 0) || !(deployMs >= 0)) return null;
   const day = dayOf(deployMs);
   const service = profile.table(undefined, day);
   if (!service || at(service.level, deployMs) === null || at(service.level, refMs) === null) return null;
+  // Only the slots from the baseline's time to the deadline (and one on each side, for the
+  // interpolation) are ever read: the rest are dropped, so a running check's state stays small.
+  const first = Math.floor(Math.min(refMs, deployMs) / SLOT_MS) - 1;
+  const last = Math.floor(Math.max(untilMs, deployMs) / SLOT_MS) + 1;
+  const keep = new Set<number>();
+  for (let k = first; k <= last && keep.size < SLOTS_PER_DAY; k++) keep.add(((k % SLOTS_PER_DAY) + SLOTS_PER_DAY) % SLOTS_PER_DAY);
+  const trim = (t: SeasonalTable): SeasonalTable => ({
+    level: t.level.map((v, i) => (keep.has(i) ? v : null)),
+    rate: t.rate.map((v, i) => (keep.has(i) ? v : null)),
+    days: t.days.map((v, i) => (keep.has(i) ? v : 0)),
+  });
   const ops = new Map<string, SeasonalTable>();
   for (const op of profile.ops.keys()) {
     const t = profile.table(op, day);
-    if (t) ops.set(op, t);
+    if (t) ops.set(op, trim(t));
   }
-  return { refMs, deployMs, service, ops };
+  return { refMs, deployMs, service: trim(service), ops };
 }
 
 /** What a verdict says about the season (VerdictBaseline.seasonal). */
@@ -293,10 +307,28 @@ export function seasonSummary(s: CheckSeason): { days: number; hour: number; fro
   };
 }
 
+/** Sparse: per table, the slots it knows, as [slot, level, rate, days]. */
 export function checkSeasonToJSON(s: CheckSeason): CheckSeasonJSON {
-  return { refMs: s.refMs, deployMs: s.deployMs, service: s.service, ops: [...s.ops] };
+  const rows = (t: SeasonalTable): SeasonalRow[] => {
+    const out: SeasonalRow[] = [];
+    t.level.forEach((v, i) => {
+      if (v !== null || t.rate[i] !== null || t.days[i] !== 0) out.push([i, v, t.rate[i], t.days[i]]);
+    });
+    return out;
+  };
+  return { refMs: s.refMs, deployMs: s.deployMs, service: rows(s.service), ops: [...s.ops].map(([k, t]) => [k, rows(t)]) };
 }
 
 export function checkSeasonFromJSON(j: CheckSeasonJSON): CheckSeason {
-  return { refMs: j.refMs, deployMs: j.deployMs, service: j.service, ops: new Map(j.ops) };
+  const table = (rows: SeasonalRow[]): SeasonalTable => {
+    const t: SeasonalTable = { level: new Array<number | null>(SLOTS_PER_DAY).fill(null), rate: new Array<number | null>(SLOTS_PER_DAY).fill(null), days: new Array<number>(SLOTS_PER_DAY).fill(0) };
+    for (const [i, level, rate, days] of rows) {
+      if (!Number.isInteger(i) || i < 0 || i >= SLOTS_PER_DAY) continue;
+      t.level[i] = level;
+      t.rate[i] = rate;
+      t.days[i] = days;
+    }
+    return t;
+  };
+  return { refMs: j.refMs, deployMs: j.deployMs, service: table(j.service), ops: new Map(j.ops.map(([k, rows]) => [k, table(rows)])) };
 }

@@ -344,7 +344,7 @@ export class DeploymentCheck {
         });
       }
     }
-    if (options.seasonal !== false && history.lastMs >= 0) this.season = checkSeason(history.seasonal, (history.fromMs + history.lastMs) / 2, deployedAtMs);
+    if (options.seasonal !== false && history.lastMs >= 0) this.season = checkSeason(history.seasonal, (history.fromMs + history.lastMs) / 2, deployedAtMs, deployedAtMs + options.maxDurationMs);
   }
 
   /**
