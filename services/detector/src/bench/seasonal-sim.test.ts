@@ -56,6 +56,16 @@ describe('seasonality-aware verification (seeded daily cycle, latency ×1.5 at t
     expect(fails(errors.map((o) => o.with))).toBeGreaterThanOrEqual(9);
   }, 240_000);
 
+  test('(b′) the other way round: on the falling edge a p99 ×1.3 regression hides behind the falling load without the profile, and is found with it', () => {
+    const falling: DailyCycle = { ...DEFAULT_CYCLE, edge: 'falling' };
+    const os = deploysAtPeak(2, { kind: 'latency', factor: 1.3 }, 20, 7_000, falling);
+    // 40 seeded deploys in development (seeds 1000…, 20 s and 30 min previous versions): 36 found with the profile, 0 without.
+    expect(fails(os.map((o) => o.with))).toBeGreaterThanOrEqual(14);
+    expect(fails(os.map((o) => o.without))).toBeLessThanOrEqual(4);
+    const clean = deploysAtPeak(2, { kind: 'none' }, 20, 8_000, falling);
+    expect(fails(clean.map((o) => o.with))).toBeLessThanOrEqual(1);
+  }, 240_000);
+
   test('(c) with less than 2 earlier days the verdicts are exactly those without a profile', () => {
     const oneDay: DailyCycle = { ...DEFAULT_CYCLE, earlierDays: 1 };
     for (const effect of [{ kind: 'none' }, { kind: 'latency', factor: 2 }] as Effect[]) {

@@ -7,8 +7,8 @@
 // hour): a before/after check compares the candidate with the last 10–20 minutes, which were
 // quieter.
 //
-// Earlier days carry traffic only from 2 h before the peak to 15 min after it (the slots a check
-// at the rising edge reads); a real service has traffic all day, which changes nothing for these
+// Earlier days carry traffic only from 90 min before the deploy's time of day to 45 min after it
+// (the slots a check reads); a real service has traffic all day, which changes nothing for these
 // slots and would cost 10 times the simulation time.
 import { Mulberry32 } from '@vigil/stats';
 import { ServiceVerifier } from '../verification/verifier.js';
@@ -26,6 +26,8 @@ export interface DailyCycle {
   earlierDays: number;
   /** UTC hour the peak hour starts. */
   peakHour: number;
+  /** Deploy in the middle of the rising edge (default) or of the falling one. */
+  edge?: 'rising' | 'falling';
 }
 
 export const DEFAULT_CYCLE: DailyCycle = { amplitude: 0.5, earlierDays: 2, peakHour: 12 };
@@ -45,9 +47,9 @@ export function dailyMultiplier(c: DailyCycle, timeMs: number): number {
   return 1 + c.amplitude * g;
 }
 
-/** The deploy time: the middle of the rising edge on the day after the earlier days. */
+/** The deploy time: the middle of the rising (or falling) edge on the day after the earlier days. */
 export function deployTime(c: DailyCycle): number {
-  return c.earlierDays * DAY_MS + c.peakHour * HOUR_MS - RAMP_MS / 2;
+  return c.earlierDays * DAY_MS + c.peakHour * HOUR_MS + (c.edge === 'falling' ? HOUR_MS + RAMP_MS / 2 : -RAMP_MS / 2);
 }
 
 /** Everything up to the candidate's deploy, with the daily cycle (the counterpart of simulatePrelude). */
@@ -60,11 +62,11 @@ export function simulateDailyPrelude(seed: number, rps: number, prevLifetimeMs: 
     r.durationMs *= dailyMultiplier(c, t);
     return r;
   };
-  for (let d = 0; d < c.earlierDays; d++) {
-    const peak = d * DAY_MS + c.peakHour * HOUR_MS;
-    for (const t of arrivals(rng, peak - 2 * HOUR_MS, peak + 15 * 60_000, rps)) v.observe(shaped(t, 'v0'));
-  }
   const deployMs = deployTime(c);
+  for (let d = c.earlierDays; d > 0; d--) {
+    const at = deployMs - d * DAY_MS;
+    for (const t of arrivals(rng, at - 90 * 60_000, at + 45 * 60_000, rps)) v.observe(shaped(t, 'v0'));
+  }
   const v1Ms = deployMs - prevLifetimeMs;
   for (const t of arrivals(rng, v1Ms - HISTORY_MS, v1Ms, rps)) v.observe(shaped(t, 'v0'));
   const steps = new StepSeries(10_000);

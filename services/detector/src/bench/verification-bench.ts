@@ -12,11 +12,13 @@
 // Options: --deploys N, --rates 0.5,2, --error-ratio-factor F (Vigil's regression worth failing),
 // --baseline-half-life-min M (Vigil's history half-life). An ORACLE column (oracle.ts) shows what any test could reach.
 // --daily-amplitude A: a daily latency cycle (×(1 + A) at the peak hour, seasonal-sim.ts) with 2 earlier days of history,
-// every candidate deployed on the peak's rising edge; effects clean, errors ×3, p99 ×2; an extra column shows Vigil
+// every candidate deployed on the peak's rising edge (--daily-edge falling: the falling one); effects clean, errors ×3,
+// p99 ×1.3, p99 ×2; an extra column shows Vigil
 // without its time-of-day profile on the same requests.
 import { effectName, SIM_VERIFICATION, simulateCandidate, simulatePrelude } from './verification-sim.js';
 import type { DeployOutcome, Effect } from './verification-sim.js';
 import { DEFAULT_CYCLE, dailyMultiplier, simulateDailyPrelude } from './seasonal-sim.js';
+import type { DailyCycle } from './seasonal-sim.js';
 
 const argValue = (name: string): string | undefined => {
   const i = process.argv.indexOf(`--${name}`);
@@ -53,10 +55,15 @@ if (dailyAmplitude !== null && !(dailyAmplitude >= 0)) {
   console.error(`bench:verification: --daily-amplitude must be a number >= 0, got "${dailyArg}"`);
   process.exit(2);
 }
-const cycle = dailyAmplitude === null ? null : { ...DEFAULT_CYCLE, amplitude: dailyAmplitude };
+const edge = argValue('daily-edge') ?? 'rising';
+if (edge !== 'rising' && edge !== 'falling') {
+  console.error(`bench:verification: --daily-edge must be rising or falling, got "${edge}"`);
+  process.exit(2);
+}
+const cycle: DailyCycle | null = dailyAmplitude === null ? null : { ...DEFAULT_CYCLE, amplitude: dailyAmplitude, edge };
 const shape = cycle === null ? undefined : (t: number) => dailyMultiplier(cycle, t);
 const LIFETIMES_MS = [20_000, 30 * 60_000];
-const EFFECTS: Effect[] = cycle !== null ? [{ kind: 'none' }, { kind: 'errors', factor: 3 }, { kind: 'latency', factor: 2 }] : [
+const EFFECTS: Effect[] = cycle !== null ? [{ kind: 'none' }, { kind: 'errors', factor: 3 }, { kind: 'latency', factor: 1.3 }, { kind: 'latency', factor: 2 }] : [
   { kind: 'none' }, { kind: 'errors', factor: 2 }, { kind: 'errors', factor: 3 }, { kind: 'errors', factor: 10 },
   { kind: 'latency', factor: 1.3 }, { kind: 'latency', factor: 2 }, { kind: 'latency', factor: 3 }, { kind: 'template' },
 ];
@@ -141,7 +148,7 @@ const col = (s: string, w: number) => s.padStart(w);
 const header = ['rps', 'prev', 'effect', 'Vigil fail', 'med s', 'p90 s', 'Kayenta fail', 'med s', 'p90 s', 'Argo fail', 'med s', 'p90 s', 'Oracle SPRT', 'med s', 'NP@deadline', ...(cycle !== null ? ['No-profile fail', 'med s'] : [])];
 const widths = [5, 6, 20, 11, 7, 7, 13, 7, 7, 10, 7, 7, 12, 7, 12, 16, 7];
 console.log(`bench:verification — ${deploys} deploys per cell, seeded simulator (event time); "fail" = detection rate, or the false-fail rate on clean rows; Vigil errorRatioFactor ${errorRatioFactor}, baseline half-life ${halfLifeMin} min`);
-if (cycle !== null) console.log(`daily cycle: latency ×${1 + cycle.amplitude} at the peak hour (${cycle.peakHour}:00 UTC, 1 h raised-cosine ramps), ${cycle.earlierDays} earlier days of history, every deploy at the middle of the rising edge`);
+if (cycle !== null) console.log(`daily cycle: latency ×${1 + cycle.amplitude} at the peak hour (${cycle.peakHour}:00 UTC, 1 h raised-cosine ramps), ${cycle.earlierDays} earlier days of history, every deploy at the middle of the ${cycle.edge} edge`);
 console.log(header.map((h, i) => col(h, widths[i])).join(' '));
 for (const c of cells) {
   const row = [String(c.rps), c.prev_lifetime_s >= 60 ? `${c.prev_lifetime_s / 60}m` : `${c.prev_lifetime_s}s`, c.effect];
@@ -179,5 +186,5 @@ console.log('\nTargets:');
 for (const [k, v] of Object.entries(targets)) console.log(`  ${v ? 'met  ' : 'MISSED'} ${k}`);
 console.log(`\n${cells.length} cells, ${cells.length * deploys} deploys in ${seconds.toFixed(1)} s (${cpuSeconds.toFixed(1)} CPU-s)`);
 console.log(JSON.stringify({
-  deploys_per_cell: deploys, ...(cycle !== null ? { daily_amplitude: cycle.amplitude, daily_earlier_days: cycle.earlierDays } : {}), vigil_error_ratio_factor: errorRatioFactor, vigil_baseline_half_life_min: halfLifeMin, runtime_s: Math.round(seconds * 10) / 10, cpu_s: Math.round(cpuSeconds * 10) / 10, targets, cells,
+  deploys_per_cell: deploys, ...(cycle !== null ? { daily_amplitude: cycle.amplitude, daily_earlier_days: cycle.earlierDays, daily_edge: cycle.edge } : {}), vigil_error_ratio_factor: errorRatioFactor, vigil_baseline_half_life_min: halfLifeMin, runtime_s: Math.round(seconds * 10) / 10, cpu_s: Math.round(cpuSeconds * 10) / 10, targets, cells,
 }));
