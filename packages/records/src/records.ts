@@ -180,6 +180,12 @@ export interface VerdictBaseline {
   /** Number of tests in the family whose false-fail budget is `alpha` (Holm). */
   tests: number;
   alpha: number;
+  /**
+   * A history baseline adjusted by the service's time of day: the thresholds and error-rate nulls
+   * moved by how the same quarter-hours of `days` earlier days moved between the baseline's time
+   * (`fromHour`, UTC) and the deploy's (`hour`); ratios of the service at the deploy. Absent: not adjusted.
+   */
+  seasonal?: { days: number; hour: number; fromHour: number; slotMinutes: number; latencyRatio: number; errorRatio: number };
 }
 
 /** A log template seen in a window (counts), or first seen (isNew). */

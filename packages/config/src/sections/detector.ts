@@ -40,6 +40,8 @@ export const detectorSchema = z
         maxDurationMs: z.number().int().min(1_000).default(15 * 60_000),
         /** How far back the before/after baseline reaches (exponential decay half-life). */
         baselineHalfLifeMs: z.number().int().min(1_000).default(10 * 60_000),
+        /** Adjust a before/after baseline by the service's time-of-day profile once it covers 2 earlier days (detector README, "Seasonality"). */
+        seasonal: z.boolean().default(true),
         /**
          * Strict policy for a deployment whose commit's CI was not clean (the deployment record's
          * `ci`, looked up by the collector): smaller regressions fail, a pass needs more traffic,

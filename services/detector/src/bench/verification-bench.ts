@@ -11,8 +11,14 @@
 // requests (reference-judges.ts). The last line is one JSON object with every figure.
 // Options: --deploys N, --rates 0.5,2, --error-ratio-factor F (Vigil's regression worth failing),
 // --baseline-half-life-min M (Vigil's history half-life), --deadline-min M (Vigil's verification window), --alpha A (Vigil's false-fail budget). An ORACLE column (oracle.ts) shows what any test could reach.
+// --daily-amplitude A: a daily latency cycle (×(1 + A) at the peak hour, seasonal-sim.ts) with 2 earlier days of history,
+// every candidate deployed on the peak's rising edge (--daily-edge falling: the falling one); effects clean, errors ×3,
+// p99 ×1.3, p99 ×2; an extra column shows Vigil
+// without its time-of-day profile on the same requests.
 import { effectName, SIM_VERIFICATION, simulateCandidate, simulatePrelude } from './verification-sim.js';
 import type { DeployOutcome, Effect } from './verification-sim.js';
+import { DEFAULT_CYCLE, dailyMultiplier, simulateDailyPrelude } from './seasonal-sim.js';
+import type { DailyCycle } from './seasonal-sim.js';
 
 const argValue = (name: string): string | undefined => {
   const i = process.argv.indexOf(`--${name}`);
@@ -58,8 +64,21 @@ if (!(alpha > 0 && alpha < 0.5)) {
   process.exit(2);
 }
 const options = { ...SIM_VERIFICATION, alpha, errorRatioFactor, baselineHalfLifeMs: Math.round(halfLifeMin * 60_000), maxDurationMs: Math.round(deadlineMin * 60_000) };
+const dailyArg = argValue('daily-amplitude');
+const dailyAmplitude = dailyArg === undefined ? null : Number(dailyArg);
+if (dailyAmplitude !== null && !(dailyAmplitude >= 0)) {
+  console.error(`bench:verification: --daily-amplitude must be a number >= 0, got "${dailyArg}"`);
+  process.exit(2);
+}
+const edge = argValue('daily-edge') ?? 'rising';
+if (edge !== 'rising' && edge !== 'falling') {
+  console.error(`bench:verification: --daily-edge must be rising or falling, got "${edge}"`);
+  process.exit(2);
+}
+const cycle: DailyCycle | null = dailyAmplitude === null ? null : { ...DEFAULT_CYCLE, amplitude: dailyAmplitude, edge };
+const shape = cycle === null ? undefined : (t: number) => dailyMultiplier(cycle, t);
 const LIFETIMES_MS = [20_000, 30 * 60_000];
-const EFFECTS: Effect[] = [
+const EFFECTS: Effect[] = cycle !== null ? [{ kind: 'none' }, { kind: 'errors', factor: 3 }, { kind: 'latency', factor: 1.3 }, { kind: 'latency', factor: 2 }] : [
   { kind: 'none' }, { kind: 'errors', factor: 2 }, { kind: 'errors', factor: 3 }, { kind: 'errors', factor: 10 },
   { kind: 'latency', factor: 1.3 }, { kind: 'latency', factor: 2 }, { kind: 'latency', factor: 3 }, { kind: 'template' },
 ];
@@ -82,6 +101,8 @@ interface Cell {
   threshold: JudgeFigures;
   /** The oracle (oracle.ts): its SPRT's detection and times, and its Neyman–Pearson detection by the deadline. */
   oracle: JudgeFigures & { np_fail_rate: number };
+  /** --daily-amplitude: Vigil without its time-of-day profile (seasonal: false) on the same requests. */
+  vigil_no_profile?: JudgeFigures;
 }
 
 function quantile(xs: number[], q: number): number | null {
@@ -111,10 +132,12 @@ const baselineNotes = new Map<string, string>();
 for (const rps of RATES) {
   for (const lifetime of LIFETIMES_MS) {
     const byEffect = EFFECTS.map(() => [] as DeployOutcome[]);
+    const noProfile = EFFECTS.map(() => [] as DeployOutcome[]);
     for (let d = 0; d < deploys; d++) {
       const seed = 1_000_003 * (d + 1) + Math.round(rps * 100) * 7 + lifetime;
-      const prelude = simulatePrelude(seed, rps, lifetime, options);
-      EFFECTS.forEach((e, i) => byEffect[i].push(simulateCandidate(prelude, e, seed ^ 0x5bd1e995, options)));
+      const prelude = cycle !== null ? simulateDailyPrelude(seed, rps, lifetime, cycle, options) : simulatePrelude(seed, rps, lifetime, options);
+      EFFECTS.forEach((e, i) => byEffect[i].push(simulateCandidate(prelude, e, seed ^ 0x5bd1e995, options, shape)));
+      if (cycle !== null) EFFECTS.forEach((e, i) => noProfile[i].push(simulateCandidate(prelude, e, seed ^ 0x5bd1e995, { ...options, seasonal: false }, shape)));
     }
     EFFECTS.forEach((e, i) => {
       const clean = e.kind === 'none';
@@ -122,10 +145,12 @@ for (const rps of RATES) {
         rps, prev_lifetime_s: lifetime / 1000, effect: effectName(e), deploys,
         vigil: figures(byEffect[i], 'vigil', clean), kayenta: figures(byEffect[i], 'kayenta', clean), threshold: figures(byEffect[i], 'threshold', clean),
         oracle: { ...figures(byEffect[i], 'oracle', clean), np_fail_rate: byEffect[i].filter((o) => o.oracle.npFail).length / deploys },
+        ...(cycle !== null ? { vigil_no_profile: figures(noProfile[i], 'vigil', clean) } : {}),
       });
     });
     const b = byEffect[0][0].vigil.verdict.baseline;
-    if (b) baselineNotes.set(`${rps}/${lifetime / 1000}`, `${b.source}: ${b.versions.map((v) => `${v.version} ${v.requests}`).join(', ')}; ${b.tests} tests, alpha ${b.alpha}`);
+    const season = b?.seasonal ? `; seasonal: ${b.seasonal.days} earlier days, ${b.seasonal.slotMinutes}-min slots, deploy at ${b.seasonal.hour} h UTC, latency ×${b.seasonal.latencyRatio}, errors ×${b.seasonal.errorRatio}` : '';
+    if (b) baselineNotes.set(`${rps}/${lifetime / 1000}`, `${b.source}: ${b.versions.map((v) => `${v.version} ${v.requests}`).join(', ')}; ${b.tests} tests, alpha ${b.alpha}${season}`);
   }
 }
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -135,14 +160,16 @@ const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const sec = (x: number | null) => (x === null ? '-' : `${x}`);
 const col = (s: string, w: number) => s.padStart(w);
-const header = ['rps', 'prev', 'effect', 'Vigil fail', 'med s', 'p90 s', 'Kayenta fail', 'med s', 'p90 s', 'Argo fail', 'med s', 'p90 s', 'Oracle SPRT', 'med s', 'NP@deadline'];
-const widths = [5, 6, 20, 11, 7, 7, 13, 7, 7, 10, 7, 7, 12, 7, 12];
+const header = ['rps', 'prev', 'effect', 'Vigil fail', 'med s', 'p90 s', 'Kayenta fail', 'med s', 'p90 s', 'Argo fail', 'med s', 'p90 s', 'Oracle SPRT', 'med s', 'NP@deadline', ...(cycle !== null ? ['No-profile fail', 'med s'] : [])];
+const widths = [5, 6, 20, 11, 7, 7, 13, 7, 7, 10, 7, 7, 12, 7, 12, 16, 7];
 console.log(`bench:verification — ${deploys} deploys per cell, seeded simulator (event time); "fail" = detection rate, or the false-fail rate on clean rows; Vigil errorRatioFactor ${errorRatioFactor}, baseline half-life ${halfLifeMin} min, verification window ${deadlineMin} min, α ${alpha}`);
+if (cycle !== null) console.log(`daily cycle: latency ×${1 + cycle.amplitude} at the peak hour (${cycle.peakHour}:00 UTC, 1 h raised-cosine ramps), ${cycle.earlierDays} earlier days of history, every deploy at the middle of the ${cycle.edge} edge`);
 console.log(header.map((h, i) => col(h, widths[i])).join(' '));
 for (const c of cells) {
   const row = [String(c.rps), c.prev_lifetime_s >= 60 ? `${c.prev_lifetime_s / 60}m` : `${c.prev_lifetime_s}s`, c.effect];
   for (const j of JUDGES) row.push(pct(c[j].fail_rate), sec(c[j].median_s), sec(c[j].p90_s));
   row.push(pct(c.oracle.fail_rate), sec(c.oracle.median_s), pct(c.oracle.np_fail_rate));
+  if (c.vigil_no_profile) row.push(pct(c.vigil_no_profile.fail_rate), sec(c.vigil_no_profile.median_s));
   console.log(row.map((s, i) => col(s, widths[i])).join(' '));
 }
 console.log(`Oracle: knows the affected operation, the effect and the true rates; SPRT (fail at likelihood ratio 1/α, α ${options.alpha}) = the fastest detection any test could reach, NP@deadline = the most any test could detect by the ${options.maxDurationMs / 1000} s deadline at that false-fail rate (clean rows: the error ×3 tests' false fails)`);
@@ -174,5 +201,5 @@ console.log('\nTargets:');
 for (const [k, v] of Object.entries(targets)) console.log(`  ${v ? 'met  ' : 'MISSED'} ${k}`);
 console.log(`\n${cells.length} cells, ${cells.length * deploys} deploys in ${seconds.toFixed(1)} s (${cpuSeconds.toFixed(1)} CPU-s)`);
 console.log(JSON.stringify({
-  deploys_per_cell: deploys, vigil_error_ratio_factor: errorRatioFactor, vigil_baseline_half_life_min: halfLifeMin, vigil_deadline_min: deadlineMin, vigil_alpha: alpha, runtime_s: Math.round(seconds * 10) / 10, cpu_s: Math.round(cpuSeconds * 10) / 10, targets, cells,
+  deploys_per_cell: deploys, ...(cycle !== null ? { daily_amplitude: cycle.amplitude, daily_earlier_days: cycle.earlierDays, daily_edge: cycle.edge } : {}), vigil_error_ratio_factor: errorRatioFactor, vigil_baseline_half_life_min: halfLifeMin, vigil_deadline_min: deadlineMin, vigil_alpha: alpha, runtime_s: Math.round(seconds * 10) / 10, cpu_s: Math.round(cpuSeconds * 10) / 10, targets, cells,
 }));

@@ -136,8 +136,11 @@ function outcome(v: JudgeVerdict, firstMs: number): JudgeOutcome {
   return v ? { status: v.status, afterMs: v.atMs - firstMs } : { status: 'inconclusive', afterMs: Infinity };
 }
 
-/** Deploy the candidate after `prelude` and run the three judges on the same requests. */
-export function simulateCandidate(prelude: Prelude, effect: Effect, seed: number, options = SIM_VERIFICATION): DeployOutcome {
+/**
+ * Deploy the candidate after `prelude` and run the three judges on the same requests.
+ * `latencyShape`: a multiplier of every request's latency by its time (a daily cycle, seasonal-sim.ts).
+ */
+export function simulateCandidate(prelude: Prelude, effect: Effect, seed: number, options = SIM_VERIFICATION, latencyShape?: (timeMs: number) => number): DeployOutcome {
   const rng = new Mulberry32(seed);
   const v = ServiceVerifier.fromJSON(prelude.verifier, options);
   const endMs = prelude.deployMs + options.maxDurationMs + 60_000;
@@ -148,6 +151,7 @@ export function simulateCandidate(prelude: Prelude, effect: Effect, seed: number
   let oracle: OracleJudge | null = null;
   for (const t of arrivals(rng, prelude.deployMs, endMs, prelude.rps)) {
     const r = request(rng, t, 'v2', effect);
+    if (latencyShape) r.durationMs *= latencyShape(t);
     if (first < 0) {
       first = t;
       kayenta = new KayentaJudge(prelude.control, first);

@@ -5,6 +5,8 @@ import type { DeploymentCiQuality, DeploymentRecord, VerdictBaseline, VerdictEvi
 import { HistoryBaseline, newSketch, quantileKey } from './baseline.js';
 import type { BaselineSpan, CachedQuantiles, HistoryBaselineJSON } from './baseline.js';
 import { BernoulliSprt, wilsonUpper } from './sprt.js';
+import { checkSeason, checkSeasonFromJSON, checkSeasonToJSON, seasonalFactor, seasonSummary } from './time-of-day.js';
+import type { CheckSeason, CheckSeasonJSON } from './time-of-day.js';
 
 /** One request of the service, as verification sees it. */
 export type VerifiedSpan = BaselineSpan;
@@ -17,6 +19,8 @@ export interface VerificationOptions {
   minSamples: number;
   maxDurationMs: number;
   baselineHalfLifeMs: number;
+  /** Adjust a history baseline by the service's time-of-day profile when it covers 2 earlier days (absent: true). */
+  seasonal?: boolean;
   environment?: string;
   /** Stricter verification for a deployment whose CI was not clean (absent: never strict). */
   strict?: StrictOptions;
@@ -290,6 +294,7 @@ interface DeploymentCheckJSON {
   own?: Array<[string, DDSketchJSON, number, number]>;
   ownTemplates?: Array<[string, number]>;
   lastCandidateMs?: number;
+  season?: CheckSeasonJSON | null;
 }
 
 /** One deployment under test. */
@@ -311,6 +316,8 @@ export class DeploymentCheck {
   /** The candidate's error templates and their counts (at most 200). */
   ownTemplates = new Map<string, number>();
   lastCandidateMs = -1;
+  /** The time-of-day adjustment of a history baseline (time-of-day.ts); null: none, as before profiles existed. */
+  season: CheckSeason | null = null;
 
   constructor(
     readonly service: string,
@@ -339,6 +346,23 @@ export class DeploymentCheck {
         });
       }
     }
+    if (options.seasonal !== false && history.lastMs >= 0) this.season = checkSeason(history.seasonal, (history.fromMs + history.lastMs) / 2, deployedAtMs, deployedAtMs + options.maxDurationMs);
+  }
+
+  /**
+   * The seasonal factor of an operation's latency level (kind 'level') or of an error rate
+   * ('rate'; operation undefined: the service's) at `timeMs` against the history's time: 1 without
+   * a season. Only a history baseline is adjusted — a canary is concurrent, like with like.
+   */
+  private seasonal(kind: 'level' | 'rate', operation: string | undefined, timeMs: number): number {
+    const s = this.season;
+    if (!s) return 1;
+    return seasonalFactor(operation === undefined ? s.service : s.ops.get(operation), kind, s.refMs, timeMs);
+  }
+
+  /** The middle of the candidate's traffic so far: the time a whole-check error null is taken at. */
+  private get candidateMidMs(): number {
+    return this.lastCandidateMs < 0 ? this.deployedAtMs : (this.deployedAtMs + this.lastCandidateMs) / 2;
   }
 
   get deadlineMs(): number {
@@ -395,7 +419,7 @@ export class DeploymentCheck {
     return { ...this.history.counts(operation), canary: false };
   }
 
-  private baselineQuantile(operation: string, li: number): { value: number; n: number } | null {
+  private baselineQuantile(operation: string, li: number, timeMs: number): { value: number; n: number } | null {
     const c = LATENCY_CHECKS[li];
     const conc = this.concurrent.get(operation);
     if (conc && conc.requests >= MIN_CANARY_OPERATION) {
@@ -406,7 +430,9 @@ export class DeploymentCheck {
       if (e.q[qk] === undefined) e.q[qk] = conc.sketch.quantile(c.q);
       return { value: e.q[qk], n: e.n };
     }
-    return this.history.quantile(operation, c.q, c.minBaseline);
+    const h = this.history.quantile(operation, c.q, c.minBaseline);
+    // Seasonal: the history's quantile moved by the operation's time-of-day level ratio.
+    return h && this.season ? { value: h.value * this.seasonal('level', operation, timeMs), n: h.n } : h;
   }
 
   private policy(): { factor: number; minRise: number } {
@@ -424,17 +450,20 @@ export class DeploymentCheck {
    * that decides a pass compares the candidate with the baseline's 90% Wilson upper bound, the null
    * a third of the way to the regression worth failing and that regression as its alternative.
    */
-  private errorHypotheses(operation?: string): { p0: number; p1: number; baseline: number; tau: number; worth: number; errors: number; requests: number } | null {
+  private errorHypotheses(operation?: string, timeMs = this.candidateMidMs): { p0: number; p1: number; baseline: number; tau: number; worth: number; season: number; errors: number; requests: number } | null {
     const b = this.baselineErrors(operation);
     if (b.requests === 0 && operation !== undefined) return null;
     const { factor, minRise } = this.policy();
-    const upper = b.requests > 0 ? wilsonUpper(b.errors, b.requests, SAMPLING_Z) : 0.05;
-    const smoothed = (b.errors + 1) / (b.requests + 2);
+    // Seasonal (history only): the rate the same minutes of earlier days expect, relative to the
+    // history's time; the null, the alternatives and the regression worth failing scale with it.
+    const season = b.canary ? 1 : this.seasonal('rate', operation, timeMs);
+    const upper = Math.min(1, (b.requests > 0 ? wilsonUpper(b.errors, b.requests, SAMPLING_Z) : 0.05) * season);
+    const smoothed = ((b.errors + 1) / (b.requests + 2)) * season;
     const p0 = Math.min(0.99, Math.max(upper * (1 + (factor - 1) / 3), upper + minRise / 4));
     const p1 = Math.min(0.999, Math.max(upper * factor, upper + minRise, p0 * 1.0001));
     const worth = Math.max(factor, 1 + minRise / smoothed);
     const tau = 1 + ERROR_TOLERANCE_SHARE * (worth - 1);
-    return { p0, p1, baseline: b.requests > 0 ? b.errors / b.requests : 0, tau, worth, errors: b.errors, requests: b.requests };
+    return { p0, p1, baseline: b.requests > 0 ? (b.errors / b.requests) * season : 0, tau: tau * season, worth, season, errors: b.errors, requests: b.requests };
   }
 
   private latencyNull(li: number, n: number): number {
@@ -472,16 +501,16 @@ export class DeploymentCheck {
     for (const s of this.slots) {
       if (s.operation !== undefined && s.operation !== span.operation) continue;
       if (s.kind === 'error') {
-        const h = this.errorHypotheses(s.operation);
+        const h = this.errorHypotheses(s.operation, span.timeMs);
         if (!h) continue;
-        s.p0 = h.tau * h.baseline;
+        s.p0 = (h.tau * h.baseline) / h.season;
         const x = span.isError ? 1 : 0;
         (s.mix as RateRatioSprt).observe(x, 1, h.errors, h.requests, h.tau);
         s.wald.observe(x, 1, h.p0, h.p1);
       } else if (s.kind === 'latency') {
         const li = s.li as number;
         let q = quantiles.get(li);
-        if (q === undefined) quantiles.set(li, (q = this.baselineQuantile(span.operation, li)));
+        if (q === undefined) quantiles.set(li, (q = this.baselineQuantile(span.operation, li, span.timeMs)));
         if (q === null) continue;
         const c = LATENCY_CHECKS[li];
         const p0 = this.latencyNull(li, q.n);
@@ -572,7 +601,7 @@ export class DeploymentCheck {
     if (s.kind !== 'error') return s.wald.decision === 'pass';
     const h = this.errorHypotheses(s.operation);
     if (!h || h.requests === 0 || s.mix.n === 0) return false;
-    return rateRatioLogMixture(h.errors, h.requests, s.mix.ones, s.mix.n, h.worth, [1 / h.worth]) >= Math.log(1 / this.options.beta);
+    return rateRatioLogMixture(h.errors, h.requests, s.mix.ones, s.mix.n, h.worth * h.season, [1 / h.worth]) >= Math.log(1 / this.options.beta);
   }
 
   /** A verdict once the data decide (the deadline is the watermark's business: see timeout()). */
@@ -618,7 +647,8 @@ export class DeploymentCheck {
     const b = this.baselineInfo();
     if (b.source === 'none') return `${this.baselineVersion} (no baseline traffic)`;
     const versions = b.versions.slice(0, 3).map((v) => v.version).join(', ');
-    return b.source === 'canary' ? `${this.baselineVersion} (canary)` : `${this.baselineVersion} (history of ${versions}: ${b.requests} requests)`;
+    const season = b.seasonal ? `; seasonal: same ${b.seasonal.slotMinutes} min of ${b.seasonal.days} earlier days, latency ×${b.seasonal.latencyRatio}, errors ×${b.seasonal.errorRatio}` : '';
+    return b.source === 'canary' ? `${this.baselineVersion} (canary)` : `${this.baselineVersion} (history of ${versions}: ${b.requests} requests${season})`;
   }
 
   baselineInfo(): VerdictBaseline {
@@ -636,6 +666,7 @@ export class DeploymentCheck {
     return {
       source: h.requests > 0 ? 'history' : 'none', versions: this.history.versions(), requests: h.requests, errors: h.errors,
       fromMs: Math.max(0, this.history.fromMs), toMs: Math.max(0, this.history.lastMs), ...common,
+      ...(this.season && h.requests > 0 ? { seasonal: seasonSummary(this.season) } : {}),
     };
   }
 
@@ -669,6 +700,7 @@ export class DeploymentCheck {
       concurrent: [...this.concurrent].map(([k, c]) => [k, c.sketch.toJSON(), c.errors, c.requests]),
       cache: [...this.cache], novel: this.novel, strict: this.strictReason,
       own: [...this.own].map(([k, c]) => [k, c.sketch.toJSON(), c.errors, c.requests]), ownTemplates: [...this.ownTemplates], lastCandidateMs: this.lastCandidateMs,
+      season: this.season ? checkSeasonToJSON(this.season) : null,
     };
   }
 
@@ -689,6 +721,7 @@ export class DeploymentCheck {
     c.own = new Map((j.own ?? []).map(([k, s, e, r]) => [k, { sketch: DDSketch.fromJSON(s), errors: e, requests: r }]));
     c.ownTemplates = new Map(j.ownTemplates ?? []);
     c.lastCandidateMs = j.lastCandidateMs ?? -1;
+    c.season = j.season ? checkSeasonFromJSON(j.season) : null;
     return c;
   }
 }

@@ -1,0 +1,113 @@
+// Seasonality-aware verification (issue 21, Build 1) on the seeded daily-cycle simulator: a
+// clean deploy on the rising edge of a daily latency peak, a regression at the peak, a history too
+// short for a profile, and the profile through the verifier's state. Generous bounds; the sharp
+// figures are `npm run bench:verification -- --daily-amplitude 0.5`.
+import { describe, expect, test } from 'vitest';
+import { Mulberry32 } from '@vigil/stats';
+import type { VerdictRecord } from '@vigil/records';
+import { ServiceVerifier } from '../verification/verifier.js';
+import { DEFAULT_CYCLE, dailyMultiplier, simulateDailyPrelude } from './seasonal-sim.js';
+import type { DailyCycle } from './seasonal-sim.js';
+import { arrivals, request, SIM_VERIFICATION, simulateCandidate, simulatePrelude } from './verification-sim.js';
+import type { DeployOutcome, Effect } from './verification-sim.js';
+
+const NO_PROFILE = { ...SIM_VERIFICATION, seasonal: false };
+
+/** `deploys` seeded deploys at the rising edge; each candidate judged with the profile and without it (same requests). */
+function deploysAtPeak(rps: number, effect: Effect, deploys: number, seed0: number, cycle: DailyCycle = DEFAULT_CYCLE): Array<{ with: DeployOutcome; without: DeployOutcome }> {
+  const shape = (t: number) => dailyMultiplier(cycle, t);
+  const out: Array<{ with: DeployOutcome; without: DeployOutcome }> = [];
+  for (let d = 0; d < deploys; d++) {
+    const seed = seed0 + 7919 * d;
+    // Half after a 20 s previous version, half after a 30 min one.
+    const prelude = simulateDailyPrelude(seed, rps, d % 2 === 0 ? 20_000 : 30 * 60_000, cycle);
+    out.push({ with: simulateCandidate(prelude, effect, seed + 1, SIM_VERIFICATION, shape), without: simulateCandidate(prelude, effect, seed + 1, NO_PROFILE, shape) });
+  }
+  return out;
+}
+const fails = (os: DeployOutcome[]) => os.filter((o) => o.vigil.status === 'fail').length;
+
+describe('seasonality-aware verification (seeded daily cycle, latency ×1.5 at the peak hour)', () => {
+  test('(a) clean deploys on the rising edge: false fails without the profile, at most 1 in 100 with it', () => {
+    const os = deploysAtPeak(2, { kind: 'none' }, 100, 1_000);
+    const without = fails(os.map((o) => o.without));
+    const withProfile = fails(os.map((o) => o.with));
+    // Without the profile the candidate's peak-bound latency is compared with the quieter minutes
+    // before it (about 40% false fails in this simulation).
+    expect(without).toBeGreaterThanOrEqual(20);
+    expect(withProfile).toBeLessThanOrEqual(1);
+    // Every verdict names the adjustment: 2 earlier days, deployed at 11:30 UTC.
+    for (const o of os) {
+      const b = o.with.vigil.verdict.baseline;
+      expect(b?.source).toBe('history');
+      expect(b?.seasonal?.days).toBe(2);
+      expect(b?.seasonal?.hour).toBe(11.5);
+      expect(b?.seasonal?.latencyRatio).toBeGreaterThan(1);
+      expect(o.without.vigil.verdict.baseline?.seasonal).toBeUndefined();
+    }
+  }, 240_000);
+
+  test('(b) a real regression at the peak is still found: p99 ×2 on one operation at 2 requests/s, error ratio ×10 at 10 requests/s', () => {
+    const slow = deploysAtPeak(2, { kind: 'latency', factor: 2 }, 20, 5_000);
+    expect(fails(slow.map((o) => o.with))).toBeGreaterThanOrEqual(17);
+    const failed = slow.map((o) => o.with.vigil.verdict).filter((v) => v.status === 'fail');
+    for (const v of failed) expect(v.summary).toMatch(/seasonal: same 15 min of 2 earlier days/);
+    const errors = deploysAtPeak(10, { kind: 'errors', factor: 10 }, 10, 6_000);
+    expect(fails(errors.map((o) => o.with))).toBeGreaterThanOrEqual(9);
+  }, 240_000);
+
+  test('(b′) the other way round: on the falling edge a p99 ×1.3 regression hides behind the falling load without the profile, and is found with it', () => {
+    const falling: DailyCycle = { ...DEFAULT_CYCLE, edge: 'falling' };
+    const os = deploysAtPeak(2, { kind: 'latency', factor: 1.3 }, 20, 7_000, falling);
+    // 40 seeded deploys in development (seeds 1000…, 20 s and 30 min previous versions): 36 found with the profile, 0 without.
+    expect(fails(os.map((o) => o.with))).toBeGreaterThanOrEqual(14);
+    expect(fails(os.map((o) => o.without))).toBeLessThanOrEqual(4);
+    const clean = deploysAtPeak(2, { kind: 'none' }, 20, 8_000, falling);
+    expect(fails(clean.map((o) => o.with))).toBeLessThanOrEqual(1);
+  }, 240_000);
+
+  test('(c) with less than 2 earlier days the verdicts are exactly those without a profile', () => {
+    const oneDay: DailyCycle = { ...DEFAULT_CYCLE, earlierDays: 1 };
+    for (const effect of [{ kind: 'none' }, { kind: 'latency', factor: 2 }] as Effect[]) {
+      for (const o of deploysAtPeak(2, effect, 10, 9_000, oneDay)) {
+        expect(o.with.vigil.verdict.baseline?.seasonal).toBeUndefined();
+        expect(o.with.vigil.verdict).toEqual(o.without.vigil.verdict);
+      }
+    }
+    // And the simulator without a cycle (20 minutes of history), as the verifier ran before.
+    for (let d = 0; d < 10; d++) {
+      const prelude = simulatePrelude(300 + d, 10, 20_000);
+      const a = simulateCandidate(prelude, { kind: 'errors', factor: 3 }, 400 + d);
+      const b = simulateCandidate(prelude, { kind: 'errors', factor: 3 }, 400 + d, NO_PROFILE);
+      expect(a.vigil.verdict).toEqual(b.vigil.verdict);
+    }
+  }, 240_000);
+
+  test('(d) the profile and a running seasonal check survive a state round trip: the same verdicts as without one', () => {
+    for (const [seed, effect] of [[11, { kind: 'none' }], [12, { kind: 'latency', factor: 2 }], [13, { kind: 'errors', factor: 10 }]] as Array<[number, Effect]>) {
+      const prelude = simulateDailyPrelude(seed, 4, 30 * 60_000, DEFAULT_CYCLE);
+      const run = (snapshotAt: number | null): VerdictRecord[] => {
+        const rng = new Mulberry32(seed + 100);
+        let v = ServiceVerifier.fromJSON(prelude.verifier, SIM_VERIFICATION);
+        const out: VerdictRecord[] = [];
+        let i = 0;
+        for (const t of arrivals(rng, prelude.deployMs, prelude.deployMs + 16 * 60_000, 4)) {
+          if (i++ === snapshotAt) v = ServiceVerifier.fromJSON(JSON.parse(JSON.stringify(v.toJSON())) as ReturnType<ServiceVerifier['toJSON']>, SIM_VERIFICATION);
+          const r = request(rng, t, 'v2', effect);
+          r.durationMs *= dailyMultiplier(DEFAULT_CYCLE, t);
+          out.push(...v.observe(r));
+        }
+        return out;
+      };
+      const straight = run(null);
+      expect(straight[0].status).toBe('running');
+      expect(straight[0].baseline?.seasonal?.days).toBe(2);
+      expect(straight.length).toBeGreaterThanOrEqual(2);
+      for (const at of [1, 150]) expect(run(at)).toEqual(straight);
+    }
+    // The profile itself is in the verifier's state.
+    const restored = ServiceVerifier.fromJSON(JSON.parse(JSON.stringify(simulateDailyPrelude(1, 2, 20_000, DEFAULT_CYCLE).verifier)) as ReturnType<ServiceVerifier['toJSON']>, SIM_VERIFICATION);
+    expect(restored.history.seasonal.ops.size).toBe(3);
+    expect(restored.history.seasonal.table('POST /pay', 2)).not.toBeNull();
+  }, 240_000);
+});

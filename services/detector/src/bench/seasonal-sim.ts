@@ -1,0 +1,80 @@
+// A daily cycle for the verification simulator (`npm run bench:verification -- --daily-amplitude
+// 0.5` and seasonal.test.ts): every request's latency is multiplied by 1 + amplitude·g(time of
+// day), g rising from 0 to 1 over the hour before the daily peak (a raised cosine), 1 for the peak
+// hour, falling over the hour after. The service has traffic on `earlierDays` earlier days around
+// the peak, then on the deploy day v0 (20 minutes), v1 (its lifetime) and the candidate, deployed
+// in the middle of the rising edge, where the latency climbs fastest (about 0.8 × amplitude per
+// hour): a before/after check compares the candidate with the last 10–20 minutes, which were
+// quieter.
+//
+// Earlier days carry traffic only from 90 min before the deploy's time of day to 45 min after it
+// (the slots a check reads); a real service has traffic all day, which changes nothing for these
+// slots and would cost 10 times the simulation time.
+import { Mulberry32 } from '@vigil/stats';
+import { ServiceVerifier } from '../verification/verifier.js';
+import { StepSeries } from './reference-judges.js';
+import { arrivals, request, SIM_VERIFICATION } from './verification-sim.js';
+import type { Effect, Prelude } from './verification-sim.js';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+export interface DailyCycle {
+  /** Latency at the peak is 1 + amplitude times the latency outside it. */
+  amplitude: number;
+  /** Earlier days with traffic before the deploy day. */
+  earlierDays: number;
+  /** UTC hour the peak hour starts. */
+  peakHour: number;
+  /** Deploy in the middle of the rising edge (default) or of the falling one. */
+  edge?: 'rising' | 'falling';
+}
+
+export const DEFAULT_CYCLE: DailyCycle = { amplitude: 0.5, earlierDays: 2, peakHour: 12 };
+
+/** How long the latency takes to rise to the peak (and to fall after it). */
+const RAMP_MS = HOUR_MS;
+/** v0's traffic on the deploy day before v1 (as in the simulator without a cycle). */
+const HISTORY_MS = 20 * 60_000;
+
+/** The latency multiplier at `timeMs`. */
+export function dailyMultiplier(c: DailyCycle, timeMs: number): number {
+  const x = (((timeMs % DAY_MS) + DAY_MS) % DAY_MS) - c.peakHour * HOUR_MS;
+  let g = 0;
+  if (x >= -RAMP_MS && x < 0) g = 0.5 * (1 - Math.cos((Math.PI * (x + RAMP_MS)) / RAMP_MS));
+  else if (x >= 0 && x < HOUR_MS) g = 1;
+  else if (x >= HOUR_MS && x < HOUR_MS + RAMP_MS) g = 0.5 * (1 + Math.cos((Math.PI * (x - HOUR_MS)) / RAMP_MS));
+  return 1 + c.amplitude * g;
+}
+
+/** The deploy time: the middle of the rising (or falling) edge on the day after the earlier days. */
+export function deployTime(c: DailyCycle): number {
+  return c.earlierDays * DAY_MS + c.peakHour * HOUR_MS + (c.edge === 'falling' ? HOUR_MS + RAMP_MS / 2 : -RAMP_MS / 2);
+}
+
+/** Everything up to the candidate's deploy, with the daily cycle (the counterpart of simulatePrelude). */
+export function simulateDailyPrelude(seed: number, rps: number, prevLifetimeMs: number, c: DailyCycle, options = SIM_VERIFICATION): Prelude {
+  const rng = new Mulberry32(seed);
+  const v = new ServiceVerifier('payments', options);
+  const none: Effect = { kind: 'none' };
+  const shaped = (t: number, version: string) => {
+    const r = request(rng, t, version, none);
+    r.durationMs *= dailyMultiplier(c, t);
+    return r;
+  };
+  const deployMs = deployTime(c);
+  for (let d = c.earlierDays; d > 0; d--) {
+    const at = deployMs - d * DAY_MS;
+    for (const t of arrivals(rng, at - 90 * 60_000, at + 45 * 60_000, rps)) v.observe(shaped(t, 'v0'));
+  }
+  const v1Ms = deployMs - prevLifetimeMs;
+  for (const t of arrivals(rng, v1Ms - HISTORY_MS, v1Ms, rps)) v.observe(shaped(t, 'v0'));
+  const steps = new StepSeries(10_000);
+  for (const t of arrivals(rng, v1Ms, deployMs, rps)) {
+    const r = shaped(t, 'v1');
+    v.observe(r);
+    steps.add(r);
+  }
+  const control = steps.values(Math.max(v1Ms, deployMs - 30 * 60_000), deployMs);
+  return { rps, prevLifetimeMs, deployMs, verifier: v.toJSON(), control };
+}

@@ -1,0 +1,334 @@
+// The time-of-day profile of a service's verified-good traffic, and the seasonal adjustment a
+// before/after check takes from it. See the detector README ("Seasonality").
+//
+// Why not @vigil/stats' SeasonalProfile: that one keeps a per-value EWMA per slot, so the
+// weight of a day depends on how busy it was, it cannot say how many days a slot has seen, and
+// it cannot leave out today (whose slot just before the deploy IS the recent baseline). Here
+// each slot keeps the finished days (exponentially weighted by day, Holt–Winters' seasonal
+// smoothing, Winters 1960) apart from the day in progress.
+
+/** Width of a slot: 15 minutes, so a peak that ramps up within an hour is still followed. */
+export const SLOT_MS = 15 * 60_000;
+export const SLOTS_PER_DAY = 96;
+const DAY_MS = 86_400_000;
+/**
+ * Weight of a day relative to the day after it (1 − γ of Holt–Winters' seasonal update, per
+ * day): the last day counts fully, the one before 0.8, a week ago 0.26 — a drifting daily shape
+ * is followed within a few days.
+ */
+const DAY_DECAY = 0.8;
+/** Operations profiled per service (the first seen; the service-wide series is always kept). */
+export const MAX_PROFILED_OPERATIONS = 32;
+/** Days a slot needs (earlier days, each with MIN_DAY_REQUESTS in it) before it is used. */
+export const MIN_SEASONAL_DAYS = 2;
+/** Requests of one day in one slot for that day to count. */
+const MIN_DAY_REQUESTS = 20;
+/** Requests (day-weighted) of a slot for its level to be used. */
+const MIN_SLOT_REQUESTS = 60;
+/** Latency durations below this (ms) are taken as this in the log level. */
+const MIN_DURATION_MS = 1e-3;
+
+// Per slot, FIELDS numbers: the finished days (day-weighted requests, errors, sum of ln duration;
+// the last day folded in; days that had MIN_DAY_REQUESTS), then the day in progress (its day,
+// requests, errors, sum of ln duration).
+const FIELDS = 9;
+const P_N = 0, P_E = 1, P_L = 2, P_LAST = 3, P_DAYS = 4, C_DAY = 5, C_N = 6, C_E = 7, C_L = 8;
+
+function newSeries(): Float64Array {
+  const a = new Float64Array(SLOTS_PER_DAY * FIELDS);
+  for (let s = 0; s < SLOTS_PER_DAY; s++) {
+    a[s * FIELDS + P_LAST] = -1;
+    a[s * FIELDS + C_DAY] = -1;
+  }
+  return a;
+}
+
+export const dayOf = (timeMs: number): number => Math.floor(timeMs / DAY_MS);
+export const slotOf = (timeMs: number): number => Math.floor((((timeMs % DAY_MS) + DAY_MS) % DAY_MS) / SLOT_MS);
+
+/** Fold the day in progress of slot `b` into its finished days. */
+function fold(a: Float64Array, b: number): void {
+  const n = a[b + C_N];
+  if (n === 0) return;
+  const w = a[b + P_LAST] < 0 ? 0 : DAY_DECAY ** (a[b + C_DAY] - a[b + P_LAST]);
+  a[b + P_N] = a[b + P_N] * w + n;
+  a[b + P_E] = a[b + P_E] * w + a[b + C_E];
+  a[b + P_L] = a[b + P_L] * w + a[b + C_L];
+  a[b + P_LAST] = a[b + C_DAY];
+  if (n >= MIN_DAY_REQUESTS) a[b + P_DAYS]++;
+  a[b + C_N] = a[b + C_E] = a[b + C_L] = 0;
+}
+
+function record(a: Float64Array, timeMs: number, logMs: number, isError: boolean): void {
+  const b = slotOf(timeMs) * FIELDS;
+  const day = dayOf(timeMs);
+  // A span of a later day closes the slot's day in progress; one of an earlier day (late data)
+  // joins the day in progress, so the profile never rewrites a finished day.
+  if (day > a[b + C_DAY]) {
+    fold(a, b);
+    a[b + C_DAY] = day;
+  }
+  a[b + C_N]++;
+  if (isError) a[b + C_E]++;
+  a[b + C_L] += logMs;
+}
+
+/** One slot as seen from day `day`: its earlier days only (the day in progress counts if it is earlier). */
+interface SlotView {
+  n: number;
+  errors: number;
+  sumLog: number;
+  days: number;
+}
+
+function view(a: Float64Array, s: number, day: number): SlotView {
+  const b = s * FIELDS;
+  let n = a[b + P_N];
+  let errors = a[b + P_E];
+  let sumLog = a[b + P_L];
+  let days = a[b + P_DAYS];
+  if (a[b + C_N] > 0 && a[b + C_DAY] < day) {
+    const w = a[b + P_LAST] < 0 ? 0 : DAY_DECAY ** (a[b + C_DAY] - a[b + P_LAST]);
+    n = n * w + a[b + C_N];
+    errors = errors * w + a[b + C_E];
+    sumLog = sumLog * w + a[b + C_L];
+    if (a[b + C_N] >= MIN_DAY_REQUESTS) days++;
+  }
+  return { n, errors, sumLog, days };
+}
+
+/**
+ * The expected level of one series through the day, frozen when a check starts: per slot the
+ * mean ln latency and the ln of the (shrunk) error rate of the earlier days, null where the slot
+ * has fewer than MIN_SEASONAL_DAYS days or too few requests.
+ */
+export interface SeasonalTable {
+  level: Array<number | null>;
+  rate: Array<number | null>;
+  days: number[];
+}
+
+/** Value of a table's series at `timeMs`: linear between slot centres (the slot itself must be known). */
+function at(series: Array<number | null>, timeMs: number): number | null {
+  const x = (((timeMs % DAY_MS) + DAY_MS) % DAY_MS) / SLOT_MS - 0.5;
+  const i = Math.floor(x);
+  const w = x - i;
+  const lo = series[(i + SLOTS_PER_DAY) % SLOTS_PER_DAY];
+  const hi = series[(i + 1) % SLOTS_PER_DAY];
+  const own = w < 0.5 ? lo : hi;
+  if (own === null) return null;
+  if (lo === null || hi === null) return own;
+  return lo + w * (hi - lo);
+}
+
+/**
+ * The multiplicative seasonal factor of a table between the baseline's time `refMs` and `timeMs`
+ * (1 where either is unknown): what the same minutes of earlier days say the level moves by.
+ */
+export function seasonalFactor(t: SeasonalTable | undefined, kind: 'level' | 'rate', refMs: number, timeMs: number): number {
+  if (!t) return 1;
+  const a = at(t[kind], timeMs);
+  const b = at(t[kind], refMs);
+  return a === null || b === null ? 1 : Math.exp(a - b);
+}
+
+/** Days behind the slot of `timeMs` (0 when unknown). */
+export function seasonalDays(t: SeasonalTable, timeMs: number): number {
+  return t.level[slotOf(timeMs)] === null ? 0 : t.days[slotOf(timeMs)];
+}
+
+/**
+ * ln of each usable slot's error rate, shrunk toward the rate of the whole day by empirical Bayes
+ * (method of moments, Efron & Morris 1975): the spread of the slots' rates beyond what binomial
+ * noise explains is the spread of their true rates, τ²; each slot keeps the share τ²/(τ² + noise)
+ * of its own deviation. When the slots' rates do not differ significantly, every slot gets the day's rate and the
+ * seasonal error factor is exactly 1 — a quiet hour with 2 errors instead of 4 does not lower
+ * the null. No error at all on the earlier days: no factor (it would be 0/0).
+ */
+function shrunkRates(slots: SlotView[], usable: (v: SlotView) => boolean): Array<number | null> {
+  const known = slots.filter(usable);
+  let errors = 0;
+  let requests = 0;
+  for (const v of known) {
+    errors += v.errors;
+    requests += v.n;
+  }
+  if (errors === 0 || requests === 0) return slots.map(() => null);
+  const p = errors / requests;
+  const noise = (v: { n: number }) => (p * (1 - p)) / v.n;
+  let excess = 0;
+  let chi2 = 0;
+  for (const v of known) {
+    excess += (v.errors / v.n - p) ** 2 - noise(v);
+    chi2 += (v.errors / v.n - p) ** 2 / noise(v);
+  }
+  // The moment estimate is positive half the time when the slots do not differ at all; a
+  // homogeneity test first (Pearson's χ² over the slots against its 99% quantile, by the
+  // Wilson–Hilferty approximation) keeps a flat error rate flat.
+  const df = known.length - 1;
+  const q99 = df > 0 ? df * (1 - 2 / (9 * df) + 2.326 * Math.sqrt(2 / (9 * df))) ** 3 : Infinity;
+  const tau2 = chi2 > q99 ? Math.max(0, excess / known.length) : 0;
+  return slots.map((v) => {
+    if (!usable(v)) return null;
+    const b = tau2 / (tau2 + noise(v));
+    return Math.log(Math.max(p * 1e-3, p + b * (v.errors / v.n - p)));
+  });
+}
+
+/**
+ * Per operation (and for the whole service), 96 quarter-hour slots of the day; each keeps the
+ * earlier days' requests, errors and sum of ln latency, weighted by day, and the day in progress.
+ * Memory: 9 numbers per slot, 6.9 KB per series (Float64Array), at most 33 series per service
+ * (228 KB). Fed with the stable version's requests only (the verified-good traffic); pure and
+ * ordered by the input, so a replay rebuilds the same profile.
+ */
+export class TimeOfDayProfile {
+  service = newSeries();
+  ops = new Map<string, Float64Array>();
+
+  add(operation: string, durationMs: number, isError: boolean, timeMs: number): void {
+    if (!Number.isFinite(timeMs) || !Number.isFinite(durationMs)) return;
+    const logMs = Math.log(Math.max(MIN_DURATION_MS, durationMs));
+    record(this.service, timeMs, logMs, isError);
+    let a = this.ops.get(operation);
+    if (!a) {
+      if (this.ops.size >= MAX_PROFILED_OPERATIONS) return;
+      this.ops.set(operation, (a = newSeries()));
+    }
+    record(a, timeMs, logMs, isError);
+  }
+
+  /** The table of one series as seen on day `day` (earlier days only), or null when no slot is usable. */
+  table(operation: string | undefined, day: number): SeasonalTable | null {
+    const a = operation === undefined ? this.service : this.ops.get(operation);
+    if (!a) return null;
+    const slots = Array.from({ length: SLOTS_PER_DAY }, (_, s) => view(a, s, day));
+    const usable = (v: SlotView) => v.days >= MIN_SEASONAL_DAYS && v.n >= MIN_SLOT_REQUESTS;
+    if (!slots.some(usable)) return null;
+    return {
+      level: slots.map((v) => (usable(v) ? v.sumLog / v.n : null)),
+      rate: shrunkRates(slots, usable),
+      days: slots.map((v) => v.days),
+    };
+  }
+
+  /** Only the slots that saw traffic, each as [slot, its 9 numbers] (a service quiet at night stores less). */
+  toJSON(): TimeOfDayProfileJSON {
+    const sparse = (a: Float64Array) => {
+      const out: number[][] = [];
+      for (let s = 0; s < SLOTS_PER_DAY; s++) {
+        const b = s * FIELDS;
+        if (a[b + P_LAST] >= 0 || a[b + C_DAY] >= 0) out.push([s, ...a.subarray(b, b + FIELDS)]);
+      }
+      return out;
+    };
+    return { service: sparse(this.service), ops: [...this.ops].map(([k, a]) => [k, sparse(a)]) };
+  }
+
+  static fromJSON(j: TimeOfDayProfileJSON): TimeOfDayProfile {
+    const p = new TimeOfDayProfile();
+    const series = (rows: number[][]) => {
+      const a = newSeries();
+      for (const [s, ...xs] of rows) if (Number.isInteger(s) && s >= 0 && s < SLOTS_PER_DAY && xs.length === FIELDS) a.set(xs, s * FIELDS);
+      return a;
+    };
+    p.service = series(j.service);
+    for (const [k, rows] of j.ops) p.ops.set(k, series(rows));
+    return p;
+  }
+}
+
+export interface TimeOfDayProfileJSON {
+  service: number[][];
+  ops: Array<[string, number[][]]>;
+}
+
+/**
+ * A check's seasonal adjustment, frozen when it starts (the profile keeps learning from a canary's
+ * old version meanwhile; a restored check must go on with the same numbers): the tables of the
+ * service and of its profiled operations, and the time the history baseline stands for.
+ */
+export interface CheckSeason {
+  /** The middle of the history baseline's window: the time its levels are taken at. */
+  refMs: number;
+  deployMs: number;
+  service: SeasonalTable;
+  ops: Map<string, SeasonalTable>;
+}
+
+/** One known slot of a check's table: [slot, level, rate, days]. */
+export type SeasonalRow = [number, number | null, number | null, number];
+
+export interface CheckSeasonJSON {
+  refMs: number;
+  deployMs: number;
+  service: SeasonalRow[];
+  ops: Array<[string, SeasonalRow[]]>;
+}
+
+/**
+ * The season of a check deployed at `deployMs` against a history whose middle is `refMs`, or
+ * null — no adjustment at all, the check runs exactly as without a profile — unless the
+ * service's profile knows both times from at least MIN_SEASONAL_DAYS earlier days.
+ */
+export function checkSeason(profile: TimeOfDayProfile, refMs: number, deployMs: number, untilMs: number): CheckSeason | null {
+  if (!(refMs >= 0) || !(deployMs >= 0)) return null;
+  const day = dayOf(deployMs);
+  const service = profile.table(undefined, day);
+  if (!service || at(service.level, deployMs) === null || at(service.level, refMs) === null) return null;
+  // Only the slots from the baseline's time to the deadline (and one on each side, for the
+  // interpolation) are ever read: the rest are dropped, so a running check's state stays small.
+  const first = Math.floor(Math.min(refMs, deployMs) / SLOT_MS) - 1;
+  const last = Math.floor(Math.max(untilMs, deployMs) / SLOT_MS) + 1;
+  const keep = new Set<number>();
+  for (let k = first; k <= last && keep.size < SLOTS_PER_DAY; k++) keep.add(((k % SLOTS_PER_DAY) + SLOTS_PER_DAY) % SLOTS_PER_DAY);
+  const trim = (t: SeasonalTable): SeasonalTable => ({
+    level: t.level.map((v, i) => (keep.has(i) ? v : null)),
+    rate: t.rate.map((v, i) => (keep.has(i) ? v : null)),
+    days: t.days.map((v, i) => (keep.has(i) ? v : 0)),
+  });
+  const ops = new Map<string, SeasonalTable>();
+  for (const op of profile.ops.keys()) {
+    const t = profile.table(op, day);
+    if (t) ops.set(op, trim(t));
+  }
+  return { refMs, deployMs, service: trim(service), ops };
+}
+
+/** What a verdict says about the season (VerdictBaseline.seasonal). */
+export function seasonSummary(s: CheckSeason): { days: number; hour: number; fromHour: number; slotMinutes: number; latencyRatio: number; errorRatio: number } {
+  const hour = (t: number) => (slotOf(t) * SLOT_MS) / 3_600_000;
+  const r = (x: number) => Math.round(x * 1000) / 1000;
+  return {
+    days: Math.min(seasonalDays(s.service, s.deployMs), seasonalDays(s.service, s.refMs)),
+    hour: hour(s.deployMs), fromHour: hour(s.refMs), slotMinutes: SLOT_MS / 60_000,
+    latencyRatio: r(seasonalFactor(s.service, 'level', s.refMs, s.deployMs)),
+    errorRatio: r(seasonalFactor(s.service, 'rate', s.refMs, s.deployMs)),
+  };
+}
+
+/** Sparse: per table, the slots it knows, as [slot, level, rate, days]. */
+export function checkSeasonToJSON(s: CheckSeason): CheckSeasonJSON {
+  const rows = (t: SeasonalTable): SeasonalRow[] => {
+    const out: SeasonalRow[] = [];
+    t.level.forEach((v, i) => {
+      if (v !== null || t.rate[i] !== null || t.days[i] !== 0) out.push([i, v, t.rate[i], t.days[i]]);
+    });
+    return out;
+  };
+  return { refMs: s.refMs, deployMs: s.deployMs, service: rows(s.service), ops: [...s.ops].map(([k, t]) => [k, rows(t)]) };
+}
+
+export function checkSeasonFromJSON(j: CheckSeasonJSON): CheckSeason {
+  const table = (rows: SeasonalRow[]): SeasonalTable => {
+    const t: SeasonalTable = { level: new Array<number | null>(SLOTS_PER_DAY).fill(null), rate: new Array<number | null>(SLOTS_PER_DAY).fill(null), days: new Array<number>(SLOTS_PER_DAY).fill(0) };
+    for (const [i, level, rate, days] of rows) {
+      if (!Number.isInteger(i) || i < 0 || i >= SLOTS_PER_DAY) continue;
+      t.level[i] = level;
+      t.rate[i] = rate;
+      t.days[i] = days;
+    }
+    return t;
+  };
+  return { refMs: j.refMs, deployMs: j.deployMs, service: table(j.service), ops: new Map(j.ops.map(([k, rows]) => [k, table(rows)])) };
+}
