@@ -10,7 +10,9 @@
 // detector's code), a Kayenta-style judge and Argo Rollouts / Flagger thresholds on the same
 // requests (reference-judges.ts). The last line is one JSON object with every figure.
 // Options: --deploys N, --rates 0.5,2, --error-ratio-factor F (Vigil's regression worth failing),
-// --baseline-half-life-min M (Vigil's history half-life). An ORACLE column (oracle.ts) shows what any test could reach.
+// --baseline-half-life-min M (Vigil's history half-life), --metrics-interval-s S (the simulated
+// service exports process.cpu.utilization and process.memory.usage every S seconds, default 10;
+// 0: no metrics, no saturation tests and no "cpu x1.5" row). An ORACLE column (oracle.ts) shows what any test could reach.
 import { effectName, SIM_VERIFICATION, simulateCandidate, simulatePrelude } from './verification-sim.js';
 import type { DeployOutcome, Effect } from './verification-sim.js';
 
@@ -42,11 +44,20 @@ if (!(halfLifeMin > 0)) {
   console.error(`bench:verification: --baseline-half-life-min must be a positive number, got "${argValue('baseline-half-life-min')}"`);
   process.exit(2);
 }
+// Saturation metrics (verification/saturation.ts): the simulated service reports CPU and memory
+// every `--metrics-interval-s` seconds (MetricsSim), so every row's family includes their tests.
+const metricsIntervalS = Number(argValue('metrics-interval-s') ?? 10);
+if (!(metricsIntervalS >= 0)) {
+  console.error(`bench:verification: --metrics-interval-s must be a number >= 0, got "${argValue('metrics-interval-s')}"`);
+  process.exit(2);
+}
+const metricsIntervalMs = Math.round(metricsIntervalS * 1000);
 const options = { ...SIM_VERIFICATION, errorRatioFactor, baselineHalfLifeMs: Math.round(halfLifeMin * 60_000) };
 const LIFETIMES_MS = [20_000, 30 * 60_000];
 const EFFECTS: Effect[] = [
   { kind: 'none' }, { kind: 'errors', factor: 2 }, { kind: 'errors', factor: 3 }, { kind: 'errors', factor: 10 },
   { kind: 'latency', factor: 1.3 }, { kind: 'latency', factor: 2 }, { kind: 'latency', factor: 3 }, { kind: 'template' },
+  ...(metricsIntervalMs > 0 ? [{ kind: 'cpu', factor: 1.5 } as const] : []),
 ];
 const JUDGES = ['vigil', 'kayenta', 'threshold'] as const;
 type Judge = (typeof JUDGES)[number];
@@ -98,7 +109,7 @@ for (const rps of RATES) {
     const byEffect = EFFECTS.map(() => [] as DeployOutcome[]);
     for (let d = 0; d < deploys; d++) {
       const seed = 1_000_003 * (d + 1) + Math.round(rps * 100) * 7 + lifetime;
-      const prelude = simulatePrelude(seed, rps, lifetime, options);
+      const prelude = simulatePrelude(seed, rps, lifetime, options, metricsIntervalMs);
       EFFECTS.forEach((e, i) => byEffect[i].push(simulateCandidate(prelude, e, seed ^ 0x5bd1e995, options)));
     }
     EFFECTS.forEach((e, i) => {
@@ -122,7 +133,7 @@ const sec = (x: number | null) => (x === null ? '-' : `${x}`);
 const col = (s: string, w: number) => s.padStart(w);
 const header = ['rps', 'prev', 'effect', 'Vigil fail', 'med s', 'p90 s', 'Kayenta fail', 'med s', 'p90 s', 'Argo fail', 'med s', 'p90 s', 'Oracle SPRT', 'med s', 'NP@deadline'];
 const widths = [5, 6, 20, 11, 7, 7, 13, 7, 7, 10, 7, 7, 12, 7, 12];
-console.log(`bench:verification — ${deploys} deploys per cell, seeded simulator (event time); "fail" = detection rate, or the false-fail rate on clean rows; Vigil errorRatioFactor ${errorRatioFactor}, baseline half-life ${halfLifeMin} min`);
+console.log(`bench:verification — ${deploys} deploys per cell, seeded simulator (event time); "fail" = detection rate, or the false-fail rate on clean rows; Vigil errorRatioFactor ${errorRatioFactor}, baseline half-life ${halfLifeMin} min, metrics every ${metricsIntervalS} s`);
 console.log(header.map((h, i) => col(h, widths[i])).join(' '));
 for (const c of cells) {
   const row = [String(c.rps), c.prev_lifetime_s >= 60 ? `${c.prev_lifetime_s / 60}m` : `${c.prev_lifetime_s}s`, c.effect];
@@ -159,5 +170,5 @@ console.log('\nTargets:');
 for (const [k, v] of Object.entries(targets)) console.log(`  ${v ? 'met  ' : 'MISSED'} ${k}`);
 console.log(`\n${cells.length} cells, ${cells.length * deploys} deploys in ${seconds.toFixed(1)} s (${cpuSeconds.toFixed(1)} CPU-s)`);
 console.log(JSON.stringify({
-  deploys_per_cell: deploys, vigil_error_ratio_factor: errorRatioFactor, vigil_baseline_half_life_min: halfLifeMin, runtime_s: Math.round(seconds * 10) / 10, cpu_s: Math.round(cpuSeconds * 10) / 10, targets, cells,
+  deploys_per_cell: deploys, vigil_error_ratio_factor: errorRatioFactor, vigil_baseline_half_life_min: halfLifeMin, metrics_interval_s: metricsIntervalS, runtime_s: Math.round(seconds * 10) / 10, cpu_s: Math.round(cpuSeconds * 10) / 10, targets, cells,
 }));
