@@ -174,5 +174,5 @@ export function insertByTime(list: SaturationSample[], s: SaturationSample): voi
 }
 
 export function formatRatio(x: number): string {
-  return Number.isFinite(x) ? (x >= 10 ? x.toFixed(0) : x.toFixed(2).replace(/0$/, '')) : '∞';
+  return Number.isFinite(x) ? (x >= 10 ? x.toFixed(0) : x.toFixed(2).replace(/\.?0+$/, '')) : '∞';
 }
