@@ -122,8 +122,10 @@ export class KayentaJudge {
   readonly candidate: StepSeries;
   verdict: JudgeVerdict = null;
   private nextInterval = 1;
+  /** The candidate's CPU samples [time, value] (a fourth metric when the control has CPU too, as canary configs usually include it). */
+  private cpu: Array<[number, number]> = [];
   constructor(
-    private readonly control: { errorRatio: number[]; meanMs: number[]; p99Ms: number[] },
+    private readonly control: { errorRatio: number[]; meanMs: number[]; p99Ms: number[]; cpu?: number[] },
     private readonly deployedAtMs: number,
     private readonly o: KayentaOptions = KAYENTA_DEFAULTS,
   ) {
@@ -135,6 +137,12 @@ export class KayentaJudge {
     if (!this.verdict) this.candidate.add(r);
   }
 
+  /** One CPU sample of the candidate (one value per export interval, Kayenta's step). */
+  observeCpu(timeMs: number, value: number): void {
+    this.advance(timeMs);
+    if (!this.verdict) this.cpu.push([timeMs, value]);
+  }
+
   /** Run every analysis interval that ended by `nowMs`. */
   advance(nowMs: number): void {
     while (!this.verdict && this.deployedAtMs + this.nextInterval * this.o.intervalMs <= nowMs) {
@@ -144,6 +152,7 @@ export class KayentaJudge {
         classifyIncrease(this.control.errorRatio, exp.errorRatio, this.o),
         classifyIncrease(this.control.meanMs, exp.meanMs, this.o),
         classifyIncrease(this.control.p99Ms, exp.p99Ms, this.o),
+        classifyIncrease(this.control.cpu ?? [], this.cpu.filter(([t]) => t <= at).map(([, v]) => v), this.o),
       ].filter((c) => c !== 'Nodata');
       const last = this.nextInterval >= this.o.intervals;
       if (classes.length > 0) {

@@ -141,7 +141,7 @@ export interface Prelude {
   prevLifetimeMs: number;
   deployMs: number;
   verifier: ReturnType<ServiceVerifier['toJSON']>;
-  control: ReturnType<StepSeries['values']>;
+  control: ReturnType<StepSeries['values']> & { cpu: number[] };
 }
 
 export function simulatePrelude(seed: number, rps: number, prevLifetimeMs: number, options = SIM_VERIFICATION, metricsIntervalMs = 0): Prelude {
@@ -150,7 +150,11 @@ export function simulatePrelude(seed: number, rps: number, prevLifetimeMs: numbe
   const metrics = new MetricsSim(new Mulberry32(seed ^ 0x3c6ef372), metricsIntervalMs, 0);
   const v = new ServiceVerifier('payments', options);
   const none: Effect = { kind: 'none' };
-  const sink = (s: SaturationSample) => void v.observeSaturation(s);
+  const controlCpu: Array<[number, number]> = [];
+  const sink = (s: SaturationSample) => {
+    v.observeSaturation(s);
+    if (s.metric === 'process.cpu.utilization' && s.version === 'v1') controlCpu.push([s.timeMs, s.value]);
+  };
   for (const t of arrivals(rng, 0, HISTORY_MS, rps)) {
     metrics.before(t, 'v0', none, sink);
     v.observe(request(rng, t, 'v0', none));
@@ -164,7 +168,8 @@ export function simulatePrelude(seed: number, rps: number, prevLifetimeMs: numbe
     steps.add(r);
   }
   // Kayenta's control: the previous version over (at most) the last 30 minutes before the deploy.
-  const control = steps.values(Math.max(HISTORY_MS, deployMs - 30 * 60_000), deployMs);
+  const from = Math.max(HISTORY_MS, deployMs - 30 * 60_000);
+  const control = { ...steps.values(from, deployMs), cpu: controlCpu.filter(([t]) => t >= from && t <= deployMs).map(([, x]) => x) };
   return { rps, metricsIntervalMs, prevLifetimeMs, deployMs, verifier: v.toJSON(), control };
 }
 
@@ -198,6 +203,7 @@ export function simulateCandidate(prelude: Prelude, effect: Effect, seed: number
   let oracle: OracleJudge | null = null;
   const metrics = new MetricsSim(new Mulberry32(seed ^ 0x3c6ef372), prelude.metricsIntervalMs, prelude.deployMs);
   const sink = (s: SaturationSample) => {
+    if (s.metric === 'process.cpu.utilization') kayenta?.observeCpu(s.timeMs, s.value);
     if (vigil) return;
     for (const verdict of v.observeSaturation(s)) if (verdict.version === 'v2' && verdict.status !== 'running') vigil = verdict;
   };
