@@ -163,8 +163,8 @@ export interface SaturationHistoryJSON {
   metrics: Array<[string, DDSketchJSON, DDSketchJSON]>;
 }
 
-/** Samples waiting for the span watermark, per service (older ones are applied when it overflows). */
-export const MAX_PENDING_SAMPLES = 2_000;
+/** Samples waiting for the span watermark, per service (the oldest is applied when more wait: ~20 minutes of four series at 10 s; bounds the snapshot of a service whose spans stopped). */
+export const MAX_PENDING_SAMPLES = 500;
 
 /** Insert a sample into a list kept in event-time order (ties: arrival order). */
 export function insertByTime(list: SaturationSample[], s: SaturationSample): void {
