@@ -122,7 +122,11 @@ export class KayentaJudge {
   readonly candidate: StepSeries;
   verdict: JudgeVerdict = null;
   private nextInterval = 1;
-  /** The candidate's CPU samples [time, value] (a fourth metric when the control has CPU too, as canary configs usually include it). */
+  /**
+   * The candidate's CPU samples [time, value]. When the control has CPU too, it is a fourth metric
+   * marked critical (Kayenta's canary-config flag: a critical metric classified High fails the
+   * canary whatever the score), so the three request metrics score as before and CPU can only add fails.
+   */
   private cpu: Array<[number, number]> = [];
   constructor(
     private readonly control: { errorRatio: number[]; meanMs: number[]; p99Ms: number[]; cpu?: number[] },
@@ -152,10 +156,11 @@ export class KayentaJudge {
         classifyIncrease(this.control.errorRatio, exp.errorRatio, this.o),
         classifyIncrease(this.control.meanMs, exp.meanMs, this.o),
         classifyIncrease(this.control.p99Ms, exp.p99Ms, this.o),
-        classifyIncrease(this.control.cpu ?? [], this.cpu.filter(([t]) => t <= at).map(([, v]) => v), this.o),
       ].filter((c) => c !== 'Nodata');
       const last = this.nextInterval >= this.o.intervals;
-      if (classes.length > 0) {
+      const cpu = classifyIncrease(this.control.cpu ?? [], this.cpu.filter(([t]) => t <= at).map(([, v]) => v), this.o);
+      if (cpu === 'High') this.verdict = { status: 'fail', atMs: at };
+      else if (classes.length > 0) {
         const score = (100 * classes.filter((c) => c === 'Pass').length) / classes.length;
         if (score < this.o.marginal) this.verdict = { status: 'fail', atMs: at };
         else if (last) this.verdict = { status: score >= this.o.pass ? 'pass' : 'fail', atMs: at };
