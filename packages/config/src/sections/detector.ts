@@ -41,6 +41,11 @@ export const detectorSchema = z
         /** How far back the before/after baseline reaches (exponential decay half-life). */
         baselineHalfLifeMs: z.number().int().min(1_000).default(10 * 60_000),
         /**
+         * Also test the CPU and memory metrics a service reports with service.version against its
+         * history (detector verification/saturation.ts); a pass then waits for them. false: spans only.
+         */
+        saturation: z.boolean().default(true),
+        /**
          * Strict policy for a deployment whose commit's CI was not clean (the deployment record's
          * `ci`, looked up by the collector): smaller regressions fail, a pass needs more traffic,
          * and running out of time is inconclusive instead of a pass.

@@ -123,6 +123,12 @@ describe('saturation tests on simulated deploys (seeded)', () => {
       expect(withMetrics.baseline!.tests).toBe(v.baseline!.tests + 2);
       expect(withMetrics.evidence.filter((e) => e.check === 'cpu_p95_exceedance' || e.check === 'memory_p95_exceedance')).toHaveLength(2);
     }
+    // Switched off (detector.verification.saturation: false): metrics or not, the spans-only family.
+    const off = { ...SIM_VERIFICATION, saturation: false };
+    const prelude = simulatePrelude(11, 10, 20_000, off, 10_000);
+    const v = simulateCandidate(prelude, { kind: 'cpu', factor: 3 }, 11 ^ 0x5bd1e995, off).vigil.verdict;
+    expect(v.baseline!.tests).toBe(verdictOf(11, 10, CLEAN, 0).baseline!.tests);
+    expect(v.status).not.toBe('fail');
   });
 
   test('a pass waits for the saturation tests; the warm-up spike of a fresh process is not tested', () => {

@@ -19,6 +19,8 @@ export interface VerificationOptions {
   minSamples: number;
   maxDurationMs: number;
   baselineHalfLifeMs: number;
+  /** Test CPU / memory samples of the versions (saturation.ts); absent: true. */
+  saturation?: boolean;
   environment?: string;
   /** Stricter verification for a deployment whose CI was not clean (absent: never strict). */
   strict?: StrictOptions;
@@ -207,7 +209,7 @@ export class ServiceVerifier {
    * watermark already passed is applied at once (and may decide the check, stamped with the watermark).
    */
   observeSaturation(sample: SaturationSample): VerdictRecord[] {
-    if (!Number.isFinite(sample.timeMs) || !Number.isFinite(sample.value)) return [];
+    if (this.options.saturation === false || !Number.isFinite(sample.timeMs) || !Number.isFinite(sample.value)) return [];
     if (sample.timeMs > this.watermarkMs) {
       insertByTime(this.samples, sample);
       if (this.samples.length <= MAX_PENDING_SAMPLES) return [];
@@ -254,7 +256,7 @@ export class ServiceVerifier {
     } else if (!this.verified.has(span.version)) {
       if (this.check && this.check.status === 'running') out.push(this.check.finish('inconclusive', span.timeMs, `superseded by ${span.version}`));
       this.check = new DeploymentCheck(this.service, span.version, this.stableVersion, span.timeMs, this.options, this.history);
-      this.check.addSaturationTests(this.saturation);
+      if (this.options.saturation !== false) this.check.addSaturationTests(this.saturation);
       const reason = this.policies.get(span.version);
       if (reason !== undefined) this.check.makeStrict(reason);
       out.push(this.check.verdict('running', span.timeMs, `verifying ${span.version} against ${this.check.baselineDescription()}`));
