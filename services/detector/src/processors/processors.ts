@@ -227,7 +227,7 @@ export class SpansProcessor extends ScoringProcessor implements PartitionProcess
   /** A CPU / memory sample for the verifier of its service, if this partition holds one. */
   observeSaturation(sample: SaturationSample): OutRecord[] | null {
     const verifier = this.verifiers.get(sample.service);
-    if (!verifier) return null;
+    if (!verifier || this.ctx.detector.verification.saturation === false) return null;
     const outs: OutRecord[] = [];
     for (const verdict of verifier.observeSaturation(sample)) this.onVerdict(outs, verdict);
     return outs;
