@@ -65,6 +65,8 @@ describe('saturation routing: metrics processor → spans processor verifier', (
   test('CPU ×2 of v2 with clean spans: the verdict fails naming CPU and its metric', () => {
     const v = run(regressed, 'time');
     expect(v.map((x) => x.status)).toEqual(['running', 'fail']);
+    // The running verdict already lists the CPU test, with the baseline it will be compared with.
+    expect(v[0].evidence.find((e) => e.check === 'cpu_p95_exceedance')?.detail).toMatch(/^k8s\.pod\.cpu\.usage: no candidate sample yet against 1[12]\d baseline samples; 0\/0/);
     expect(v[1].summary).toMatch(/^v2 regressed against v1 .*: cpu ×(1\.[89]\d*|2(\.\d+)?) \(k8s\.pod\.cpu\.usage, cpu_p95_exceedance\)$/);
     const ev = v[1].evidence.find((e) => e.check === 'cpu_p95_exceedance');
     expect(ev?.decided).toBe('fail');

@@ -448,7 +448,9 @@ export class DeploymentCheck {
     const metric = s.metric as string;
     const baseline = this.saturation?.quantile(metric, 0.5) ?? 0;
     const own = this.ownSaturation.get(metric);
-    const candidate = own && own.count > 0 ? own.quantile(0.5) : 0;
+    // No candidate sample yet (a running verdict): no effect to report, ratio 1.
+    if (!own || own.count === 0) return { baseline, candidate: 0, ratio: 1 };
+    const candidate = own.quantile(0.5);
     return { baseline, candidate, ratio: baseline > 0 ? candidate / baseline : candidate > 0 ? Infinity : 1 };
   }
 
@@ -669,7 +671,7 @@ export class DeploymentCheck {
         const decided: VerdictEvidence['decided'] = failing.has(i) ? 'fail' : this.slotPasses(s) ? 'pass' : 'undecided';
         return {
           check: s.check, baseline: med.baseline, candidate: med.candidate, effect: Number.isFinite(med.ratio) ? med.ratio : 1e9, statistic: s.mix.maxLog, bound: Math.log(m / this.alpha), decided,
-          detail: `${s.metric}: median ×${formatRatio(med.ratio)} against ${n} baseline samples; ${s.mix.ones}/${s.mix.n} candidate samples above ${SATURATION_CHECK.margin} × the baseline p95; always-valid p = ${s.mix.pValue.toPrecision(3)}`,
+          detail: `${s.metric}: ${s.mix.n > 0 ? `median ×${formatRatio(med.ratio)}` : 'no candidate sample yet'} against ${n} baseline samples; ${s.mix.ones}/${s.mix.n} candidate samples above ${SATURATION_CHECK.margin} × the baseline p95; always-valid p = ${s.mix.pValue.toPrecision(3)}`,
         };
       } else {
         baseline = s.p0;
