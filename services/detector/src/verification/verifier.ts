@@ -195,10 +195,10 @@ export class ServiceVerifier {
     if (watermarkMs > this.watermarkMs) this.watermarkMs = watermarkMs;
     // Saturation samples the watermark passed are applied first, a running check's only up to
     // its deadline (like its spans).
-    const out = this.drainSamples(this.check && this.check.status === 'running' ? Math.min(this.watermarkMs, this.check.deadlineMs) : this.watermarkMs);
     const c = this.check;
+    const out = this.samples.length === 0 ? [] : this.drainSamples(c && c.status === 'running' ? Math.min(this.watermarkMs, c.deadlineMs) : this.watermarkMs);
     if (c && c.status === 'running' && this.watermarkMs >= c.deadlineMs) out.push(this.settle(c.timeout()));
-    out.push(...this.drainSamples(this.watermarkMs));
+    if (this.samples.length > 0) out.push(...this.drainSamples(this.watermarkMs));
     return out;
   }
 
