@@ -6,6 +6,7 @@ import { decodeRecord } from '@vigil/records';
 import type { VerdictRecord } from '@vigil/records';
 import type { Telemetry } from '@vigil/telemetry';
 import { createPartitionStep } from './partition-step.js';
+import type { SaturationSample } from './verification/saturation.js';
 import { CiQualityTable } from './ci-quality/ci-quality-table.js';
 import type { StageKind } from './ci-quality/stage-processor.js';
 import { restorePartition } from './state/restore.js';
@@ -82,7 +83,18 @@ export function createDetector(deps: DetectorDeps): Detector {
       w.dirty = true;
     }
   };
-  const ctx = { detector: d, topics: t, feedback, verdicts, ciQuality };
+  // The reverse route: a metrics processor's CPU / memory sample of a versioned resource reaches
+  // the spans processors of this detector at once (same transaction as the metric record), where
+  // the verifier of its service tests it against the service's history (verification/saturation.ts).
+  const saturation = (sample: SaturationSample): void => {
+    for (const w of loop.partitions()) {
+      const outs = w.state.processor.observeSaturation?.(sample);
+      if (!outs) continue;
+      for (const o of outs) w.pending.push(o);
+      w.dirty = true;
+    }
+  };
+  const ctx = { detector: d, topics: t, feedback, verdicts, saturation, ciQuality };
 
   const step = createPartitionStep({
     rawTopics, untransactedTopics: new Set([...rawTopics, t.ciTestRuns]), rekeyed, deadLetterTopic: t.deadLetter, commitIntervalMs: d.commitIntervalMs, nowMs, log,

@@ -43,6 +43,11 @@ export const detectorSchema = z
         /** Adjust a before/after baseline by the service's time-of-day profile once it covers 2 earlier days (detector README, "Seasonality"). */
         seasonal: z.boolean().default(true),
         /**
+         * Also test the CPU and memory metrics a service reports with service.version against its
+         * history (detector verification/saturation.ts); a pass then waits for them. false: spans only.
+         */
+        saturation: z.boolean().default(true),
+        /**
          * Strict policy for a deployment whose commit's CI was not clean (the deployment record's
          * `ci`, looked up by the collector): smaller regressions fail, a pass needs more traffic,
          * and running out of time is inconclusive instead of a pass.

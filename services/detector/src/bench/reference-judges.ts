@@ -122,8 +122,14 @@ export class KayentaJudge {
   readonly candidate: StepSeries;
   verdict: JudgeVerdict = null;
   private nextInterval = 1;
+  /**
+   * The candidate's CPU samples [time, value]. When the control has CPU too, it is a fourth metric
+   * marked critical (Kayenta's canary-config flag: a critical metric classified High fails the
+   * canary whatever the score), so the three request metrics score as before and CPU can only add fails.
+   */
+  private cpu: Array<[number, number]> = [];
   constructor(
-    private readonly control: { errorRatio: number[]; meanMs: number[]; p99Ms: number[] },
+    private readonly control: { errorRatio: number[]; meanMs: number[]; p99Ms: number[]; cpu?: number[] },
     private readonly deployedAtMs: number,
     private readonly o: KayentaOptions = KAYENTA_DEFAULTS,
   ) {
@@ -133,6 +139,12 @@ export class KayentaJudge {
   observe(r: JudgedRequest): void {
     this.advance(r.timeMs);
     if (!this.verdict) this.candidate.add(r);
+  }
+
+  /** One CPU sample of the candidate (one value per export interval, Kayenta's step). */
+  observeCpu(timeMs: number, value: number): void {
+    this.advance(timeMs);
+    if (!this.verdict) this.cpu.push([timeMs, value]);
   }
 
   /** Run every analysis interval that ended by `nowMs`. */
@@ -146,7 +158,9 @@ export class KayentaJudge {
         classifyIncrease(this.control.p99Ms, exp.p99Ms, this.o),
       ].filter((c) => c !== 'Nodata');
       const last = this.nextInterval >= this.o.intervals;
-      if (classes.length > 0) {
+      const cpu = classifyIncrease(this.control.cpu ?? [], this.cpu.filter(([t]) => t <= at).map(([, v]) => v), this.o);
+      if (cpu === 'High') this.verdict = { status: 'fail', atMs: at };
+      else if (classes.length > 0) {
         const score = (100 * classes.filter((c) => c === 'Pass').length) / classes.length;
         if (score < this.o.marginal) this.verdict = { status: 'fail', atMs: at };
         else if (last) this.verdict = { status: score >= this.o.pass ? 'pass' : 'fail', atMs: at };

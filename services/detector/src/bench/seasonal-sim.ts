@@ -76,5 +76,5 @@ export function simulateDailyPrelude(seed: number, rps: number, prevLifetimeMs: 
     steps.add(r);
   }
   const control = steps.values(Math.max(v1Ms, deployMs - 30 * 60_000), deployMs);
-  return { rps, prevLifetimeMs, deployMs, verifier: v.toJSON(), control };
+  return { rps, metricsIntervalMs: 0, prevLifetimeMs, deployMs, verifier: v.toJSON(), control: { ...control, cpu: [] } }; // a daily cycle runs without metrics
 }

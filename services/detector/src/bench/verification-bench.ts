@@ -15,6 +15,8 @@
 // every candidate deployed on the peak's rising edge (--daily-edge falling: the falling one); effects clean, errors ×3,
 // p99 ×1.3, p99 ×2; an extra column shows Vigil
 // without its time-of-day profile on the same requests.
+// --metrics-interval-s S (the simulated service exports process.cpu.utilization and process.memory.usage every S seconds; default 0: no
+// metrics, no saturation tests and no "cpu x1.5" row — the spans-only grid of earlier sessions). An ORACLE column (oracle.ts) shows what any test could reach.
 import { effectName, SIM_VERIFICATION, simulateCandidate, simulatePrelude } from './verification-sim.js';
 import type { DeployOutcome, Effect } from './verification-sim.js';
 import { DEFAULT_CYCLE, dailyMultiplier, simulateDailyPrelude } from './seasonal-sim.js';
@@ -48,6 +50,15 @@ if (!(halfLifeMin > 0)) {
   console.error(`bench:verification: --baseline-half-life-min must be a positive number, got "${argValue('baseline-half-life-min')}"`);
   process.exit(2);
 }
+// Saturation metrics (verification/saturation.ts): the simulated service reports CPU and memory
+// every `--metrics-interval-s` seconds (MetricsSim; default 0, the spans-only grid), and every row's
+// family then includes their tests; a daily cycle (--daily-amplitude) runs without metrics.
+const metricsIntervalS = Number(argValue('metrics-interval-s') ?? 0);
+if (!(metricsIntervalS >= 0)) {
+  console.error(`bench:verification: --metrics-interval-s must be a number >= 0, got "${argValue('metrics-interval-s')}"`);
+  process.exit(2);
+}
+const metricsIntervalMs = Math.round(metricsIntervalS * 1000);
 // Vigil's verification window (`--deadline-min 5`): the judges analyse for 5 minutes whatever the
 // evidence; with the same budget Vigil's final look sees the same requests (the oracle's
 // Neyman–Pearson column moves with it).
@@ -81,6 +92,7 @@ const LIFETIMES_MS = [20_000, 30 * 60_000];
 const EFFECTS: Effect[] = cycle !== null ? [{ kind: 'none' }, { kind: 'errors', factor: 3 }, { kind: 'latency', factor: 1.3 }, { kind: 'latency', factor: 2 }] : [
   { kind: 'none' }, { kind: 'errors', factor: 2 }, { kind: 'errors', factor: 3 }, { kind: 'errors', factor: 10 },
   { kind: 'latency', factor: 1.3 }, { kind: 'latency', factor: 2 }, { kind: 'latency', factor: 3 }, { kind: 'template' },
+  ...(metricsIntervalMs > 0 ? [{ kind: 'cpu', factor: 1.5 } as const] : []),
 ];
 const JUDGES = ['vigil', 'kayenta', 'threshold'] as const;
 type Judge = (typeof JUDGES)[number];
@@ -135,7 +147,7 @@ for (const rps of RATES) {
     const noProfile = EFFECTS.map(() => [] as DeployOutcome[]);
     for (let d = 0; d < deploys; d++) {
       const seed = 1_000_003 * (d + 1) + Math.round(rps * 100) * 7 + lifetime;
-      const prelude = cycle !== null ? simulateDailyPrelude(seed, rps, lifetime, cycle, options) : simulatePrelude(seed, rps, lifetime, options);
+      const prelude = cycle !== null ? simulateDailyPrelude(seed, rps, lifetime, cycle, options) : simulatePrelude(seed, rps, lifetime, options, metricsIntervalMs);
       EFFECTS.forEach((e, i) => byEffect[i].push(simulateCandidate(prelude, e, seed ^ 0x5bd1e995, options, shape)));
       if (cycle !== null) EFFECTS.forEach((e, i) => noProfile[i].push(simulateCandidate(prelude, e, seed ^ 0x5bd1e995, { ...options, seasonal: false }, shape)));
     }
@@ -162,7 +174,7 @@ const sec = (x: number | null) => (x === null ? '-' : `${x}`);
 const col = (s: string, w: number) => s.padStart(w);
 const header = ['rps', 'prev', 'effect', 'Vigil fail', 'med s', 'p90 s', 'Kayenta fail', 'med s', 'p90 s', 'Argo fail', 'med s', 'p90 s', 'Oracle SPRT', 'med s', 'NP@deadline', ...(cycle !== null ? ['No-profile fail', 'med s'] : [])];
 const widths = [5, 6, 20, 11, 7, 7, 13, 7, 7, 10, 7, 7, 12, 7, 12, 16, 7];
-console.log(`bench:verification — ${deploys} deploys per cell, seeded simulator (event time); "fail" = detection rate, or the false-fail rate on clean rows; Vigil errorRatioFactor ${errorRatioFactor}, baseline half-life ${halfLifeMin} min, verification window ${deadlineMin} min, α ${alpha}`);
+console.log(`bench:verification — ${deploys} deploys per cell, seeded simulator (event time); "fail" = detection rate, or the false-fail rate on clean rows; Vigil errorRatioFactor ${errorRatioFactor}, baseline half-life ${halfLifeMin} min, verification window ${deadlineMin} min, α ${alpha}, metrics every ${metricsIntervalS} s`);
 if (cycle !== null) console.log(`daily cycle: latency ×${1 + cycle.amplitude} at the peak hour (${cycle.peakHour}:00 UTC, 1 h raised-cosine ramps), ${cycle.earlierDays} earlier days of history, every deploy at the middle of the ${cycle.edge} edge`);
 console.log(header.map((h, i) => col(h, widths[i])).join(' '));
 for (const c of cells) {
@@ -201,5 +213,5 @@ console.log('\nTargets:');
 for (const [k, v] of Object.entries(targets)) console.log(`  ${v ? 'met  ' : 'MISSED'} ${k}`);
 console.log(`\n${cells.length} cells, ${cells.length * deploys} deploys in ${seconds.toFixed(1)} s (${cpuSeconds.toFixed(1)} CPU-s)`);
 console.log(JSON.stringify({
-  deploys_per_cell: deploys, ...(cycle !== null ? { daily_amplitude: cycle.amplitude, daily_earlier_days: cycle.earlierDays, daily_edge: cycle.edge } : {}), vigil_error_ratio_factor: errorRatioFactor, vigil_baseline_half_life_min: halfLifeMin, vigil_deadline_min: deadlineMin, vigil_alpha: alpha, runtime_s: Math.round(seconds * 10) / 10, cpu_s: Math.round(cpuSeconds * 10) / 10, targets, cells,
+  deploys_per_cell: deploys, ...(cycle !== null ? { daily_amplitude: cycle.amplitude, daily_earlier_days: cycle.earlierDays, daily_edge: cycle.edge } : {}), vigil_error_ratio_factor: errorRatioFactor, vigil_baseline_half_life_min: halfLifeMin, vigil_deadline_min: deadlineMin, vigil_alpha: alpha, metrics_interval_s: metricsIntervalS, runtime_s: Math.round(seconds * 10) / 10, cpu_s: Math.round(cpuSeconds * 10) / 10, targets, cells,
 }));

@@ -7,6 +7,7 @@ import { Mulberry32 } from '@vigil/stats';
 import type { VerdictRecord } from '@vigil/records';
 import { errorTemplate } from '../verification/error-templates.js';
 import { ServiceVerifier } from '../verification/verifier.js';
+import type { SaturationSample } from '../verification/saturation.js';
 import type { VerificationOptions, VerifiedSpan } from '../verification/verifier.js';
 import { KayentaJudge, StepSeries, ThresholdJudge } from './reference-judges.js';
 import type { JudgeVerdict } from './reference-judges.js';
@@ -37,10 +38,12 @@ export type Effect =
   | { kind: 'errors'; factor: number }
   | { kind: 'latency'; factor: number }
   /** Extra errors with a message the history never saw, at the operation's own error ratio. */
-  | { kind: 'template' };
+  | { kind: 'template' }
+  /** The candidate's CPU (the whole process's) times `factor`; its requests unchanged. */
+  | { kind: 'cpu'; factor: number };
 
 export function effectName(e: Effect): string {
-  return e.kind === 'none' ? 'clean' : e.kind === 'errors' ? `errors x${e.factor}` : e.kind === 'latency' ? `p99 x${e.factor}` : 'new error template';
+  return e.kind === 'none' ? 'clean' : e.kind === 'errors' ? `errors x${e.factor}` : e.kind === 'latency' ? `p99 x${e.factor}` : e.kind === 'cpu' ? `cpu x${e.factor}` : 'new error template';
 }
 
 export const SIM_VERIFICATION: VerificationOptions = {
@@ -82,6 +85,44 @@ export function request(rng: Mulberry32, timeMs: number, version: string, effect
   };
 }
 
+/**
+ * The service's saturation metrics, as an OpenTelemetry SDK's periodic reader would export them
+ * every `intervalMs` for the serving version: process.cpu.utilization (cores) = (a fixed cost + a
+ * cost per request of the interval) × a log-normal AR(1) factor (σ 0.1, φ 0.6: a busy spell
+ * outlasts an export interval, so samples are autocorrelated, as real ones are), and
+ * process.memory.usage = 300 MB × a slower AR(1) factor (σ 0.03, φ 0.9). A `cpu` effect scales
+ * the candidate's CPU. No metrics at interval 0.
+ */
+export class MetricsSim {
+  private nextMs: number;
+  private requests = 0;
+  private cpuNoise = 0;
+  private memNoise = 0;
+  constructor(
+    private readonly rng: Mulberry32,
+    readonly intervalMs: number,
+    startMs: number,
+  ) {
+    this.nextMs = Math.floor(startMs / Math.max(1, intervalMs)) * intervalMs + intervalMs;
+  }
+
+  /** Samples of export ticks at or before `timeMs` (the requests counted so far are in them), then count the request. */
+  before(timeMs: number, version: string, effect: Effect, sink: (s: SaturationSample) => void): void {
+    if (this.intervalMs <= 0) return;
+    while (this.nextMs <= timeMs) {
+      const perS = this.requests / (this.intervalMs / 1000);
+      this.cpuNoise = 0.6 * this.cpuNoise + 0.1 * Math.sqrt(1 - 0.36) * this.rng.nextGaussian();
+      this.memNoise = 0.9 * this.memNoise + 0.03 * Math.sqrt(1 - 0.81) * this.rng.nextGaussian();
+      const cpu = (0.05 + 0.004 * perS) * Math.exp(this.cpuNoise) * (effect.kind === 'cpu' ? effect.factor : 1);
+      sink({ service: 'payments', version, metric: 'process.cpu.utilization', timeMs: this.nextMs, value: cpu });
+      sink({ service: 'payments', version, metric: 'process.memory.usage', timeMs: this.nextMs, value: 300e6 * Math.exp(this.memNoise) });
+      this.requests = 0;
+      this.nextMs += this.intervalMs;
+    }
+    this.requests++;
+  }
+}
+
 /** Poisson arrivals at `rps` in [startMs, endMs). */
 export function* arrivals(rng: Mulberry32, startMs: number, endMs: number, rps: number): Generator<number> {
   let t = startMs;
@@ -95,27 +136,41 @@ export function* arrivals(rng: Mulberry32, startMs: number, endMs: number, rps: 
 /** Everything up to the candidate's deploy: the verifier's state and the control series for Kayenta. */
 export interface Prelude {
   rps: number;
+  /** Saturation metrics' export interval (0: the service sends none). */
+  metricsIntervalMs: number;
   prevLifetimeMs: number;
   deployMs: number;
   verifier: ReturnType<ServiceVerifier['toJSON']>;
-  control: ReturnType<StepSeries['values']>;
+  control: ReturnType<StepSeries['values']> & { cpu: number[] };
 }
 
-export function simulatePrelude(seed: number, rps: number, prevLifetimeMs: number, options = SIM_VERIFICATION): Prelude {
+export function simulatePrelude(seed: number, rps: number, prevLifetimeMs: number, options = SIM_VERIFICATION, metricsIntervalMs = 0): Prelude {
   const rng = new Mulberry32(seed);
+  // Metrics draw from their own generator, so the requests are the same with or without them.
+  const metrics = new MetricsSim(new Mulberry32(seed ^ 0x3c6ef372), metricsIntervalMs, 0);
   const v = new ServiceVerifier('payments', options);
   const none: Effect = { kind: 'none' };
-  for (const t of arrivals(rng, 0, HISTORY_MS, rps)) v.observe(request(rng, t, 'v0', none));
+  const controlCpu: Array<[number, number]> = [];
+  const sink = (s: SaturationSample) => {
+    v.observeSaturation(s);
+    if (s.metric === 'process.cpu.utilization' && s.version === 'v1') controlCpu.push([s.timeMs, s.value]);
+  };
+  for (const t of arrivals(rng, 0, HISTORY_MS, rps)) {
+    metrics.before(t, 'v0', none, sink);
+    v.observe(request(rng, t, 'v0', none));
+  }
   const deployMs = HISTORY_MS + prevLifetimeMs;
   const steps = new StepSeries(10_000);
   for (const t of arrivals(rng, HISTORY_MS, deployMs, rps)) {
+    metrics.before(t, 'v1', none, sink);
     const r = request(rng, t, 'v1', none);
     v.observe(r);
     steps.add(r);
   }
   // Kayenta's control: the previous version over (at most) the last 30 minutes before the deploy.
-  const control = steps.values(Math.max(HISTORY_MS, deployMs - 30 * 60_000), deployMs);
-  return { rps, prevLifetimeMs, deployMs, verifier: v.toJSON(), control };
+  const from = Math.max(HISTORY_MS, deployMs - 30 * 60_000);
+  const control = { ...steps.values(from, deployMs), cpu: controlCpu.filter(([t]) => t >= from && t <= deployMs).map(([, x]) => x) };
+  return { rps, metricsIntervalMs, prevLifetimeMs, deployMs, verifier: v.toJSON(), control };
 }
 
 export interface JudgeOutcome {
@@ -149,14 +204,22 @@ export function simulateCandidate(prelude: Prelude, effect: Effect, seed: number
   let kayenta: KayentaJudge | null = null;
   let threshold: ThresholdJudge | null = null;
   let oracle: OracleJudge | null = null;
+  const metrics = new MetricsSim(new Mulberry32(seed ^ 0x3c6ef372), prelude.metricsIntervalMs, prelude.deployMs);
+  const sink = (s: SaturationSample) => {
+    if (s.metric === 'process.cpu.utilization') kayenta?.observeCpu(s.timeMs, s.value);
+    if (vigil) return;
+    for (const verdict of v.observeSaturation(s)) if (verdict.version === 'v2' && verdict.status !== 'running') vigil = verdict;
+  };
   for (const t of arrivals(rng, prelude.deployMs, endMs, prelude.rps)) {
+    metrics.before(t, 'v2', effect, sink);
     const r = request(rng, t, 'v2', effect);
     if (latencyShape) r.durationMs *= latencyShape(t);
     if (first < 0) {
       first = t;
       kayenta = new KayentaJudge(prelude.control, first);
       threshold = new ThresholdJudge(first);
-      oracle = new OracleJudge(effect, OPERATIONS.find((o) => o.name === AFFECTED) as Operation, errorTemplate(NEW_TEMPLATE_MESSAGE.replace('#', '12345')), options.alpha, first + options.maxDurationMs);
+      // The oracle models the requests only: a CPU effect is no effect on them.
+      oracle = new OracleJudge(effect.kind === 'cpu' ? { kind: 'none' } : effect, OPERATIONS.find((o) => o.name === AFFECTED) as Operation, errorTemplate(NEW_TEMPLATE_MESSAGE.replace('#', '12345')), options.alpha, first + options.maxDurationMs);
     }
     if (!vigil) {
       for (const verdict of v.observe(r)) if (verdict.version === 'v2' && verdict.status !== 'running') vigil = verdict;

@@ -18,6 +18,7 @@ import type { OutRecord } from '@vigil/bus';
 import type { FeedbackModel } from '@vigil/incidents';
 import { decodeRecord, DEPLOYMENT_MARKER, isDeploymentMarker, RECORD_KIND_HEADER } from '@vigil/records';
 import type { DeploymentCiQuality, DeploymentRecord } from '@vigil/records';
+import type { SaturationSample } from '../verification/saturation.js';
 import type { PartitionProcessor } from '../processors/processors.js';
 import type { CiQualityTable } from './ci-quality-table.js';
 import type { StageProcessor } from './stage-processor.js';
@@ -63,6 +64,10 @@ export class CiQualityJoin implements StageProcessor {
 
   advanceIdle(idleMs: number): OutRecord[] | null {
     return this.inner.advanceIdle ? this.inner.advanceIdle(idleMs) : null;
+  }
+
+  observeSaturation(sample: SaturationSample): OutRecord[] | null {
+    return this.inner.observeSaturation ? this.inner.observeSaturation(sample) : null;
   }
 
   process(value: Uint8Array, headers?: Readonly<Record<string, string>>): OutRecord[] {

@@ -9,6 +9,8 @@ import type { TemplateRecord, VerdictRecord, VigilRecord } from '@vigil/records'
 import { logsFromRecord, metricPointsFromRecord, spansFromRecord } from '../mapping/otlp-inputs.js';
 import { errorTemplate } from '../verification/error-templates.js';
 import { ServiceVerifier } from '../verification/verifier.js';
+import { saturationKindOf } from '../verification/saturation.js';
+import type { SaturationSample } from '../verification/saturation.js';
 import type { ServiceVerifierJSON, VerificationOptions } from '../verification/verifier.js';
 import { SeriesScorers, seriesKeyOf } from './series-scorers.js';
 import { TemplateIdAliases } from './template-aliases.js';
@@ -43,6 +45,11 @@ export interface PartitionProcessor {
    * ProcessorContext.verdicts). Returns null when it changed nothing, else the outputs (maybe none).
    */
   observeVerdict?(verdict: VerdictRecord): OutRecord[] | null;
+  /**
+   * A CPU or memory sample of a service version from a metrics processor of the same detector
+   * (see ProcessorContext.saturation). Returns null when it changed nothing, else the outputs (maybe none).
+   */
+  observeSaturation?(sample: SaturationSample): OutRecord[] | null;
 }
 
 export interface ProcessorContext {
@@ -56,6 +63,12 @@ export interface ProcessorContext {
    * steps as the spans processor does its request rate). Absent: verdicts stay with the spans processor.
    */
   verdicts?: (verdict: VerdictRecord) => void;
+  /**
+   * Where the metrics processors hand the CPU and memory samples of versioned resources to the
+   * spans processors of this detector, whose verifiers test them (verification/saturation.ts) —
+   * the reverse of `verdicts`, in the same transaction. Absent: no saturation tests.
+   */
+  saturation?: (sample: SaturationSample) => void;
 }
 
 const out = (topic: string, key: string, record: VigilRecord): OutRecord => ({ topic, key, value: encodeRecord(record) });
@@ -211,6 +224,15 @@ export class SpansProcessor extends ScoringProcessor implements PartitionProcess
     return outs;
   }
 
+  /** A CPU / memory sample for the verifier of its service, if this partition holds one. */
+  observeSaturation(sample: SaturationSample): OutRecord[] | null {
+    const verifier = this.verifiers.get(sample.service);
+    if (!verifier || this.ctx.detector.verification.saturation === false) return null;
+    const outs: OutRecord[] = [];
+    for (const verdict of verifier.observeSaturation(sample)) this.onVerdict(outs, verdict);
+    return outs;
+  }
+
   advanceIdle(idleMs: number): OutRecord[] | null {
     if (!Number.isFinite(this.maxEventMs) || ![...this.verifiers.values()].some((v) => v.pendingDeadlineMs !== null)) return null;
     const outs: OutRecord[] = [];
@@ -285,6 +307,10 @@ export class MetricsProcessor extends ScoringProcessor implements PartitionProce
           // Learnt unless anomalous or measured on a version that failed verification.
           const f = this.forecasts;
           if (kind && f) this.forecastsInto(outs, f.add(s.service, s.metric, kind, s.seriesKey, s.timeMs, s.value, anomalous || f.isFailed(s.service, identity.version)));
+          // A versioned CPU / memory sample goes to the service's deployment verification.
+          if (identity.version && this.ctx.saturation && saturationKindOf(s.metric, s.field) !== null) {
+            this.ctx.saturation({ service: s.service, version: identity.version, metric: s.metric, timeMs: s.timeMs, value: s.value });
+          }
         }
       }
     }

@@ -7,6 +7,8 @@ import type { BaselineSpan, CachedQuantiles, HistoryBaselineJSON } from './basel
 import { BernoulliSprt, wilsonUpper } from './sprt.js';
 import { checkSeason, checkSeasonFromJSON, checkSeasonToJSON, seasonalFactor, seasonSummary } from './time-of-day.js';
 import type { CheckSeason, CheckSeasonJSON } from './time-of-day.js';
+import { formatRatio, insertByTime, MAX_PENDING_SAMPLES, SATURATION_CHECK, saturationCheckName, SaturationHistory, saturationMetricKind, saturationNull } from './saturation.js';
+import type { SaturationHistoryJSON, SaturationSample } from './saturation.js';
 
 /** One request of the service, as verification sees it. */
 export type VerifiedSpan = BaselineSpan;
@@ -21,6 +23,8 @@ export interface VerificationOptions {
   baselineHalfLifeMs: number;
   /** Adjust a history baseline by the service's time-of-day profile when it covers 2 earlier days (absent: true). */
   seasonal?: boolean;
+  /** Test CPU / memory samples of the versions (saturation.ts); absent: true. */
+  saturation?: boolean;
   environment?: string;
   /** Stricter verification for a deployment whose CI was not clean (absent: never strict). */
   strict?: StrictOptions;
@@ -100,7 +104,7 @@ const ERROR_TOLERANCE_SHARE = 0.1;
  */
 const FINAL_LOOK_SHARE = 0.5;
 
-type SlotKind = 'error' | 'latency' | 'template';
+type SlotKind = 'error' | 'latency' | 'template' | 'saturation';
 
 interface Slot {
   kind: SlotKind;
@@ -108,6 +112,8 @@ interface Slot {
   operation?: string;
   /** Index into LATENCY_CHECKS for latency slots. */
   li?: number;
+  /** Saturation slots: the metric tested (saturation.ts). */
+  metric?: string;
   /** Error slots: the two-sample rate-ratio test; the others: the one-sample mixture SPRT. */
   mix: MixtureSprt | RateRatioSprt;
   /** The Wald test whose lower bound says "no regression of the size worth failing" (a pass needs every tested one). */
@@ -121,6 +127,7 @@ interface SlotJSON {
   check: string;
   operation?: string;
   li?: number;
+  metric?: string;
   mix: MixtureSprtJSON | RateRatioSprtJSON;
   wald: ReturnType<BernoulliSprt['toJSON']>;
   p0: number;
@@ -150,12 +157,17 @@ export class ServiceVerifier {
   private verified = new Set<string>();
   /** Strict-policy reasons of announced versions (from their deployment record's CI quality). */
   private policies = new Map<string, string>();
+  /** The verified-good history of the service's CPU and memory metrics (saturation.ts). */
+  saturation: SaturationHistory;
+  /** Saturation samples ahead of the span watermark, in event-time order (applied as it passes them). */
+  private samples: SaturationSample[] = [];
 
   constructor(
     readonly service: string,
     private readonly options: VerificationOptions,
   ) {
     this.history = new HistoryBaseline(options.baselineHalfLifeMs);
+    this.saturation = new SaturationHistory(options.baselineHalfLifeMs);
   }
 
   /**
@@ -185,9 +197,51 @@ export class ServiceVerifier {
    */
   advance(watermarkMs: number): VerdictRecord[] {
     if (watermarkMs > this.watermarkMs) this.watermarkMs = watermarkMs;
+    // Saturation samples the watermark passed are applied first, a running check's only up to
+    // its deadline (like its spans).
     const c = this.check;
-    if (!c || c.status !== 'running' || this.watermarkMs < c.deadlineMs) return [];
-    return [this.settle(c.timeout())];
+    const out = this.samples.length === 0 ? [] : this.drainSamples(c && c.status === 'running' ? Math.min(this.watermarkMs, c.deadlineMs) : this.watermarkMs);
+    if (c && c.status === 'running' && this.watermarkMs >= c.deadlineMs) out.push(this.settle(c.timeout()));
+    if (this.samples.length > 0) out.push(...this.drainSamples(this.watermarkMs));
+    return out;
+  }
+
+  /**
+   * A sample of a CPU or memory metric of one of the service's versions (routed from the metrics
+   * processor of the same detector). It is applied when the span watermark reaches its event time,
+   * so spans and samples meet in event-time order whichever topic was read first; a sample the
+   * watermark already passed is applied at once (and may decide the check, stamped with the watermark).
+   */
+  observeSaturation(sample: SaturationSample): VerdictRecord[] {
+    if (this.options.saturation === false || !Number.isFinite(sample.timeMs) || !Number.isFinite(sample.value)) return [];
+    if (sample.timeMs > this.watermarkMs) {
+      insertByTime(this.samples, sample);
+      if (this.samples.length <= MAX_PENDING_SAMPLES) return [];
+      return this.applySample(this.samples.shift() as SaturationSample, this.watermarkMs);
+    }
+    return this.applySample(sample, this.watermarkMs);
+  }
+
+  private drainSamples(uptoMs: number): VerdictRecord[] {
+    const out: VerdictRecord[] = [];
+    while (this.samples.length > 0 && this.samples[0].timeMs <= uptoMs) {
+      const s = this.samples.shift() as SaturationSample;
+      out.push(...this.applySample(s, s.timeMs));
+    }
+    return out;
+  }
+
+  /** The stable version's samples feed the history, the candidate's its check; others are ignored. */
+  private applySample(s: SaturationSample, nowMs: number): VerdictRecord[] {
+    if (this.stableVersion !== null && s.version === this.stableVersion) {
+      this.saturation.add(s);
+      return [];
+    }
+    const c = this.check;
+    if (!c || c.status !== 'running' || s.version !== c.version) return [];
+    c.observeSaturation(s);
+    const decided = c.decide(Math.max(nowMs, s.timeMs));
+    return decided ? [this.settle(decided)] : [];
   }
 
   /** Feed one request; returns a verdict when one is reached (or when a check starts: 'running'). */
@@ -206,6 +260,7 @@ export class ServiceVerifier {
     } else if (!this.verified.has(span.version)) {
       if (this.check && this.check.status === 'running') out.push(this.check.finish('inconclusive', span.timeMs, `superseded by ${span.version}`));
       this.check = new DeploymentCheck(this.service, span.version, this.stableVersion, span.timeMs, this.options, this.history);
+      if (this.options.saturation !== false) this.check.addSaturationTests(this.saturation);
       const reason = this.policies.get(span.version);
       if (reason !== undefined) this.check.makeStrict(reason);
       // The summary says when the check decides at the latest: a clean deploy passes early only once
@@ -226,6 +281,7 @@ export class ServiceVerifier {
     // they age out); a failed or inconclusive one never does.
     if (decided.status === 'pass' && this.check) {
       this.history.absorb(this.check.version, this.check.own, this.check.ownTemplates, this.check.lastCandidateMs);
+      this.saturation.absorb(this.check.ownSaturation);
       this.promote(this.check.version);
     }
     return decided;
@@ -246,6 +302,8 @@ export class ServiceVerifier {
       check: this.check ? this.check.toJSON() : null,
       verified: [...this.verified].slice(-50),
       policies: [...this.policies],
+      saturation: this.saturation.toJSON(),
+      samples: this.samples,
     };
   }
 
@@ -258,6 +316,10 @@ export class ServiceVerifier {
     v.check = j.check && j.check.slots ? DeploymentCheck.fromJSON(j.check, options, v.history) : null;
     v.verified = new Set(j.verified);
     v.policies = new Map(j.policies ?? []);
+    // State written before saturation tests restores without saturation history.
+    if (j.saturation) v.saturation = SaturationHistory.fromJSON(j.saturation, options.baselineHalfLifeMs);
+    v.samples = j.samples ?? [];
+    v.check?.useSaturation(v.saturation);
     return v;
   }
 }
@@ -270,6 +332,8 @@ export interface ServiceVerifierJSON {
   check: DeploymentCheckJSON | null;
   verified: string[];
   policies?: Array<[string, string]>;
+  saturation?: SaturationHistoryJSON;
+  samples?: SaturationSample[];
 }
 
 interface ConcurrentOp {
@@ -295,6 +359,7 @@ interface DeploymentCheckJSON {
   ownTemplates?: Array<[string, number]>;
   lastCandidateMs?: number;
   season?: CheckSeasonJSON | null;
+  ownSaturation?: Array<[string, DDSketchJSON]>;
 }
 
 /** One deployment under test. */
@@ -318,6 +383,9 @@ export class DeploymentCheck {
   lastCandidateMs = -1;
   /** The time-of-day adjustment of a history baseline (time-of-day.ts); null: none, as before profiles existed. */
   season: CheckSeason | null = null;
+  /** The service's saturation history (null: no saturation tests) and the candidate's own samples per metric. */
+  private saturation: SaturationHistory | null = null;
+  ownSaturation = new Map<string, DDSketch>();
 
   constructor(
     readonly service: string,
@@ -363,6 +431,60 @@ export class DeploymentCheck {
   /** The middle of the candidate's traffic so far: the time a whole-check error null is taken at. */
   private get candidateMidMs(): number {
     return this.lastCandidateMs < 0 ? this.deployedAtMs : (this.deployedAtMs + this.lastCandidateMs) / 2;
+  }
+
+  /**
+   * Add one test per CPU / memory metric the saturation history holds enough of (none: the family
+   * is unchanged). Called once, when the check starts, so the family stays fixed.
+   */
+  addSaturationTests(h: SaturationHistory): void {
+    this.saturation = h;
+    for (const metric of h.testable()) {
+      this.slots.push({ kind: 'saturation', check: saturationCheckName(metric), metric, mix: new MixtureSprt(), wald: new BernoulliSprt(this.options.alpha / 4, this.options.beta), p0: 0 });
+    }
+  }
+
+  /** A restored check reads the restored history. */
+  useSaturation(h: SaturationHistory): void {
+    this.saturation = h;
+  }
+
+  /** One sample of the candidate: each test of its metric sees whether it exceeds margin × the baseline's p95. */
+  observeSaturation(sample: SaturationSample): void {
+    if (this.status !== 'running' || !this.saturation) return;
+    if (sample.timeMs < this.deployedAtMs + SATURATION_CHECK.warmupMs) return;
+    let own = this.ownSaturation.get(sample.metric);
+    if (!own && this.ownSaturation.size < 20) this.ownSaturation.set(sample.metric, (own = newSketch()));
+    own?.add(sample.value);
+    const strict = this.strictReason !== null;
+    for (const s of this.slots) {
+      if (s.kind !== 'saturation' || s.metric !== sample.metric) continue;
+      const q = this.saturation.quantile(sample.metric, SATURATION_CHECK.q);
+      if (q === null) continue;
+      const p0 = saturationNull(this.saturation.count(sample.metric));
+      s.p0 = p0;
+      const x = sample.value > q * SATURATION_CHECK.margin ? 1 : 0;
+      (s.mix as MixtureSprt).observe(x, 1, p0);
+      s.wald.observe(x, 1, p0, Math.max(strict ? SATURATION_CHECK.strictP1 : SATURATION_CHECK.p1, p0 * 1.05));
+    }
+  }
+
+  /** Candidate and baseline medians of a saturation slot's metric, and their ratio. */
+  private saturationMedians(s: Slot): { baseline: number; candidate: number; ratio: number } {
+    const metric = s.metric as string;
+    const baseline = this.saturation?.quantile(metric, 0.5) ?? 0;
+    const own = this.ownSaturation.get(metric);
+    // No candidate sample yet (a running verdict): no effect to report, ratio 1.
+    if (!own || own.count === 0) return { baseline, candidate: 0, ratio: 1 };
+    const candidate = own.quantile(0.5);
+    return { baseline, candidate, ratio: baseline > 0 ? candidate / baseline : candidate > 0 ? Infinity : 1 };
+  }
+
+  /** A test's name in a verdict's summary: the check, and its operation or its metric and effect. */
+  private slotLabel(i: number): string {
+    const s = this.slots[i];
+    if (s.kind === 'saturation') return `${saturationMetricKind(s.metric as string)} ×${formatRatio(this.saturationMedians(s).ratio)} (${s.metric}, ${s.check})`;
+    return s.operation ? `${s.check} (${s.operation})` : s.check;
   }
 
   get deadlineMs(): number {
@@ -499,6 +621,7 @@ export class DeploymentCheck {
     const strict = this.strictReason !== null;
     const quantiles = new Map<number, { value: number; n: number } | null>();
     for (const s of this.slots) {
+      if (s.kind === 'saturation') continue;
       if (s.operation !== undefined && s.operation !== span.operation) continue;
       if (s.kind === 'error') {
         const h = this.errorHypotheses(s.operation, span.timeMs);
@@ -572,6 +695,15 @@ export class DeploymentCheck {
         const c = LATENCY_CHECKS[s.li as number];
         baseline = 1 - c.q;
         detail = `${s.mix.ones}/${s.mix.n} candidate requests slower than the baseline p${Math.round(c.q * 100)}${s.operation ? ` of ${s.operation}` : ''}`;
+      } else if (s.kind === 'saturation') {
+        // Evidence of a saturation test: the metric's medians (effect = their ratio) and the exceedances.
+        const med = this.saturationMedians(s);
+        const n = this.saturation?.count(s.metric as string) ?? 0;
+        const decided: VerdictEvidence['decided'] = failing.has(i) ? 'fail' : this.slotPasses(s) ? 'pass' : 'undecided';
+        return {
+          check: s.check, baseline: med.baseline, candidate: med.candidate, effect: Number.isFinite(med.ratio) ? med.ratio : 1e9, statistic: s.mix.maxLog, bound: Math.log(m / this.alpha), decided,
+          detail: `${s.metric}: ${s.mix.n > 0 ? `median ×${formatRatio(med.ratio)}` : 'no candidate sample yet'} against ${n} baseline samples; ${s.mix.ones}/${s.mix.n} candidate samples above ${SATURATION_CHECK.margin} × the baseline p95; always-valid p = ${s.mix.pValue.toPrecision(3)}`,
+        };
       } else {
         baseline = s.p0;
         detail = `${s.mix.ones}/${s.mix.n} candidate errors with a message never seen in the baseline${this.novel.length ? `: "${this.novel[0].slice(0, 120)}"` : ''}`;
@@ -609,14 +741,16 @@ export class DeploymentCheck {
     if (this.status !== 'running') return null;
     const failing = this.failing();
     if (failing.length > 0) {
-      const names = failing.map((i) => (this.slots[i].operation ? `${this.slots[i].check} (${this.slots[i].operation})` : this.slots[i].check));
+      const names = failing.map((i) => this.slotLabel(i));
       return this.finish('fail', nowMs, `${this.version} regressed against ${this.baselineDescription()}: ${[...new Set(names)].join(', ')}`);
     }
     // A pass needs every test that saw data to rule out the regression worth failing (its Wald
     // test accepted), the service's error ratio among them, and latency tested at all. A test that
     // saw nothing (an operation the candidate does not serve, no error messages) is not waited for.
     const latencyTested = this.slots.some((s) => s.kind === 'latency' && s.mix.n > 0);
-    const allPass = this.slotPasses(this.slots[0]) && this.slots.every((s) => s.mix.n === 0 || this.slotPasses(s));
+    // A saturation test is waited for even before its first sample: the history says the service
+    // reports the metric, and a pass before it is measured would let a CPU regression through.
+    const allPass = this.slotPasses(this.slots[0]) && this.slots.every((s) => (s.mix.n === 0 && s.kind !== 'saturation') || this.slotPasses(s));
     if (allPass && latencyTested && this.candReq >= this.minSamples) {
       return this.finish('pass', nowMs, `${this.version} is no worse than ${this.baselineVersion} after ${this.candReq} requests`);
     }
@@ -631,7 +765,7 @@ export class DeploymentCheck {
     const final = holmRejections(this.slots.map((s) => this.finalPValue(s)), this.alpha * FINAL_LOOK_SHARE);
     if (final.length > 0) {
       this.finalFailing = final;
-      const names = final.map((i) => (this.slots[i].operation ? `${this.slots[i].check} (${this.slots[i].operation})` : this.slots[i].check));
+      const names = final.map((i) => this.slotLabel(i));
       return this.finish('fail', at, `${this.version} regressed against ${this.baselineDescription()} by its deadline (exact test of ${this.candReq} requests): ${[...new Set(names)].join(', ')}`);
     }
     if (this.candReq < this.minSamples && this.strictReason === null) {
@@ -695,12 +829,13 @@ export class DeploymentCheck {
       status: this.status, canary: this.canary, candidate: [this.candErr, this.candReq],
       slots: this.slots.map((s) => ({
         kind: s.kind, check: s.check, ...(s.operation !== undefined ? { operation: s.operation } : {}), ...(s.li !== undefined ? { li: s.li } : {}),
-        mix: s.mix.toJSON(), wald: s.wald.toJSON(), p0: s.p0,
+        ...(s.metric !== undefined ? { metric: s.metric } : {}), mix: s.mix.toJSON(), wald: s.wald.toJSON(), p0: s.p0,
       })),
       concurrent: [...this.concurrent].map(([k, c]) => [k, c.sketch.toJSON(), c.errors, c.requests]),
       cache: [...this.cache], novel: this.novel, strict: this.strictReason,
       own: [...this.own].map(([k, c]) => [k, c.sketch.toJSON(), c.errors, c.requests]), ownTemplates: [...this.ownTemplates], lastCandidateMs: this.lastCandidateMs,
       season: this.season ? checkSeasonToJSON(this.season) : null,
+      ownSaturation: [...this.ownSaturation].map(([k, sk]) => [k, sk.toJSON()]),
     };
   }
 
@@ -711,7 +846,7 @@ export class DeploymentCheck {
     [c.candErr, c.candReq] = j.candidate;
     c.slots = j.slots.map((s) => ({
       kind: s.kind, check: s.check, ...(s.operation !== undefined ? { operation: s.operation } : {}), ...(s.li !== undefined ? { li: s.li } : {}),
-      mix: s.kind === 'error' ? RateRatioSprt.fromJSON(s.mix) : MixtureSprt.fromJSON(s.mix as MixtureSprtJSON, MIXTURE_ODDS_RATIOS), wald: BernoulliSprt.fromJSON(s.wald), p0: s.p0,
+      ...(s.metric !== undefined ? { metric: s.metric } : {}), mix: s.kind === 'error' ? RateRatioSprt.fromJSON(s.mix) : MixtureSprt.fromJSON(s.mix as MixtureSprtJSON, MIXTURE_ODDS_RATIOS), wald: BernoulliSprt.fromJSON(s.wald), p0: s.p0,
     }));
     c.concurrent = new Map(j.concurrent.map(([k, s, e, r]) => [k, { sketch: DDSketch.fromJSON(s), errors: e, requests: r }]));
     c.cache = new Map(j.cache);
@@ -722,6 +857,7 @@ export class DeploymentCheck {
     c.ownTemplates = new Map(j.ownTemplates ?? []);
     c.lastCandidateMs = j.lastCandidateMs ?? -1;
     c.season = j.season ? checkSeasonFromJSON(j.season) : null;
+    c.ownSaturation = new Map((j.ownSaturation ?? []).map(([k, sk]) => [k, DDSketch.fromJSON(sk)]));
     return c;
   }
 }
