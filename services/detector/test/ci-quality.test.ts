@@ -12,6 +12,7 @@ import type { CiQualityRecord } from '@vigil/records';
 import { createTelemetry } from '@vigil/telemetry';
 import { testBrokers, uniqueName } from '../../../infra/test/kafka.js';
 import { readTopics, testBus } from '../../../test/support/kafka-io.js';
+import { runTopics, until as untilWithin } from '../../../test/support/processes.js';
 import type { ReadRecord } from '../../../test/support/kafka-io.js';
 import { createDetector } from '../src/pipeline.js';
 import { deploymentMarker, spans, testRun } from '../src/ci-quality/ci-quality.test-util.js';
@@ -24,22 +25,12 @@ afterAll(async () => {
   await bus.shutdown();
 });
 
-async function until<T>(what: string, read: () => Promise<T | null>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (v !== null) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
+// The shared poll of test/support, with this suite's patience.
+const until = <T>(what: string, read: () => Promise<T | null>): Promise<T> => untilWithin(what, read, 90_000, 500);
 
 describe('CI quality as a stream, joined by the detector (real broker)', () => {
   test('test runs → vigil_ci_quality; a deploy of the flaky commit is re-published with ci and fails strictly', async () => {
-    const topics = Object.fromEntries(
-      ['spans', 'metrics', 'logs', 'deployments', 'scores', 'anomalies', 'verdicts', 'templates', 'alerts', 'rollbacks', 'deadLetter', 'detectorState', 'alerterState', 'ciTestRuns', 'ciQuality', 'forecasts']
-        .map((k) => [k, `${run}-${k}`]),
-    );
+    const topics = runTopics(run);
     const config = parseConfig({
       bus: { kind: 'kafka', kafka: { brokers } },
       topics: { ...topics, partitions: 2 },

@@ -12,6 +12,7 @@ import { Mulberry32 } from '@vigil/stats';
 import { createTelemetry } from '@vigil/telemetry';
 import { testBrokers, uniqueName } from '../../../infra/test/kafka.js';
 import { readTopics, testBus } from '../../../test/support/kafka-io.js';
+import { runTopics, until as untilWithin } from '../../../test/support/processes.js';
 import { createDetector } from '../src/pipeline.js';
 import { paymentsSpans, podCpu } from '../src/processors/saturation.test-util.js';
 
@@ -23,22 +24,12 @@ afterAll(async () => {
   await bus.shutdown();
 });
 
-async function until<T>(what: string, read: () => Promise<T | null>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (v !== null) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
+// The shared poll of test/support, with this suite's patience.
+const until = <T>(what: string, read: () => Promise<T | null>): Promise<T> => untilWithin(what, read, 90_000, 500);
 
 describe('saturation tests through the detector (real broker)', () => {
   test('v2 with clean spans and twice the CPU fails, the verdict naming CPU; the spans and metrics topics are read independently', async () => {
-    const topics = Object.fromEntries(
-      ['spans', 'metrics', 'logs', 'deployments', 'scores', 'anomalies', 'verdicts', 'templates', 'alerts', 'rollbacks', 'deadLetter', 'detectorState', 'alerterState', 'ciTestRuns', 'ciQuality', 'forecasts']
-        .map((k) => [k, `${run}-${k}`]),
-    );
+    const topics = runTopics(run);
     const config = parseConfig({
       bus: { kind: 'kafka', kafka: { brokers } },
       topics: { ...topics, partitions: 1 },
