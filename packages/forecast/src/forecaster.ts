@@ -127,6 +127,7 @@ export class SeasonalForecaster {
     this.g.fill(-Infinity, L.fRingBin, L.fRingBin + L.S);
     this.g.fill(1, L.dailyM, L.dailyM + L.DM);
     this.g.fill(1, L.weeklyM, L.weeklyM + L.WM);
+    this.g.fill(1, L.dFactorM, L.dFactorM + (c.combine ? L.HD : 0));
     this.longHist = new ErrorHistogram(c.histogramHalfLife, this.g, L.hists, ERROR_BUCKETS);
     this.shortHist = new ErrorHistogram(c.histogramHalfLife, this.g, L.hists + ERROR_BUCKETS, ERROR_BUCKETS);
     this.sampleHist = new ErrorHistogram(c.histogramHalfLife, this.g, L.hists + 2 * ERROR_BUCKETS, HISTOGRAM_BUCKETS);
@@ -234,7 +235,23 @@ export class SeasonalForecaster {
   // Forecast of coarse bin T by the additive member from the state saved after bin `from` (level, trend, error).
   private pointA(T: number, from: number, level: number, trend: number, err: number): number {
     const s = T - from;
-    return level + trend * this.damp(s) + this.seasonal(T) + this.pow(this.arPow, this.config.arCoarse, s) * err;
+    return level + trend * this.damp(s) + this.seasonal(T) - this.dailyLearntSince(T, from, this.L.dDeltaA, 0)
+      + this.pow(this.arPow, this.config.arCoarse, s) * err;
+  }
+
+  // Past forecasts are rebuilt from the current seasonal profiles: exact while the target's daily
+  // slot has not been learnt since the origin (h <= dailyPeriod). Beyond that (horizons past a day,
+  // M4's 48) the slot learnt the target's previous day after the origin, and the rebuilt errors were
+  // optimistic (95 % intervals covered 0.87 at h 25-36 on M4 training windows). So when the horizons
+  // outrun the daily period, the last change of each daily slot is kept (additive increment and
+  // multiplicative factor, one day of each) and undone here; exact for horizons up to two days.
+  // Returns the additive increment (at = 0) or the log of the ratio's factor (kept as a factor).
+  private dailyLearntSince(T: number, from: number, at: number, neutral: number): number {
+    const L = this.L;
+    if (!L.HD || T - from <= L.D) return neutral;
+    const b = T - L.D;
+    if (this.g[L.ringBin + mod(b, L.H)] !== b || b <= from) return neutral;
+    return this.g[at + mod(T, L.D)];
   }
 
   /**
@@ -257,19 +274,24 @@ export class SeasonalForecaster {
     return w === 0 ? a : (1 - w) * a + w * levelM * this.ratioM(T);
   }
 
+  // Multiplicative member's ratio of bin T as it was after bin `from`.
+  private ratioMAsOf(T: number, from: number): number {
+    const q = this.dailyLearntSince(T, from, this.L.dFactorM, 1);
+    return q > 0 ? this.ratioM(T) / q : this.ratioM(T);
+  }
+
   private learnCoarse(K: number, y: number): void {
     const c = this.config;
     const H = c.longHorizons;
     // Errors of the forecasts made 1..H bins ago for this bin (reconstructed from the ring).
     if (this.coarseN > 0) {
       const w = this.combineWeight;
-      const rm = this.ratioM(K);
       let sa = 0, sm = 0, n = 0;
       for (let j = 1; j <= H; j++) {
         const r = mod(K - j, H);
         if (this.g[this.L.ringBin + r] !== K - j) continue;
         const pa = this.pointA(K, K - j, this.g[this.L.ringLevel + r], this.c_trend(r), this.g[this.L.ringErr + r]);
-        const pm = c.combine ? this.g[this.L.ringLevelM + r] * rm : 0;
+        const pm = c.combine ? this.g[this.L.ringLevelM + r] * this.ratioMAsOf(K, K - j) : 0;
         sa += Math.abs(y - pa);
         sm += Math.abs(y - pm);
         n++;
@@ -309,6 +331,7 @@ export class SeasonalForecaster {
       if (c.dailyPeriod) {
         gd = c.warmupGains ? Math.max(c.gammaDaily, 1 / (Math.floor(this.coarseN / c.dailyPeriod) + 1)) : c.gammaDaily;
         this.f[this.L.daily + mod(K, c.dailyPeriod)] += gd * ec;
+        if (this.L.HD) this.g[this.L.dDeltaA + mod(K, c.dailyPeriod)] = gd * ec;
       }
       if (c.weeklyPeriod) {
         const gw = c.warmupGains ? Math.max(c.gammaWeekly, 1 / (Math.floor(this.coarseN / c.weeklyPeriod) + 1)) : c.gammaWeekly;
@@ -349,6 +372,7 @@ export class SeasonalForecaster {
     if (!(L > 0) || !(S > 1e-6)) {
       // No level to take a ratio of (an idle series, or values <= 0): the level alone learns.
       this.levelM = L + a * (yc - L);
+      if (this.L.HD) this.g[this.L.dFactorM + mod(K, this.L.D)] = 1;
       return;
     }
     // The ratio error, bounded so that one value can at most multiply a ratio by 1 + gamma*9.
@@ -358,6 +382,7 @@ export class SeasonalForecaster {
     if (c.dailyPeriod) {
       gd = c.warmupGains ? Math.max(c.gammaMulDaily, 1 / (Math.floor(this.coarseN / c.dailyPeriod) + 1)) : c.gammaMulDaily;
       this.g[this.L.dailyM + mod(K, c.dailyPeriod)] *= 1 + gd * q;
+      if (this.L.HD) this.g[this.L.dFactorM + mod(K, c.dailyPeriod)] = 1 + gd * q;
     }
     if (c.weeklyPeriod) {
       const gw = c.warmupGains ? Math.max(c.gammaMulWeekly, 1 / (Math.floor(this.coarseN / c.weeklyPeriod) + 1)) : c.gammaMulWeekly;
@@ -549,7 +574,8 @@ export class SeasonalForecaster {
   private view(k: (typeof ARRAY_FIELDS)[number]): Float64Array | Float32Array {
     const L = this.L;
     const n = k === 'daily' || k === 'spreadByHour' ? L.D : k === 'weekly' ? L.W : k === 'dailyM' ? L.DM : k === 'weeklyM' ? L.WM
-      : k === 'ringTrend' ? L.HT : k === 'ringLevelM' ? (this.config.combine ? L.H : 0) : k.startsWith('f') || k === 'shortScale' ? L.S : L.H;
+      : k === 'ringTrend' ? L.HT : k === 'ringLevelM' ? (this.config.combine ? L.H : 0) : k === 'dDeltaA' ? L.HD : k === 'dFactorM' ? (this.config.combine ? L.HD : 0)
+      : k.startsWith('f') || k === 'shortScale' ? L.S : L.H;
     return F32_FIELDS.has(k) ? this.g.subarray(L[k], L[k] + n) : this.f.subarray(L[k], L[k] + n);
   }
 
@@ -571,6 +597,8 @@ export class SeasonalForecaster {
       const dst = f.view(k);
       const src = j.arrays[k];
       if (older && (k === 'dailyM' || k === 'weeklyM' || k === 'ringLevelM' || (k === 'ringTrend' && dst.length === 0))) continue;
+      // States written before the daily-slot changes were kept: nothing to undo yet (left neutral).
+      if ((k === 'dDeltaA' || k === 'dFactorM') && src === undefined) continue;
       if (!Array.isArray(src) || src.length !== dst.length) throw new Error(`forecast: state array "${k}" must have ${dst.length} values, got ${Array.isArray(src) ? src.length : typeof src}`);
       src.forEach((v, i) => (dst[i] = v === null ? -Infinity : v));
     }
@@ -594,7 +622,7 @@ export class SeasonalForecaster {
 const SCALAR_FIELDS = ['fineBin', 'fineSum', 'fineCount', 'coarseBin', 'coarseSum', 'coarseCount', 'coarseN', 'level', 'trend', 'lastError',
   'coarseScale', 'lastCoarse', 'fineN', 'fineLevel', 'fineLast', 'fineDevScale', 'lastFine', 'sampleCycle', 'shortCycle', 'levelM', 'errA', 'errM'] as const;
 const ARRAY_FIELDS = ['daily', 'weekly', 'ringLevel', 'ringTrend', 'ringErr', 'ringBin', 'longScale', 'fRingLevel', 'fRingLast', 'fRingBin',
-  'shortScale', 'spreadByHour', 'dailyM', 'weeklyM', 'ringLevelM'] as const;
+  'shortScale', 'spreadByHour', 'dailyM', 'weeklyM', 'ringLevelM', 'dDeltaA', 'dFactorM'] as const;
 
 export interface SeasonalForecasterJSON {
   v: 1;
@@ -629,10 +657,10 @@ function quantiles(h: ErrorHistogram): Quantiles {
 const ERROR_BUCKETS = 32;
 
 const F32_FIELDS = new Set<string>(['weekly', 'longScale', 'shortScale', 'spreadByHour', 'ringTrend', 'ringErr', 'ringLevel', 'ringBin',
-  'fRingLevel', 'fRingLast', 'fRingBin', 'dailyM', 'weeklyM', 'ringLevelM']);
+  'fRingLevel', 'fRingLast', 'fRingBin', 'dailyM', 'weeklyM', 'ringLevelM', 'dDeltaA', 'dFactorM']);
 
 interface Layout {
-  D: number; W: number; H: number; S: number; DM: number; WM: number; HT: number;
+  D: number; W: number; H: number; S: number; DM: number; WM: number; HT: number; HD: number; dDeltaA: number; dFactorM: number;
   daily: number; weekly: number; ringLevel: number; ringBin: number; longScale: number;
   fRingLevel: number; fRingLast: number; fRingBin: number; shortScale: number; spreadByHour: number; f64Len: number;
   ringTrend: number; ringErr: number; hists: number; dailyM: number; weeklyM: number; ringLevelM: number; f32Len: number;
@@ -643,7 +671,9 @@ function layoutFor(c: Readonly<ForecasterConfig>): Layout {
   const D = Math.max(c.dailyPeriod, 1), W = Math.max(c.weeklyPeriod, 1), H = c.longHorizons, S = c.shortHorizons;
   // The multiplicative member's ratios exist only when it does, the ring of trends only with a trend.
   const DM = c.combine ? D : 0, WM = c.combine ? W : 0, HT = c.beta ? H : 0;
-  const key = `${D},${W},${H},${S},${DM},${HT}`;
+  // The last change of each daily slot, kept only when the long horizons outrun the daily period.
+  const HD = c.dailyPeriod && H > D ? D : 0;
+  const key = `${D},${W},${H},${S},${DM},${HT},${HD}`;
   let L = LAYOUTS.get(key);
   if (!L) {
     let o = 0;
@@ -657,8 +687,9 @@ function layoutFor(c: Readonly<ForecasterConfig>): Layout {
     const f64Len = o;
     o = 0;
     const f32 = { weekly: at(W), longScale: at(H), shortScale: at(S), spreadByHour: at(D), ringTrend: at(HT), ringErr: at(H), hists: at(2 * ERROR_BUCKETS + HISTOGRAM_BUCKETS),
-      ringLevel: at(H), ringBin: at(H), fRingLevel: at(S), fRingLast: at(S), fRingBin: at(S), dailyM: at(DM), weeklyM: at(WM), ringLevelM: at(c.combine ? H : 0) };
-    L = { D, W, H, S, DM, WM, HT, ...f64, f64Len, ...f32, f32Len: o };
+      ringLevel: at(H), ringBin: at(H), fRingLevel: at(S), fRingLast: at(S), fRingBin: at(S), dailyM: at(DM), weeklyM: at(WM), ringLevelM: at(c.combine ? H : 0),
+      dDeltaA: at(HD), dFactorM: at(c.combine ? HD : 0) };
+    L = { D, W, H, S, DM, WM, HT, HD, ...f64, f64Len, ...f32, f32Len: o };
     if (LAYOUTS.size < 64) LAYOUTS.set(key, L);
   }
   return L;
