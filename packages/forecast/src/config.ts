@@ -67,18 +67,12 @@ export interface ForecasterConfig {
    */
   intervalRate: number;
   /**
-   * Step of the adaptive conformal correction of the interval widths (Gibbs & Candes 2021): the
-   * log of each block's width multiplier moves by this times (miss - nominal miss rate) per scored
-   * error. 0 disables.
-   */
-  intervalAdapt: number;
-  /**
    * Running-mean warm-up of the per-horizon interval scales (rate max(intervalRate, 4 / (n + 1)),
    * n the bins learnt): the warm-up's large first errors fade within days.
    */
   intervalWarmup: boolean;
   /**
-   * Width multiplier of the intervals (of the histogram's quantiles). The errors the intervals
+   * Width multiplier of the day-ahead intervals (of the histogram's quantiles). The errors they
    * learn from are rebuilt in-sample: the combination's weights were chosen on them, so the next
    * day's errors are larger. Chosen by cross-validation (README).
    */
@@ -113,7 +107,7 @@ const DEFAULTS: Readonly<ForecasterConfig> = Object.freeze({
   combine: true,
   alphaMul: 0.005,
   gammaMulDaily: 0.1,
-  gammaMulWeekly: 0.1,
+  gammaMulWeekly: 0.05,
   naiveMember: true,
   combinePower: 8,
   huberK: 3,
@@ -121,9 +115,8 @@ const DEFAULTS: Readonly<ForecasterConfig> = Object.freeze({
   // One day of 5-minute samples: the request holds for a day, so its spread is a day's.
   spreadRate: 1 / 288,
   intervalRate: 0.002,
-  intervalAdapt: 0,
   intervalWarmup: true,
-  intervalWidth: 1,
+  intervalWidth: 1.1,
   histogramHalfLife: 2000,
   nonNegative: true,
   warmupGains: true,
@@ -133,7 +126,7 @@ export class ForecastConfigError extends Error {
   readonly code = 'FORECAST_CONFIG_INVALID';
 }
 
-const UNIT = ['alpha', 'beta', 'phi', 'gammaDaily', 'gammaWeekly', 'arCoarse', 'alphaFine', 'rhoFine', 'fineSeasonal', 'scaleRate', 'spreadRate', 'intervalRate', 'intervalAdapt',
+const UNIT = ['alpha', 'beta', 'phi', 'gammaDaily', 'gammaWeekly', 'arCoarse', 'alphaFine', 'rhoFine', 'fineSeasonal', 'scaleRate', 'spreadRate', 'intervalRate',
   'alphaMul', 'gammaMulDaily', 'gammaMulWeekly'] as const;
 const POSITIVE_INT = ['fineStepSec', 'coarseStepSec', 'shortHorizons', 'longHorizons'] as const;
 

@@ -85,11 +85,6 @@ export class SeasonalForecaster {
   private errA = 0; // running mean |h-step error| of the additive member, over horizons 1..H
   private errM = 0; // the same for the multiplicative member
   private errS = 0; // the same for the seasonal naive member
-  // Adaptive conformal correction of the interval widths (log multipliers), per block and level.
-  private adL80 = 0;
-  private adL95 = 0;
-  private adS80 = 0;
-  private adS95 = 0;
   // ring of coarse states after each final bin: level, trend, last error, bin index
   private readonly longHist: ErrorHistogram;
   // Every array of the state lives in one ArrayBuffer: f (Float64) and g (Float32) at the offsets
@@ -324,7 +319,6 @@ export class SeasonalForecaster {
     // Errors of the forecasts made 1..H bins ago for this bin (reconstructed from the ring).
     if (this.coarseN > 0) {
       const w = this.memberWeights();
-      const qa = c.intervalAdapt > 0 ? this.adapted(this.longHist, this.adL80, this.adL95) : null;
       const naive = c.combine && c.naiveMember;
       let sa = 0, sm = 0, ss = 0, n = 0;
       for (let j = 1; j <= H; j++) {
@@ -345,7 +339,6 @@ export class SeasonalForecaster {
         sa += Math.abs(y - pa);
         n++;
         // The intervals are calibrated on the combination's own h-step errors.
-        if (qa) this.adapt(0, qa, this.g[this.L.longScale + j - 1], y - p);
         this.recordError(this.L.longScale, this.longHist, j - 1, y - p, this.coarseN);
       }
       if (c.combine && n > 0) {
@@ -461,13 +454,11 @@ export class SeasonalForecaster {
       // Every horizon's scale learns from every bin; the shared standardised histogram takes one
       // horizon per bin, cycling (the same distribution, at a twelfth of the cost).
       this.shortCycle = (this.shortCycle + 1) % S;
-      const qa = c.intervalAdapt > 0 ? this.adapted(this.shortHist, this.adS80, this.adS95) : null;
       for (let h = 1; h <= S; h++) {
         const r = mod(k - h, S);
         if (this.g[this.L.fRingBin + r] !== k - h) continue;
         const lv = this.g[this.L.fRingLevel + r];
         const e = x - (sk + lv + this.rhoPow[h] * (this.g[this.L.fRingLast + r] - lv));
-        if (qa) this.adapt(1, qa, this.g[this.L.shortScale + h - 1], e);
         this.recordError(this.L.shortScale, h - 1 === this.shortCycle ? this.shortHist : null, h - 1, e, this.fineN);
       }
       this.recordSample(k, x);
@@ -512,38 +503,14 @@ export class SeasonalForecaster {
   }
 
   // Standardised quantiles of a block with its width multipliers applied (what forecast() uses).
-  private adapted(h: ErrorHistogram, l80: number, l95: number): Quantiles {
+  // Standardised quantiles of a block, widened by intervalWidth for the day-ahead block only: its
+  // errors are the combination's, whose weights were chosen on them; the 5-minute block's are
+  // rebuilt exactly, no choice made.
+  private blockQuantiles(h: ErrorHistogram): Quantiles {
     const q = quantiles(h);
-    const k = this.config.intervalWidth;
-    if (!this.config.intervalAdapt && k === 1) return q;
-    const m80 = k * Math.exp(l80), m95 = k * Math.exp(l95);
-    return { q10: q.q10 * m80, q90: q.q90 * m80, q025: q.q025 * m95, q975: q.q975 * m95 };
-  }
-
-  /**
-   * Adaptive conformal inference (Gibbs & Candes 2021, NeurIPS): each error scored at its horizon
-   * is checked against the interval today's rule gives for that horizon (scale x standardised
-   * quantile x multiplier), and the multiplier's log moves by intervalAdapt * (miss - alpha), so the
-   * long-run miss rate is alpha whatever the histogram and the scale get wrong. What they get
-   * wrong: the scale is a slow mean (intervalRate) and lags when errors shrink (a profile still
-   * learning) or grow, and the histogram keeps errors standardised by the scale of their time; a
-   * week-long synthetic warm-up left the 80 % interval covering 0.77. Four numbers per series.
-   */
-  private adapt(blk: 0 | 1, q: Quantiles, s: number, e: number): void {
-    if (!(s > 0)) return;
-    const g = this.config.intervalAdapt;
-    const z = e / s;
-    const m80 = z < q.q10 || z > q.q90 ? 0.8 : -0.2;
-    const m95 = z < q.q025 || z > q.q975 ? 0.95 : -0.05;
-    // Bounded: a multiplier stays within [1/8, 8] of the histogram's width.
-    const b = Math.log(8);
-    if (blk === 0) {
-      this.adL80 = Math.min(b, Math.max(-b, this.adL80 + g * m80));
-      this.adL95 = Math.min(b, Math.max(-b, this.adL95 + g * m95));
-    } else {
-      this.adS80 = Math.min(b, Math.max(-b, this.adS80 + g * m80));
-      this.adS95 = Math.min(b, Math.max(-b, this.adS95 + g * m95));
-    }
+    const k = h === this.longHist ? this.config.intervalWidth : 1;
+    if (k === 1) return q;
+    return { q10: q.q10 * k, q90: q.q90 * k, q025: q.q025 * k, q975: q.q975 * k };
   }
 
   // n: bins the block has learnt. The scale's rate is max(intervalRate, 4 / (n + 1)) (with
@@ -595,7 +562,7 @@ export class SeasonalForecaster {
     const out: Forecast = { originSec, short: [], long: [] };
     if (!this.ready) return out;
     const ko = Math.floor(originSec / c.fineStepSec);
-    const qs = this.adapted(this.shortHist, this.adS80, this.adS95);
+    const qs = this.blockQuantiles(this.shortHist);
     for (let h = 1; h <= c.shortHorizons; h++) {
       const k = ko + h;
       const s = Math.max(1, k - this.lastFine);
@@ -603,7 +570,7 @@ export class SeasonalForecaster {
       out.short.push(this.step(k * c.fineStepSec, p, this.horizonScale(this.L.shortScale, c.shortHorizons, Math.min(s, c.shortHorizons) - 1), qs));
     }
     const Ko = Math.floor(originSec / c.coarseStepSec);
-    const ql = this.adapted(this.longHist, this.adL80, this.adL95);
+    const ql = this.blockQuantiles(this.longHist);
     const w = this.memberWeights();
     for (let j = 1; j <= c.longHorizons; j++) {
       const K = Ko + j;
@@ -692,8 +659,8 @@ export class SeasonalForecaster {
     const older = !('levelM' in j.scalars);
     for (const k of SCALAR_FIELDS) {
       if (older && (k === 'levelM' || k === 'errA' || k === 'errM')) continue;
-      // Written before the seasonal naive member / the adaptive interval widths: they start afresh.
-      if ((k === 'errS' || k.startsWith('ad')) && !(k in j.scalars)) continue;
+      // Written before the seasonal naive member: its error starts afresh.
+      if (k === 'errS' && !(k in j.scalars)) continue;
       const v = j.scalars[k];
       if (v !== null && typeof v !== 'number') throw new Error(`forecast: state field "${k}" must be a number, got ${JSON.stringify(v)}`);
       self[k] = v === null ? -Infinity : v;
@@ -719,13 +686,13 @@ export class SeasonalForecaster {
   stateBytes(): number {
     // The power tables and the layout depend only on the configuration and are shared.
     const bytes = this.f.buffer.byteLength;
-    const scalars = 29 + 3 * 3 + 4; // own numeric fields, histogram scalars, counters
+    const scalars = 30 + 3 * 3 + 4; // own numeric fields, histogram scalars, counters
     return bytes + scalars * 8;
   }
 }
 
 const SCALAR_FIELDS = ['fineBin', 'fineSum', 'fineCount', 'coarseBin', 'coarseSum', 'coarseCount', 'coarseN', 'level', 'trend', 'lastError',
-  'coarseScale', 'lastCoarse', 'fineN', 'fineLevel', 'fineLast', 'fineDevScale', 'lastFine', 'sampleCycle', 'shortCycle', 'levelM', 'errA', 'errM', 'errS', 'adL80', 'adL95', 'adS80', 'adS95'] as const;
+  'coarseScale', 'lastCoarse', 'fineN', 'fineLevel', 'fineLast', 'fineDevScale', 'lastFine', 'sampleCycle', 'shortCycle', 'levelM', 'errA', 'errM', 'errS'] as const;
 const ARRAY_FIELDS = ['daily', 'weekly', 'ringLevel', 'ringTrend', 'ringErr', 'ringBin', 'longScale', 'fRingLevel', 'fRingLast', 'fRingBin',
   'shortScale', 'spreadByHour', 'dailyM', 'weeklyM', 'ringLevelM', 'dDeltaA', 'dFactorM', 'ringY'] as const;
 

@@ -321,7 +321,7 @@ function m4Forecasts(train: Map<string, number[]>, cfg: ForecasterConfig): Map<s
 }
 
 // The combination's constants (the multiplicative member, the seasonal naive member, the weights'
-// power) and the adaptive interval step, chosen by rolling-origin cross-validation on M4 TRAINING
+// power) and the day-ahead interval width, chosen by rolling-origin cross-validation on M4 TRAINING
 // windows: each series cut 48 and 96 points before the end of the training values this command is
 // given (which, in validation, already exclude the held-back 48), forecast 48 ahead. The held-back
 // points never choose anything. Two folds of series (odd / even position): each fold is scored with
@@ -335,7 +335,8 @@ function m4Grid(): Partial<ForecasterConfig>[] {
           for (const gammaMulWeekly of [0.05, 0.2]) g.push({ naiveMember, combinePower, alphaMul, gammaMulDaily, gammaMulWeekly });
   return g;
 }
-const M4_ADAPT = [0, 0.002, 0.005, 0.02];
+const M4_INTERVALS: Partial<ForecasterConfig>[] = [];
+for (const intervalWidth of [1, 1.1, 1.2, 1.3]) M4_INTERVALS.push({ intervalWidth });
 const M4_CUTS = [48, 96];
 
 interface M4CvResult { out_of_fold: Record<string, number>; choice_all_series: Partial<ForecasterConfig>; defaults_hold_choice: boolean; fold_picks: string[] }
@@ -371,14 +372,14 @@ function m4CrossValidate(train: Map<string, number[]>, base: ForecasterConfig): 
       if (o < bestOwa) { bestOwa = o; best = cfg; }
     }
     let bestA = best, bestD = Infinity;
-    for (const intervalAdapt of M4_ADAPT) {
-      const cfg = { ...best, intervalAdapt };
+    for (const ig of M4_INTERVALS) {
+      const cfg = { ...best, ...ig };
       const d = covDist(score(cfg, keep));
       if (d < bestD) { bestD = d; bestA = cfg; }
     }
     return bestA;
   };
-  const picked = (cfg: ForecasterConfig): Partial<ForecasterConfig> => ({ naiveMember: cfg.naiveMember, combinePower: cfg.combinePower, alphaMul: cfg.alphaMul, gammaMulDaily: cfg.gammaMulDaily, gammaMulWeekly: cfg.gammaMulWeekly, intervalAdapt: cfg.intervalAdapt });
+  const picked = (cfg: ForecasterConfig): Partial<ForecasterConfig> => ({ naiveMember: cfg.naiveMember, combinePower: cfg.combinePower, alphaMul: cfg.alphaMul, gammaMulDaily: cfg.gammaMulDaily, gammaMulWeekly: cfg.gammaMulWeekly, intervalWidth: cfg.intervalWidth });
   const picks: string[] = [];
   const oof: Record<string, number>[] = [];
   for (let k = 0; k < 2; k++) {
@@ -573,7 +574,7 @@ function main(): void {
       writeM4(m4TrainFile, train); writeM4(m4TestFile, test);
     }
     if (!args['no-cv']) {
-      console.log(`\nM4 cross-validation of the combination's constants (${m4Grid().length} configurations, then ${M4_ADAPT.length} interval steps; windows cut ${M4_CUTS.join(' and ')} points before the end of the training values, 2 folds of series)...`);
+      console.log(`\nM4 cross-validation of the combination's constants (${m4Grid().length} configurations, then ${M4_INTERVALS.length} interval settings; windows cut ${M4_CUTS.join(' and ')} points before the end of the training values, 2 folds of series)...`);
       const cv = m4CrossValidate(train, base);
       for (const p of cv.fold_picks) console.log(`  ${p}`);
       const o = cv.out_of_fold;
