@@ -494,7 +494,10 @@ export class SeasonalForecaster {
     const j = this.sampleCycle + 1;
     const r = mod(K - j, H);
     if (this.g[this.L.ringBin + r] !== K - j) return;
-    const e = x - this.pointA(K, K - j, this.g[this.L.ringLevel + r], this.c_trend(r), this.g[this.L.ringErr + r]);
+    const c = this.config;
+    const e = x - (c.spreadCombined && c.combine
+      ? this.coarsePoint(K, K - j, this.g[this.L.ringLevel + r], this.c_trend(r), this.g[this.L.ringErr + r], this.g[this.L.ringLevelM + r], this.memberWeights())
+      : this.pointA(K, K - j, this.g[this.L.ringLevel + r], this.c_trend(r), this.g[this.L.ringErr + r]));
     // The spread has its own daily profile (busy hours spread more than idle ones).
     const i = mod(K, this.L.D);
     const s = this.g[this.L.spreadByHour + i];
