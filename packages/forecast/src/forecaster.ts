@@ -327,7 +327,11 @@ export class SeasonalForecaster {
         const pa = this.pointA(K, K - j, this.g[this.L.ringLevel + r], this.c_trend(r), this.g[this.L.ringErr + r]);
         let p = pa;
         if (c.combine) {
-          const pm = this.g[this.L.ringLevelM + r] * this.ratioMAsOf(K, K - j);
+          // The multiplicative member's level moves slowly (alphaMul 0.002: under 5 % of one clipped
+          // error in a day), so its current level stands for the one it had at the origin; a ring of
+          // its levels cost 96 bytes per series (over the 4 KB budget in V8) and moved M4 OWA on
+          // training windows by 0.002.
+          const pm = this.levelM * this.ratioMAsOf(K, K - j);
           let ps = naive ? this.pointS(K, K - j) : NaN;
           sm += Math.abs(y - pm);
           if (Number.isNaN(ps)) {
@@ -396,7 +400,6 @@ export class SeasonalForecaster {
     if (c.beta) this.g[this.L.ringTrend + r] = this.trend;
     this.g[this.L.ringErr + r] = this.lastError;
     this.g[this.L.ringBin + r] = K;
-    if (c.combine) this.g[this.L.ringLevelM + r] = this.levelM;
     if (this.L.RY) this.g[this.L.ringY + r] = yClip;
   }
 
@@ -496,7 +499,7 @@ export class SeasonalForecaster {
     if (this.g[this.L.ringBin + r] !== K - j) return;
     const c = this.config;
     const e = x - (c.spreadCombined && c.combine
-      ? this.coarsePoint(K, K - j, this.g[this.L.ringLevel + r], this.c_trend(r), this.g[this.L.ringErr + r], this.g[this.L.ringLevelM + r], this.memberWeights())
+      ? this.coarsePoint(K, K - j, this.g[this.L.ringLevel + r], this.c_trend(r), this.g[this.L.ringErr + r], this.levelM, this.memberWeights())
       : this.pointA(K, K - j, this.g[this.L.ringLevel + r], this.c_trend(r), this.g[this.L.ringErr + r]));
     // The spread has its own daily profile (busy hours spread more than idle ones).
     const i = mod(K, this.L.D);
@@ -647,7 +650,7 @@ export class SeasonalForecaster {
   private view(k: (typeof ARRAY_FIELDS)[number]): Float64Array | Float32Array {
     const L = this.L;
     const n = k === 'daily' || k === 'spreadByHour' ? L.D : k === 'weekly' ? L.W : k === 'dailyM' ? L.DM : k === 'weeklyM' ? L.WM
-      : k === 'ringTrend' ? L.HT : k === 'ringLevelM' ? (this.config.combine ? L.H : 0) : k === 'dDeltaA' ? L.HD : k === 'dFactorM' ? (this.config.combine ? L.HD : 0) : k === 'ringY' ? L.RY
+      : k === 'ringTrend' ? L.HT : k === 'dDeltaA' ? L.HD : k === 'dFactorM' ? (this.config.combine ? L.HD : 0) : k === 'ringY' ? L.RY
       : k.startsWith('f') || k === 'shortScale' ? L.S : L.H;
     return F32_FIELDS.has(k) ? this.g.subarray(L[k], L[k] + n) : this.f.subarray(L[k], L[k] + n);
   }
@@ -671,7 +674,7 @@ export class SeasonalForecaster {
     for (const k of ARRAY_FIELDS) {
       const dst = f.view(k);
       const src = j.arrays[k];
-      if (older && (k === 'dailyM' || k === 'weeklyM' || k === 'ringLevelM' || (k === 'ringTrend' && dst.length === 0))) continue;
+      if (older && (k === 'dailyM' || k === 'weeklyM' || (k === 'ringTrend' && dst.length === 0))) continue;
       // States written before the daily-slot changes were kept: nothing to undo yet (left neutral).
       if ((k === 'dDeltaA' || k === 'dFactorM' || k === 'ringY') && src === undefined) continue;
       if (!Array.isArray(src) || src.length !== dst.length) throw new Error(`forecast: state array "${k}" must have ${dst.length} values, got ${Array.isArray(src) ? src.length : typeof src}`);
@@ -697,7 +700,7 @@ export class SeasonalForecaster {
 const SCALAR_FIELDS = ['fineBin', 'fineSum', 'fineCount', 'coarseBin', 'coarseSum', 'coarseCount', 'coarseN', 'level', 'trend', 'lastError',
   'coarseScale', 'lastCoarse', 'fineN', 'fineLevel', 'fineLast', 'fineDevScale', 'lastFine', 'sampleCycle', 'shortCycle', 'levelM', 'errA', 'errM', 'errS'] as const;
 const ARRAY_FIELDS = ['daily', 'weekly', 'ringLevel', 'ringTrend', 'ringErr', 'ringBin', 'longScale', 'fRingLevel', 'fRingLast', 'fRingBin',
-  'shortScale', 'spreadByHour', 'dailyM', 'weeklyM', 'ringLevelM', 'dDeltaA', 'dFactorM', 'ringY'] as const;
+  'shortScale', 'spreadByHour', 'dailyM', 'weeklyM', 'dDeltaA', 'dFactorM', 'ringY'] as const;
 
 export interface SeasonalForecasterJSON {
   v: 1;
@@ -732,13 +735,13 @@ function quantiles(h: ErrorHistogram): Quantiles {
 const ERROR_BUCKETS = 32;
 
 const F32_FIELDS = new Set<string>(['weekly', 'longScale', 'shortScale', 'spreadByHour', 'ringTrend', 'ringErr', 'ringLevel', 'ringBin',
-  'fRingLevel', 'fRingLast', 'fRingBin', 'dailyM', 'weeklyM', 'ringLevelM', 'dDeltaA', 'dFactorM', 'ringY']);
+  'fRingLevel', 'fRingLast', 'fRingBin', 'dailyM', 'weeklyM', 'dDeltaA', 'dFactorM', 'ringY']);
 
 interface Layout {
   D: number; W: number; H: number; S: number; DM: number; WM: number; HT: number; HD: number; dDeltaA: number; dFactorM: number; RY: number; ringY: number;
   daily: number; weekly: number; ringLevel: number; ringBin: number; longScale: number;
   fRingLevel: number; fRingLast: number; fRingBin: number; shortScale: number; spreadByHour: number; f64Len: number;
-  ringTrend: number; ringErr: number; hists: number; dailyM: number; weeklyM: number; ringLevelM: number; f32Len: number;
+  ringTrend: number; ringErr: number; hists: number; dailyM: number; weeklyM: number; f32Len: number;
 }
 const LAYOUTS = new Map<string, Layout>();
 // Offsets of every array of a series' state in its buffer, per configuration (shared).
@@ -763,7 +766,7 @@ function layoutFor(c: Readonly<ForecasterConfig>): Layout {
     const f64Len = o;
     o = 0;
     const f32 = { weekly: at(W), longScale: at(H), shortScale: at(S), spreadByHour: at(D), ringTrend: at(HT), ringErr: at(H), hists: at(2 * ERROR_BUCKETS + HISTOGRAM_BUCKETS),
-      ringLevel: at(H), ringBin: at(H), fRingLevel: at(S), fRingLast: at(S), fRingBin: at(S), dailyM: at(DM), weeklyM: at(WM), ringLevelM: at(c.combine ? H : 0),
+      ringLevel: at(H), ringBin: at(H), fRingLevel: at(S), fRingLast: at(S), fRingBin: at(S), dailyM: at(DM), weeklyM: at(WM),
       dDeltaA: at(HD), dFactorM: at(c.combine ? HD : 0), ringY: at(RY) };
     L = { D, W, H, S, DM, WM, HT, HD, RY, ...f64, f64Len, ...f32, f32Len: o };
     if (LAYOUTS.size < 64) LAYOUTS.set(key, L);
