@@ -57,11 +57,6 @@ export interface ForecasterConfig {
   huberK: number;
   /** EWMA rate of the running error scales (mean absolute errors). */
   scaleRate: number;
-  /**
-   * Right-sizing's spread is measured around the combination's day-ahead forecast (true) or the
-   * additive member's (false: the combination's weights are chosen on the same past errors).
-   */
-  spreadCombined: boolean;
   /** EWMA rate of the spread of fine samples around the day-ahead forecast (right-sizing). */
   spreadRate: number;
   /**
@@ -118,7 +113,6 @@ const DEFAULTS: Readonly<ForecasterConfig> = Object.freeze({
   huberK: 3,
   scaleRate: 0.02,
   // One day of 5-minute samples: the request holds for a day, so its spread is a day's.
-  spreadCombined: false,
   spreadRate: 1 / 288,
   intervalRate: 0.005,
   intervalWarmup: true,
@@ -172,7 +166,6 @@ export function forecasterConfig(input: Partial<ForecasterConfig> = {}): Readonl
   if (!(c.combinePower > 0 && Number.isFinite(c.combinePower))) throw new ForecastConfigError(`forecast: "combinePower" must be a finite number > 0, got ${JSON.stringify(c.combinePower)}`);
   if (typeof c.intervalWarmup !== 'boolean') throw new ForecastConfigError(`forecast: "intervalWarmup" must be a boolean, got ${JSON.stringify(c.intervalWarmup)}`);
   if (!(typeof c.intervalWidth === 'number' && c.intervalWidth > 0 && c.intervalWidth <= 4)) throw new ForecastConfigError(`forecast: "intervalWidth" must be a number in (0, 4], got ${JSON.stringify(c.intervalWidth)}`);
-  if (typeof c.spreadCombined !== 'boolean') throw new ForecastConfigError(`forecast: "spreadCombined" must be a boolean, got ${JSON.stringify(c.spreadCombined)}`);
   if (typeof c.naiveMember !== 'boolean') throw new ForecastConfigError(`forecast: "naiveMember" must be a boolean, got ${JSON.stringify(c.naiveMember)}`);
   if (typeof c.combine !== 'boolean') throw new ForecastConfigError(`forecast: "combine" must be a boolean, got ${JSON.stringify(c.combine)}`);
   if (typeof c.warmupGains !== 'boolean') throw new ForecastConfigError(`forecast: "warmupGains" must be a boolean, got ${JSON.stringify(c.warmupGains)}`);

@@ -39,8 +39,8 @@ const MAD_TO_SIGMA = 1.2533141373155001;
  *   Seasonal gains start as running means (1 / cycles seen) and settle at gamma: the profile is
  *   usable after the first day instead of after 1/gamma days.
  *   Combined online with a multiplicative member (level x daily x weekly seasonal ratios, slow
- *   level, fed the same clipped values): the day-ahead point is the weighted mean of the two,
- *   weights proportional to each member's recent mean absolute h-step error (over horizons
+ *   level, fed the same clipped values) and a seasonal naive one (the clipped value of the same
+ *   hour on the latest day): the day-ahead point is the weighted mean of the three, weights proportional to each member's recent mean absolute h-step error (over horizons
  *   1..longHorizons) to the power -combinePower. Forecast combination wins on average (Bates &
  *   Granger 1969; the M4 lesson, Makridakis et al. 2020); inverse-error weights adapt per series
  *   to which form of seasonality it has (Stock & Watson 2004, "Combination forecasts of output
@@ -57,7 +57,7 @@ const MAD_TO_SIGMA = 1.2533141373155001;
  * Samples flagged `learn = false` (anomalies, a deploy later rolled back) never enter a bin.
  *
  * Strictly online and bounded: no stored history beyond rings of `shortHorizons` fine and
- * `longHorizons` coarse states. Memory per series: stateBytes() (3,248 bytes of payload with the defaults; about 3.9-4.0 KB measured in V8).
+ * `longHorizons` coarse states. Memory per series: stateBytes() (3,256 bytes of payload with the defaults; about 3.9-4.0 KB measured in V8).
  * Cost per sample: O(shortHorizons) on closing a fine bin, O(longHorizons) on closing a coarse one.
  * Pure: no clock, no randomness, no I/O. Scale invariant: forecasts of c*x are c times those of x.
  */
@@ -497,10 +497,7 @@ export class SeasonalForecaster {
     const j = this.sampleCycle + 1;
     const r = mod(K - j, H);
     if (this.g[this.L.ringBin + r] !== K - j) return;
-    const c = this.config;
-    const e = x - (c.spreadCombined && c.combine
-      ? this.coarsePoint(K, K - j, this.g[this.L.ringLevel + r], this.c_trend(r), this.g[this.L.ringErr + r], this.levelM, this.memberWeights())
-      : this.pointA(K, K - j, this.g[this.L.ringLevel + r], this.c_trend(r), this.g[this.L.ringErr + r]));
+    const e = x - this.pointA(K, K - j, this.g[this.L.ringLevel + r], this.c_trend(r), this.g[this.L.ringErr + r]);
     // The spread has its own daily profile (busy hours spread more than idle ones).
     const i = mod(K, this.L.D);
     const s = this.g[this.L.spreadByHour + i];

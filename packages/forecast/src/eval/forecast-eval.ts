@@ -461,38 +461,6 @@ function main(): void {
       runs.forEach((r, i) => { if (coverageObjective(figures(r.filter(keep), { cpu: 0, memory: 0 })) < coverageObjective(figures(runs[best].filter(keep), { cpu: 0, memory: 0 }))) best = i; });
       return best;
     };
-    // Right-sizing's spread basis (around the additive member or the combination, `spreadCombined`)
-    // is chosen with the shortfall costs: for each basis, each kind's cost as chooseRisk picks it;
-    // then the basis whose costs keep both kinds at or below the VPA's under-provisioned share with
-    // the least summed slack ratio (to the VPA's). Replayed once per distinct point choice.
-    const spreadRuns = new Map<number, SeriesScore[]>();
-    const spreadScores = (bi: number, combined: boolean): SeriesScore[] => {
-      if (!combined) return all[bi];
-      let r = spreadRuns.get(bi);
-      if (!r) {
-        r = [];
-        for (const vm of vms) for (const m of METRICS) r.push(scoreSeries(vm, replay(vm, m, { ...configs[bi], spreadCombined: true }, origins, ALL_RISKS), origins, evalFrom));
-        spreadRuns.set(bi, r);
-      }
-      return r;
-    };
-    const chooseSizing = (bi: number, keep: (s: SeriesScore) => boolean): { combined: boolean; rc: number; rm: number; scores: SeriesScore[] } => {
-      let best = { combined: false, rc: 0, rm: 0, scores: all[bi] };
-      let bestObj = Infinity;
-      for (const combined of [false, true]) {
-        const sc = spreadScores(bi, combined).filter(keep);
-        const rc = chooseRisk(sc, 'cpu'), rm = chooseRisk(sc, 'memory');
-        let obj = 0;
-        for (const [kind, ri] of [['cpu', rc], ['memory', rm]] as const) {
-          const m = METRICS.find((x) => x.kind === kind)!;
-          const ss = sc.filter((x) => x.sizing && x.metric === m.name);
-          const p = pooled(ss.map((x) => x.sizing!.risk[riskIndex(kind, ri)])), q = pooled(ss.map((x) => x.sizing!.vpa));
-          obj += (p.under <= q.under ? 0 : 1000) + p.slack / q.slack;
-        }
-        if (obj < bestObj) { bestObj = obj; best = { combined, rc, rm, scores: spreadScores(bi, combined) }; }
-      }
-      return best;
-    };
     const oofCov: SeriesScore[] = [];
     const oof: SeriesScore[] = [];
     const oofRisk: Record<'cpu' | 'memory', SizingAcc[][]> = { cpu: [], memory: [] };
@@ -501,14 +469,13 @@ function main(): void {
       const train = (s: SeriesScore[]): SeriesScore[] => s.filter((x) => foldOf(x.vm) !== k);
       let bi = 0;
       configs.forEach((_, ci) => { if (objective(figures(train(all[ci]), { cpu: 0, memory: 0 })) < objective(figures(train(all[bi]), { cpu: 0, memory: 0 }))) bi = ci; });
-      const sz = chooseSizing(bi, (x) => foldOf(x.vm) !== k);
-      const { rc, rm } = sz;
+      const rc = chooseRisk(train(all[bi]), 'cpu'), rm = chooseRisk(train(all[bi]), 'memory');
       const ir = intervalScores(bi);
       const ii = chooseInterval(ir, (x) => foldOf(x.vm) !== k);
       for (const s of ir[ii].filter((x) => foldOf(x.vm) === k)) oofCov.push(s);
-      picks.push(`fold ${k}: ${JSON.stringify(grid()[bi])} intervals ${JSON.stringify(intervalGrid()[ii])} spreadCombined ${sz.combined} shortCost cpu ${RISKS.cpu[rc]} memory ${RISKS.memory[rm]}`);
-      for (const s of all[bi].filter((x) => foldOf(x.vm) === k)) oof.push(s);
-      for (const s of sz.scores.filter((x) => foldOf(x.vm) === k)) {
+      picks.push(`fold ${k}: ${JSON.stringify(grid()[bi])} intervals ${JSON.stringify(intervalGrid()[ii])} shortCost cpu ${RISKS.cpu[rc]} memory ${RISKS.memory[rm]}`);
+      for (const s of all[bi].filter((x) => foldOf(x.vm) === k)) {
+        oof.push(s);
         if (s.sizing) {
           const kind = s.metric === 'cpu_usage_mhz' ? 'cpu' : 'memory';
           oofRisk[kind].push([s.sizing.risk[riskIndex(kind, kind === 'cpu' ? rc : rm)], s.sizing.vpa]);
@@ -544,9 +511,8 @@ function main(): void {
     let bi = 0;
     configs.forEach((_, ci) => { if (objective(figures(all[ci], { cpu: 0, memory: 0 })) < objective(figures(all[bi], { cpu: 0, memory: 0 }))) bi = ci; });
     const iAll = intervalGrid()[chooseInterval(intervalScores(bi), () => true)];
-    const szAll = chooseSizing(bi, () => true);
-    const full = { config: { ...grid()[bi], ...iAll, spreadCombined: szAll.combined }, risk_cpu: RISKS.cpu[szAll.rc], risk_memory: RISKS.memory[szAll.rm] };
-    const frozen = { ...grid()[bi], ...iAll, spreadCombined: szAll.combined } as Record<string, unknown>;
+    const full = { config: { ...grid()[bi], ...iAll }, risk_cpu: RISKS.cpu[chooseRisk(all[bi], 'cpu')], risk_memory: RISKS.memory[chooseRisk(all[bi], 'memory')] };
+    const frozen = { ...grid()[bi], ...iAll } as Record<string, unknown>;
     const same = Object.entries(frozen).every(([k, v]) => (DEFAULT_FORECASTER_CONFIG as unknown as Record<string, unknown>)[k] === v) &&
       full.risk_cpu === DEFAULT_RISK.cpu && full.risk_memory === DEFAULT_RISK.memory;
     console.log(`choice on all VMs: ${JSON.stringify(full)} — ${same ? 'the frozen defaults hold it' : 'DIFFERS from the frozen defaults (config.ts, risk.ts)'}`);
