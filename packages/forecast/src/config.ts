@@ -98,7 +98,7 @@ const DEFAULTS: Readonly<ForecasterConfig> = Object.freeze({
   alpha: 0.15,
   beta: 0,
   phi: 0.98,
-  gammaDaily: 0.15,
+  gammaDaily: 0.05,
   gammaWeekly: 0.05,
   arCoarse: 0.6,
   alphaFine: 0.2,
