@@ -342,5 +342,8 @@ describe('bad input and configuration', () => {
     expect(() => forecasterConfig({ alpah: 0.1 } as never)).toThrow(/unknown key "alpah"/);
     expect(() => forecasterConfig({ alpha: 1.5 })).toThrow(/"alpha" must be a number in \[0, 1\], got 1.5/);
     expect(() => forecasterConfig({ coarseStepSec: 1000 })).toThrow(ForecastConfigError);
+    expect(() => forecasterConfig({ naiveMember: 'yes' } as never)).toThrow(/"naiveMember" must be a boolean, got "yes"/);
+    expect(() => forecasterConfig({ intervalWidth: 0 })).toThrow(/"intervalWidth" must be a number in \(0, 4\], got 0/);
+    expect(() => forecasterConfig({ intervalWarmup: 1 } as never)).toThrow(/"intervalWarmup" must be a boolean, got 1/);
   });
 });
