@@ -46,6 +46,11 @@ export interface ForecasterConfig {
   gammaMulDaily: number;
   /** Weekly seasonal-ratio smoothing of the multiplicative member (what the daily ratio leaves). */
   gammaMulWeekly: number;
+  /**
+   * A third member in the combination: seasonal naive (the same hour of the latest day, its value
+   * Huber-clipped as the other members learn it), weighted like the others by its recent h-step error.
+   */
+  naiveMember: boolean;
   /** Combination weights are proportional to (recent mean absolute h-step error)^-combinePower. */
   combinePower: number;
   /** Huber bound: errors beyond huberK running scales are clipped before they teach the model. */
@@ -61,6 +66,17 @@ export interface ForecasterConfig {
    * scale loses coverage (coverage is concave in the scale).
    */
   intervalRate: number;
+  /**
+   * Running-mean warm-up of the per-horizon interval scales (rate max(intervalRate, 4 / (n + 1)),
+   * n the bins learnt): the warm-up's large first errors fade within days.
+   */
+  intervalWarmup: boolean;
+  /**
+   * Width multiplier of the day-ahead intervals (of the histogram's quantiles). The errors they
+   * learn from are rebuilt in-sample: the combination's weights were chosen on them, so the next
+   * day's errors are larger. Chosen by cross-validation (README).
+   */
+  intervalWidth: number;
   /** Half-life of the error histograms, in updates. */
   histogramHalfLife: number;
   /** Clip forecasts and lower bounds at 0 (usage, rates). */
@@ -89,15 +105,18 @@ const DEFAULTS: Readonly<ForecasterConfig> = Object.freeze({
   rhoFine: 0.9,
   fineSeasonal: 0,
   combine: true,
-  alphaMul: 0.02,
-  gammaMulDaily: 0.2,
-  gammaMulWeekly: 0.1,
-  combinePower: 4,
+  alphaMul: 0.005,
+  gammaMulDaily: 0.1,
+  gammaMulWeekly: 0.05,
+  naiveMember: true,
+  combinePower: 8,
   huberK: 3,
   scaleRate: 0.02,
   // One day of 5-minute samples: the request holds for a day, so its spread is a day's.
   spreadRate: 1 / 288,
-  intervalRate: 0.002,
+  intervalRate: 0.005,
+  intervalWarmup: true,
+  intervalWidth: 1.1,
   histogramHalfLife: 2000,
   nonNegative: true,
   warmupGains: true,
@@ -145,6 +164,9 @@ export function forecasterConfig(input: Partial<ForecasterConfig> = {}): Readonl
   if (!(c.huberK > 0)) throw new ForecastConfigError(`forecast: "huberK" must be > 0 (Infinity disables clipping), got ${JSON.stringify(c.huberK)}`);
   if (!(c.histogramHalfLife > 0)) throw new ForecastConfigError(`forecast: "histogramHalfLife" must be > 0, got ${JSON.stringify(c.histogramHalfLife)}`);
   if (!(c.combinePower > 0 && Number.isFinite(c.combinePower))) throw new ForecastConfigError(`forecast: "combinePower" must be a finite number > 0, got ${JSON.stringify(c.combinePower)}`);
+  if (typeof c.intervalWarmup !== 'boolean') throw new ForecastConfigError(`forecast: "intervalWarmup" must be a boolean, got ${JSON.stringify(c.intervalWarmup)}`);
+  if (!(typeof c.intervalWidth === 'number' && c.intervalWidth > 0 && c.intervalWidth <= 4)) throw new ForecastConfigError(`forecast: "intervalWidth" must be a number in (0, 4], got ${JSON.stringify(c.intervalWidth)}`);
+  if (typeof c.naiveMember !== 'boolean') throw new ForecastConfigError(`forecast: "naiveMember" must be a boolean, got ${JSON.stringify(c.naiveMember)}`);
   if (typeof c.combine !== 'boolean') throw new ForecastConfigError(`forecast: "combine" must be a boolean, got ${JSON.stringify(c.combine)}`);
   if (typeof c.warmupGains !== 'boolean') throw new ForecastConfigError(`forecast: "warmupGains" must be a boolean, got ${JSON.stringify(c.warmupGains)}`);
   if (typeof c.nonNegative !== 'boolean') throw new ForecastConfigError(`forecast: "nonNegative" must be a boolean, got ${JSON.stringify(c.nonNegative)}`);

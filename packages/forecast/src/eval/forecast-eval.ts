@@ -308,6 +308,94 @@ function chooseRisk(scores: SeriesScore[], kind: 'cpu' | 'memory'): number {
   return safest;
 }
 
+// ------------------------------------------------------------------ M4: the combination's constants
+// One M4 forecast per series: fed its values hour by hour, forecast 48 hours from its end.
+function m4Forecasts(train: Map<string, number[]>, cfg: ForecasterConfig): Map<string, Row5[]> {
+  const pred = new Map<string, Row5[]>();
+  for (const [id, x] of train) {
+    const fc = new SeasonalForecaster({ ...cfg, longHorizons: 48 });
+    for (let i = 0; i < x.length; i++) fc.update((i + 1) * HOUR, x[i]);
+    pred.set(id, fc.forecast(x.length * HOUR).long.map((s) => [s.point, s.lo80, s.hi80, s.lo95, s.hi95]));
+  }
+  return pred;
+}
+
+// The combination's constants (the multiplicative member, the seasonal naive member, the weights'
+// power) and the day-ahead interval width, chosen by rolling-origin cross-validation on M4 TRAINING
+// windows: each series cut 48 and 96 points before the end of the training values this command is
+// given (which, in validation, already exclude the held-back 48), forecast 48 ahead. The held-back
+// points never choose anything. Two folds of series (odd / even position): each fold is scored with
+// the choice made on the other, out-of-fold figures first; then the choice on all series.
+function m4Grid(): Partial<ForecasterConfig>[] {
+  const g: Partial<ForecasterConfig>[] = [];
+  for (const naiveMember of [false, true])
+    for (const combinePower of [4, 8, 16])
+      for (const alphaMul of [0.002, 0.005, 0.02])
+        for (const gammaMulDaily of [0.1, 0.2, 0.3])
+          for (const gammaMulWeekly of [0.05, 0.2]) g.push({ naiveMember, combinePower, alphaMul, gammaMulDaily, gammaMulWeekly });
+  return g;
+}
+const M4_INTERVALS: Partial<ForecasterConfig>[] = [];
+for (const intervalWidth of [1, 1.1, 1.2, 1.3]) M4_INTERVALS.push({ intervalWidth });
+const M4_CUTS = [48, 96];
+
+interface M4CvResult { out_of_fold: Record<string, number>; choice_all_series: Partial<ForecasterConfig>; defaults_hold_choice: boolean; fold_picks: string[] }
+function m4CrossValidate(train: Map<string, number[]>, base: ForecasterConfig): M4CvResult {
+  const ids = [...train.keys()];
+  const windows = M4_CUTS.map((cut) => {
+    const tr = new Map<string, number[]>(), te = new Map<string, number[]>();
+    for (const [id, x] of train) if (x.length > cut + 3 * 24) { tr.set(id, x.slice(0, x.length - cut)); te.set(id, x.slice(x.length - cut, x.length - cut + 48)); }
+    return { tr, te };
+  });
+  const foldOf = new Map(ids.map((id, i) => [id, i % 2]));
+  const sub = (m: Map<string, number[]>, keep: (id: string) => boolean): Map<string, number[]> => new Map([...m].filter(([id]) => keep(id)));
+  // Scores of a configuration on a set of series: the mean over the windows.
+  const runs = new Map<string, Map<string, Row5[]>[]>();
+  const predsOf = (cfg: ForecasterConfig): Map<string, Row5[]>[] => {
+    const key = JSON.stringify(cfg);
+    let r = runs.get(key);
+    if (!r) { r = windows.map((w) => m4Forecasts(w.tr, cfg)); runs.set(key, r); }
+    return r;
+  };
+  const score = (cfg: ForecasterConfig, keep: (id: string) => boolean): { owa: number; cov80: number; cov95: number; smape: number; mase: number; msis95: number } => {
+    const p = predsOf(cfg);
+    const s = windows.map((w, i) => scoreM4(sub(w.tr, keep), sub(w.te, keep), p[i]).pred);
+    const avg = (k: 'owa' | 'cov80' | 'cov95' | 'smape' | 'mase' | 'msis95'): number => mean(s.map((x) => x[k]));
+    return { owa: avg('owa'), cov80: avg('cov80'), cov95: avg('cov95'), smape: avg('smape'), mase: avg('mase'), msis95: avg('msis95') };
+  };
+  const covDist = (f: { cov80: number; cov95: number }): number => Math.abs(f.cov80 - 0.8) + Math.abs(f.cov95 - 0.95);
+  const choose = (keep: (id: string) => boolean): ForecasterConfig => {
+    let best: ForecasterConfig = base, bestOwa = Infinity;
+    for (const g of m4Grid()) {
+      const cfg = { ...base, ...g };
+      const o = score(cfg, keep).owa;
+      if (o < bestOwa) { bestOwa = o; best = cfg; }
+    }
+    let bestA = best, bestD = Infinity;
+    for (const ig of M4_INTERVALS) {
+      const cfg = { ...best, ...ig };
+      const d = covDist(score(cfg, keep));
+      if (d < bestD) { bestD = d; bestA = cfg; }
+    }
+    return bestA;
+  };
+  const picked = (cfg: ForecasterConfig): Partial<ForecasterConfig> => ({ naiveMember: cfg.naiveMember, combinePower: cfg.combinePower, alphaMul: cfg.alphaMul, gammaMulDaily: cfg.gammaMulDaily, gammaMulWeekly: cfg.gammaMulWeekly, intervalWidth: cfg.intervalWidth });
+  const picks: string[] = [];
+  const oof: Record<string, number>[] = [];
+  for (let k = 0; k < 2; k++) {
+    const cfg = choose((id) => foldOf.get(id) !== k);
+    picks.push(`fold ${k}: ${JSON.stringify(picked(cfg))}`);
+    oof.push(score(cfg, (id) => foldOf.get(id) === k));
+  }
+  // Out of fold: the two folds' figures, each weighted by its share of the series (their means are over series).
+  const n1 = ids.filter((id) => foldOf.get(id) === 1).length / ids.length;
+  const out: Record<string, number> = {};
+  for (const k of Object.keys(oof[0])) out[k] = (1 - n1) * oof[0][k] + n1 * oof[1][k];
+  const all = picked(choose(() => true));
+  const same = Object.entries(all).every(([k, v]) => (DEFAULT_FORECASTER_CONFIG as unknown as Record<string, unknown>)[k] === v);
+  return { out_of_fold: out, choice_all_series: all, defaults_hold_choice: same, fold_picks: picks };
+}
+
 // ------------------------------------------------------------------ main
 /** The last line of the reference scorer (score.mjs in the data folder): the figures it recomputes. */
 interface ReferenceScores {
@@ -485,15 +573,19 @@ function main(): void {
       m4TrainFile = path.join(val, 'Hourly-train.csv'); m4TestFile = path.join(val, 'Hourly-test.csv');
       writeM4(m4TrainFile, train); writeM4(m4TestFile, test);
     }
-    const pred = new Map<string, Row5[]>();
-    const lines = ['id,h,point,lo80,hi80,lo95,hi95'];
-    for (const [id, x] of train) {
-      const fc = new SeasonalForecaster({ ...base, longHorizons: 48 });
-      for (let i = 0; i < x.length; i++) fc.update((i + 1) * HOUR, x[i]);
-      const rows: Row5[] = fc.forecast(x.length * HOUR).long.map((s) => [s.point, s.lo80, s.hi80, s.lo95, s.hi95]);
-      pred.set(id, rows);
-      rows.forEach((r, i) => lines.push(`${id},${i + 1},${r.map(num).join(',')}`));
+    if (!args['no-cv']) {
+      console.log(`\nM4 cross-validation of the combination's constants (${m4Grid().length} configurations, then ${M4_INTERVALS.length} interval settings; windows cut ${M4_CUTS.join(' and ')} points before the end of the training values, 2 folds of series)...`);
+      const cv = m4CrossValidate(train, base);
+      for (const p of cv.fold_picks) console.log(`  ${p}`);
+      const o = cv.out_of_fold;
+      console.log('OUT-OF-FOLD (M4 training windows)  sMAPE    MASE    OWA    MSIS95  cov80  cov95');
+      console.log(`                              ${o.smape.toFixed(3).padStart(7)} ${o.mase.toFixed(3).padStart(7)} ${o.owa.toFixed(3).padStart(6)} ${o.msis95.toFixed(3).padStart(8)} ${o.cov80.toFixed(3)} ${o.cov95.toFixed(3)}`);
+      console.log(`choice on all series: ${JSON.stringify(cv.choice_all_series)} — ${cv.defaults_hold_choice ? 'the frozen defaults hold it' : 'DIFFERS from the frozen defaults (config.ts)'}`);
+      json.m4_cv = { ...cv, out_of_fold: Object.fromEntries(Object.entries(cv.out_of_fold).map(([k, v]) => [k, round(v)])) };
     }
+    const pred = m4Forecasts(train, base);
+    const lines = ['id,h,point,lo80,hi80,lo95,hi95'];
+    for (const [id, rows] of pred) rows.forEach((r, i) => lines.push(`${id},${i + 1},${r.map(num).join(',')}`));
     writeFileSync(path.join(outDir, 'm4_hourly.csv'), lines.join('\n') + '\n');
     m4Own = scoreM4(train, test, pred);
     const p = m4Own.pred;
