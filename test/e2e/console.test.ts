@@ -167,6 +167,13 @@ test('overview → failed deployment on the timeline → its evidence', async ()
   await expect(page.locator('[data-testid=sprt] svg line.hline').count()).resolves.toBeGreaterThan(0);
   await expect(page.locator('[data-testid=sprt] svg circle.dot').count()).resolves.toBeGreaterThan(0);
   await expect(page.locator('[data-testid=sprt]').innerText()).resolves.toMatch(/crossed \d\d:\d\d:\d\d/);
+  // Every time tick of every chart names a distinct instant with its hour (a check decided within
+  // a second used to label its axis 00.3, 00.3, 00.4, …).
+  for (const chart of await page.locator('figure.chart-fig').all()) {
+    const times = (await chart.locator('text.tick').allTextContents()).filter((t) => t.includes(':'));
+    for (const t of times) expect(t).toMatch(/^\d\d:\d\d(:\d\d(\.\d+)?)?$|^\d\d-\d\d$/);
+    expect(new Set(times).size).toBe(times.length);
+  }
   // The new log template of v2 and the rollback audit.
   await expect(page.locator('#s-new-log-templates-since-the-deploy ~ table, section[aria-labelledby=s-new-log-templates-since-the-deploy] table').innerText()).resolves.toMatch(/timeout/i);
   await expect(page.locator('[data-testid=rollbacks]').innerText()).resolves.toMatch(/succeeded/);

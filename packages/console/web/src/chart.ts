@@ -42,7 +42,10 @@ function timeLabel(ms: number, spanMs: number): string {
   if (spanMs > 3 * 86_400_000) return `${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
   if (spanMs > 600_000) return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
   if (spanMs > 20_000) return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${Math.floor(d.getMilliseconds() / 100)}`;
+  const clock = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  // Under two seconds (a check decided within its first requests) tenths repeat: milliseconds.
+  if (spanMs > 2_000) return `${clock}.${Math.floor(d.getMilliseconds() / 100)}`;
+  return `${clock}.${String(d.getMilliseconds()).padStart(3, '0')}`;
 }
 
 /** Split a series where the gap is much longer than its usual step (no line across missing data). */
