@@ -1,5 +1,5 @@
 import { createTransactionalLoop, withDeadline } from '@vigil/bus';
-import type { Bus, Consumer, TransactionalLoop } from '@vigil/bus';
+import type { Bus, Consumer, OutRecord, TransactionalLoop } from '@vigil/bus';
 import type { DetectorServiceConfig } from '@vigil/config';
 import { FeedbackModel } from '@vigil/incidents';
 import { decodeRecord } from '@vigil/records';
@@ -71,29 +71,25 @@ export function createDetector(deps: DetectorDeps): Detector {
   // its own and joined with the deployments of the spans partitions (ci-quality/ci-quality-join.ts).
   const ciQuality = new CiQualityTable();
   let ciQualityConsumer: Consumer | null = null;
+  // Hand one event to every partition processor of this detector; whatever it emits joins that
+  // partition's pending outputs (committed in the same transaction).
+  const broadcast = (call: (p: DetectorPartition['processor']) => OutRecord[] | null | undefined): void => {
+    for (const w of loop.partitions()) {
+      const outs = call(w.state.processor);
+      if (!outs) continue;
+      for (const o of outs) w.pending.push(o);
+      w.dirty = true;
+    }
+  };
   // A spans processor's verdict reaches the other processors of this detector at once (same
   // thread, same transaction as the spans that decided it): the metrics processor of a service's
   // partition then treats its CPU and memory as the spans processor treats its request rate. A
   // service whose metrics partition another replica holds does not get it (see forecast-feed.ts).
-  const verdicts = (verdict: VerdictRecord): void => {
-    for (const w of loop.partitions()) {
-      const outs = w.state.processor.observeVerdict?.(verdict);
-      if (!outs) continue;
-      for (const o of outs) w.pending.push(o);
-      w.dirty = true;
-    }
-  };
+  const verdicts = (verdict: VerdictRecord): void => broadcast((p) => p.observeVerdict?.(verdict));
   // The reverse route: a metrics processor's CPU / memory sample of a versioned resource reaches
   // the spans processors of this detector at once (same transaction as the metric record), where
   // the verifier of its service tests it against the service's history (verification/saturation.ts).
-  const saturation = (sample: SaturationSample): void => {
-    for (const w of loop.partitions()) {
-      const outs = w.state.processor.observeSaturation?.(sample);
-      if (!outs) continue;
-      for (const o of outs) w.pending.push(o);
-      w.dirty = true;
-    }
-  };
+  const saturation = (sample: SaturationSample): void => broadcast((p) => p.observeSaturation?.(sample));
   const ctx = { detector: d, topics: t, feedback, verdicts, saturation, ciQuality };
 
   const step = createPartitionStep({
