@@ -79,6 +79,16 @@ export interface ForecasterConfig {
   intervalWidth: number;
   /** Half-life of the error histograms, in updates. */
   histogramHalfLife: number;
+  /**
+   * What right-sizing reads the next day's samples from. 'forecast': the day-ahead forecast of
+   * each hour plus the learnt spread of samples around it. 'recent': the distribution of the
+   * series' own recent 5-minute values, forgetting with `recentHalfLife` (the VPA's decaying
+   * histogram, on a finer grid). Chosen per resource kind by cross-validation (risk.ts); the
+   * forecasts themselves do not depend on it. Both use the same 64-bucket slot of the state.
+   */
+  sizingBasis: 'forecast' | 'recent';
+  /** Half-life of the recent-values distribution, in 5-minute bins (144: half a day; cross-validated with the basis, risk.ts). */
+  recentHalfLife: number;
   /** Clip forecasts and lower bounds at 0 (usage, rates). */
   nonNegative: boolean;
   /**
@@ -118,6 +128,8 @@ const DEFAULTS: Readonly<ForecasterConfig> = Object.freeze({
   intervalWarmup: true,
   intervalWidth: 1.1,
   histogramHalfLife: 2000,
+  sizingBasis: 'forecast',
+  recentHalfLife: 144,
   nonNegative: true,
   warmupGains: true,
 });
@@ -166,6 +178,8 @@ export function forecasterConfig(input: Partial<ForecasterConfig> = {}): Readonl
   if (!(c.combinePower > 0 && Number.isFinite(c.combinePower))) throw new ForecastConfigError(`forecast: "combinePower" must be a finite number > 0, got ${JSON.stringify(c.combinePower)}`);
   if (typeof c.intervalWarmup !== 'boolean') throw new ForecastConfigError(`forecast: "intervalWarmup" must be a boolean, got ${JSON.stringify(c.intervalWarmup)}`);
   if (!(typeof c.intervalWidth === 'number' && c.intervalWidth > 0 && c.intervalWidth <= 4)) throw new ForecastConfigError(`forecast: "intervalWidth" must be a number in (0, 4], got ${JSON.stringify(c.intervalWidth)}`);
+  if (c.sizingBasis !== 'forecast' && c.sizingBasis !== 'recent') throw new ForecastConfigError(`forecast: "sizingBasis" must be "forecast" or "recent", got ${JSON.stringify(c.sizingBasis)}`);
+  if (!(c.recentHalfLife > 0)) throw new ForecastConfigError(`forecast: "recentHalfLife" must be > 0, got ${JSON.stringify(c.recentHalfLife)}`);
   if (typeof c.naiveMember !== 'boolean') throw new ForecastConfigError(`forecast: "naiveMember" must be a boolean, got ${JSON.stringify(c.naiveMember)}`);
   if (typeof c.combine !== 'boolean') throw new ForecastConfigError(`forecast: "combine" must be a boolean, got ${JSON.stringify(c.combine)}`);
   if (typeof c.warmupGains !== 'boolean') throw new ForecastConfigError(`forecast: "warmupGains" must be a boolean, got ${JSON.stringify(c.warmupGains)}`);

@@ -71,8 +71,21 @@ export class ErrorHistogram {
 
   add(z: number): void {
     if (!Number.isFinite(z)) return;
+    this.addToBucket(ErrorHistogram.bucketOf(z, this.n));
+  }
+
+  /** Weight of bucket b. */
+  bucket(b: number): number {
+    return this.w[this.o + b];
+  }
+
+  /**
+   * Adds one observation to bucket b (0 <= b < buckets), with the current forgetting weight: for
+   * a caller that maps its values to buckets itself (the forecaster's histogram of recent values).
+   */
+  addToBucket(b: number): void {
     const n = this.n, w = this.w, o = this.o;
-    w[o + ErrorHistogram.bucketOf(z, n)] += this.weight;
+    w[o + b] += this.weight;
     this.total += this.weight;
     this.weight *= this.growth;
     if (this.weight > RESCALE_AT) {
@@ -80,6 +93,28 @@ export class ErrorHistogram {
       for (let i = 0; i < n; i++) w[o + i] *= f;
       this.total *= f;
       this.weight = 1;
+    }
+  }
+
+  /**
+   * Moves every weight s buckets down (s > 0) or up (s < 0); the weights that would fall off an end
+   * join the end bucket, so the total is unchanged. A histogram whose buckets are a sliding window
+   * of value ranges moves with it.
+   */
+  shift(s: number): void {
+    const n = this.n, w = this.w, o = this.o;
+    if (!Number.isInteger(s) || s === 0) return;
+    if (s > 0) {
+      let low = 0;
+      for (let b = 0; b <= Math.min(s, n - 1); b++) low += w[o + b];
+      for (let b = 1; b < n; b++) w[o + b] = b + s < n ? w[o + b + s] : 0;
+      w[o] = low;
+    } else {
+      const t = -s;
+      let high = 0;
+      for (let b = Math.max(n - 1 - t, 0); b < n; b++) high += w[o + b];
+      for (let b = n - 2; b >= 0; b--) w[o + b] = b - t >= 0 ? w[o + b - t] : 0;
+      w[o + n - 1] = high;
     }
   }
 

@@ -121,6 +121,18 @@ describe('reference maths', () => {
       expect(Math.abs(h.cdf(fx.quantiles.q[i]) - p)).toBeLessThan(0.01);
     });
   });
+
+  it('a histogram window slides both ways keeping its total: what falls off an end joins the end bucket', () => {
+    const h = new ErrorHistogram(Infinity, 8);
+    [0, 1, 2, 5, 6, 7, 7].forEach((b) => h.addToBucket(b));
+    h.shift(2);
+    expect(Array.from(h.weights)).toEqual([3, 0, 0, 1, 1, 2, 0, 0]);
+    h.shift(-3);
+    expect(Array.from(h.weights)).toEqual([0, 0, 0, 3, 0, 0, 1, 3]);
+    h.shift(20);
+    expect(Array.from(h.weights)).toEqual([7, 0, 0, 0, 0, 0, 0, 0]);
+    expect(h.total).toBe(7);
+  });
 });
 
 describe('properties', () => {

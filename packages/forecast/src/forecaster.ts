@@ -57,7 +57,7 @@ const MAD_TO_SIGMA = 1.2533141373155001;
  * Samples flagged `learn = false` (anomalies, a deploy later rolled back) never enter a bin.
  *
  * Strictly online and bounded: no stored history beyond rings of `shortHorizons` fine and
- * `longHorizons` coarse states. Memory per series: stateBytes() (3,256 bytes of payload with the defaults; about 3.9-4.0 KB measured in V8).
+ * `longHorizons` coarse states. Memory per series: stateBytes() (3,264 bytes of payload with the defaults; about 3.9-4.0 KB measured in V8).
  * Cost per sample: O(shortHorizons) on closing a fine bin, O(longHorizons) on closing a coarse one.
  * Pure: no clock, no randomness, no I/O. Scale invariant: forecasts of c*x are c times those of x.
  */
@@ -104,6 +104,8 @@ export class SeasonalForecaster {
   // --- fine values against the day-ahead forecast (for right-sizing)
   private sampleCycle = 0;
   private readonly sampleHist: ErrorHistogram;
+  // sizingBasis 'recent': the exponent of the recent-values window's top edge (-Infinity: no value > 0 yet).
+  private recentTop = -Infinity;
 
   // Powers and damped sums for steps 0..max(horizons): the hot path does no Math.pow.
   private readonly rhoPow: Float64Array;
@@ -131,7 +133,7 @@ export class SeasonalForecaster {
     this.g.fill(1, L.dFactorM, L.dFactorM + (c.combine ? L.HD : 0));
     this.longHist = new ErrorHistogram(c.histogramHalfLife, this.g, L.hists, ERROR_BUCKETS);
     this.shortHist = new ErrorHistogram(c.histogramHalfLife, this.g, L.hists + ERROR_BUCKETS, ERROR_BUCKETS);
-    this.sampleHist = new ErrorHistogram(c.histogramHalfLife, this.g, L.hists + 2 * ERROR_BUCKETS, HISTOGRAM_BUCKETS);
+    this.sampleHist = new ErrorHistogram(c.sizingBasis === 'recent' ? c.recentHalfLife : c.histogramHalfLife, this.g, L.hists + 2 * ERROR_BUCKETS, HISTOGRAM_BUCKETS);
     const t = powerTables(c);
     this.rhoPow = t.rhoPow;
     this.arPow = t.arPow;
@@ -491,6 +493,7 @@ export class SeasonalForecaster {
   // it, memory ran short 0.67 % of the time where 0.39 % was planned, and buying that back cost
   // slack: eval:forecast out of fold, memory slack 0.351 against 0.224 this way).
   private recordSample(k: number, x: number): void {
+    if (this.config.sizingBasis === 'recent') return this.recordRecent(x);
     const H = this.config.longHorizons;
     const K = Math.ceil(k / this.ratio);
     this.sampleCycle = (this.sampleCycle + 1) % H;
@@ -503,6 +506,52 @@ export class SeasonalForecaster {
     const s = this.g[this.L.spreadByHour + i];
     if (s > 0) this.sampleHist.add(e / s);
     this.g[this.L.spreadByHour + i] = s === 0 ? Math.abs(e) : s + this.config.spreadRate * this.L.D * (Math.abs(e) - s);
+  }
+
+  // A 5-minute value into the distribution of recent values (sizingBasis 'recent'): 64 buckets of
+  // ratio RECENT_GROWTH, a window of values whose top bucket ends at RECENT_GROWTH^recentTop. A value
+  // above the window slides it up (what falls below joins the bottom bucket); a value below it
+  // slides it down over top buckets that have emptied (a load that fell), else joins the bottom
+  // bucket; zero joins the bottom bucket. 64 buckets of 10 % span 446x: an idle VM's bursts and
+  // its idle level both keep their resolution where the request is read. A load that falls more
+  // than 446-fold is sized at the window's bottom edge until its old top weighs under 1e-6 of the
+  // total (about 20 half-lives).
+  private recordRecent(x: number): void {
+    const n = HISTOGRAM_BUCKETS, h = this.sampleHist;
+    if (!(x > 0)) return h.addToBucket(0);
+    const j = Math.ceil(Math.log(x) / LOG_RECENT_GROWTH - 1e-9);
+    if (this.recentTop === -Infinity) this.recentTop = j;
+    let b = j - this.recentTop + n - 1;
+    if (b > n - 1) {
+      h.shift(b - (n - 1));
+      this.recentTop = j;
+      b = n - 1;
+    } else if (b < 0) {
+      const eps = h.total * 1e-6;
+      let free = 0;
+      while (free < -b && free < n - 1 && h.bucket(n - 1 - free) <= eps) free++;
+      if (free) { h.shift(-free); this.recentTop -= free; b += free; }
+      if (b < 0) b = 0;
+    }
+    h.addToBucket(b);
+  }
+
+  /**
+   * The distribution of recent 5-minute values (sizingBasis 'recent'): per non-empty bucket its
+   * upper edge and its share of the forgetting weight. Empty while nothing is learnt; values that
+   * were all zero give one point at 0.
+   */
+  recentValues(): { values: number[]; mass: number[] } {
+    const h = this.sampleHist, n = HISTOGRAM_BUCKETS;
+    const values: number[] = [], mass: number[] = [];
+    if (this.config.sizingBasis !== 'recent' || !(h.total > 0)) return { values, mass };
+    for (let b = 0; b < n; b++) {
+      const w = h.bucket(b);
+      if (!(w > 0)) continue;
+      values.push(this.recentTop === -Infinity ? 0 : RECENT_GROWTH ** (this.recentTop - (n - 1) + b));
+      mass.push(w / h.total);
+    }
+    return { values, mass };
   }
 
   // Standardised quantiles of a block with its width multipliers applied (what forecast() uses).
@@ -662,8 +711,8 @@ export class SeasonalForecaster {
     const older = !('levelM' in j.scalars);
     for (const k of SCALAR_FIELDS) {
       if (older && (k === 'levelM' || k === 'errA' || k === 'errM')) continue;
-      // Written before the seasonal naive member: its error starts afresh.
-      if (k === 'errS' && !(k in j.scalars)) continue;
+      // Written before the seasonal naive member: its error starts afresh; before the recent-values basis: no window yet.
+      if ((k === 'errS' || k === 'recentTop') && !(k in j.scalars)) continue;
       const v = j.scalars[k];
       if (v !== null && typeof v !== 'number') throw new Error(`forecast: state field "${k}" must be a number, got ${JSON.stringify(v)}`);
       self[k] = v === null ? -Infinity : v;
@@ -689,13 +738,13 @@ export class SeasonalForecaster {
   stateBytes(): number {
     // The power tables and the layout depend only on the configuration and are shared.
     const bytes = this.f.buffer.byteLength;
-    const scalars = 30 + 3 * 3 + 4; // own numeric fields, histogram scalars, counters
+    const scalars = 31 + 3 * 3 + 4; // own numeric fields, histogram scalars, counters
     return bytes + scalars * 8;
   }
 }
 
 const SCALAR_FIELDS = ['fineBin', 'fineSum', 'fineCount', 'coarseBin', 'coarseSum', 'coarseCount', 'coarseN', 'level', 'trend', 'lastError',
-  'coarseScale', 'lastCoarse', 'fineN', 'fineLevel', 'fineLast', 'fineDevScale', 'lastFine', 'sampleCycle', 'shortCycle', 'levelM', 'errA', 'errM', 'errS'] as const;
+  'coarseScale', 'lastCoarse', 'fineN', 'fineLevel', 'fineLast', 'fineDevScale', 'lastFine', 'sampleCycle', 'shortCycle', 'levelM', 'errA', 'errM', 'errS', 'recentTop'] as const;
 const ARRAY_FIELDS = ['daily', 'weekly', 'ringLevel', 'ringTrend', 'ringErr', 'ringBin', 'longScale', 'fRingLevel', 'fRingLast', 'fRingBin',
   'shortScale', 'spreadByHour', 'dailyM', 'weeklyM', 'dDeltaA', 'dFactorM', 'ringY'] as const;
 
@@ -789,6 +838,10 @@ function powerTables(c: Readonly<ForecasterConfig>): PowerTables {
   }
   return t;
 }
+
+// Bucket ratio of the recent-values distribution (right-sizing's 'recent' basis).
+const RECENT_GROWTH = 1.1;
+const LOG_RECENT_GROWTH = Math.log(RECENT_GROWTH);
 
 function mod(a: number, m: number): number {
   const r = a % m;

@@ -84,3 +84,95 @@ describe('VPA baseline', () => {
     expect(new VpaMemory().targetBytes(T0)).toBe(250 * 1024 * 1024);
   });
 });
+
+describe("the recent-values basis (sizingBasis 'recent')", () => {
+  // Bursty usage: an idle level with rare, short bursts (most of the VMs' CPU in eval:forecast).
+  function bursty(days: number, seed: number): { t: number[]; x: number[] } {
+    const rng = new Mulberry32(seed);
+    const t: number[] = [];
+    const x: number[] = [];
+    for (let i = 0; i < days * 288; i++) {
+      t.push(T0 + 300 * (i + 1) - 7);
+      x.push(rng.next() < 0.05 ? 40 + 60 * rng.next() : 3 + rng.next());
+    }
+    return { t, x };
+  }
+  // The direct definition: the weighted (1 - risk) quantile of the 5-minute values, weights
+  // 2^(n / halfLife) for the n-th value learnt.
+  function weightedQuantile(x: number[], halfLife: number, p: number): number {
+    const w = x.map((_, i) => 2 ** (i / halfLife));
+    const order = x.map((_, i) => i).sort((a, b) => x[a] - x[b]);
+    const total = w.reduce((a, b) => a + b, 0);
+    let cum = 0;
+    for (const i of order) { cum += w[i]; if (cum >= p * total) return x[i]; }
+    return x[order[order.length - 1]];
+  }
+
+  const { t, x } = bursty(6, 11);
+  const recent = new SeasonalForecaster({ sizingBasis: 'recent' });
+  const spread = new SeasonalForecaster();
+  for (let i = 0; i < t.length; i++) { recent.update(t[i], x[i]); spread.update(t[i], x[i]); }
+  const origin = t[t.length - 1] - (t[t.length - 1] % 3600);
+
+  it('sizes at the decayed quantile of the recent values, within one 10 % bucket', () => {
+    // The forecaster learns each 5-minute value once its bin closes, from the second bin on.
+    const learnt = x.slice(1, -1);
+    for (const risk of [0.01, 0.03, 0.1]) {
+      const rec = recommend(recent, recent.forecast(origin), { risk })!;
+      const q = weightedQuantile(learnt, 144, 1 - risk);
+      expect(rec.request).toBeGreaterThanOrEqual(q * 0.999);
+      expect(rec.request).toBeLessThanOrEqual(q * 1.1 * 1.001);
+      expect(rec.riskShort).toBeLessThanOrEqual(risk);
+      expect(rec.why).toMatch(/distribution of recent 5-minute values \(half-life 12.0 h\)/);
+    }
+  });
+
+  it('leaves the forecasts unchanged and holds the same state size as the forecast basis', () => {
+    expect(recent.forecast(origin)).toEqual(spread.forecast(origin));
+    expect(recent.stateBytes()).toBe(spread.stateBytes());
+  });
+
+  it('follows a load that rises 100-fold and falls back (the window slides both ways)', () => {
+    const f = new SeasonalForecaster({ sizingBasis: 'recent' });
+    let ts = T0;
+    const feed = (v: number, n: number): void => { for (let i = 0; i < n; i++) f.update((ts += 300), v); };
+    feed(2, 288);
+    feed(200, 288 * 4);
+    let rec = recommend(f, f.forecast(ts - (ts % 3600)), { risk: 0.05 })!;
+    expect(rec.request).toBeGreaterThanOrEqual(200);
+    expect(rec.request).toBeLessThan(220);
+    feed(2, 288 * 3); // six half-lives: the high values weigh under 2 %
+    rec = recommend(f, f.forecast(ts - (ts % 3600)), { risk: 0.05 })!;
+    expect(rec.request).toBeGreaterThanOrEqual(2);
+    expect(rec.request).toBeLessThan(2.2);
+  });
+
+  it('round-trips through JSON with its window; an older state (no window yet) restores', () => {
+    const j = recent.toJSON();
+    const back = SeasonalForecaster.fromJSON(JSON.parse(JSON.stringify(j)) as typeof j);
+    const fc = recent.forecast(origin);
+    expect(recommend(back, fc, { risk: 0.02 })).toEqual(recommend(recent, fc, { risk: 0.02 }));
+    const older = JSON.parse(JSON.stringify(j)) as typeof j;
+    delete (older.scalars as Record<string, unknown>).recentTop;
+    expect(() => SeasonalForecaster.fromJSON(older)).not.toThrow();
+  });
+
+  it('a flagged spike (a deploy rolled back) does not enter the recent values', () => {
+    const a = new SeasonalForecaster({ sizingBasis: 'recent' });
+    const b = new SeasonalForecaster({ sizingBasis: 'recent' });
+    for (let i = 0; i < t.length; i++) {
+      a.update(t[i], x[i]);
+      const spike = i >= 1000 && i < 1012;
+      b.update(t[i], spike ? 500 : x[i], !spike);
+    }
+    expect(b.recentValues().values).toEqual(a.recentValues().values);
+    expect(b.recentValues().values.at(-1)).toBeLessThan(110);
+  });
+
+  it('sizes all-zero usage at zero and rejects a bad basis', () => {
+    const f = new SeasonalForecaster({ sizingBasis: 'recent' });
+    for (let i = 0; i < 600; i++) f.update(T0 + 300 * (i + 1), 0);
+    expect(recommend(f, f.forecast(T0 + 300 * 600), { risk: 0.02 })!.request).toBe(0);
+    expect(() => new SeasonalForecaster({ sizingBasis: 'median' as 'recent' })).toThrow(/"sizingBasis" must be "forecast" or "recent", got "median"/);
+  });
+});

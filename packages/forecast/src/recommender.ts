@@ -52,34 +52,45 @@ export interface SizingCurve {
   points: SizingPoint[];
   peakPoint: number;
   meanPoint: number;
-  /** Largest per-bin spread scale of the horizon (0 while the spread is not learnt). */
+  /** Largest per-bin spread scale of the horizon (0 while the spread is not learnt, and with the 'recent' basis). */
   spread: number;
+  /** What the distribution was read from (the forecaster's sizingBasis). */
+  basis: 'forecast' | 'recent';
 }
 
 const CURVE_STEP = 1.25;
 const CURVE_MAX_RISK = 0.5;
 
 /**
- * The forecast distribution of the fine samples of the next `longHorizons` coarse bins: the
- * mixture over bins j of point_j + scale_j * Z, Z the forecaster's empirical distribution of
- * (fine sample - day-ahead forecast of its bin) / scale, scale_j the spread learnt for bin j's
- * position in the day. The mixture is discrete (each histogram bucket at its midpoint, so
- * longHorizons x 64 support points); sorted once, it gives for risks riskFloor * 1.25^i up to
- * 50 % the request (the support point with at most that mass above it) and its expected slack
- * and shortfall from running sums. Cost: one sort of 1536 points per call (about 0.1 ms).
- * Null without a forecast; no points while the spread is warming up.
+ * The distribution of the fine samples of the next `longHorizons` coarse bins, as the forecaster's
+ * `sizingBasis` says:
+ * - 'forecast': the mixture over bins j of point_j + scale_j * Z, Z the forecaster's empirical
+ *   distribution of (fine sample - day-ahead forecast of its bin) / scale, scale_j the spread learnt
+ *   for bin j's position in the day (each histogram bucket at its midpoint: longHorizons x 64
+ *   support points);
+ * - 'recent': the series' recent 5-minute values, forgetting with a half-life (each bucket at its
+ *   upper edge: at most 64 points).
+ * Sorted once, it gives for risks riskFloor * 1.25^i up to 50 % the request (the support point with
+ * at most that mass above it) and its expected slack and shortfall from running sums. Cost: one
+ * sort of at most 1536 points per call (about 0.1 ms). Null without a forecast; no points while
+ * the distribution is warming up.
  */
 export function sizingCurve(forecaster: SeasonalForecaster, forecast: Forecast, riskFloor: number): SizingCurve | null {
   if (!(riskFloor > 0 && riskFloor < CURVE_MAX_RISK)) throw new RangeError(`sizing: "risk" must be in (0, ${CURVE_MAX_RISK}), got ${JSON.stringify(riskFloor)}`);
   const pts = forecast.long.map((s) => s.point);
   if (!pts.length) return null;
+  const peakPoint = Math.max(...pts);
+  const meanPoint = pts.reduce((a, b) => a + b, 0) / pts.length;
+  const basis = forecaster.config.sizingBasis;
+  if (basis === 'recent') {
+    const { values, mass } = forecaster.recentValues();
+    return { points: values.length ? curvePoints(values, mass, riskFloor) : [], peakPoint, meanPoint, spread: 0, basis };
+  }
   const { scaleAt, histogram } = forecaster.sampleSpread();
   const step = forecaster.config.coarseStepSec;
   const scales = forecast.long.map((s) => scaleAt(Math.round(s.endSec / step)));
   const spread = Math.max(...scales);
-  const peakPoint = Math.max(...pts);
-  const meanPoint = pts.reduce((a, b) => a + b, 0) / pts.length;
-  if (!(spread > 0) || !(histogram.total > 0)) return { points: [], peakPoint, meanPoint, spread: 0 };
+  if (!(spread > 0) || !(histogram.total > 0)) return { points: [], peakPoint, meanPoint, spread: 0, basis };
   const nonNegative = forecaster.config.nonNegative;
   const w = histogram.weights;
   const n = w.length;
@@ -95,6 +106,11 @@ export function sizingCurve(forecaster: SeasonalForecaster, forecast: Forecast, 
       ms.push(m);
     }
   }
+  return { points: curvePoints(xs, ms, riskFloor), peakPoint, meanPoint, spread, basis };
+}
+
+// The candidates of a discrete distribution (support xs, masses ms summing to 1).
+function curvePoints(xs: number[], ms: number[], riskFloor: number): SizingPoint[] {
   const order = Array.from(xs.keys()).sort((a, b) => xs[b] - xs[a]); // descending
   let totalMX = 0;
   for (let i = 0; i < xs.length; i++) totalMX += ms[i] * xs[i];
@@ -115,7 +131,7 @@ export function sizingCurve(forecaster: SeasonalForecaster, forecast: Forecast, 
     for (let k = i - 1; k >= 0 && xs[order[k]] === R; k--) { a -= ms[order[k]]; amx -= ms[order[k]] * R; }
     points.push({ request: R, risk: a, over: R * (1 - a) - (totalMX - amx), short: amx - R * a, below: 1 - a });
   }
-  return { points, peakPoint, meanPoint, spread };
+  return points;
 }
 
 /** The candidate minimising over / capacity + shortCost * risk (the first one on ties). */
@@ -153,7 +169,10 @@ export function recommend(forecaster: SeasonalForecaster, forecast: Forecast, op
       expectedShortfall: p.below < 1 ? p.short / (1 - p.below) : 0,
       peakPoint: curve.peakPoint,
       meanPoint: curve.meanPoint,
-      why: `day-ahead forecast peaks at ${fmt(curve.peakPoint)} (mean ${fmt(curve.meanPoint)}), samples spread up to ${fmt(curve.spread)} around it; ` +
+      why: (curve.basis === 'recent'
+        ? `day-ahead forecast peaks at ${fmt(curve.peakPoint)} (mean ${fmt(curve.meanPoint)}); read from the distribution of recent 5-minute values (half-life ${fmt(forecaster.config.recentHalfLife * forecaster.config.fineStepSec / 3600)} h), ` +
+          'which sizes this kind with less waste than the forecast spread in cross-validation; '
+        : `day-ahead forecast peaks at ${fmt(curve.peakPoint)} (mean ${fmt(curve.meanPoint)}), samples spread up to ${fmt(curve.spread)} around it; `) +
         `request ${fmt(p.request)} leaves an expected ${(100 * p.risk).toFixed(2)} % of samples above it` +
         (opts.shortCost !== undefined ? ` (cheapest at a shortfall cost of ${opts.shortCost} capacity units)` : ` (target ${(100 * opts.risk).toFixed(2)} %)`),
     };

@@ -12,3 +12,18 @@
  * chosen with 0.0002).
  */
 export const DEFAULT_RISK = Object.freeze({ cpu: 3, memory: 32, floor: 0.0002 });
+
+/**
+ * What right-sizing reads each resource kind's next day from (the forecaster's `sizingBasis`, and
+ * for the 'recent' basis its half-life `recentHalfLife` in 5-minute bins), chosen by the same
+ * cross-validation as the costs above, together with them: per fold, the (basis, cost) pair with
+ * the least slack whose under-provisioned share stays at or below the VPA's. CPU: the recent
+ * 5-minute values (a VM's CPU bursts are short and the hour's forecast misplaces them; the
+ * distribution of the last day's values places them better); memory: the day-ahead forecast and
+ * its spread (memory follows its level, which the forecast tracks). Figures: packages/forecast
+ * README, "Measured (session 6)".
+ */
+export const SIZING = Object.freeze({
+  cpu: Object.freeze({ sizingBasis: 'recent', recentHalfLife: 144 } as const),
+  memory: Object.freeze({ sizingBasis: 'forecast' } as const),
+});

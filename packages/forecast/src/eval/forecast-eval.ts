@@ -21,10 +21,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type ForecasterConfig, DEFAULT_FORECASTER_CONFIG } from '../config.js';
+import { type ForecasterConfig, DEFAULT_FORECASTER_CONFIG, forecasterConfig } from '../config.js';
 import { SeasonalForecaster } from '../forecaster.js';
 import { pickByCost, recommend, sizingCurve } from '../recommender.js';
-import { DEFAULT_RISK } from '../risk.js';
+import { DEFAULT_RISK, SIZING } from '../risk.js';
 import { VpaCpu, VpaMemory } from '../vpa.js';
 import { type Row5, Bins, ForecastAcc, SizingAcc, baselines, mean, median, scoreM4 } from './score.js';
 
@@ -289,23 +289,32 @@ const riskIndex = (kind: 'cpu' | 'memory', i: number): number => (kind === 'cpu'
 // Forecast objective: mean over the two blocks of MASE relative to seasonal naive (lower is better).
 const objective = (f: Record<string, number>): number => (f['short.all.pred_mase_vs_snaive'] + f['day.all.pred_mase_vs_snaive']) / 2;
 
-// Right-sizing choice, per resource kind: among the shortfall costs whose pooled under-provisioned
-// share stays at or below the VPA's on the same series (the target: never short more often than
-// VPA), the one with the least mean slack; the most conservative cost when none qualifies.
-function chooseRisk(scores: SeriesScore[], kind: 'cpu' | 'memory'): number {
+// Right-sizing choice, per resource kind, over the sizing bases (the same series replayed with
+// each sizingBasis; BASES order) and the shortfall costs: among the pairs whose pooled
+// under-provisioned share stays at or below the VPA's on the same series (the target: never short
+// more often than VPA), the one with the least mean slack; the most conservative pair when none
+// qualifies.
+const BASES: ReadonlyArray<Pick<ForecasterConfig, 'sizingBasis' | 'recentHalfLife'>> = [
+  { sizingBasis: 'forecast', recentHalfLife: DEFAULT_FORECASTER_CONFIG.recentHalfLife },
+  ...[144, 288, 576].map((recentHalfLife) => ({ sizingBasis: 'recent' as const, recentHalfLife })),
+];
+const basisName = (b: (typeof BASES)[number]): string => (b.sizingBasis === 'recent' ? `recent (half-life ${b.recentHalfLife} bins)` : b.sizingBasis);
+interface SizingChoice { basis: (typeof BASES)[number]; cost: number; b: number; i: number }
+function chooseSizing(byBasis: SeriesScore[][], kind: 'cpu' | 'memory'): SizingChoice {
   const m = METRICS.find((x) => x.kind === kind)!;
-  const ss = scores.filter((s) => s.sizing && s.metric === m.name);
-  const vpa = pooled(ss.map((s) => s.sizing!.vpa)).under;
-  let best = -1;
-  let bestSlack = Infinity;
-  RISKS[kind].forEach((_, i) => {
-    const p = pooled(ss.map((s) => s.sizing!.risk[riskIndex(kind, i)]));
-    if (p.under <= vpa && p.slack < bestSlack) { best = i; bestSlack = p.slack; }
+  const of = (scores: SeriesScore[]): SeriesScore[] => scores.filter((s) => s.sizing && s.metric === m.name);
+  const vpa = pooled(of(byBasis[0]).map((s) => s.sizing!.vpa)).under;
+  let best: SizingChoice | null = null, bestSlack = Infinity;
+  let safest: SizingChoice | null = null, safestUnder = Infinity;
+  byBasis.forEach((scores, b) => {
+    const ss = of(scores);
+    RISKS[kind].forEach((cost, i) => {
+      const p = pooled(ss.map((s) => s.sizing!.risk[riskIndex(kind, i)]));
+      if (p.under <= vpa && p.slack < bestSlack) { best = { basis: BASES[b], cost, b, i }; bestSlack = p.slack; }
+      if (p.under < safestUnder) { safest = { basis: BASES[b], cost, b, i }; safestUnder = p.under; }
+    });
   });
-  if (best >= 0) return best;
-  let safest = 0;
-  RISKS[kind].forEach((_, i) => { if (pooled(ss.map((s) => s.sizing!.risk[riskIndex(kind, i)])).under < pooled(ss.map((s) => s.sizing!.risk[riskIndex(kind, safest)])).under) safest = i; });
-  return safest;
+  return (best ?? safest)!;
 }
 
 // ------------------------------------------------------------------ M4: the combination's constants
@@ -461,6 +470,22 @@ function main(): void {
       runs.forEach((r, i) => { if (coverageObjective(figures(r.filter(keep), { cpu: 0, memory: 0 })) < coverageObjective(figures(runs[best].filter(keep), { cpu: 0, memory: 0 }))) best = i; });
       return best;
     };
+    // The sizing bases on top of a chosen point configuration (the forecasts do not depend on the
+    // basis: only the right-sizing of these runs is read).
+    const basisRuns = new Map<number, SeriesScore[][]>();
+    const basisScores = (bi: number): SeriesScore[][] => {
+      let r = basisRuns.get(bi);
+      if (!r) {
+        r = BASES.map((basis) => {
+          if (basis.sizingBasis === 'forecast' && configs[bi].sizingBasis === 'forecast') return all[bi];
+          const s: SeriesScore[] = [];
+          for (const vm of vms) for (const m of METRICS) s.push(scoreSeries(vm, replay(vm, m, { ...configs[bi], ...basis }, origins, ALL_RISKS), origins, evalFrom));
+          return s;
+        });
+        basisRuns.set(bi, r);
+      }
+      return r;
+    };
     const oofCov: SeriesScore[] = [];
     const oof: SeriesScore[] = [];
     const oofRisk: Record<'cpu' | 'memory', SizingAcc[][]> = { cpu: [], memory: [] };
@@ -469,16 +494,16 @@ function main(): void {
       const train = (s: SeriesScore[]): SeriesScore[] => s.filter((x) => foldOf(x.vm) !== k);
       let bi = 0;
       configs.forEach((_, ci) => { if (objective(figures(train(all[ci]), { cpu: 0, memory: 0 })) < objective(figures(train(all[bi]), { cpu: 0, memory: 0 }))) bi = ci; });
-      const rc = chooseRisk(train(all[bi]), 'cpu'), rm = chooseRisk(train(all[bi]), 'memory');
+      const bs = basisScores(bi);
+      const rc = chooseSizing(bs.map(train), 'cpu'), rm = chooseSizing(bs.map(train), 'memory');
       const ir = intervalScores(bi);
       const ii = chooseInterval(ir, (x) => foldOf(x.vm) !== k);
       for (const s of ir[ii].filter((x) => foldOf(x.vm) === k)) oofCov.push(s);
-      picks.push(`fold ${k}: ${JSON.stringify(grid()[bi])} intervals ${JSON.stringify(intervalGrid()[ii])} shortCost cpu ${RISKS.cpu[rc]} memory ${RISKS.memory[rm]}`);
-      for (const s of all[bi].filter((x) => foldOf(x.vm) === k)) {
-        oof.push(s);
-        if (s.sizing) {
-          const kind = s.metric === 'cpu_usage_mhz' ? 'cpu' : 'memory';
-          oofRisk[kind].push([s.sizing.risk[riskIndex(kind, kind === 'cpu' ? rc : rm)], s.sizing.vpa]);
+      picks.push(`fold ${k}: ${JSON.stringify(grid()[bi])} intervals ${JSON.stringify(intervalGrid()[ii])} sizing cpu ${basisName(rc.basis)} shortCost ${rc.cost}, memory ${basisName(rm.basis)} shortCost ${rm.cost}`);
+      for (const s of all[bi].filter((x) => foldOf(x.vm) === k)) oof.push(s);
+      for (const [kind, ch] of [['cpu', rc], ['memory', rm]] as const) {
+        for (const s of bs[ch.b].filter((x) => foldOf(x.vm) === k && x.sizing && (x.metric === 'cpu_usage_mhz') === (kind === 'cpu'))) {
+          oofRisk[kind].push([s.sizing!.risk[riskIndex(kind, ch.i)], s.sizing!.vpa]);
         }
       }
     }
@@ -511,10 +536,15 @@ function main(): void {
     let bi = 0;
     configs.forEach((_, ci) => { if (objective(figures(all[ci], { cpu: 0, memory: 0 })) < objective(figures(all[bi], { cpu: 0, memory: 0 }))) bi = ci; });
     const iAll = intervalGrid()[chooseInterval(intervalScores(bi), () => true)];
-    const full = { config: { ...grid()[bi], ...iAll }, risk_cpu: RISKS.cpu[chooseRisk(all[bi], 'cpu')], risk_memory: RISKS.memory[chooseRisk(all[bi], 'memory')] };
+    const sc = chooseSizing(basisScores(bi), 'cpu'), sm = chooseSizing(basisScores(bi), 'memory');
+    const full = { config: { ...grid()[bi], ...iAll }, risk_cpu: sc.cost, risk_memory: sm.cost, basis_cpu: sc.basis, basis_memory: sm.basis };
+    const sameBasis = (c: SizingChoice, kind: 'cpu' | 'memory'): boolean => {
+      const frozen = forecasterConfig(SIZING[kind]);
+      return c.basis.sizingBasis === frozen.sizingBasis && (c.basis.sizingBasis === 'forecast' || c.basis.recentHalfLife === frozen.recentHalfLife);
+    };
     const frozen = { ...grid()[bi], ...iAll } as Record<string, unknown>;
     const same = Object.entries(frozen).every(([k, v]) => (DEFAULT_FORECASTER_CONFIG as unknown as Record<string, unknown>)[k] === v) &&
-      full.risk_cpu === DEFAULT_RISK.cpu && full.risk_memory === DEFAULT_RISK.memory;
+      full.risk_cpu === DEFAULT_RISK.cpu && full.risk_memory === DEFAULT_RISK.memory && sameBasis(sc, 'cpu') && sameBasis(sm, 'memory');
     console.log(`choice on all VMs: ${JSON.stringify(full)} — ${same ? 'the frozen defaults hold it' : 'DIFFERS from the frozen defaults (config.ts, risk.ts)'}`);
     json.cv = { folds, configurations: configs.length, out_of_fold: cvOut, choice_all_vms: full, defaults_hold_choice: same, fold_picks: picks };
   }
@@ -524,7 +554,7 @@ function main(): void {
   const scores: SeriesScore[] = [];
   const risks = [DEFAULT_RISK.cpu, DEFAULT_RISK.memory];
   for (const vm of vms) for (const m of METRICS) {
-    const r = replay(vm, m, base, origins, risks);
+    const r = replay(vm, m, { ...base, ...SIZING[m.kind] }, origins, risks);
     // Keep only the request at this metric's own risk target.
     r.requests = r.requests.map((x) => [x[m.kind === 'cpu' ? 0 : 1]]);
     runs.push(r);
@@ -542,7 +572,7 @@ function main(): void {
   writeFileSync(path.join(outDir, 'bitbrains_forecasts.csv'), fl.join('\n') + '\n');
   writeFileSync(path.join(outDir, 'bitbrains_rightsizing.csv'), rl.join('\n') + '\n');
   const f = figures(scores, { cpu: 0, memory: 0 });
-  console.log(`\nDefaults (${JSON.stringify(DEFAULT_RISK)} shortCost per resource), all ${vms.length} VMs — in-sample for the constants, so optimistic; read the out-of-fold table first`);
+  console.log(`\nDefaults (${JSON.stringify(DEFAULT_RISK)} shortCost per resource, sizing ${JSON.stringify(SIZING)}), all ${vms.length} VMs — in-sample for the constants, so optimistic; read the out-of-fold table first`);
   console.log('block           metric          pred MASE  sNaive   naive   MASE/sN  median   SPL   cov80  cov95');
   for (const blk of ['short', 'day']) for (const m of ['cpu_usage_mhz', 'mem_usage_kb', 'all']) {
     const g = (k: string): number => f[`${blk}.${m}.${k}`];

@@ -49,6 +49,11 @@ describe('ForecastFeed', () => {
     expect(last.recommendation?.request).toBeGreaterThan(last.points[0].mean * 0.9);
     expect(last.recommendation?.replicas).toBe(Math.max(1, Math.ceil(last.recommendation!.request / 0.7)));
     expect(last.recommendation?.why).toMatch(/replica/);
+    // CPU is sized from its recent 5-minute values (SIZING): the 96.5 % point of the last
+    // days' wave of 1 ± 0.5 cores is 1.49, read at the upper edge of its 10 % bucket.
+    expect(last.recommendation?.why).toMatch(/distribution of recent 5-minute values/);
+    expect(last.recommendation?.request).toBeGreaterThan(1.45);
+    expect(last.recommendation?.request).toBeLessThan(1.5 * 1.1);
     expect(last.learnt).toBe(576);
     expect(last.withheld).toBe(0);
   });

@@ -1,4 +1,4 @@
-import { recommend, SeasonalForecaster } from '@vigil/forecast';
+import { forecasterConfig, recommend, SeasonalForecaster, SIZING } from '@vigil/forecast';
 import type { Forecast, ForecastStep, SeasonalForecasterJSON } from '@vigil/forecast';
 import { stableId } from '@vigil/records';
 import type { ForecastPoint, ForecastRecommendation, ForecastRecord } from '@vigil/records';
@@ -34,6 +34,14 @@ export interface ForecastFeedOptions {
  * usage is measured against, which telemetry does not carry.)
  */
 export const PIPELINE_RISK = Object.freeze({ cpu: 0.035, memory: 0.004 });
+
+// One configuration per kind (shared by its series): the sizing basis cross-validated for CPU and
+// memory (SIZING); load series are forecast, not sized.
+const CONFIG_OF_KIND = Object.freeze({
+  cpu: forecasterConfig(SIZING.cpu),
+  memory: forecasterConfig(SIZING.memory),
+  load: forecasterConfig(),
+});
 
 interface Step {
   k: number;
@@ -107,7 +115,7 @@ export class ForecastFeed {
         this.dropped++;
         return [];
       }
-      s = { service, metric, kind, fc: new SeasonalForecaster(), step: null, learnt: 0, withheld: 0 };
+      s = { service, metric, kind, fc: new SeasonalForecaster(CONFIG_OF_KIND[kind]), step: null, learnt: 0, withheld: 0 };
       this.series.set(key, s);
     }
     const k = Math.ceil(tMs / FORECAST_STEP_MS);
