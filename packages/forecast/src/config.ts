@@ -77,6 +77,11 @@ export interface ForecasterConfig {
    * day's errors are larger. Chosen by cross-validation (README).
    */
   intervalWidth: number;
+  /**
+   * Further width multiplier of the day-ahead 95 % bounds (on top of intervalWidth): the tails of
+   * the rebuilt errors are the most optimistic part of them. Chosen by cross-validation (README).
+   */
+  intervalWidth95: number;
   /** Half-life of the error histograms, in updates. */
   histogramHalfLife: number;
   /**
@@ -127,6 +132,7 @@ const DEFAULTS: Readonly<ForecasterConfig> = Object.freeze({
   intervalRate: 0.005,
   intervalWarmup: true,
   intervalWidth: 1.1,
+  intervalWidth95: 1.2,
   histogramHalfLife: 2000,
   sizingBasis: 'forecast',
   recentHalfLife: 144,
@@ -180,6 +186,7 @@ export function forecasterConfig(input: Partial<ForecasterConfig> = {}): Readonl
   if (!(typeof c.intervalWidth === 'number' && c.intervalWidth > 0 && c.intervalWidth <= 4)) throw new ForecastConfigError(`forecast: "intervalWidth" must be a number in (0, 4], got ${JSON.stringify(c.intervalWidth)}`);
   if (c.sizingBasis !== 'forecast' && c.sizingBasis !== 'recent') throw new ForecastConfigError(`forecast: "sizingBasis" must be "forecast" or "recent", got ${JSON.stringify(c.sizingBasis)}`);
   if (!(c.recentHalfLife > 0)) throw new ForecastConfigError(`forecast: "recentHalfLife" must be > 0, got ${JSON.stringify(c.recentHalfLife)}`);
+  if (!(typeof c.intervalWidth95 === 'number' && c.intervalWidth95 >= 1 && c.intervalWidth95 <= 4)) throw new ForecastConfigError(`forecast: "intervalWidth95" must be a number in [1, 4], got ${JSON.stringify(c.intervalWidth95)}`);
   if (typeof c.naiveMember !== 'boolean') throw new ForecastConfigError(`forecast: "naiveMember" must be a boolean, got ${JSON.stringify(c.naiveMember)}`);
   if (typeof c.combine !== 'boolean') throw new ForecastConfigError(`forecast: "combine" must be a boolean, got ${JSON.stringify(c.combine)}`);
   if (typeof c.warmupGains !== 'boolean') throw new ForecastConfigError(`forecast: "warmupGains" must be a boolean, got ${JSON.stringify(c.warmupGains)}`);

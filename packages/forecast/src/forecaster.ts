@@ -561,8 +561,9 @@ export class SeasonalForecaster {
   private blockQuantiles(h: ErrorHistogram): Quantiles {
     const q = quantiles(h);
     const k = h === this.longHist ? this.config.intervalWidth : 1;
-    if (k === 1) return q;
-    return { q10: q.q10 * k, q90: q.q90 * k, q025: q.q025 * k, q975: q.q975 * k };
+    const k95 = h === this.longHist ? k * this.config.intervalWidth95 : 1;
+    if (k === 1 && k95 === 1) return q;
+    return { q10: q.q10 * k, q90: q.q90 * k, q025: q.q025 * k95, q975: q.q975 * k95 };
   }
 
   // n: bins the block has learnt. The scale's rate is max(intervalRate, 4 / (n + 1)) (with

@@ -345,7 +345,7 @@ function m4Grid(): Partial<ForecasterConfig>[] {
   return g;
 }
 const M4_INTERVALS: Partial<ForecasterConfig>[] = [];
-for (const intervalWidth of [1, 1.1, 1.2, 1.3]) M4_INTERVALS.push({ intervalWidth });
+for (const intervalWidth of [1, 1.1, 1.2, 1.3]) for (const intervalWidth95 of [1, 1.1, 1.2, 1.3]) M4_INTERVALS.push({ intervalWidth, intervalWidth95 });
 const M4_CUTS = [48, 96];
 
 interface M4CvResult { out_of_fold: Record<string, number>; choice_all_series: Partial<ForecasterConfig>; defaults_hold_choice: boolean; fold_picks: string[] }
@@ -388,7 +388,7 @@ function m4CrossValidate(train: Map<string, number[]>, base: ForecasterConfig): 
     }
     return bestA;
   };
-  const picked = (cfg: ForecasterConfig): Partial<ForecasterConfig> => ({ naiveMember: cfg.naiveMember, combinePower: cfg.combinePower, alphaMul: cfg.alphaMul, gammaMulDaily: cfg.gammaMulDaily, gammaMulWeekly: cfg.gammaMulWeekly, intervalWidth: cfg.intervalWidth });
+  const picked = (cfg: ForecasterConfig): Partial<ForecasterConfig> => ({ naiveMember: cfg.naiveMember, combinePower: cfg.combinePower, alphaMul: cfg.alphaMul, gammaMulDaily: cfg.gammaMulDaily, gammaMulWeekly: cfg.gammaMulWeekly, intervalWidth: cfg.intervalWidth, intervalWidth95: cfg.intervalWidth95 });
   const picks: string[] = [];
   const oof: Record<string, number>[] = [];
   for (let k = 0; k < 2; k++) {
@@ -631,19 +631,20 @@ function main(): void {
   if (args['no-check']) {
     console.log('\nreference scorer cross-check skipped (--no-check)');
   } else if (existsSync(scorer)) {
-    const argv = [scorer, '--pred', outDir, '--bitbrains', bbDir, '--eval-from', String(evalFrom)];
+    // --m4-only: no VM files were written, so the scorer is not given the VM folder.
+    const argv = [scorer, '--pred', outDir, ...(vms.length ? ['--bitbrains', bbDir, '--eval-from', String(evalFrom)] : [])];
     if (m4TrainFile) argv.push('--m4-train', m4TrainFile, '--m4-test', m4TestFile);
     const text = execFileSync(process.execPath, argv, { encoding: 'utf8', maxBuffer: 64 << 20 });
     // The reference scorer's JSON (shape documented in the data folder's README).
     const ref = JSON.parse(text.trim().split('\n').pop()!) as ReferenceScores;
     const pairs: [string, number, number][] = [];
-    const fb = ref.bitbrains.forecasts;
-    for (const blk of ['short', 'day']) for (const m of ['cpu_usage_mhz', 'mem_usage_kb', 'all']) {
+    const fb = vms.length ? ref.bitbrains.forecasts : null;
+    if (fb) for (const blk of ['short', 'day']) for (const m of ['cpu_usage_mhz', 'mem_usage_kb', 'all']) {
       pairs.push([`${blk}.${m}.pred.mase`, f[`${blk}.${m}.pred_mase`], fb[blk][m].pred.mase]);
       pairs.push([`${blk}.${m}.snaive.mase`, f[`${blk}.${m}.snaive_mase`], fb[blk][m].snaive.mase]);
       pairs.push([`${blk}.${m}.pred.spl`, f[`${blk}.${m}.pred_spl`], fb[blk][m].pred.spl]);
     }
-    for (const m of METRICS) {
+    if (fb) for (const m of METRICS) {
       const rs = ref.bitbrains.rightsizing[m.name];
       pairs.push([`sizing.${m.name}.pred.under`, f[`sizing.${m.name}.pred_under`], rs.pred.under]);
       pairs.push([`sizing.${m.name}.pred.slack`, f[`sizing.${m.name}.pred_slack`], rs.pred.slack]);
