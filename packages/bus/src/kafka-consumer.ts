@@ -1,6 +1,7 @@
 // The Kafka bus's Consumer: a group member, read committed, one partition's batch at a time,
 // redelivery from the committed offset after a handler failure (see kafka-bus.ts).
-import type { EachBatchPayload, Consumer as KafkaConsumer } from 'kafkajs';
+import { PartitionAssigners, type EachBatchPayload, type Consumer as KafkaConsumer } from 'kafkajs';
+import { copartitionedAssigner } from './kafka-assigner.js';
 import { BusError, toBusError } from './errors.js';
 import { groupPartitions, rebalanceCallback, retryDelayMs, sleep, tpKey } from './common.js';
 import type { KafkaBus } from './kafka-bus.js';
@@ -43,6 +44,9 @@ export class KafkaBusConsumer implements Consumer {
       readUncommitted: false,
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: this.bus.options.fetchMaxWaitMs,
+      // Partition p of every topic to one member (kafka-assigner.ts); round-robin stays listed so
+      // a group with members of an older version agrees on it until they are all upgraded.
+      partitionAssigners: [copartitionedAssigner, PartitionAssigners.roundRobin],
     });
     this.consumer = consumer;
     consumer.on(consumer.events.CRASH, (e) => {

@@ -5,8 +5,8 @@
 // - A topic has N partitions; a partition is a log of records with increasing offsets (gaps
 //   appear after compaction). Keys pick partitions with Kafka's murmur2 partitioner, so a key
 //   lands on the same partition number here and on a Kafka topic with as many partitions.
-// - Consumer groups: members subscribed to a topic share its partitions (round-robin over the
-//   sorted topic-partitions). A join or leave is an eager rebalance: every member's batch in
+// - Consumer groups: members subscribed to a topic share its partitions, co-partitioned as the
+//   Kafka bus assigns them (assignment.ts: partition p of every topic to one member). A join or leave is an eager rebalance: every member's batch in
 //   flight finishes, every member gets onRevoked(all it had), the partitions are re-split, every
 //   member gets onAssigned(all it now has) and resumes at the committed offsets; so uncommitted
 //   work is delivered again, as with Kafka.
@@ -26,6 +26,7 @@
 // - Topics are created by ensureTopics; producing to or consuming an unknown topic fails with
 //   BUS_UNKNOWN_TOPIC unless `autoCreatePartitions` > 0 (then it is created on first use).
 // Cost: send is O(records) plus amortised O(1) trimming; a consumer batch is O(log n + batch).
+import { copartitionedPlan } from './assignment.js';
 import { BusError, toBusError } from './errors.js';
 import { groupPartitions, keyBytes, rebalanceCallback, recordSize, retryDelayMs, sleep, tpKey } from './common.js';
 import { partitionForKey } from './murmur2.js';
@@ -631,25 +632,15 @@ function rebalance(bus: MemoryBus, group: GroupState, leaving: MemoryConsumer[])
   });
 }
 
-/** Round-robin over the sorted topic-partitions, each to the next member subscribed to its topic. */
+/** Co-partitioned, as the Kafka bus assigns (kafka-assigner.ts): partition p of every topic to one member. */
 function assign(bus: MemoryBus, members: MemoryConsumer[]): Map<MemoryConsumer, TopicPartitions[]> {
-  const sorted = [...members].sort((a, b) => (a.memberId < b.memberId ? -1 : 1));
-  const topics = [...new Set(sorted.flatMap((m) => m.topics))].sort();
-  const pairs = new Map<MemoryConsumer, Array<{ topic: string; partition: number }>>();
-  let next = 0;
-  for (const topic of topics) {
-    const subscribers = sorted.filter((m) => m.topics.includes(topic));
-    const n = bus.topic(topic).spec.partitions;
-    for (let p = 0; p < n; p++) {
-      const m = subscribers[next % subscribers.length];
-      next += 1;
-      const list = pairs.get(m) ?? [];
-      list.push({ topic, partition: p });
-      pairs.set(m, list);
-    }
-  }
+  const byId = new Map(members.map((m) => [m.memberId, m]));
+  const plan = copartitionedPlan(members.map((m) => ({ memberId: m.memberId, topics: m.topics })), (topic) => Array.from({ length: bus.topic(topic).spec.partitions }, (_, p) => p));
   const out = new Map<MemoryConsumer, TopicPartitions[]>();
-  for (const [m, list] of pairs) out.set(m, groupPartitions(list));
+  for (const [id, assignment] of plan) {
+    const list = Object.entries(assignment).flatMap(([topic, partitions]) => partitions.map((partition) => ({ topic, partition })));
+    if (list.length) out.set(byId.get(id)!, groupPartitions(list));
+  }
   return out;
 }
 

@@ -159,6 +159,34 @@ export function runBusContract(label: string, makeBus: () => Bus | Promise<Bus>,
       await producer.close();
     });
 
+    it('co-partitions: partition p of every topic a group reads goes to one member', async () => {
+      // Two topics keyed alike (a service's spans and metrics) meet in one member whatever the
+      // number of members; a round-robin deal over the topic-partitions puts them apart.
+      const t1 = await topic('copart-a', 3);
+      const t2 = await topic('copart-b', 3);
+      const g = opts.name('g-copart');
+      const a = await start(g, [t1, t2]);
+      const b = await start(g, [t1, t2]);
+      const of = (c: Recorder, t: string): number[] => c.consumer.assignment().filter((x) => x.topic === t).flatMap((x) => x.partitions).sort();
+      const owned = (c: Recorder): number => of(c, t1).length + of(c, t2).length;
+      await waitFor('both members own partitions of both topics', () => owned(a) > 0 && owned(b) > 0 && owned(a) + owned(b) === 6, waitMs);
+      for (const c of [a, b]) expect(of(c, t1)).toEqual(of(c, t2));
+      expect([...of(a, t1), ...of(b, t1)].sort()).toEqual([0, 1, 2]);
+      // The same key lands on the same partition number of both topics, so in the same member.
+      const producer = await bus.producer();
+      const keys = Array.from({ length: 12 }, (_, i) => `service-${i}`);
+      await producer.send(keys.flatMap((k) => [{ topic: t1, key: k, value: buf('span') }, { topic: t2, key: k, value: buf('metric') }]));
+      await waitFor('every record read', () => a.records.length + b.records.length >= 24, waitMs);
+      for (const c of [a, b]) {
+        const k1 = new Set(c.records.filter((r) => r.topic === t1).map((r) => str(r.key)));
+        const k2 = new Set(c.records.filter((r) => r.topic === t2).map((r) => str(r.key)));
+        expect(k2).toEqual(k1);
+      }
+      await b.consumer.close();
+      await a.consumer.close();
+      await producer.close();
+    });
+
     it('resumes after the committed offset when a member restarts', async () => {
       const t = await topic('commit', 1);
       const g = opts.name('g-commit');

@@ -83,8 +83,9 @@ export function createDetector(deps: DetectorDeps): Detector {
   };
   // A spans processor's verdict reaches the other processors of this detector at once (same
   // thread, same transaction as the spans that decided it): the metrics processor of a service's
-  // partition then treats its CPU and memory as the spans processor treats its request rate. A
-  // service whose metrics partition another replica holds does not get it (see forecast-feed.ts).
+  // partition then treats its CPU and memory as the spans processor treats its request rate. The
+  // group is co-partitioned (@vigil/bus assignment.ts): a service's spans and metrics partitions
+  // (same key, same partition count) belong to the same replica, so the routes stay in-process.
   const verdicts = (verdict: VerdictRecord): void => broadcast((p) => p.observeVerdict?.(verdict));
   // The reverse route: a metrics processor's CPU / memory sample of a versioned resource reaches
   // the spans processors of this detector at once (same transaction as the metric record), where
