@@ -107,7 +107,7 @@ interface Capacity {
   service: string; cpu: Recommendation | null; memory: Recommendation | null; load?: unknown; replicas: number | null;
   expectedWaste: { memory: number | null }; why: string;
 }
-interface Forecast { metric: string; horizon: string; originMs: number; points: Array<{ mean: number; lo80: number; hi80: number; lo95: number; hi95: number }> }
+interface Forecast { metric: string; part?: string; horizon: string; originMs: number; points: Array<{ mean: number; lo80: number; hi80: number; lo95: number; hi95: number }> }
 interface ExternalMetricValueList { kind: string; items: Array<{ metricLabels: Record<string, string> }> }
 
 describe('forecasts and capacity from real SDK spans and metrics through the embedded pipeline', () => {
@@ -178,6 +178,17 @@ describe('forecasts and capacity from real SDK spans and metrics through the emb
       expect(p.mean).toBeLessThan(3.5);
       expect(p.lo95 <= p.lo80 && p.lo80 <= p.mean && p.mean <= p.hi80 && p.hi80 <= p.hi95).toBe(true);
     }
+    // Each operation is forecast on its own too (detector.forecast.maxParts): the two routes' rates,
+    // which add up to about the total (GET /cart 2/s then 1/s, POST /cart 1/s then none).
+    const parts = await waitFor('per-operation rate forecasts', async () => {
+      const fs = await get<Forecast[]>(`/v1/forecasts?service=${SERVICE}&metric=rate&horizon=short&part=*`);
+      const total = fs.find((f) => f.part === undefined);
+      const ops = fs.filter((f) => f.part !== undefined && f.originMs === total?.originMs);
+      return total && ops.length === 2 ? { total, ops } : null;
+    }, 60_000);
+    expect(parts.ops.map((f) => f.part).sort()).toEqual(['GET /cart', 'POST /cart']);
+    const opSum = parts.ops.reduce((a, f) => a + f.points[0].mean, 0);
+    expect(Math.abs(opSum - parts.total.points[0].mean)).toBeLessThan(0.25 * parts.total.points[0].mean);
     const all = await get<Forecast[]>(`/v1/forecasts?service=${SERVICE}`);
     expect(new Set(all.map((f) => f.metric))).toEqual(new Set(['rate', 'k8s.pod.cpu.usage', 'k8s.pod.memory.working_set']));
 

@@ -452,6 +452,11 @@ export interface ForecastRecord {
   service: string;
   /** `rate` (requests per second, all operations) or the OpenTelemetry metric name (CPU, memory). */
   metric: string;
+  /**
+   * Absent for the service total; else the part forecast on its own: the operation (`rate`) or the
+   * instance's metric series (`service/metric{attributes}`, CPU and memory).
+   */
+  part?: string;
   /** What the metric measures, for the recommendation: load, cpu (cores or utilisation) or memory (bytes). */
   kind: 'load' | 'cpu' | 'memory';
   horizon: 'short' | 'long';

@@ -78,6 +78,11 @@ export const detectorSchema = z
         enabled: z.boolean().default(true),
         /** Series forecast per input partition (a series is ~3 KB of state); further series are counted and dropped. */
         maxSeries: z.number().int().min(1).max(100_000).default(500),
+        /**
+         * Parts forecast on their own per service and metric besides the total: the operations of
+         * the request rate, the instances of CPU and memory (once a second one is seen); 0: totals only.
+         */
+        maxParts: z.number().int().min(0).max(1_000).default(20),
         /** Steps held per service while a deployment is being verified (5-minute steps; past it they are learnt). */
         maxHeldSteps: z.number().int().min(0).max(288).default(36),
         /** CPU one replica has (in the CPU metric's unit), for the replica count. */

@@ -58,6 +58,34 @@ describe('ForecastFeed', () => {
     expect(last.withheld).toBe(0);
   });
 
+  test('per instance: each pod of a service with two has its own CPU forecast and recommendation (maxParts), and keeps it across a checkpoint', () => {
+    const feed = new ForecastFeed({ ...OPTS, maxParts: 20 });
+    const recs = feedCpu(feed, 0, 2 * 1440 + 1);
+    const longOf = (part: string | undefined) => recs.filter((r) => r.horizon === 'long' && r.part === part);
+    // The total: two pods of ~0.5 cores; each pod: ~0.5 cores, sized on its own.
+    expect(longOf(undefined).at(-1)!.points[0].mean).toBeGreaterThan(0.9);
+    for (const pod of ['a', 'b']) {
+      const last = longOf(pod).at(-1)!;
+      expect(last.points[0].mean).toBeGreaterThan(0.45);
+      expect(last.points[0].mean).toBeLessThan(0.625);
+      expect(last.recommendation?.request).toBeGreaterThan(0.7);
+      expect(last.recommendation?.request).toBeLessThan(0.75 * 1.1);
+    }
+    expect(feed.size).toBe(3);
+    // A checkpoint keeps the parts: the restored feed continues them.
+    const back = ForecastFeed.fromJSON(JSON.parse(JSON.stringify(feed.toJSON())) as ReturnType<ForecastFeed['toJSON']>, { ...OPTS, maxParts: 20 });
+    const more = feedCpu(back, 2 * 1440 + 1, 2 * 1440 + 121);
+    expect(new Set(more.map((r) => r.part ?? ''))).toEqual(new Set(['', 'a', 'b']));
+    expect(back.size).toBe(3);
+    // One pod alone is the total: no part series; maxParts bounds the parts of a series.
+    const one = new ForecastFeed({ ...OPTS, maxParts: 20 });
+    for (let m = 0; m < 600; m++) one.add('solo', 'k8s.pod.cpu.usage', 'cpu', 'only-pod', T0 + m * 60_000 + 1, 0.5, false);
+    expect(one.size).toBe(1);
+    const capped = new ForecastFeed({ ...OPTS, maxParts: 2 });
+    for (let m = 0; m < 30; m++) for (const pod of ['a', 'b', 'c']) capped.add('many', 'k8s.pod.cpu.usage', 'cpu', pod, T0 + m * 60_000 + 1, 0.5, false);
+    expect(capped.size).toBe(3); // the total, a and b
+  });
+
   test('less than a day learnt: the recommendation is the day-ahead 95 % upper bound, claiming no risk', () => {
     const feed = new ForecastFeed(OPTS);
     const last = feedCpu(feed, 0, 3 * 60 + 1).filter((r) => r.horizon === 'long').at(-1)!;
@@ -177,13 +205,24 @@ describe('spans processor feeds the request rate', () => {
       }
     };
     drive(p, 0, 7200 + 60);
-    const short = forecasts.filter((r) => r.horizon === 'short');
+    const short = forecasts.filter((r) => r.horizon === 'short' && r.part === undefined);
     expect(short.length).toBeGreaterThanOrEqual(11);
     expect(new Set(short.map((r) => r.originMs)).size).toBe(short.length);
     expect(short.every((r) => r.service === 'payments' && r.metric === 'rate' && r.kind === 'load')).toBe(true);
     // 10 requests every 5 s = 2 requests per second for the service (both operations together).
     expect(short.at(-1)!.points[0].mean).toBeCloseTo(2, 1);
     expect(forecasts.filter((r) => r.horizon === 'long').map((r) => r.originMs)).toContain(T0 + 7_200_000);
+    // Each operation is forecast on its own too (detector.forecast.maxParts): 1 request/s each,
+    // with ids of their own (a part's rows never replace the total's).
+    for (const op of ['POST /pay', 'GET /status']) {
+      const own = forecasts.filter((r) => r.horizon === 'short' && r.part === op);
+      expect(own.length).toBeGreaterThanOrEqual(10);
+      expect(own.every((r) => r.service === 'payments' && r.metric === 'rate' && r.kind === 'load')).toBe(true);
+      expect(own.at(-1)!.points[0].mean).toBeCloseTo(1, 1);
+      const same = short.find((r) => r.originMs === own.at(-1)!.originMs)!;
+      expect(own.at(-1)!.id).not.toBe(same.id);
+    }
+    expect(new Set(forecasts.map((r) => r.part ?? '')).size).toBe(3);
 
     // An older checkpoint (no `forecast` field) still restores, and forecasting starts afresh.
     const old = JSON.parse(JSON.stringify(p.toJSON())) as ReturnType<typeof p.toJSON> as Record<string, unknown>;
@@ -211,7 +250,8 @@ describe('spans processor feeds the request rate', () => {
       }
     };
     drive(0, 7200, 'v1', 10); // 2 requests/s for two hours
-    const before = got.filter((g) => g.r.horizon === 'short').at(-1)!.r;
+    const totals = () => got.filter((g) => g.r.horizon === 'short' && g.r.part === undefined);
+    const before = totals().at(-1)!.r;
     expect(before.withheld).toBe(0);
     // v2: five times the traffic, every other request failing, until the verdict; then 10 more minutes.
     drive(7200, 7200 + 900, 'v2', 50, 2);
@@ -219,7 +259,7 @@ describe('spans processor feeds the request rate', () => {
     expect(verdicts).toContain('fail');
     // Rolled back: v1 again.
     drive(8100, 8100 + 1800, 'v1', 10);
-    const after = got.filter((g) => g.r.horizon === 'short').at(-1)!.r;
+    const after = totals().at(-1)!.r;
     // Every 5-minute step of v2 (held, then withheld on the fail, then withheld as a failed version)
     // was not learnt: 3 steps, plus at most the step still open when the verification started (held
     // with it) and the first step after the rollback (its rate drop may be flagged as an anomaly).

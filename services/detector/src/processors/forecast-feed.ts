@@ -21,6 +21,12 @@ export function forecastKindOf(metric: string): ForecastKind | null {
 
 export interface ForecastFeedOptions {
   maxSeries: number;
+  /**
+   * Parts (operations of a service's request rate, instances of its CPU / memory) forecast on their
+   * own besides the service total, per service and metric; 0: totals only. A part series starts
+   * once a second part is seen (one part is the total). Parts count against maxSeries.
+   */
+  maxParts?: number;
   maxHeldSteps: number;
   replicaCpu: number;
   targetUtilisation: number;
@@ -53,6 +59,8 @@ interface Step {
 interface Series {
   service: string;
   metric: string;
+  /** '' for the service total; else the operation (load) or the instance's series (cpu, memory). */
+  part: string;
   kind: ForecastKind;
   fc: SeasonalForecaster;
   step: Step | null;
@@ -69,7 +77,7 @@ interface Held {
 
 export interface ForecastFeedJSON {
   v: 1;
-  series: Array<{ key: string; service: string; metric: string; kind: ForecastKind; fc: SeasonalForecasterJSON; step: { k: number; parts: Array<[string, number, number]>; flagged: boolean } | null; learnt: number; withheld: number }>;
+  series: Array<{ key: string; service: string; metric: string; part?: string; kind: ForecastKind; fc: SeasonalForecasterJSON; step: { k: number; parts: Array<[string, number, number]>; flagged: boolean } | null; learnt: number; withheld: number }>;
   held: Array<[string, Held[]]>;
   holding: string[];
   failed?: Array<[string, string]>;
@@ -92,6 +100,8 @@ export interface ForecastFeedJSON {
  */
 export class ForecastFeed {
   private series = new Map<string, Series>();
+  /** Per service total (`service|metric`): the parts seen, at most maxParts. */
+  private partsOf = new Map<string, Set<string>>();
   private held = new Map<string, Held[]>();
   private holding = new Set<string>();
   /** Per service, the version that failed verification: its traffic is withheld while it runs. */
@@ -108,14 +118,27 @@ export class ForecastFeed {
   /** Add one sample of sub-series `part` at `tMs`; returns the records of the steps this closes. */
   add(service: string, metric: string, kind: ForecastKind, part: string, tMs: number, value: number, flagged: boolean): ForecastRecord[] {
     if (!Number.isFinite(tMs) || !Number.isFinite(value)) return [];
-    const key = `${service}|${metric}`;
+    const outs = this.addTo(`${service}|${metric}`, service, metric, kind, '', part, tMs, value, flagged);
+    // The part's own series (an operation's rate, an instance's CPU), once the total has two parts.
+    const maxParts = this.options.maxParts ?? 0;
+    if (maxParts > 0 && part !== '') {
+      const total = `${service}|${metric}`;
+      let seen = this.partsOf.get(total);
+      if (!seen) this.partsOf.set(total, (seen = new Set()));
+      if (!seen.has(part) && seen.size < maxParts) seen.add(part);
+      if (seen.has(part) && seen.size >= 2) outs.push(...this.addTo(`${total}|${part}`, service, metric, kind, part, '', tMs, value, flagged));
+    }
+    return outs;
+  }
+
+  private addTo(key: string, service: string, metric: string, kind: ForecastKind, seriesPart: string, part: string, tMs: number, value: number, flagged: boolean): ForecastRecord[] {
     let s = this.series.get(key);
     if (!s) {
       if (this.series.size >= this.options.maxSeries) {
         this.dropped++;
         return [];
       }
-      s = { service, metric, kind, fc: new SeasonalForecaster(CONFIG_OF_KIND[kind]), step: null, learnt: 0, withheld: 0 };
+      s = { service, metric, part: seriesPart, kind, fc: new SeasonalForecaster(CONFIG_OF_KIND[kind]), step: null, learnt: 0, withheld: 0 };
       this.series.set(key, s);
     }
     const k = Math.ceil(tMs / FORECAST_STEP_MS);
@@ -204,8 +227,8 @@ export class ForecastFeed {
     const originMs = f.originSec * 1000;
     const steps = horizon === 'short' ? f.short : f.long;
     const r: ForecastRecord = {
-      schema: 'vigil.forecast/1', id: stableId('forecast', s.service, s.metric, horizon, originMs), service: s.service, metric: s.metric,
-      kind: s.kind, horizon, originMs, stepMs: horizon === 'short' ? FORECAST_STEP_MS : HOUR_MS, points: steps.map(pointOf),
+      schema: 'vigil.forecast/1', id: s.part ? stableId('forecast', s.service, s.metric, s.part, horizon, originMs) : stableId('forecast', s.service, s.metric, horizon, originMs),
+      service: s.service, metric: s.metric, ...(s.part ? { part: s.part } : {}), kind: s.kind, horizon, originMs, stepMs: horizon === 'short' ? FORECAST_STEP_MS : HOUR_MS, points: steps.map(pointOf),
       learnt: s.learnt, withheld: s.withheld,
     };
     if (horizon === 'long' && s.kind !== 'load') {
@@ -250,7 +273,7 @@ export class ForecastFeed {
     return {
       v: 1,
       series: [...this.series].map(([key, s]) => ({
-        key, service: s.service, metric: s.metric, kind: s.kind, fc: s.fc.toJSON(), learnt: s.learnt, withheld: s.withheld,
+        key, service: s.service, metric: s.metric, ...(s.part ? { part: s.part } : {}), kind: s.kind, fc: s.fc.toJSON(), learnt: s.learnt, withheld: s.withheld,
         step: s.step ? { k: s.step.k, parts: [...s.step.parts].map(([p, [sum, n]]) => [p, sum, n] as [string, number, number]), flagged: s.step.flagged } : null,
       })),
       held: [...this.held],
@@ -262,8 +285,15 @@ export class ForecastFeed {
   static fromJSON(j: ForecastFeedJSON, options: Readonly<ForecastFeedOptions>): ForecastFeed {
     const feed = new ForecastFeed(options);
     for (const s of j.series) {
+      const part = typeof s.part === 'string' ? s.part : '';
+      if (part) {
+        const total = `${s.service}|${s.metric}`;
+        let seen = feed.partsOf.get(total);
+        if (!seen) feed.partsOf.set(total, (seen = new Set()));
+        seen.add(part);
+      }
       feed.series.set(s.key, {
-        service: s.service, metric: s.metric, kind: s.kind, fc: SeasonalForecaster.fromJSON(s.fc), learnt: s.learnt, withheld: s.withheld,
+        service: s.service, metric: s.metric, part, kind: s.kind, fc: SeasonalForecaster.fromJSON(s.fc), learnt: s.learnt, withheld: s.withheld,
         step: s.step ? { k: s.step.k, parts: new Map(s.step.parts.map(([p, sum, n]) => [p, [sum, n]])), flagged: s.step.flagged } : null,
       });
     }

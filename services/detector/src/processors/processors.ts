@@ -140,7 +140,7 @@ function applyVerdict(f: ForecastFeed, verdict: VerdictRecord): VigilRecord[] {
 function forecastFeed(ctx: ProcessorContext, state?: ForecastFeedJSON): ForecastFeed | null {
   const f = ctx.detector.forecast;
   if (f && !f.enabled) return null;
-  const o: ForecastFeedOptions = { maxSeries: f?.maxSeries ?? 500, maxHeldSteps: f?.maxHeldSteps ?? 36, replicaCpu: f?.replicaCpu ?? 1, targetUtilisation: f?.targetUtilisation ?? 0.7 };
+  const o: ForecastFeedOptions = { maxSeries: f?.maxSeries ?? 500, maxParts: f?.maxParts ?? 20, maxHeldSteps: f?.maxHeldSteps ?? 36, replicaCpu: f?.replicaCpu ?? 1, targetUtilisation: f?.targetUtilisation ?? 0.7 };
   return state ? ForecastFeed.fromJSON(state, o) : new ForecastFeed(o);
 }
 

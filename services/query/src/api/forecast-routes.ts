@@ -8,7 +8,9 @@ import type { RouteHandler } from '@vigil/telemetry';
 /**
  * Forecast and capacity routes over the `forecasts` table (0009_forecasts.sql), served by the
  * query API's listener (same bearer auth / TLS):
- * - GET /v1/forecasts?service=&metric=&horizon=   latest forecast per series (service, metric, horizon)
+ * - GET /v1/forecasts?service=&metric=&horizon=&part=   latest forecast per series (service, metric, part, horizon);
+ *   without `part` the service totals, `part=NAME` one operation (rate) or instance series (CPU,
+ *   memory), `part=*` the totals and every part (0010_forecast_parts.sql)
  * - GET /v1/capacity?service=                     latest CPU / memory recommendation per service, with the load forecast
  * - GET /v1/forecasts/keda?service=&metric=&lead=&band=   KEDA metrics-api body (valueLocation `value`)
  * - GET /apis/external.metrics.k8s.io/v1beta1[/namespaces/{ns}/{metric}]   Kubernetes External Metrics API
@@ -26,6 +28,7 @@ class BadRequest extends Error {}
 interface ForecastRow {
   service: string;
   metric: string;
+  part: string;
   kind: string;
   horizon: string;
   originMs: number | string;
@@ -52,6 +55,8 @@ interface ForecastRow {
 export interface ApiForecast {
   service: string;
   metric: string;
+  /** The operation or instance series this forecast is of; absent for the service total. */
+  part?: string;
   kind: string;
   horizon: string;
   originMs: number;
@@ -63,7 +68,7 @@ export interface ApiForecast {
 
 function forecastOf(r: ForecastRow): ApiForecast {
   return {
-    service: r.service, metric: r.metric, kind: r.kind, horizon: r.horizon, originMs: Number(r.originMs), stepMs: Number(r.stepMs),
+    service: r.service, metric: r.metric, ...(r.part ? { part: r.part } : {}), kind: r.kind, horizon: r.horizon, originMs: Number(r.originMs), stepMs: Number(r.stepMs),
     points: r.end_ms.map((e, i) => ({ endMs: Number(e), mean: r.mean[i], lo80: r.lo80[i], hi80: r.hi80[i], lo95: r.lo95[i], hi95: r.hi95[i] })),
     learnt: Number(r.learnt), withheld: Number(r.withheld),
   };
@@ -119,15 +124,17 @@ export function servicesOfSelector(selector: string | null): string[] | null {
 export function forecastRoutes(store: Store): RouteHandler {
   const t = store.table('forecasts');
 
-  /** The latest row per (service, metric, horizon), optionally filtered. */
-  async function latest(filter: { service?: string | null; services?: string[] | null; metric?: string | null; horizon?: string | null; recommended?: boolean }): Promise<ForecastRow[]> {
+  /** The latest row per (service, metric, part, horizon), optionally filtered; the service totals (part '') unless `part` says otherwise ('*': all). */
+  async function latest(filter: { service?: string | null; services?: string[] | null; metric?: string | null; horizon?: string | null; recommended?: boolean; part?: string | null }): Promise<ForecastRow[]> {
     const where: string[] = [];
+    const part = filter.part ?? '';
+    if (part !== '*') where.push('part = {part:String}');
     if (filter.service) where.push('service = {service:String}');
     if (filter.metric) where.push('metric = {metric:String}');
     if (filter.horizon) where.push('horizon = {horizon:String}');
     if (filter.recommended) where.push('has_recommendation');
     return store.query<ForecastRow>(
-      `SELECT service, metric, horizon, argMax(kind, origin) AS kind, toUnixTimestamp64Milli(max(origin)) AS originMs,
+      `SELECT service, metric, part, horizon, argMax(kind, origin) AS kind, toUnixTimestamp64Milli(max(origin)) AS originMs,
               argMax(step_ms, origin) AS stepMs, argMax(end_ms, origin) AS end_ms, argMax(mean, origin) AS mean,
               argMax(lo80, origin) AS lo80, argMax(hi80, origin) AS hi80, argMax(lo95, origin) AS lo95, argMax(hi95, origin) AS hi95,
               argMax(has_recommendation, origin) AS has_recommendation, argMax(request, origin) AS request,
@@ -135,8 +142,8 @@ export function forecastRoutes(store: Store): RouteHandler {
               argMax(expected_shortfall, origin) AS expected_shortfall, argMax(peak, origin) AS peak, argMax(mean_load, origin) AS mean_load,
               argMax(replicas, origin) AS replicas, argMax(why, origin) AS why, argMax(learnt, origin) AS learnt, argMax(withheld, origin) AS withheld
        FROM ${t} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       GROUP BY service, metric, horizon ORDER BY service, metric, horizon LIMIT 10000`,
-      { service: filter.service ?? null, metric: filter.metric ?? null, horizon: filter.horizon ?? null },
+       GROUP BY service, metric, part, horizon ORDER BY service, metric, part, horizon LIMIT 10000`,
+      { service: filter.service ?? null, metric: filter.metric ?? null, horizon: filter.horizon ?? null, part },
     ).then((rows) => (filter.services ? rows.filter((r) => filter.services!.includes(r.service)) : rows));
   }
 
@@ -160,7 +167,7 @@ export function forecastRoutes(store: Store): RouteHandler {
     [/^\/v1\/forecasts$/, async (url) => {
       const horizon = url.searchParams.get('horizon');
       if (horizon !== null && horizon !== 'short' && horizon !== 'long') throw new BadRequest(`horizon: short or long (got ${JSON.stringify(horizon)})`);
-      const rows = await latest({ service: url.searchParams.get('service'), metric: url.searchParams.get('metric'), horizon });
+      const rows = await latest({ service: url.searchParams.get('service'), metric: url.searchParams.get('metric'), horizon, part: url.searchParams.get('part') });
       return rows.map(forecastOf);
     }],
     [/^\/v1\/capacity$/, async (url) => {

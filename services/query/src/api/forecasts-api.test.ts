@@ -17,11 +17,11 @@ const O = 1_790_002_800_000; // on the hour
 const TOKEN = 'forecast-test-token';
 
 /** A forecast with steps whose mean is `level + i` and bounds ±1 / ±2 around it. */
-function forecast(service: string, metric: string, kind: ForecastRecord['kind'], horizon: 'short' | 'long', originMs: number, level: number, rec?: ForecastRecord['recommendation']): ForecastRecord {
+function forecast(service: string, metric: string, kind: ForecastRecord['kind'], horizon: 'short' | 'long', originMs: number, level: number, rec?: ForecastRecord['recommendation'], part?: string): ForecastRecord {
   const stepMs = horizon === 'short' ? S5 : H;
   const n = horizon === 'short' ? 12 : 24;
   return {
-    schema: 'vigil.forecast/1', id: `${service}|${metric}|${horizon}|${originMs}`, service, metric, kind, horizon, originMs, stepMs,
+    schema: 'vigil.forecast/1', id: `${service}|${metric}|${part ?? ''}|${horizon}|${originMs}`, service, metric, ...(part ? { part } : {}), kind, horizon, originMs, stepMs,
     points: Array.from({ length: n }, (_, i) => ({ endMs: originMs + (i + 1) * stepMs, mean: level + i, lo80: level + i - 1, hi80: level + i + 1, lo95: level + i - 2, hi95: level + i + 2 })),
     learnt: 300, withheld: 6, ...(rec ? { recommendation: rec } : {}),
   };
@@ -39,6 +39,10 @@ const records: ForecastRecord[] = [
   forecast('checkout', 'k8s.pod.cpu.usage', 'cpu', 'long', O, 1.5, CPU_REC), // preferred CPU metric, latest
   forecast('checkout', 'k8s.pod.memory.working_set', 'memory', 'long', O, 4e8, MEM_REC),
   forecast('search', 'rate', 'load', 'short', O, 7),
+  // Parts (0010_forecast_parts.sql): an operation's rate and a pod's CPU, at the same origins as
+  // the totals; read only when asked for, never in place of a total.
+  forecast('checkout', 'rate', 'load', 'short', O, 30, undefined, 'POST /pay'),
+  forecast('checkout', 'k8s.pod.cpu.usage', 'cpu', 'long', O, 0.8, { ...CPU_REC, request: 99, replicas: 99 }, 'checkout/k8s.pod.cpu.usage{k8s.pod.name="checkout-1"}'),
 ];
 
 interface ApiBody { error?: string; value?: number; reason?: string }
@@ -95,6 +99,15 @@ describe('forecasts in ClickHouse and the forecast / capacity / autoscaling API 
     expect(short?.points[0]).toEqual({ endMs: O + S5, mean: 50, lo80: 49, hi80: 51, lo95: 48, hi95: 52 });
     expect(short).toMatchObject({ service: 'checkout', metric: 'rate', kind: 'load', stepMs: S5, learnt: 300, withheld: 6 });
     expect((await get<ApiForecast[]>('/v1/forecasts')).length).toBe(6);
+    expect((await get<ApiForecast[]>('/v1/forecasts')).every((f) => f.part === undefined)).toBe(true);
+    // One part, by name; every part with `part=*`.
+    const pay = await get<ApiForecast[]>(`/v1/forecasts?service=checkout&metric=rate&part=${encodeURIComponent('POST /pay')}`);
+    expect(pay.map((f) => [f.part, f.horizon, f.points[0].mean])).toEqual([['POST /pay', 'short', 30]]);
+    const every = await get<ApiForecast[]>('/v1/forecasts?service=checkout&part=*');
+    expect(every.filter((f) => f.part !== undefined).map((f) => [f.metric, f.part])).toEqual([
+      ['k8s.pod.cpu.usage', 'checkout/k8s.pod.cpu.usage{k8s.pod.name="checkout-1"}'], ['rate', 'POST /pay'],
+    ]);
+    expect(every.length).toBe(5 + 2);
     expect(await get('/v1/forecasts?horizon=sometimes', 400)).toEqual({ error: 'horizon: short or long (got "sometimes")' });
   });
 

@@ -39,6 +39,9 @@ describe('forecastRow', () => {
     expect(row.mean).toEqual(withRec.points.map((p) => p.mean));
     expect(row).toMatchObject({ service: 'checkout', metric: 'k8s.pod.cpu.usage', horizon: 'long', step_ms: H, has_recommendation: true, request: 2.4, replicas: 4, learnt: 300, withheld: 6 });
     expect(forecastRow(base)).toMatchObject({ has_recommendation: false, risk_short: null, replicas: null, why: '' });
+    // The service total has part ''; a part's row carries it (0010_forecast_parts.sql).
+    expect(row.part).toBe('');
+    expect(forecastRow({ ...base, part: 'POST /pay' }).part).toBe('POST /pay');
   });
 
   test('non-finite numbers never reach ClickHouse', () => {

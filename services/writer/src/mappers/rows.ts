@@ -123,13 +123,13 @@ export function rowsFor(record: VigilRecord): TableRow[] {
   }
 }
 
-/** The forecasts row of a forecast record (0009_forecasts.sql): steps as parallel arrays. */
+/** The forecasts row of a forecast record (0009_forecasts.sql, 0010_forecast_parts.sql): steps as parallel arrays. */
 export function forecastRow(record: ForecastRecord): Record<string, unknown> {
   const points = Array.isArray(record.points) ? record.points : [];
   const rec = record.recommendation;
   const orNull = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
   return {
-    id: record.id, service: record.service, metric: record.metric, kind: record.kind ?? '', horizon: record.horizon, origin: ms(record.originMs),
+    id: record.id, service: record.service, metric: record.metric, part: typeof record.part === 'string' ? record.part : '', kind: record.kind ?? '', horizon: record.horizon, origin: ms(record.originMs),
     step_ms: Math.max(0, Math.round(finite(record.stepMs))), end_ms: points.map((p) => Math.round(finite(p.endMs))),
     mean: points.map((p) => finite(p.mean)), lo80: points.map((p) => finite(p.lo80)), hi80: points.map((p) => finite(p.hi80)),
     lo95: points.map((p) => finite(p.lo95)), hi95: points.map((p) => finite(p.hi95)),
