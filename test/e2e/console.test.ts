@@ -219,6 +219,12 @@ test('an anomaly marked "not an anomaly": the feedback is recorded and shown', a
   await page.waitForSelector('main[data-loaded] figure.chart-fig svg path.line', { state: 'attached' });
   const drawn = await page.locator('figure.chart-fig svg path.line').first().getAttribute('d');
   expect(drawn ?? '').toMatch(/^M[\d.]+,[\d.]+(L[\d.]+,[\d.]+)+$/);
+  if (signal === 'logs') {
+    // A new template's anomaly is its first line: the chart is the template's lines per window, and
+    // its mark sits on the window holding that line (not at the anomaly's value 1 beside it).
+    await expect(page.locator('figure.chart-fig').first().innerText()).resolves.toMatch(/lines per window[\s\S]*first line/);
+    await expect(page.locator('figure.chart-fig svg text', { hasText: / lines$/ }).count()).resolves.toBe(1);
+  }
   await page.screenshot({ path: join(shots, 'anomaly-before-feedback.png'), fullPage: true });
   await expect(page.locator('figure.chart-fig svg path.band').count()).resolves.toBeGreaterThan(0);
   await page.locator('#fb-not').click();

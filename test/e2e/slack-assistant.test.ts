@@ -134,6 +134,17 @@ describe('Ask Vigil, embedded, after a bad deploy sent with the OpenTelemetry SD
     await sendVersion(otlp, 'v2', T0 + 300_000, 90, 20, 0.08, 2, true);
     await waitFor('the failed verdict of payments v2 in the alerter', async () => vigil.alerter.engine.verdictFor('payments', 'v2')?.status === 'fail', 120_000);
     await waitFor('the new error template in the alerter', async () => vigil.alerter.memory.recentAnomalies('payments').some((a) => a.metric === 'new_log_template'), 60_000);
+    // The chart of "why" reads the scores of the failing series from the read API: wait, as an
+    // on-call engineer would, until the writer has landed the scores of v2's traffic on POST /pay
+    // (under load it lags the in-process alerter; a CI run once asked before it had).
+    await waitFor('the scores of payments after the deploy in the read API', async () => {
+      const rows = (await (await fetch(`http://127.0.0.1:${apiPort}/v1/scores?service=payments&since=1h&limit=5000`)).json()) as Array<{ windowStartMs: number; seriesKey: string }>;
+      const perSeries = new Map<string, number>();
+      for (const r of rows) if (Number(r.windowStartMs) >= T0 + 300_000) perSeries.set(r.seriesKey, (perSeries.get(r.seriesKey) ?? 0) + 1);
+      // The failing operation's series (the verdict's evidence, which the chart draws).
+      const pay = [...perSeries].filter(([k]) => k.startsWith('payments|POST /pay|'));
+      return pay.length > 0 && pay.every(([, n]) => n >= 2);
+    }, 60_000);
     await waitFor('the flaky CI test in the read API', async () => {
       const rows = (await (await fetch(`http://127.0.0.1:${apiPort}/v1/ci/tests?suite=shop&flaky=true`)).json()) as unknown[];
       return rows.length > 0;

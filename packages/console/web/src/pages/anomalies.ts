@@ -94,15 +94,28 @@ function detailView(data: Data, route: Route, refresh: () => void): HTMLElement 
       say(`Feedback failed: ${(err as Error).message}`);
     }
   };
+  // A new log template's anomaly is its first error line after the deploy (value 1); its series is
+  // the template's lines per window, so the mark sits on the window that holds that first line.
+  const template = a.metric === 'new_log_template';
+  const holding = template ? ([...series].reverse().find((p) => p.t <= t) ?? series[0]) : undefined;
   return section(`Anomaly: ${a.service} ${a.operation ? `${a.operation} ` : ''}${a.metric}`,
     h('p', { class: 'verdict-summary' }, a.summary),
     h('dl', { class: 'facts' }, [
-      ['window', fmtTime(t)], ['value', fmtNum(a.value)], ['expected', `${fmtNum(a.expected)} (${fmtNum(a.lower)} – ${fmtNum(a.upper)})`],
+      ['window', fmtTime(t)], template ? ['lines', holding ? `${fmtNum(holding.value)} in the window of its first line` : 'its first line'] : ['value', fmtNum(a.value)], ['expected', `${fmtNum(a.expected)} (${fmtNum(a.lower)} – ${fmtNum(a.upper)})`],
       ['score', `${fmtNum(a.score)} (threshold ${fmtNum(a.threshold)})`], ['severity', a.severity], ['version', a.version || '—'],
     ].map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
     h('p', {}, 'Components that fired: ', a.components.length ? a.components.map((c) => h('span', { class: 'badge b-component' }, c)) : 'none'),
     a.deploymentId ? h('p', {}, 'During deployment ', link(routeHref({ page: 'deployment', arg: a.deploymentId, range: route.range, params: {} }), a.deploymentId)) : null,
-    chart({
+    chart(template ? {
+      title: 'lines of the new template per window', description: 'Lines of this template in each window (expected: none, it is new); its first error line after the deploy is marked.',
+      lines: [
+        { name: 'lines per window', points: series.map((p) => [p.t, p.value]), color: COLORS.value },
+        { name: 'expected (none)', points: series.map((p) => [p.t, p.expected]), color: COLORS.expected, dash: true },
+      ],
+      bands: [{ name: 'expected band', points: series.map((p) => [p.t, p.lower, p.upper]), color: COLORS.band }],
+      markers: [{ t, label: 'first line', color: COLORS.fail }],
+      dots: holding ? [{ t: holding.t, y: holding.value, label: `${fmtNum(holding.value)} lines`, color: COLORS.fail }] : [],
+    } : {
       title: `${a.metric} around the anomaly`, description: `Value against the expected value and its band; the anomaly's window is marked.`,
       lines: [
         { name: 'value', points: series.map((p) => [p.t, p.value]), color: COLORS.value },
