@@ -1,13 +1,29 @@
 // Kafka reads for fault tests, through @vigil/bus (and the kafkajs client it holds): whole topics
 // read committed with one throwaway consumer, and how far a consumer group is behind.
+import { afterAll } from 'vitest';
 import { createKafkaBus } from '@vigil/bus';
 import type { KafkaBus } from '@vigil/bus';
+import { testBrokers, uniqueName } from '../../infra/test/kafka.js';
 
 /** A bus for the test process itself (quiet: kafkajs warnings are expected while brokers die). */
 export function testBus(brokers: string[], clientId: string): KafkaBus {
   // transactionTimeoutMs as Vigil's services set it (packages/config busOptions): a transaction left
   // open by a killed producer is aborted by the broker after that long.
   return createKafkaBus({ brokers, clientId, logLevel: 'nothing', connectionTimeoutMs: 2000, requestTimeoutMs: 20_000, transactionTimeoutMs: 15_000 });
+}
+
+/**
+ * A suite's broker connection: the setup's brokers, a fresh run name (`prefix` made unique: topic
+ * and group names start with it) and a test bus named after it, shut down after the suite.
+ */
+export function suiteBus(prefix: string): { brokers: string[]; run: string; bus: KafkaBus } {
+  const brokers = testBrokers();
+  const run = uniqueName(prefix);
+  const bus = testBus(brokers, run);
+  afterAll(async () => {
+    await bus.shutdown();
+  });
+  return { brokers, run, bus };
 }
 
 export interface ReadRecord {

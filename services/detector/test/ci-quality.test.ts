@@ -5,25 +5,19 @@
 // quality of both suites, and its check runs under the strict policy: the regression fails with
 // the flaky test named in the verdict.
 import { Writable } from 'node:stream';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { parseConfig, topicDefinitions } from '@vigil/config';
 import { decodeRecord, OTLP_KEYED_MARKER, RECORD_KIND_HEADER } from '@vigil/records';
 import type { CiQualityRecord } from '@vigil/records';
 import { createTelemetry } from '@vigil/telemetry';
-import { testBrokers, uniqueName } from '../../../infra/test/kafka.js';
-import { readTopics, testBus } from '../../../test/support/kafka-io.js';
+import { readTopics, suiteBus } from '../../../test/support/kafka-io.js';
 import { runTopics, until as untilWithin } from '../../../test/support/processes.js';
 import type { ReadRecord } from '../../../test/support/kafka-io.js';
 import { createDetector } from '../src/pipeline.js';
 import { deploymentMarker, spans, testRun } from '../src/ci-quality/ci-quality.test-util.js';
 
 const T0 = Date.now() - 3_600_000;
-const brokers = testBrokers();
-const run = uniqueName('ci-quality');
-const bus = testBus(brokers, run);
-afterAll(async () => {
-  await bus.shutdown();
-});
+const { brokers, run, bus } = suiteBus('ci-quality');
 
 // The shared poll of test/support, with this suite's patience.
 const until = <T>(what: string, read: () => Promise<T | null>): Promise<T> => untilWithin(what, read, 90_000, 500);

@@ -4,25 +4,19 @@
 // clean as v1's, but its CPU doubles: the metrics processor hands the samples to the spans
 // processor's verifier in the same transaction, and the verdict fails naming CPU.
 import { Writable } from 'node:stream';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { parseConfig, topicDefinitions } from '@vigil/config';
 import { decodeRecord, OTLP_KEYED_MARKER, RECORD_KIND_HEADER } from '@vigil/records';
 import type { VerdictRecord } from '@vigil/records';
 import { Mulberry32 } from '@vigil/stats';
 import { createTelemetry } from '@vigil/telemetry';
-import { testBrokers, uniqueName } from '../../../infra/test/kafka.js';
-import { readTopics, testBus } from '../../../test/support/kafka-io.js';
+import { readTopics, suiteBus } from '../../../test/support/kafka-io.js';
 import { runTopics, until as untilWithin } from '../../../test/support/processes.js';
 import { createDetector } from '../src/pipeline.js';
 import { paymentsSpans, podCpu } from '../src/processors/saturation.test-util.js';
 
 const T0 = Date.now() - 3_600_000;
-const brokers = testBrokers();
-const run = uniqueName('saturation');
-const bus = testBus(brokers, run);
-afterAll(async () => {
-  await bus.shutdown();
-});
+const { brokers, run, bus } = suiteBus('saturation');
 
 // The shared poll of test/support, with this suite's patience.
 const until = <T>(what: string, read: () => Promise<T | null>): Promise<T> => untilWithin(what, read, 90_000, 500);

@@ -5,13 +5,12 @@
 // anomaly, and the window counts keep the template ids published before. A genuinely new ERROR
 // event after the deployment is still flagged.
 import { Writable } from 'node:stream';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { parseConfig, topicDefinitions } from '@vigil/config';
 import { decodeRecord, OTLP_KEYED_MARKER, RECORD_KIND_HEADER } from '@vigil/records';
 import type { AnomalyRecord, TemplateRecord } from '@vigil/records';
 import { createTelemetry } from '@vigil/telemetry';
-import { testBrokers, uniqueName } from '../../../infra/test/kafka.js';
-import { readTopics, testBus } from '../../../test/support/kafka-io.js';
+import { readTopics, suiteBus } from '../../../test/support/kafka-io.js';
 import { createDetector } from '../src/pipeline.js';
 import { authLogs } from '../src/processors/auth-logs.test-util.js';
 
@@ -20,12 +19,7 @@ const logs = (version: string, timeMs: number, lines: Array<[string, number]>): 
 const HOUR = 3_600_000;
 const T0 = Date.now() - 6 * HOUR;
 
-const brokers = testBrokers();
-const run = uniqueName('tpl-alias');
-const bus = testBus(brokers, run);
-afterAll(async () => {
-  await bus.shutdown();
-});
+const { brokers, run, bus } = suiteBus('tpl-alias');
 
 describe('template-id aliasing through the detector (real broker)', () => {
   test('a generalised template keeps its id and raises no new-template anomaly', async () => {

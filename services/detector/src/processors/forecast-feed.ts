@@ -118,17 +118,22 @@ export class ForecastFeed {
   /** Add one sample of sub-series `part` at `tMs`; returns the records of the steps this closes. */
   add(service: string, metric: string, kind: ForecastKind, part: string, tMs: number, value: number, flagged: boolean): ForecastRecord[] {
     if (!Number.isFinite(tMs) || !Number.isFinite(value)) return [];
-    const outs = this.addTo(`${service}|${metric}`, service, metric, kind, '', part, tMs, value, flagged);
+    const total = `${service}|${metric}`;
+    const outs = this.addTo(total, service, metric, kind, '', part, tMs, value, flagged);
     // The part's own series (an operation's rate, an instance's CPU), once the total has two parts.
     const maxParts = this.options.maxParts ?? 0;
     if (maxParts > 0 && part !== '') {
-      const total = `${service}|${metric}`;
-      let seen = this.partsOf.get(total);
-      if (!seen) this.partsOf.set(total, (seen = new Set()));
+      const seen = this.partsSeen(total);
       if (!seen.has(part) && seen.size < maxParts) seen.add(part);
       if (seen.has(part) && seen.size >= 2) outs.push(...this.addTo(`${total}|${part}`, service, metric, kind, part, '', tMs, value, flagged));
     }
     return outs;
+  }
+
+  private partsSeen(total: string): Set<string> {
+    let seen = this.partsOf.get(total);
+    if (!seen) this.partsOf.set(total, (seen = new Set()));
+    return seen;
   }
 
   private addTo(key: string, service: string, metric: string, kind: ForecastKind, seriesPart: string, part: string, tMs: number, value: number, flagged: boolean): ForecastRecord[] {
@@ -227,7 +232,7 @@ export class ForecastFeed {
     const originMs = f.originSec * 1000;
     const steps = horizon === 'short' ? f.short : f.long;
     const r: ForecastRecord = {
-      schema: 'vigil.forecast/1', id: s.part ? stableId('forecast', s.service, s.metric, s.part, horizon, originMs) : stableId('forecast', s.service, s.metric, horizon, originMs),
+      schema: 'vigil.forecast/1', id: stableId('forecast', s.service, s.metric, ...(s.part ? [s.part] : []), horizon, originMs),
       service: s.service, metric: s.metric, ...(s.part ? { part: s.part } : {}), kind: s.kind, horizon, originMs, stepMs: horizon === 'short' ? FORECAST_STEP_MS : HOUR_MS, points: steps.map(pointOf),
       learnt: s.learnt, withheld: s.withheld,
     };
@@ -286,12 +291,7 @@ export class ForecastFeed {
     const feed = new ForecastFeed(options);
     for (const s of j.series) {
       const part = typeof s.part === 'string' ? s.part : '';
-      if (part) {
-        const total = `${s.service}|${s.metric}`;
-        let seen = feed.partsOf.get(total);
-        if (!seen) feed.partsOf.set(total, (seen = new Set()));
-        seen.add(part);
-      }
+      if (part) feed.partsSeen(`${s.service}|${s.metric}`).add(part);
       feed.series.set(s.key, {
         service: s.service, metric: s.metric, part, kind: s.kind, fc: SeasonalForecaster.fromJSON(s.fc), learnt: s.learnt, withheld: s.withheld,
         step: s.step ? { k: s.step.k, parts: new Map(s.step.parts.map(([p, sum, n]) => [p, [sum, n]])), flagged: s.step.flagged } : null,
