@@ -94,6 +94,15 @@ export interface ForecasterConfig {
   sizingBasis: 'forecast' | 'recent';
   /** Half-life of the recent-values distribution, in 5-minute bins (144: half a day; cross-validated with the basis, risk.ts). */
   recentHalfLife: number;
+  /**
+   * With the 'recent' basis: move the recent distribution to the level the forecast expects, i.e.
+   * multiply its values by (mean of the day-ahead forecast) / (mean of the recent values), kept
+   * within [1/2, 2] (RECENT_SCALE_LIMIT) so that a forecast gone astray cannot halve or more than
+   * double a request. The shape comes from the recent values, the level from the forecast: a
+   * service whose load is growing is sized for tomorrow's level, not yesterday's. Chosen with the
+   * basis by cross-validation (risk.ts).
+   */
+  recentScaling: boolean;
   /** Clip forecasts and lower bounds at 0 (usage, rates). */
   nonNegative: boolean;
   /**
@@ -136,6 +145,7 @@ const DEFAULTS: Readonly<ForecasterConfig> = Object.freeze({
   histogramHalfLife: 2000,
   sizingBasis: 'forecast',
   recentHalfLife: 144,
+  recentScaling: false,
   nonNegative: true,
   warmupGains: true,
 });
@@ -191,6 +201,7 @@ export function forecasterConfig(input: Partial<ForecasterConfig> = {}): Readonl
   if (typeof c.combine !== 'boolean') throw new ForecastConfigError(`forecast: "combine" must be a boolean, got ${JSON.stringify(c.combine)}`);
   if (typeof c.warmupGains !== 'boolean') throw new ForecastConfigError(`forecast: "warmupGains" must be a boolean, got ${JSON.stringify(c.warmupGains)}`);
   if (typeof c.nonNegative !== 'boolean') throw new ForecastConfigError(`forecast: "nonNegative" must be a boolean, got ${JSON.stringify(c.nonNegative)}`);
+  if (typeof c.recentScaling !== 'boolean') throw new ForecastConfigError(`forecast: "recentScaling" must be a boolean, got ${JSON.stringify(c.recentScaling)}`);
   const frozen = Object.freeze(c);
   VALIDATED.add(frozen);
   return frozen;

@@ -840,8 +840,8 @@ function powerTables(c: Readonly<ForecasterConfig>): PowerTables {
   return t;
 }
 
-// Bucket ratio of the recent-values distribution (right-sizing's 'recent' basis).
-const RECENT_GROWTH = 1.1;
+/** Bucket ratio of the recent-values distribution (right-sizing's 'recent' basis): a value lies in (edge / RECENT_GROWTH, edge]. */
+export const RECENT_GROWTH = 1.1;
 const LOG_RECENT_GROWTH = Math.log(RECENT_GROWTH);
 
 function mod(a: number, m: number): number {

@@ -169,6 +169,46 @@ describe("the recent-values basis (sizingBasis 'recent')", () => {
     expect(b.recentValues().values.at(-1)).toBeLessThan(110);
   });
 
+  it("recentScaling: the recent values' shape at the forecast's level, within [1/2, 2]", () => {
+    // Steady usage: the forecast's level is the recent values' level, so the request hardly moves.
+    const scaled = new SeasonalForecaster({ sizingBasis: 'recent', recentScaling: true });
+    const plain = new SeasonalForecaster({ sizingBasis: 'recent' });
+    const rng = new Mulberry32(5);
+    let ts = T0;
+    const feed = (level: number, n: number): void => {
+      for (let i = 0; i < n; i++) {
+        const v = level * (1 + 0.1 * rng.nextGaussian());
+        ts += 300;
+        scaled.update(ts, v);
+        plain.update(ts, v);
+      }
+    };
+    feed(10, 288 * 4);
+    const at = (): { s: ReturnType<typeof recommend>; p: ReturnType<typeof recommend>; k: number } => {
+      const fs = scaled.forecast(ts - (ts % 3600));
+      const s = recommend(scaled, fs, { risk: 0.02 })!;
+      const p = recommend(plain, plain.forecast(ts - (ts % 3600)), { risk: 0.02 })!;
+      const curve = sizingCurve(scaled, fs, 0.02)!;
+      return { s, p, k: curve.scale! };
+    };
+    let r = at();
+    expect(r.k).toBeGreaterThan(0.95);
+    expect(r.k).toBeLessThan(1.05);
+    expect(r.s.request).toBeCloseTo(r.p.request * r.k, 9);
+    expect(r.s.why).toMatch(/moved to the forecast's level \(×/);
+    expect(r.p.why).not.toMatch(/forecast's level/);
+    // After a step (the load doubled for the last 8 hours) the factor is, by definition, the
+    // day-ahead forecast's mean over the recent values' mean (each 10 % bucket at its geometric
+    // middle), within [1/2, 2], and the request moves by it.
+    feed(20, 96);
+    r = at();
+    const { values, mass } = scaled.recentValues();
+    const recentMean = values.reduce((a, v, i) => a + (v / Math.sqrt(1.1)) * mass[i], 0) / mass.reduce((a, m) => a + m, 0);
+    expect(r.k).toBeCloseTo(Math.min(2, Math.max(0.5, r.s.meanPoint / recentMean)), 9);
+    expect(r.s.request).toBeCloseTo(r.p.request * r.k, 9);
+    expect(() => new SeasonalForecaster({ recentScaling: 'yes' as unknown as boolean })).toThrow(/"recentScaling" must be a boolean, got "yes"/);
+  });
+
   it('sizes all-zero usage at zero and rejects a bad basis', () => {
     const f = new SeasonalForecaster({ sizingBasis: 'recent' });
     for (let i = 0; i < 600; i++) f.update(T0 + 300 * (i + 1), 0);

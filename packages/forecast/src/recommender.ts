@@ -1,4 +1,5 @@
 import { ErrorHistogram } from './error-histogram.js';
+import { RECENT_GROWTH } from './forecaster.js';
 import type { Forecast, SeasonalForecaster } from './forecaster.js';
 
 /** A request recommendation for the next day, with what it is expected to cost and risk, and why. */
@@ -56,6 +57,21 @@ export interface SizingCurve {
   spread: number;
   /** What the distribution was read from (the forecaster's sizingBasis). */
   basis: 'forecast' | 'recent';
+  /** With the 'recent' basis and recentScaling: the factor that moved the recent values to the forecast's level. */
+  scale?: number;
+}
+
+/** The bounds of recentScaling's factor: [1 / RECENT_SCALE_LIMIT, RECENT_SCALE_LIMIT]. */
+export const RECENT_SCALE_LIMIT = 2;
+
+// The day-ahead forecast's mean over the recent values' mean (mass-weighted, each bucket at its
+// geometric middle, not its upper edge), within the limit; 1 while either is not positive.
+function levelScale(values: readonly number[], mass: readonly number[], meanPoint: number): number {
+  let m = 0, t = 0;
+  for (let i = 0; i < values.length; i++) { m += values[i] * mass[i]; t += mass[i]; }
+  m /= Math.sqrt(RECENT_GROWTH);
+  if (!(t > 0 && m > 0 && meanPoint > 0)) return 1;
+  return Math.min(RECENT_SCALE_LIMIT, Math.max(1 / RECENT_SCALE_LIMIT, meanPoint / (m / t)));
 }
 
 const CURVE_STEP = 1.25;
@@ -84,7 +100,9 @@ export function sizingCurve(forecaster: SeasonalForecaster, forecast: Forecast, 
   const basis = forecaster.config.sizingBasis;
   if (basis === 'recent') {
     const { values, mass } = forecaster.recentValues();
-    return { points: values.length ? curvePoints(values, mass, riskFloor) : [], peakPoint, meanPoint, spread: 0, basis };
+    const scale = forecaster.config.recentScaling ? levelScale(values, mass, meanPoint) : undefined;
+    const xs = scale === undefined ? values : values.map((v) => v * scale);
+    return { points: xs.length ? curvePoints(xs, mass, riskFloor) : [], peakPoint, meanPoint, spread: 0, basis, scale };
   }
   const { scaleAt, histogram } = forecaster.sampleSpread();
   const step = forecaster.config.coarseStepSec;
@@ -170,7 +188,8 @@ export function recommend(forecaster: SeasonalForecaster, forecast: Forecast, op
       peakPoint: curve.peakPoint,
       meanPoint: curve.meanPoint,
       why: (curve.basis === 'recent'
-        ? `day-ahead forecast peaks at ${fmt(curve.peakPoint)} (mean ${fmt(curve.meanPoint)}); read from the distribution of recent 5-minute values (half-life ${fmt(forecaster.config.recentHalfLife * forecaster.config.fineStepSec / 3600)} h), ` +
+        ? `day-ahead forecast peaks at ${fmt(curve.peakPoint)} (mean ${fmt(curve.meanPoint)}); read from the distribution of recent 5-minute values (half-life ${fmt(forecaster.config.recentHalfLife * forecaster.config.fineStepSec / 3600)} h)` +
+          (curve.scale !== undefined ? ` moved to the forecast's level (×${fmt(curve.scale)})` : '') + ', ' +
           'which sizes this kind with less waste than the forecast spread in cross-validation; '
         : `day-ahead forecast peaks at ${fmt(curve.peakPoint)} (mean ${fmt(curve.meanPoint)}), samples spread up to ${fmt(curve.spread)} around it; `) +
         `request ${fmt(p.request)} leaves an expected ${(100 * p.risk).toFixed(2)} % of samples above it` +

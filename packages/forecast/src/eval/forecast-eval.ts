@@ -294,11 +294,13 @@ const objective = (f: Record<string, number>): number => (f['short.all.pred_mase
 // under-provisioned share stays at or below the VPA's on the same series (the target: never short
 // more often than VPA), the one with the least mean slack; the most conservative pair when none
 // qualifies.
-const BASES: ReadonlyArray<Pick<ForecasterConfig, 'sizingBasis' | 'recentHalfLife'>> = [
-  { sizingBasis: 'forecast', recentHalfLife: DEFAULT_FORECASTER_CONFIG.recentHalfLife },
-  ...[144, 288, 576].map((recentHalfLife) => ({ sizingBasis: 'recent' as const, recentHalfLife })),
+// 'recent' comes as it is and moved to the forecast's level (recentScaling).
+const BASES: ReadonlyArray<Pick<ForecasterConfig, 'sizingBasis' | 'recentHalfLife' | 'recentScaling'>> = [
+  { sizingBasis: 'forecast', recentHalfLife: DEFAULT_FORECASTER_CONFIG.recentHalfLife, recentScaling: false },
+  ...[false, true].flatMap((recentScaling) => [144, 288, 576].map((recentHalfLife) => ({ sizingBasis: 'recent' as const, recentHalfLife, recentScaling }))),
 ];
-const basisName = (b: (typeof BASES)[number]): string => (b.sizingBasis === 'recent' ? `recent (half-life ${b.recentHalfLife} bins)` : b.sizingBasis);
+const basisName = (b: (typeof BASES)[number]): string =>
+  (b.sizingBasis === 'recent' ? `recent (half-life ${b.recentHalfLife} bins${b.recentScaling ? ", at the forecast's level" : ''})` : b.sizingBasis);
 interface SizingChoice { basis: (typeof BASES)[number]; cost: number; b: number; i: number }
 function chooseSizing(byBasis: SeriesScore[][], kind: 'cpu' | 'memory'): SizingChoice {
   const m = METRICS.find((x) => x.kind === kind)!;
@@ -540,7 +542,8 @@ function main(): void {
     const full = { config: { ...grid()[bi], ...iAll }, risk_cpu: sc.cost, risk_memory: sm.cost, basis_cpu: sc.basis, basis_memory: sm.basis };
     const sameBasis = (c: SizingChoice, kind: 'cpu' | 'memory'): boolean => {
       const frozen = forecasterConfig(SIZING[kind]);
-      return c.basis.sizingBasis === frozen.sizingBasis && (c.basis.sizingBasis === 'forecast' || c.basis.recentHalfLife === frozen.recentHalfLife);
+      return c.basis.sizingBasis === frozen.sizingBasis &&
+        (c.basis.sizingBasis === 'forecast' || (c.basis.recentHalfLife === frozen.recentHalfLife && c.basis.recentScaling === frozen.recentScaling));
     };
     const frozen = { ...grid()[bi], ...iAll } as Record<string, unknown>;
     const same = Object.entries(frozen).every(([k, v]) => (DEFAULT_FORECASTER_CONFIG as unknown as Record<string, unknown>)[k] === v) &&
