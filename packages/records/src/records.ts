@@ -186,6 +186,12 @@ export interface VerdictBaseline {
    * (`fromHour`, UTC) and the deploy's (`hour`); ratios of the service at the deploy. Absent: not adjusted.
    */
   seasonal?: { days: number; hour: number; fromHour: number; slotMinutes: number; latencyRatio: number; errorRatio: number };
+  /**
+   * The earlier days' verified-good error counts (the time-of-day profile's, day-weighted) added to
+   * the history's service-level error baseline, because the error rate is flat through the day and
+   * the minutes before the deploy agree with it. Absent: the history alone.
+   */
+  earlierDays?: { errors: number; requests: number };
 }
 
 /** A log template seen in a window (counts), or first seen (isNew). */

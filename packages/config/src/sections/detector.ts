@@ -43,6 +43,12 @@ export const detectorSchema = z
         /** Adjust a before/after baseline by the service's time-of-day profile once it covers 2 earlier days (detector README, "Seasonality"). */
         seasonal: z.boolean().default(true),
         /**
+         * Add the earlier days' verified-good error counts (the time-of-day profile's) to a
+         * before/after error baseline when the error rate is flat through the day and the minutes
+         * before the deploy agree with them (detector README, "Earlier days").
+         */
+        earlierDays: z.boolean().default(true),
+        /**
          * Also test the CPU and memory metrics a service reports with service.version against its
          * history (detector verification/saturation.ts); a pass then waits for them. false: spans only.
          */

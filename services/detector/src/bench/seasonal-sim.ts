@@ -28,6 +28,21 @@ export interface DailyCycle {
   peakHour: number;
   /** Deploy in the middle of the rising edge (default) or of the falling one. */
   edge?: 'rising' | 'falling';
+  /**
+   * The error ratio of the effect's operation on the deploy day (v0 and v1) relative to the
+   * earlier days' (default 1): a service whose error rate moved since yesterday. A candidate as
+   * good as today's versions then carries the same factor (`todayEffect`).
+   */
+  todayErrors?: number;
+}
+
+/** The effect on a candidate of a cycle whose deploy day has `todayErrors`: errors multiply, a clean candidate is as today's versions. */
+export function todayEffect(c: DailyCycle, e: Effect): Effect {
+  const f = c.todayErrors ?? 1;
+  if (f === 1) return e;
+  if (e.kind === 'none') return { kind: 'errors', factor: f };
+  if (e.kind === 'errors') return { kind: 'errors', factor: e.factor * f };
+  throw new RangeError(`seasonal-sim: todayErrors applies to clean and error effects only, not "${e.kind}"`);
 }
 
 export const DEFAULT_CYCLE: DailyCycle = { amplitude: 0.5, earlierDays: 2, peakHour: 12 };
@@ -57,8 +72,9 @@ export function simulateDailyPrelude(seed: number, rps: number, prevLifetimeMs: 
   const rng = new Mulberry32(seed);
   const v = new ServiceVerifier('payments', options);
   const none: Effect = { kind: 'none' };
-  const shaped = (t: number, version: string) => {
-    const r = request(rng, t, version, none);
+  const today = todayEffect(c, none);
+  const shaped = (t: number, version: string, effect: Effect = none) => {
+    const r = request(rng, t, version, effect);
     r.durationMs *= dailyMultiplier(c, t);
     return r;
   };
@@ -68,10 +84,10 @@ export function simulateDailyPrelude(seed: number, rps: number, prevLifetimeMs: 
     for (const t of arrivals(rng, at - 90 * 60_000, at + 45 * 60_000, rps)) v.observe(shaped(t, 'v0'));
   }
   const v1Ms = deployMs - prevLifetimeMs;
-  for (const t of arrivals(rng, v1Ms - HISTORY_MS, v1Ms, rps)) v.observe(shaped(t, 'v0'));
+  for (const t of arrivals(rng, v1Ms - HISTORY_MS, v1Ms, rps)) v.observe(shaped(t, 'v0', today));
   const steps = new StepSeries(10_000);
   for (const t of arrivals(rng, v1Ms, deployMs, rps)) {
-    const r = shaped(t, 'v1');
+    const r = shaped(t, 'v1', today);
     v.observe(r);
     steps.add(r);
   }

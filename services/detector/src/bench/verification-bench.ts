@@ -14,12 +14,15 @@
 // --daily-amplitude A: a daily latency cycle (×(1 + A) at the peak hour, seasonal-sim.ts) with 2 earlier days of history,
 // every candidate deployed on the peak's rising edge (--daily-edge falling: the falling one); effects clean, errors ×3,
 // p99 ×1.3, p99 ×2; an extra column shows Vigil
-// without its time-of-day profile on the same requests.
+// without its time-of-day profile on the same requests, and one without the earlier days' error counts (earlierDays: false).
+// --today-errors F (with --daily-amplitude): the deploy day's error ratio of the affected operation is F times the earlier
+// days' (a service whose error rate moved since yesterday); the rows are then "clean" (a candidate as good as today's
+// versions: errors ×F against the earlier days) and errors ×3 on top of today's.
 // --metrics-interval-s S (the simulated service exports process.cpu.utilization and process.memory.usage every S seconds; default 0: no
 // metrics, no saturation tests and no "cpu x1.5" row — the spans-only grid of earlier sessions). An ORACLE column (oracle.ts) shows what any test could reach.
 import { effectName, SIM_VERIFICATION, simulateCandidate, simulatePrelude } from './verification-sim.js';
 import type { DeployOutcome, Effect } from './verification-sim.js';
-import { DEFAULT_CYCLE, dailyMultiplier, simulateDailyPrelude } from './seasonal-sim.js';
+import { DEFAULT_CYCLE, dailyMultiplier, simulateDailyPrelude, todayEffect } from './seasonal-sim.js';
 import type { DailyCycle } from './seasonal-sim.js';
 
 const argValue = (name: string): string | undefined => {
@@ -86,10 +89,16 @@ if (edge !== 'rising' && edge !== 'falling') {
   console.error(`bench:verification: --daily-edge must be rising or falling, got "${edge}"`);
   process.exit(2);
 }
-const cycle: DailyCycle | null = dailyAmplitude === null ? null : { ...DEFAULT_CYCLE, amplitude: dailyAmplitude, edge };
+const todayArg = argValue('today-errors');
+const todayErrors = todayArg === undefined ? 1 : Number(todayArg);
+if (!(todayErrors > 0) || (todayArg !== undefined && dailyAmplitude === null)) {
+  console.error(`bench:verification: --today-errors must be a number > 0, with --daily-amplitude; got "${todayArg}"`);
+  process.exit(2);
+}
+const cycle: DailyCycle | null = dailyAmplitude === null ? null : { ...DEFAULT_CYCLE, amplitude: dailyAmplitude, edge, todayErrors };
 const shape = cycle === null ? undefined : (t: number) => dailyMultiplier(cycle, t);
 const LIFETIMES_MS = [20_000, 30 * 60_000];
-const EFFECTS: Effect[] = cycle !== null ? [{ kind: 'none' }, { kind: 'errors', factor: 3 }, { kind: 'latency', factor: 1.3 }, { kind: 'latency', factor: 2 }] : [
+const EFFECTS: Effect[] = cycle !== null ? (todayErrors !== 1 ? [{ kind: 'none' }, { kind: 'errors', factor: 3 }] : [{ kind: 'none' }, { kind: 'errors', factor: 3 }, { kind: 'latency', factor: 1.3 }, { kind: 'latency', factor: 2 }]) : [
   { kind: 'none' }, { kind: 'errors', factor: 2 }, { kind: 'errors', factor: 3 }, { kind: 'errors', factor: 10 },
   { kind: 'latency', factor: 1.3 }, { kind: 'latency', factor: 2 }, { kind: 'latency', factor: 3 }, { kind: 'template' },
   ...(metricsIntervalMs > 0 ? [{ kind: 'cpu', factor: 1.5 } as const] : []),
@@ -115,6 +124,8 @@ interface Cell {
   oracle: JudgeFigures & { np_fail_rate: number };
   /** --daily-amplitude: Vigil without its time-of-day profile (seasonal: false) on the same requests. */
   vigil_no_profile?: JudgeFigures;
+  /** --daily-amplitude: Vigil without the earlier days' error counts (earlierDays: false) on the same requests. */
+  vigil_no_earlier_days?: JudgeFigures;
 }
 
 function quantile(xs: number[], q: number): number | null {
@@ -145,11 +156,16 @@ for (const rps of RATES) {
   for (const lifetime of LIFETIMES_MS) {
     const byEffect = EFFECTS.map(() => [] as DeployOutcome[]);
     const noProfile = EFFECTS.map(() => [] as DeployOutcome[]);
+    const noEarlier = EFFECTS.map(() => [] as DeployOutcome[]);
     for (let d = 0; d < deploys; d++) {
       const seed = 1_000_003 * (d + 1) + Math.round(rps * 100) * 7 + lifetime;
       const prelude = cycle !== null ? simulateDailyPrelude(seed, rps, lifetime, cycle, options) : simulatePrelude(seed, rps, lifetime, options, metricsIntervalMs);
-      EFFECTS.forEach((e, i) => byEffect[i].push(simulateCandidate(prelude, e, seed ^ 0x5bd1e995, options, shape)));
-      if (cycle !== null) EFFECTS.forEach((e, i) => noProfile[i].push(simulateCandidate(prelude, e, seed ^ 0x5bd1e995, { ...options, seasonal: false }, shape)));
+      const actual = (e: Effect): Effect => (cycle !== null ? todayEffect(cycle, e) : e);
+      EFFECTS.forEach((e, i) => byEffect[i].push(simulateCandidate(prelude, actual(e), seed ^ 0x5bd1e995, options, shape)));
+      if (cycle !== null) {
+        EFFECTS.forEach((e, i) => noProfile[i].push(simulateCandidate(prelude, actual(e), seed ^ 0x5bd1e995, { ...options, seasonal: false }, shape)));
+        EFFECTS.forEach((e, i) => noEarlier[i].push(simulateCandidate(prelude, actual(e), seed ^ 0x5bd1e995, { ...options, earlierDays: false }, shape)));
+      }
     }
     EFFECTS.forEach((e, i) => {
       const clean = e.kind === 'none';
@@ -157,11 +173,12 @@ for (const rps of RATES) {
         rps, prev_lifetime_s: lifetime / 1000, effect: effectName(e), deploys,
         vigil: figures(byEffect[i], 'vigil', clean), kayenta: figures(byEffect[i], 'kayenta', clean), threshold: figures(byEffect[i], 'threshold', clean),
         oracle: { ...figures(byEffect[i], 'oracle', clean), np_fail_rate: byEffect[i].filter((o) => o.oracle.npFail).length / deploys },
-        ...(cycle !== null ? { vigil_no_profile: figures(noProfile[i], 'vigil', clean) } : {}),
+        ...(cycle !== null ? { vigil_no_profile: figures(noProfile[i], 'vigil', clean), vigil_no_earlier_days: figures(noEarlier[i], 'vigil', clean) } : {}),
       });
     });
     const b = byEffect[0][0].vigil.verdict.baseline;
-    const season = b?.seasonal ? `; seasonal: ${b.seasonal.days} earlier days, ${b.seasonal.slotMinutes}-min slots, deploy at ${b.seasonal.hour} h UTC, latency ×${b.seasonal.latencyRatio}, errors ×${b.seasonal.errorRatio}` : '';
+    const season = (b?.seasonal ? `; seasonal: ${b.seasonal.days} earlier days, ${b.seasonal.slotMinutes}-min slots, deploy at ${b.seasonal.hour} h UTC, latency ×${b.seasonal.latencyRatio}, errors ×${b.seasonal.errorRatio}` : '') +
+      (b?.earlierDays ? `; earlier days' errors: ${b.earlierDays.errors} in ${b.earlierDays.requests} requests` : '');
     if (b) baselineNotes.set(`${rps}/${lifetime / 1000}`, `${b.source}: ${b.versions.map((v) => `${v.version} ${v.requests}`).join(', ')}; ${b.tests} tests, alpha ${b.alpha}${season}`);
   }
 }
@@ -172,16 +189,18 @@ const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const sec = (x: number | null) => (x === null ? '-' : `${x}`);
 const col = (s: string, w: number) => s.padStart(w);
-const header = ['rps', 'prev', 'effect', 'Vigil fail', 'med s', 'p90 s', 'Kayenta fail', 'med s', 'p90 s', 'Argo fail', 'med s', 'p90 s', 'Oracle SPRT', 'med s', 'NP@deadline', ...(cycle !== null ? ['No-profile fail', 'med s'] : [])];
-const widths = [5, 6, 20, 11, 7, 7, 13, 7, 7, 10, 7, 7, 12, 7, 12, 16, 7];
+const header = ['rps', 'prev', 'effect', 'Vigil fail', 'med s', 'p90 s', 'Kayenta fail', 'med s', 'p90 s', 'Argo fail', 'med s', 'p90 s', 'Oracle SPRT', 'med s', 'NP@deadline', ...(cycle !== null ? ['No-profile fail', 'med s', 'No-earlier-days fail', 'med s'] : [])];
+const widths = [5, 6, 20, 11, 7, 7, 13, 7, 7, 10, 7, 7, 12, 7, 12, 16, 7, 21, 7];
 console.log(`bench:verification — ${deploys} deploys per cell, seeded simulator (event time); "fail" = detection rate, or the false-fail rate on clean rows; Vigil errorRatioFactor ${errorRatioFactor}, baseline half-life ${halfLifeMin} min, verification window ${deadlineMin} min, α ${alpha}, metrics every ${metricsIntervalS} s`);
-if (cycle !== null) console.log(`daily cycle: latency ×${1 + cycle.amplitude} at the peak hour (${cycle.peakHour}:00 UTC, 1 h raised-cosine ramps), ${cycle.earlierDays} earlier days of history, every deploy at the middle of the ${cycle.edge} edge`);
+if (cycle !== null) console.log(`daily cycle: latency ×${1 + cycle.amplitude} at the peak hour (${cycle.peakHour}:00 UTC, 1 h raised-cosine ramps), ${cycle.earlierDays} earlier days of history, every deploy at the middle of the ${cycle.edge} edge` +
+  (todayErrors !== 1 ? `; the deploy day's error ratio ×${todayErrors} the earlier days' (rows relative to today: "clean" = errors ×${todayErrors}, "errors x3" = ×${3 * todayErrors})` : ''));
 console.log(header.map((h, i) => col(h, widths[i])).join(' '));
 for (const c of cells) {
   const row = [String(c.rps), c.prev_lifetime_s >= 60 ? `${c.prev_lifetime_s / 60}m` : `${c.prev_lifetime_s}s`, c.effect];
   for (const j of JUDGES) row.push(pct(c[j].fail_rate), sec(c[j].median_s), sec(c[j].p90_s));
   row.push(pct(c.oracle.fail_rate), sec(c.oracle.median_s), pct(c.oracle.np_fail_rate));
   if (c.vigil_no_profile) row.push(pct(c.vigil_no_profile.fail_rate), sec(c.vigil_no_profile.median_s));
+  if (c.vigil_no_earlier_days) row.push(pct(c.vigil_no_earlier_days.fail_rate), sec(c.vigil_no_earlier_days.median_s));
   console.log(row.map((s, i) => col(s, widths[i])).join(' '));
 }
 console.log(`Oracle: knows the affected operation, the effect and the true rates; SPRT (fail at likelihood ratio 1/α, α ${options.alpha}) = the fastest detection any test could reach, NP@deadline = the most any test could detect by the ${options.maxDurationMs / 1000} s deadline at that false-fail rate (clean rows: the error ×3 tests' false fails)`);
@@ -213,5 +232,5 @@ console.log('\nTargets:');
 for (const [k, v] of Object.entries(targets)) console.log(`  ${v ? 'met  ' : 'MISSED'} ${k}`);
 console.log(`\n${cells.length} cells, ${cells.length * deploys} deploys in ${seconds.toFixed(1)} s (${cpuSeconds.toFixed(1)} CPU-s)`);
 console.log(JSON.stringify({
-  deploys_per_cell: deploys, ...(cycle !== null ? { daily_amplitude: cycle.amplitude, daily_earlier_days: cycle.earlierDays, daily_edge: cycle.edge } : {}), vigil_error_ratio_factor: errorRatioFactor, vigil_baseline_half_life_min: halfLifeMin, vigil_deadline_min: deadlineMin, vigil_alpha: alpha, metrics_interval_s: metricsIntervalS, runtime_s: Math.round(seconds * 10) / 10, cpu_s: Math.round(cpuSeconds * 10) / 10, targets, cells,
+  deploys_per_cell: deploys, ...(cycle !== null ? { daily_amplitude: cycle.amplitude, daily_earlier_days: cycle.earlierDays, daily_edge: cycle.edge, daily_today_errors: todayErrors } : {}), vigil_error_ratio_factor: errorRatioFactor, vigil_baseline_half_life_min: halfLifeMin, vigil_deadline_min: deadlineMin, vigil_alpha: alpha, metrics_interval_s: metricsIntervalS, runtime_s: Math.round(seconds * 10) / 10, cpu_s: Math.round(cpuSeconds * 10) / 10, targets, cells,
 }));

@@ -76,6 +76,33 @@ describe('time-of-day profile', () => {
     expect(k).toBeLessThan(5);
   });
 
+  test("earlier days' error counts: the day-weighted totals of the usable slots when the rate is flat through the day, none when it is not", () => {
+    // Three earlier days, 8 quarter-hours of 400 requests each; 4 errors per slot (flat), or 40 in
+    // the last four slots (a peak of errors).
+    const build = (peak: boolean) => {
+      const p = new TimeOfDayProfile();
+      for (const d of [0, 1, 2]) for (let s = 0; s < 8; s++) fill(p, 'op', d * DAY + 8 * HOUR + s * SLOT_MS, 400, 10, peak && s >= 4 ? 40 : 4);
+      return p;
+    };
+    const flat = build(false).table('op', 3);
+    // Day weights 0.8² + 0.8 + 1 = 2.44 (the day before the deploy's counts fully).
+    expect(flat?.prior?.errors).toBeCloseTo(8 * 4 * 2.44, 9);
+    expect(flat?.prior?.requests).toBeCloseTo(8 * 400 * 2.44, 9);
+    expect(build(true).table('op', 3)?.prior).toBeUndefined();
+    // Today's slots are not in it: the recent history holds them.
+    const p = build(false);
+    fill(p, 'op', 3 * DAY + 8 * HOUR, 400, 10, 200);
+    expect(p.table('op', 3)?.prior).toEqual(flat?.prior);
+    // A check's season keeps them, through JSON; a season saved before they were kept has none.
+    const s = checkSeason(p, 3 * DAY + 8.5 * HOUR, 3 * DAY + 9 * HOUR, 3 * DAY + 9.25 * HOUR);
+    expect(s?.ops.get('op')?.prior).toEqual(flat?.prior);
+    const j = JSON.parse(JSON.stringify(checkSeasonToJSON(s!))) as CheckSeasonJSON;
+    expect(checkSeasonFromJSON(j).ops.get('op')?.prior).toEqual(flat?.prior);
+    delete j.priors;
+    expect(checkSeasonFromJSON(j).ops.get('op')?.prior).toBeUndefined();
+    expect(checkSeasonFromJSON(j).service.prior).toBeUndefined();
+  });
+
   test('operations beyond the cap are not profiled; the service series still counts them', () => {
     const p = new TimeOfDayProfile();
     for (let i = 0; i < MAX_PROFILED_OPERATIONS + 5; i++) p.add(`op${i}`, 10, false, 1000);

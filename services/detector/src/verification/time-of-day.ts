@@ -106,6 +106,13 @@ export interface SeasonalTable {
   level: Array<number | null>;
   rate: Array<number | null>;
   days: number[];
+  /**
+   * The earlier days' error counts over the usable slots (day-weighted), when their error rate is
+   * flat through the day (Pearson's χ² below its 99% quantile: the seasonal error factor is then
+   * exactly 1, so the day's rate stands for any slot) — the long-run evidence an error-ratio
+   * baseline may pool with its recent history (EarlierDaysPrior in verifier.ts). Absent otherwise.
+   */
+  prior?: { errors: number; requests: number };
 }
 
 /** Value of a table's series at `timeMs`: linear between slot centres (the slot itself must be known). */
@@ -145,7 +152,7 @@ export function seasonalDays(t: SeasonalTable, timeMs: number): number {
  * seasonal error factor is exactly 1 — a quiet hour with 2 errors instead of 4 does not lower
  * the null. No error at all on the earlier days: no factor (it would be 0/0).
  */
-function shrunkRates(slots: SlotView[], usable: (v: SlotView) => boolean): Array<number | null> {
+function shrunkRates(slots: SlotView[], usable: (v: SlotView) => boolean): { rate: Array<number | null>; prior?: { errors: number; requests: number } } {
   const known = slots.filter(usable);
   let errors = 0;
   let requests = 0;
@@ -153,7 +160,7 @@ function shrunkRates(slots: SlotView[], usable: (v: SlotView) => boolean): Array
     errors += v.errors;
     requests += v.n;
   }
-  if (errors === 0 || requests === 0) return slots.map(() => null);
+  if (errors === 0 || requests === 0) return { rate: slots.map(() => null) };
   const p = errors / requests;
   const noise = (v: { n: number }) => (p * (1 - p)) / v.n;
   let excess = 0;
@@ -168,11 +175,12 @@ function shrunkRates(slots: SlotView[], usable: (v: SlotView) => boolean): Array
   const df = known.length - 1;
   const q99 = df > 0 ? df * (1 - 2 / (9 * df) + 2.326 * Math.sqrt(2 / (9 * df))) ** 3 : Infinity;
   const tau2 = chi2 > q99 ? Math.max(0, excess / known.length) : 0;
-  return slots.map((v) => {
+  const rate = slots.map((v) => {
     if (!usable(v)) return null;
     const b = tau2 / (tau2 + noise(v));
     return Math.log(Math.max(p * 1e-3, p + b * (v.errors / v.n - p)));
   });
+  return tau2 === 0 ? { rate, prior: { errors, requests } } : { rate };
 }
 
 /**
@@ -205,10 +213,12 @@ export class TimeOfDayProfile {
     const slots = Array.from({ length: SLOTS_PER_DAY }, (_, s) => view(a, s, day));
     const usable = (v: SlotView) => v.days >= MIN_SEASONAL_DAYS && v.n >= MIN_SLOT_REQUESTS;
     if (!slots.some(usable)) return null;
+    const { rate, prior } = shrunkRates(slots, usable);
     return {
       level: slots.map((v) => (usable(v) ? v.sumLog / v.n : null)),
-      rate: shrunkRates(slots, usable),
+      rate,
       days: slots.map((v) => v.days),
+      ...(prior ? { prior } : {}),
     };
   }
 
@@ -264,6 +274,8 @@ export interface CheckSeasonJSON {
   deployMs: number;
   service: SeasonalRow[];
   ops: Array<[string, SeasonalRow[]]>;
+  /** The tables' earlier-day error counts, as [operation ('' for the service), errors, requests]. */
+  priors?: Array<[string, number, number]>;
 }
 
 /**
@@ -286,6 +298,7 @@ export function checkSeason(profile: TimeOfDayProfile, refMs: number, deployMs: 
     level: t.level.map((v, i) => (keep.has(i) ? v : null)),
     rate: t.rate.map((v, i) => (keep.has(i) ? v : null)),
     days: t.days.map((v, i) => (keep.has(i) ? v : 0)),
+    ...(t.prior ? { prior: t.prior } : {}),
   });
   const ops = new Map<string, SeasonalTable>();
   for (const op of profile.ops.keys()) {
@@ -316,7 +329,10 @@ export function checkSeasonToJSON(s: CheckSeason): CheckSeasonJSON {
     });
     return out;
   };
-  return { refMs: s.refMs, deployMs: s.deployMs, service: rows(s.service), ops: [...s.ops].map(([k, t]) => [k, rows(t)]) };
+  const priors: NonNullable<CheckSeasonJSON['priors']> = [];
+  if (s.service.prior) priors.push(['', s.service.prior.errors, s.service.prior.requests]);
+  for (const [k, t] of s.ops) if (t.prior) priors.push([k, t.prior.errors, t.prior.requests]);
+  return { refMs: s.refMs, deployMs: s.deployMs, service: rows(s.service), ops: [...s.ops].map(([k, t]) => [k, rows(t)]), ...(priors.length ? { priors } : {}) };
 }
 
 export function checkSeasonFromJSON(j: CheckSeasonJSON): CheckSeason {
@@ -330,5 +346,11 @@ export function checkSeasonFromJSON(j: CheckSeasonJSON): CheckSeason {
     }
     return t;
   };
-  return { refMs: j.refMs, deployMs: j.deployMs, service: table(j.service), ops: new Map(j.ops.map(([k, rows]) => [k, table(rows)])) };
+  const out: CheckSeason = { refMs: j.refMs, deployMs: j.deployMs, service: table(j.service), ops: new Map(j.ops.map(([k, rows]) => [k, table(rows)])) };
+  // Written before the earlier days' error counts were kept: no prior, the check goes on as it was.
+  for (const [k, errors, requests] of j.priors ?? []) {
+    const t = k === '' ? out.service : out.ops.get(k);
+    if (t && errors >= 0 && requests > 0) t.prior = { errors, requests };
+  }
+  return out;
 }
