@@ -19,8 +19,10 @@
 // days' (a service whose error rate moved since yesterday); the rows are then "clean" (a candidate as good as today's
 // versions: errors ×F against the earlier days) and errors ×3 on top of today's.
 // --metrics-interval-s S (the simulated service exports process.cpu.utilization and process.memory.usage every S seconds; default 0: no
-// metrics, no saturation tests and no "cpu x1.5" row — the spans-only grid of earlier sessions). An ORACLE column (oracle.ts) shows what any test could reach.
-import { effectName, SIM_VERIFICATION, simulateCandidate, simulatePrelude } from './verification-sim.js';
+// metrics, no saturation tests and no "cpu x1.5" and "leak +1%/min" rows — the spans-only grid of earlier sessions). An ORACLE column (oracle.ts) shows what any test could reach.
+// --memory-sawtooth (with metrics): every version's memory is a GC sawtooth (8 % every 37 s) over a 1 % wander (GC_SAWTOOTH)
+// instead of the default 3 % slow wander.
+import { effectName, GC_SAWTOOTH, SIM_VERIFICATION, simulateCandidate, simulatePrelude } from './verification-sim.js';
 import type { DeployOutcome, Effect } from './verification-sim.js';
 import { DEFAULT_CYCLE, dailyMultiplier, simulateDailyPrelude, todayEffect } from './seasonal-sim.js';
 import type { DailyCycle } from './seasonal-sim.js';
@@ -62,6 +64,7 @@ if (!(metricsIntervalS >= 0)) {
   process.exit(2);
 }
 const metricsIntervalMs = Math.round(metricsIntervalS * 1000);
+const memory = process.argv.includes('--memory-sawtooth') ? GC_SAWTOOTH : undefined;
 // Vigil's verification window (`--deadline-min 5`): the judges analyse for 5 minutes whatever the
 // evidence; with the same budget Vigil's final look sees the same requests (the oracle's
 // Neyman–Pearson column moves with it).
@@ -101,7 +104,7 @@ const LIFETIMES_MS = [20_000, 30 * 60_000];
 const EFFECTS: Effect[] = cycle !== null ? (todayErrors !== 1 ? [{ kind: 'none' }, { kind: 'errors', factor: 3 }] : [{ kind: 'none' }, { kind: 'errors', factor: 3 }, { kind: 'latency', factor: 1.3 }, { kind: 'latency', factor: 2 }]) : [
   { kind: 'none' }, { kind: 'errors', factor: 2 }, { kind: 'errors', factor: 3 }, { kind: 'errors', factor: 10 },
   { kind: 'latency', factor: 1.3 }, { kind: 'latency', factor: 2 }, { kind: 'latency', factor: 3 }, { kind: 'template' },
-  ...(metricsIntervalMs > 0 ? [{ kind: 'cpu', factor: 1.5 } as const] : []),
+  ...(metricsIntervalMs > 0 ? [{ kind: 'cpu', factor: 1.5 } as const, { kind: 'leak', perMin: 0.01 } as const] : []),
 ];
 const JUDGES = ['vigil', 'kayenta', 'threshold'] as const;
 type Judge = (typeof JUDGES)[number];
@@ -159,7 +162,7 @@ for (const rps of RATES) {
     const noEarlier = EFFECTS.map(() => [] as DeployOutcome[]);
     for (let d = 0; d < deploys; d++) {
       const seed = 1_000_003 * (d + 1) + Math.round(rps * 100) * 7 + lifetime;
-      const prelude = cycle !== null ? simulateDailyPrelude(seed, rps, lifetime, cycle, options) : simulatePrelude(seed, rps, lifetime, options, metricsIntervalMs);
+      const prelude = cycle !== null ? simulateDailyPrelude(seed, rps, lifetime, cycle, options) : simulatePrelude(seed, rps, lifetime, options, metricsIntervalMs, memory);
       const actual = (e: Effect): Effect => (cycle !== null ? todayEffect(cycle, e) : e);
       EFFECTS.forEach((e, i) => byEffect[i].push(simulateCandidate(prelude, actual(e), seed ^ 0x5bd1e995, options, shape)));
       if (cycle !== null) {
@@ -191,7 +194,7 @@ const sec = (x: number | null) => (x === null ? '-' : `${x}`);
 const col = (s: string, w: number) => s.padStart(w);
 const header = ['rps', 'prev', 'effect', 'Vigil fail', 'med s', 'p90 s', 'Kayenta fail', 'med s', 'p90 s', 'Argo fail', 'med s', 'p90 s', 'Oracle SPRT', 'med s', 'NP@deadline', ...(cycle !== null ? ['No-profile fail', 'med s', 'No-earlier-days fail', 'med s'] : [])];
 const widths = [5, 6, 20, 11, 7, 7, 13, 7, 7, 10, 7, 7, 12, 7, 12, 16, 7, 21, 7];
-console.log(`bench:verification — ${deploys} deploys per cell, seeded simulator (event time); "fail" = detection rate, or the false-fail rate on clean rows; Vigil errorRatioFactor ${errorRatioFactor}, baseline half-life ${halfLifeMin} min, verification window ${deadlineMin} min, α ${alpha}, metrics every ${metricsIntervalS} s`);
+console.log(`bench:verification — ${deploys} deploys per cell, seeded simulator (event time); "fail" = detection rate, or the false-fail rate on clean rows; Vigil errorRatioFactor ${errorRatioFactor}, baseline half-life ${halfLifeMin} min, verification window ${deadlineMin} min, α ${alpha}, metrics every ${metricsIntervalS} s${memory ? ', memory: GC sawtooth' : ''}`);
 if (cycle !== null) console.log(`daily cycle: latency ×${1 + cycle.amplitude} at the peak hour (${cycle.peakHour}:00 UTC, 1 h raised-cosine ramps), ${cycle.earlierDays} earlier days of history, every deploy at the middle of the ${cycle.edge} edge` +
   (todayErrors !== 1 ? `; the deploy day's error ratio ×${todayErrors} the earlier days' (rows relative to today: "clean" = errors ×${todayErrors}, "errors x3" = ×${3 * todayErrors})` : ''));
 console.log(header.map((h, i) => col(h, widths[i])).join(' '));
@@ -232,5 +235,5 @@ console.log('\nTargets:');
 for (const [k, v] of Object.entries(targets)) console.log(`  ${v ? 'met  ' : 'MISSED'} ${k}`);
 console.log(`\n${cells.length} cells, ${cells.length * deploys} deploys in ${seconds.toFixed(1)} s (${cpuSeconds.toFixed(1)} CPU-s)`);
 console.log(JSON.stringify({
-  deploys_per_cell: deploys, ...(cycle !== null ? { daily_amplitude: cycle.amplitude, daily_earlier_days: cycle.earlierDays, daily_edge: cycle.edge, daily_today_errors: todayErrors } : {}), vigil_error_ratio_factor: errorRatioFactor, vigil_baseline_half_life_min: halfLifeMin, vigil_deadline_min: deadlineMin, vigil_alpha: alpha, metrics_interval_s: metricsIntervalS, runtime_s: Math.round(seconds * 10) / 10, cpu_s: Math.round(cpuSeconds * 10) / 10, targets, cells,
+  deploys_per_cell: deploys, ...(cycle !== null ? { daily_amplitude: cycle.amplitude, daily_earlier_days: cycle.earlierDays, daily_edge: cycle.edge, daily_today_errors: todayErrors } : {}), vigil_error_ratio_factor: errorRatioFactor, vigil_baseline_half_life_min: halfLifeMin, vigil_deadline_min: deadlineMin, vigil_alpha: alpha, metrics_interval_s: metricsIntervalS, ...(memory ? { memory_sawtooth: true } : {}), runtime_s: Math.round(seconds * 10) / 10, cpu_s: Math.round(cpuSeconds * 10) / 10, targets, cells,
 }));

@@ -40,9 +40,12 @@ export type Effect =
   /** Extra errors with a message the history never saw, at the operation's own error ratio. */
   | { kind: 'template' }
   /** The candidate's CPU (the whole process's) times `factor`; its requests unchanged. */
-  | { kind: 'cpu'; factor: number };
+  | { kind: 'cpu'; factor: number }
+  /** A memory leak: the candidate's memory × (1 + perMin × minutes since its process started), from the baseline's level; its requests unchanged. */
+  | { kind: 'leak'; perMin: number };
 
 export function effectName(e: Effect): string {
+  if (e.kind === 'leak') return `leak +${Number((e.perMin * 100).toFixed(2))}%/min`;
   return e.kind === 'none' ? 'clean' : e.kind === 'errors' ? `errors x${e.factor}` : e.kind === 'latency' ? `p99 x${e.factor}` : e.kind === 'cpu' ? `cpu x${e.factor}` : 'new error template';
 }
 
@@ -86,36 +89,74 @@ export function request(rng: Mulberry32, timeMs: number, version: string, effect
 }
 
 /**
+ * The shape of a process's memory beyond the default slow wander (MetricsSim): a GC sawtooth —
+ * the heap rises by `gcAmplitude` of the level over `gcPeriodMs`, then is collected — with the
+ * AR(1) wander's σ set to `noise`, and optionally a warm-up: the level starts `warmupRise` lower
+ * and approaches it with time constant `warmupTauMs` from the process's start. Deterministic in the
+ * time since the process started (no extra random draws, so the other series are unchanged).
+ */
+export interface MemoryShape {
+  noise: number;
+  gcAmplitude: number;
+  gcPeriodMs: number;
+  warmupRise?: number;
+  warmupTauMs?: number;
+}
+
+/** A JVM- or Node-like heap: an 8 % GC sawtooth every 37 s over a 1 % wander. */
+export const GC_SAWTOOTH: MemoryShape = Object.freeze({ noise: 0.01, gcAmplitude: 0.08, gcPeriodMs: 37_000 });
+
+/**
  * The service's saturation metrics, as an OpenTelemetry SDK's periodic reader would export them
  * every `intervalMs` for the serving version: process.cpu.utilization (cores) = (a fixed cost + a
  * cost per request of the interval) × a log-normal AR(1) factor (σ 0.1, φ 0.6: a busy spell
  * outlasts an export interval, so samples are autocorrelated, as real ones are), and
- * process.memory.usage = 300 MB × a slower AR(1) factor (σ 0.03, φ 0.9). A `cpu` effect scales
- * the candidate's CPU. No metrics at interval 0.
+ * process.memory.usage = 300 MB × a slower AR(1) factor (σ 0.03, φ 0.9), or shaped by `memory`
+ * (MemoryShape). A `cpu` effect scales the candidate's CPU, a `leak` grows its memory from its
+ * process's start (a new version is a new process). No metrics at interval 0.
  */
 export class MetricsSim {
   private nextMs: number;
   private requests = 0;
   private cpuNoise = 0;
   private memNoise = 0;
+  private version: string | null = null;
+  private processStartMs = 0;
   constructor(
     private readonly rng: Mulberry32,
     readonly intervalMs: number,
     startMs: number,
+    private readonly memory?: MemoryShape,
   ) {
     this.nextMs = Math.floor(startMs / Math.max(1, intervalMs)) * intervalMs + intervalMs;
+    this.processStartMs = startMs;
+  }
+
+  private memoryValue(timeMs: number, effect: Effect): number {
+    const age = Math.max(0, timeMs - this.processStartMs);
+    const leak = effect.kind === 'leak' ? 1 + (effect.perMin * age) / 60_000 : 1;
+    const m = this.memory;
+    if (!m) return 300e6 * Math.exp(this.memNoise) * leak;
+    const saw = (age % m.gcPeriodMs) / m.gcPeriodMs;
+    const warm = m.warmupRise ? 1 - m.warmupRise * Math.exp(-age / (m.warmupTauMs ?? 10_000)) : 1;
+    return 300e6 * (1 + m.gcAmplitude * (saw - 0.5)) * Math.exp((this.memNoise * m.noise) / 0.03) * warm * leak;
   }
 
   /** Samples of export ticks at or before `timeMs` (the requests counted so far are in them), then count the request. */
   before(timeMs: number, version: string, effect: Effect, sink: (s: SaturationSample) => void): void {
     if (this.intervalMs <= 0) return;
+    if (version !== this.version) {
+      // A new version is a new process: its memory starts over (warm-up, GC phase, leak).
+      if (this.version !== null) this.processStartMs = this.nextMs - this.intervalMs;
+      this.version = version;
+    }
     while (this.nextMs <= timeMs) {
       const perS = this.requests / (this.intervalMs / 1000);
       this.cpuNoise = 0.6 * this.cpuNoise + 0.1 * Math.sqrt(1 - 0.36) * this.rng.nextGaussian();
       this.memNoise = 0.9 * this.memNoise + 0.03 * Math.sqrt(1 - 0.81) * this.rng.nextGaussian();
       const cpu = (0.05 + 0.004 * perS) * Math.exp(this.cpuNoise) * (effect.kind === 'cpu' ? effect.factor : 1);
       sink({ service: 'payments', version, metric: 'process.cpu.utilization', timeMs: this.nextMs, value: cpu });
-      sink({ service: 'payments', version, metric: 'process.memory.usage', timeMs: this.nextMs, value: 300e6 * Math.exp(this.memNoise) });
+      sink({ service: 'payments', version, metric: 'process.memory.usage', timeMs: this.nextMs, value: this.memoryValue(this.nextMs, effect) });
       this.requests = 0;
       this.nextMs += this.intervalMs;
     }
@@ -140,14 +181,16 @@ export interface Prelude {
   metricsIntervalMs: number;
   prevLifetimeMs: number;
   deployMs: number;
+  /** The memory's shape for every version (MetricsSim); absent: the default wander. */
+  memory?: MemoryShape;
   verifier: ReturnType<ServiceVerifier['toJSON']>;
   control: ReturnType<StepSeries['values']> & { cpu: number[] };
 }
 
-export function simulatePrelude(seed: number, rps: number, prevLifetimeMs: number, options = SIM_VERIFICATION, metricsIntervalMs = 0): Prelude {
+export function simulatePrelude(seed: number, rps: number, prevLifetimeMs: number, options = SIM_VERIFICATION, metricsIntervalMs = 0, memory?: MemoryShape): Prelude {
   const rng = new Mulberry32(seed);
   // Metrics draw from their own generator, so the requests are the same with or without them.
-  const metrics = new MetricsSim(new Mulberry32(seed ^ 0x3c6ef372), metricsIntervalMs, 0);
+  const metrics = new MetricsSim(new Mulberry32(seed ^ 0x3c6ef372), metricsIntervalMs, 0, memory);
   const v = new ServiceVerifier('payments', options);
   const none: Effect = { kind: 'none' };
   const controlCpu: Array<[number, number]> = [];
@@ -170,7 +213,7 @@ export function simulatePrelude(seed: number, rps: number, prevLifetimeMs: numbe
   // Kayenta's control: the previous version over (at most) the last 30 minutes before the deploy.
   const from = Math.max(HISTORY_MS, deployMs - 30 * 60_000);
   const control = { ...steps.values(from, deployMs), cpu: controlCpu.filter(([t]) => t >= from && t <= deployMs).map(([, x]) => x) };
-  return { rps, metricsIntervalMs, prevLifetimeMs, deployMs, verifier: v.toJSON(), control };
+  return { rps, metricsIntervalMs, prevLifetimeMs, deployMs, ...(memory ? { memory } : {}), verifier: v.toJSON(), control };
 }
 
 export interface JudgeOutcome {
@@ -204,7 +247,7 @@ export function simulateCandidate(prelude: Prelude, effect: Effect, seed: number
   let kayenta: KayentaJudge | null = null;
   let threshold: ThresholdJudge | null = null;
   let oracle: OracleJudge | null = null;
-  const metrics = new MetricsSim(new Mulberry32(seed ^ 0x3c6ef372), prelude.metricsIntervalMs, prelude.deployMs);
+  const metrics = new MetricsSim(new Mulberry32(seed ^ 0x3c6ef372), prelude.metricsIntervalMs, prelude.deployMs, prelude.memory);
   const sink = (s: SaturationSample) => {
     if (s.metric === 'process.cpu.utilization') kayenta?.observeCpu(s.timeMs, s.value);
     if (vigil) return;
@@ -218,8 +261,8 @@ export function simulateCandidate(prelude: Prelude, effect: Effect, seed: number
       first = t;
       kayenta = new KayentaJudge(prelude.control, first);
       threshold = new ThresholdJudge(first);
-      // The oracle models the requests only: a CPU effect is no effect on them.
-      oracle = new OracleJudge(effect.kind === 'cpu' ? { kind: 'none' } : effect, OPERATIONS.find((o) => o.name === AFFECTED) as Operation, errorTemplate(NEW_TEMPLATE_MESSAGE.replace('#', '12345')), options.alpha, first + options.maxDurationMs);
+      // The oracle models the requests only: a CPU or memory effect is no effect on them.
+      oracle = new OracleJudge(effect.kind === 'cpu' || effect.kind === 'leak' ? { kind: 'none' } : effect, OPERATIONS.find((o) => o.name === AFFECTED) as Operation, errorTemplate(NEW_TEMPLATE_MESSAGE.replace('#', '12345')), options.alpha, first + options.maxDurationMs);
     }
     if (!vigil) {
       for (const verdict of v.observe(r)) if (verdict.version === 'v2' && verdict.status !== 'running') vigil = verdict;

@@ -1,6 +1,8 @@
 import { DDSketch } from '@vigil/stats';
 import type { DDSketchJSON } from '@vigil/stats';
 import { newSketch } from './baseline.js';
+import { HistoryBlocks, MEMORY_GROWTH } from './memory-growth.js';
+import type { GrowthBaseline, HistoryBlocksJSON } from './memory-growth.js';
 
 /**
  * Saturation metrics in deployment verification (issue 21, "more signals per deploy"): the CPU
@@ -15,6 +17,8 @@ import { newSketch } from './baseline.js';
  * mixture SPRT on the exceedance indicator (always valid), its Wald test for the pass, and the
  * exact binomial tail at the deadline — under the same Holm correction and error budget α.
  * A service that sends no such metrics gets no such test: the family is what it was.
+ * Each memory metric tested also gets a memory-growth (leak) test in the same family
+ * (memory-growth.ts): a trend that a level test sees only once it has crossed the margin.
  */
 export type SaturationKind = 'cpu' | 'memory';
 
@@ -71,6 +75,9 @@ export function saturationNull(n: number): number {
   return Math.min(0.99, base * (1 + SATURATION_CHECK.tol) + SAMPLING_Z * Math.sqrt((SATURATION_CHECK.q * base) / Math.max(1, n)));
 }
 
+/** The check name of a memory metric's growth test (memory-growth.ts). */
+export const MEMORY_GROWTH_CHECK = 'memory_growth';
+
 /** The check name of a metric's test (evidence `check`): cpu_p95_exceedance, memory_p95_exceedance. */
 export function saturationCheckName(metric: string): string {
   return `${saturationMetricKind(metric)}_p95_exceedance`;
@@ -79,13 +86,17 @@ export function saturationCheckName(metric: string): string {
 interface Epochs {
   cur: DDSketch;
   prev: DDSketch;
+  /** Memory metrics: the one-minute block means in event time (memory-growth.ts). */
+  blocks?: HistoryBlocks;
 }
 
 /**
  * The verified-good history of a service's saturation metrics: per metric, the samples of the
  * versions that passed (and of the first version seen) in two epochs of `halfLifeMs` rotating with
  * the samples' event time — the recency weighting of HistoryBaseline, kept apart from it so the
- * span baseline does not change shape. A passed candidate's own samples join it (absorb).
+ * span baseline does not change shape. A passed candidate's own samples join it (absorb). Memory
+ * metrics also keep the spread and lag-1 correlation of their one-minute block means
+ * (HistoryBlocks), the noise scale of the growth test.
  * Memory: two sketches (≤ 512 bins) per metric, ≤ 20 metrics.
  */
 export class SaturationHistory {
@@ -116,9 +127,13 @@ export class SaturationHistory {
     return e;
   }
 
-  add(s: Pick<SaturationSample, 'metric' | 'timeMs' | 'value'>): void {
+  /** A sample of the stable version (its version, when given, starts a new run of block means when it changes). */
+  add(s: Pick<SaturationSample, 'metric' | 'timeMs' | 'value'> & { version?: string }): void {
     this.rotate(s.timeMs);
-    this.epochs(s.metric)?.cur.add(s.value);
+    const e = this.epochs(s.metric);
+    if (!e) return;
+    e.cur.add(s.value);
+    if (saturationMetricKind(s.metric) === 'memory') (e.blocks ??= new HistoryBlocks()).add(s.timeMs, s.value, s.version);
   }
 
   /** A passed version's samples (they are verified-good now) join the current epoch. */
@@ -138,6 +153,25 @@ export class SaturationHistory {
     return newSketch().merge(e.prev).merge(e.cur).quantile(q);
   }
 
+  /**
+   * What the growth test of a memory metric compares with: the median, the p95 and margin × p95,
+   * and the noise of a one-minute block mean — the history's own block means (their own
+   * exponential forgetting, not the epochs) when it holds `minHistoryBlocks` of them, else the marginal spread ((p84 − p16) / 2, an upper bound on any
+   * mean's) with a strong lag-1 correlation (`fallbackRho`). Null without samples.
+   */
+  growthBaseline(metric: string): GrowthBaseline | null {
+    const e = this.metrics.get(metric);
+    if (!e || e.cur.count + e.prev.count === 0) return null;
+    const all = newSketch().merge(e.prev).merge(e.cur);
+    const p50 = all.quantile(0.5);
+    const p95 = all.quantile(0.95);
+    if (!(p95 > 0)) return null;
+    const common = { p50, p95, threshold: SATURATION_CHECK.margin * p95 };
+    const st = e.blocks?.stats();
+    if (st && st.df >= MEMORY_GROWTH.minHistoryBlocks) return { ...common, blockSd: st.sd, rho: st.rho, blocks: st.df };
+    return { ...common, blockSd: Math.max(0, (all.quantile(0.84) - all.quantile(0.16)) / 2), rho: MEMORY_GROWTH.fallbackRho, blocks: 0 };
+  }
+
   /** The metrics with enough baseline to be tested: CPU before memory, then by name (deterministic). */
   testable(): string[] {
     return [...this.metrics.keys()]
@@ -147,20 +181,22 @@ export class SaturationHistory {
   }
 
   toJSON(): SaturationHistoryJSON {
-    return { epochStartMs: this.epochStartMs, metrics: [...this.metrics].map(([k, e]) => [k, e.cur.toJSON(), e.prev.toJSON()]) };
+    return { epochStartMs: this.epochStartMs, metrics: [...this.metrics].map(([k, e]) => (e.blocks ? [k, e.cur.toJSON(), e.prev.toJSON(), e.blocks.toJSON()] : [k, e.cur.toJSON(), e.prev.toJSON()])) };
   }
 
   static fromJSON(j: SaturationHistoryJSON, halfLifeMs: number): SaturationHistory {
     const h = new SaturationHistory(halfLifeMs);
     h.epochStartMs = j.epochStartMs;
-    for (const [k, c, p] of j.metrics) h.metrics.set(k, { cur: DDSketch.fromJSON(c), prev: DDSketch.fromJSON(p) });
+    // Histories written before the growth test have no block means: theirs start from here.
+    for (const [k, c, p, b] of j.metrics) h.metrics.set(k, { cur: DDSketch.fromJSON(c), prev: DDSketch.fromJSON(p), ...(b ? { blocks: HistoryBlocks.fromJSON(b) } : {}) });
     return h;
   }
 }
 
 export interface SaturationHistoryJSON {
   epochStartMs: number;
-  metrics: Array<[string, DDSketchJSON, DDSketchJSON]>;
+  /** Per metric: the two epochs' sketches, and (memory metrics, since the growth test) the block means. */
+  metrics: Array<[string, DDSketchJSON, DDSketchJSON] | [string, DDSketchJSON, DDSketchJSON, HistoryBlocksJSON]>;
 }
 
 /** Samples waiting for the span watermark, per service (the oldest is applied when more wait: ~20 minutes of four series at 10 s; bounds the snapshot of a service whose spans stopped). */

@@ -39,6 +39,16 @@ export class BernoulliSprt {
     this.ones += ones;
   }
 
+  /**
+   * One step of any other log-likelihood ratio (H1 against H0) on the same bounds and the same
+   * clamp — the memory-growth test's Gaussian one (memory-growth.ts) — counted as one observation.
+   */
+  observeLogRatio(step: number): void {
+    if (!Number.isFinite(step)) return;
+    this.llr = Math.max(this.llr + step, this.lower - 2);
+    this.n++;
+  }
+
   get decision(): 'fail' | 'pass' | 'undecided' {
     if (this.llr >= this.upper) return 'fail';
     if (this.llr <= this.lower) return 'pass';

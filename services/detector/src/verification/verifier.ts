@@ -7,8 +7,10 @@ import type { BaselineSpan, CachedQuantiles, HistoryBaselineJSON } from './basel
 import { BernoulliSprt, wilsonUpper } from './sprt.js';
 import { checkSeason, checkSeasonFromJSON, checkSeasonToJSON, seasonalFactor, seasonSummary } from './time-of-day.js';
 import type { CheckSeason, CheckSeasonJSON } from './time-of-day.js';
-import { formatRatio, insertByTime, MAX_PENDING_SAMPLES, SATURATION_CHECK, saturationCheckName, SaturationHistory, saturationMetricKind, saturationNull } from './saturation.js';
+import { formatRatio, insertByTime, MAX_PENDING_SAMPLES, MEMORY_GROWTH_CHECK, SATURATION_CHECK, saturationCheckName, SaturationHistory, saturationMetricKind, saturationNull } from './saturation.js';
 import type { SaturationHistoryJSON, SaturationSample } from './saturation.js';
+import { formatBytes, MEMORY_GROWTH, MemoryGrowthTest } from './memory-growth.js';
+import type { MemoryGrowthJSON } from './memory-growth.js';
 
 /** One request of the service, as verification sees it. */
 export type VerifiedSpan = BaselineSpan;
@@ -143,7 +145,7 @@ export function earlierDaysAgreement(e: number, n: number, E: number, N: number)
   return Math.min(1, 2 * Math.min(upper, lower));
 }
 
-type SlotKind = 'error' | 'latency' | 'template' | 'saturation';
+type SlotKind = 'error' | 'latency' | 'template' | 'saturation' | 'growth';
 
 interface Slot {
   kind: SlotKind;
@@ -151,11 +153,11 @@ interface Slot {
   operation?: string;
   /** Index into LATENCY_CHECKS for latency slots. */
   li?: number;
-  /** Saturation slots: the metric tested (saturation.ts). */
+  /** Saturation and growth slots: the metric tested (saturation.ts). */
   metric?: string;
-  /** Error slots: the two-sample rate-ratio test; the others: the one-sample mixture SPRT. */
-  mix: MixtureSprt | RateRatioSprt;
-  /** The Wald test whose lower bound says "no regression of the size worth failing" (a pass needs every tested one). */
+  /** Error slots: the two-sample rate-ratio test; growth slots: the slope test (memory-growth.ts); the others: the one-sample mixture SPRT. */
+  mix: MixtureSprt | RateRatioSprt | MemoryGrowthTest;
+  /** The Wald test whose lower bound says "no regression of the size worth failing" (a pass needs every tested one; growth slots: Gaussian steps). */
   wald: BernoulliSprt;
   /** The last null boundary used (evidence). */
   p0: number;
@@ -167,7 +169,7 @@ interface SlotJSON {
   operation?: string;
   li?: number;
   metric?: string;
-  mix: MixtureSprtJSON | RateRatioSprtJSON;
+  mix: MixtureSprtJSON | RateRatioSprtJSON | MemoryGrowthJSON;
   wald: ReturnType<BernoulliSprt['toJSON']>;
   p0: number;
 }
@@ -476,13 +478,19 @@ export class DeploymentCheck {
   }
 
   /**
-   * Add one test per CPU / memory metric the saturation history holds enough of (none: the family
-   * is unchanged). Called once, when the check starts, so the family stays fixed.
+   * Add one test per CPU / memory metric the saturation history holds enough of, and a growth
+   * test per memory metric among them (none: the family is unchanged). Called once, when the check
+   * starts, so the family stays fixed.
    */
   addSaturationTests(h: SaturationHistory): void {
     this.saturation = h;
-    for (const metric of h.testable()) {
+    const metrics = h.testable();
+    for (const metric of metrics) {
       this.slots.push({ kind: 'saturation', check: saturationCheckName(metric), metric, mix: new MixtureSprt(), wald: new BernoulliSprt(this.options.alpha / 4, this.options.beta), p0: 0 });
+    }
+    for (const metric of metrics.filter((m) => saturationMetricKind(m) === 'memory')) {
+      const mix = new MemoryGrowthTest(this.deployedAtMs + MEMORY_GROWTH.warmupMs);
+      this.slots.push({ kind: 'growth', check: MEMORY_GROWTH_CHECK, metric, mix, wald: new BernoulliSprt(this.options.alpha / 4, this.options.beta), p0: 0 });
     }
   }
 
@@ -500,6 +508,11 @@ export class DeploymentCheck {
     own?.add(sample.value);
     const strict = this.strictReason !== null;
     for (const s of this.slots) {
+      if (s.kind === 'growth' && s.metric === sample.metric) {
+        const h = this.saturation;
+        (s.mix as MemoryGrowthTest).observe(sample.timeMs, sample.value, () => h.growthBaseline(sample.metric), s.wald);
+        continue;
+      }
       if (s.kind !== 'saturation' || s.metric !== sample.metric) continue;
       const q = this.saturation.quantile(sample.metric, SATURATION_CHECK.q);
       if (q === null) continue;
@@ -522,9 +535,21 @@ export class DeploymentCheck {
     return { baseline, candidate, ratio: baseline > 0 ? candidate / baseline : candidate > 0 ? Infinity : 1 };
   }
 
+  /** A growth slot's fit, its slope as a share of the baseline median per minute, and the level projected an hour ahead. */
+  private growthSummary(s: Slot): { perMin: number; projected: number; blocks: number } | null {
+    const base = this.saturation?.growthBaseline(s.metric as string) ?? null;
+    const f = (s.mix as MemoryGrowthTest).fit(true);
+    if (!base || !f) return null;
+    return { perMin: (f.slope * 60_000) / base.p50, projected: f.level + f.slope * MEMORY_GROWTH.horizonMs, blocks: f.k };
+  }
+
   /** A test's name in a verdict's summary: the check, and its operation or its metric and effect. */
   private slotLabel(i: number): string {
     const s = this.slots[i];
+    if (s.kind === 'growth') {
+      const g = this.growthSummary(s);
+      return `memory ${g ? formatPercentPerMin(g.perMin) : 'growth'} (${s.metric}, ${s.check})`;
+    }
     if (s.kind === 'saturation') return `${saturationMetricKind(s.metric as string)} ×${formatRatio(this.saturationMedians(s).ratio)} (${s.metric}, ${s.check})`;
     return s.operation ? `${s.check} (${s.operation})` : s.check;
   }
@@ -677,7 +702,7 @@ export class DeploymentCheck {
     const strict = this.strictReason !== null;
     const quantiles = new Map<number, { value: number; n: number } | null>();
     for (const s of this.slots) {
-      if (s.kind === 'saturation') continue;
+      if (s.kind === 'saturation' || s.kind === 'growth') continue;
       if (s.operation !== undefined && s.operation !== span.operation) continue;
       if (s.kind === 'error') {
         const h = this.errorHypotheses(s.operation, span.timeMs);
@@ -723,6 +748,7 @@ export class DeploymentCheck {
    * boundary is the best-informed one).
    */
   private finalPValue(s: Slot): number {
+    if (s.kind === 'growth') return (s.mix as MemoryGrowthTest).finalPValue(this.saturation?.growthBaseline(s.metric as string) ?? null);
     if (s.mix.n === 0 || s.mix.ones === 0) return 1;
     if (s.kind === 'error') {
       const h = this.errorHypotheses(s.operation);
@@ -751,6 +777,20 @@ export class DeploymentCheck {
         const c = LATENCY_CHECKS[s.li as number];
         baseline = 1 - c.q;
         detail = `${s.mix.ones}/${s.mix.n} candidate requests slower than the baseline p${Math.round(c.q * 100)}${s.operation ? ` of ${s.operation}` : ''}`;
+      } else if (s.kind === 'growth') {
+        // Evidence of a growth test: the baseline p95, the level projected an hour ahead (effect: their ratio), the slope.
+        const base = this.saturation?.growthBaseline(s.metric as string) ?? null;
+        const g = this.growthSummary(s);
+        const decided: VerdictEvidence['decided'] = failing.has(i) ? 'fail' : this.slotPasses(s) ? 'pass' : 'undecided';
+        const horizon = `${MEMORY_GROWTH.horizonMs / 3_600_000} h`;
+        const against = base ? `baseline p95 ${formatBytes(base.p95)} (× ${SATURATION_CHECK.margin} = ${formatBytes(base.threshold)})` : 'no baseline';
+        const fit = g && base
+          ? `${formatPercentPerMin(g.perMin)} of the baseline median over ${g.blocks} one-minute blocks after the warm-up, ${formatBytes(g.projected)} projected in ${horizon} vs ${against}`
+          : `no slope yet (${MEMORY_GROWTH.minBlocks} one-minute blocks after a ${MEMORY_GROWTH.warmupMs / 1000} s warm-up needed) vs ${against}`;
+        return {
+          check: s.check, baseline: base?.p95 ?? 0, candidate: g?.projected ?? 0, effect: g && base ? g.projected / base.p95 : 1, statistic: s.mix.maxLog, bound: Math.log(m / this.alpha), decided,
+          detail: `${s.metric}: ${fit}; always-valid p = ${s.mix.pValue.toPrecision(3)}`,
+        };
       } else if (s.kind === 'saturation') {
         // Evidence of a saturation test: the metric's medians (effect = their ratio) and the exceedances.
         const med = this.saturationMedians(s);
@@ -786,6 +826,7 @@ export class DeploymentCheck {
    * at five times the baseline's rate, so a threefold rise could pass early.
    */
   private slotPasses(s: Slot): boolean {
+    if (s.kind === 'growth') return (s.mix as MemoryGrowthTest).passes(s.wald);
     if (s.kind !== 'error') return s.wald.decision === 'pass';
     const h = this.errorHypotheses(s.operation);
     if (!h || h.requests === 0 || s.mix.n === 0) return false;
@@ -805,8 +846,9 @@ export class DeploymentCheck {
     // saw nothing (an operation the candidate does not serve, no error messages) is not waited for.
     const latencyTested = this.slots.some((s) => s.kind === 'latency' && s.mix.n > 0);
     // A saturation test is waited for even before its first sample: the history says the service
-    // reports the metric, and a pass before it is measured would let a CPU regression through.
-    const allPass = this.slotPasses(this.slots[0]) && this.slots.every((s) => (s.mix.n === 0 && s.kind !== 'saturation') || this.slotPasses(s));
+    // reports the metric, and a pass before it is measured would let a CPU regression through. So
+    // is a growth test, until it has ruled out a leak reaching margin × p95 within 20 minutes.
+    const allPass = this.slotPasses(this.slots[0]) && this.slots.every((s) => (s.mix.n === 0 && s.kind !== 'saturation' && s.kind !== 'growth') || this.slotPasses(s));
     if (allPass && latencyTested && this.candReq >= this.minSamples) {
       return this.finish('pass', nowMs, `${this.version} is no worse than ${this.baselineVersion} after ${this.candReq} requests`);
     }
@@ -905,7 +947,7 @@ export class DeploymentCheck {
     [c.candErr, c.candReq] = j.candidate;
     c.slots = j.slots.map((s) => ({
       kind: s.kind, check: s.check, ...(s.operation !== undefined ? { operation: s.operation } : {}), ...(s.li !== undefined ? { li: s.li } : {}),
-      ...(s.metric !== undefined ? { metric: s.metric } : {}), mix: s.kind === 'error' ? RateRatioSprt.fromJSON(s.mix) : MixtureSprt.fromJSON(s.mix as MixtureSprtJSON, MIXTURE_ODDS_RATIOS), wald: BernoulliSprt.fromJSON(s.wald), p0: s.p0,
+      ...(s.metric !== undefined ? { metric: s.metric } : {}), mix: slotTestFromJSON(s), wald: BernoulliSprt.fromJSON(s.wald), p0: s.p0,
     }));
     c.concurrent = new Map(j.concurrent.map(([k, s, e, r]) => [k, { sketch: DDSketch.fromJSON(s), errors: e, requests: r }]));
     c.cache = new Map(j.cache);
@@ -919,4 +961,17 @@ export class DeploymentCheck {
     c.ownSaturation = new Map((j.ownSaturation ?? []).map(([k, sk]) => [k, DDSketch.fromJSON(sk)]));
     return c;
   }
+}
+
+function slotTestFromJSON(s: SlotJSON): Slot['mix'] {
+  if (s.kind === 'error') return RateRatioSprt.fromJSON(s.mix as RateRatioSprtJSON);
+  if (s.kind === 'growth') return MemoryGrowthTest.fromJSON(s.mix as MemoryGrowthJSON);
+  return MixtureSprt.fromJSON(s.mix as MixtureSprtJSON, MIXTURE_ODDS_RATIOS);
+}
+
+/** A slope as a share per minute: +1.2 %/min. */
+function formatPercentPerMin(share: number): string {
+  const pct = share * 100;
+  const digits = Math.abs(pct) >= 10 ? 0 : Math.abs(pct) >= 0.1 ? 1 : 2;
+  return `${pct >= 0 ? '+' : '−'}${Math.abs(pct).toFixed(digits)} %/min`;
 }
