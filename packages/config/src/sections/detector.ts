@@ -54,6 +54,12 @@ export const detectorSchema = z
          */
         saturation: z.boolean().default(true),
         /**
+         * Also test each memory metric for growth after the warm-up (a leak; detector
+         * verification/memory-growth.ts). Off by default: a pass then waits until growth is ruled
+         * out, which on a busy service with noisy memory takes most of the window.
+         */
+        memoryGrowth: z.boolean().default(false),
+        /**
          * Strict policy for a deployment whose commit's CI was not clean (the deployment record's
          * `ci`, looked up by the collector): smaller regressions fail, a pass needs more traffic,
          * and running out of time is inconclusive instead of a pass.

@@ -20,6 +20,7 @@
 // versions: errors ×F against the earlier days) and errors ×3 on top of today's.
 // --metrics-interval-s S (the simulated service exports process.cpu.utilization and process.memory.usage every S seconds; default 0: no
 // metrics, no saturation tests and no "cpu x1.5" and "leak +1%/min" rows — the spans-only grid of earlier sessions). An ORACLE column (oracle.ts) shows what any test could reach.
+// --memory-growth (with metrics): Vigil's memory-growth test on (detector.verification.memoryGrowth, off by default).
 // --memory-sawtooth (with metrics): every version's memory is a GC sawtooth (8 % every 37 s) over a 1 % wander (GC_SAWTOOTH)
 // instead of the default 3 % slow wander.
 import { effectName, GC_SAWTOOTH, SIM_VERIFICATION, simulateCandidate, simulatePrelude } from './verification-sim.js';
@@ -80,7 +81,9 @@ if (!(alpha > 0 && alpha < 0.5)) {
   console.error(`bench:verification: --alpha must be in (0, 0.5), got "${argValue('alpha')}"`);
   process.exit(2);
 }
-const options = { ...SIM_VERIFICATION, alpha, errorRatioFactor, baselineHalfLifeMs: Math.round(halfLifeMin * 60_000), maxDurationMs: Math.round(deadlineMin * 60_000) };
+// --memory-growth: Vigil's memory-growth (leak) test on (detector.verification.memoryGrowth; off by default).
+const memoryGrowth = process.argv.includes('--memory-growth');
+const options = { ...SIM_VERIFICATION, memoryGrowth, alpha, errorRatioFactor, baselineHalfLifeMs: Math.round(halfLifeMin * 60_000), maxDurationMs: Math.round(deadlineMin * 60_000) };
 const dailyArg = argValue('daily-amplitude');
 const dailyAmplitude = dailyArg === undefined ? null : Number(dailyArg);
 if (dailyAmplitude !== null && !(dailyAmplitude >= 0)) {
@@ -194,7 +197,7 @@ const sec = (x: number | null) => (x === null ? '-' : `${x}`);
 const col = (s: string, w: number) => s.padStart(w);
 const header = ['rps', 'prev', 'effect', 'Vigil fail', 'med s', 'p90 s', 'Kayenta fail', 'med s', 'p90 s', 'Argo fail', 'med s', 'p90 s', 'Oracle SPRT', 'med s', 'NP@deadline', ...(cycle !== null ? ['No-profile fail', 'med s', 'No-earlier-days fail', 'med s'] : [])];
 const widths = [5, 6, 20, 11, 7, 7, 13, 7, 7, 10, 7, 7, 12, 7, 12, 16, 7, 21, 7];
-console.log(`bench:verification — ${deploys} deploys per cell, seeded simulator (event time); "fail" = detection rate, or the false-fail rate on clean rows; Vigil errorRatioFactor ${errorRatioFactor}, baseline half-life ${halfLifeMin} min, verification window ${deadlineMin} min, α ${alpha}, metrics every ${metricsIntervalS} s${memory ? ', memory: GC sawtooth' : ''}`);
+console.log(`bench:verification — ${deploys} deploys per cell, seeded simulator (event time); "fail" = detection rate, or the false-fail rate on clean rows; Vigil errorRatioFactor ${errorRatioFactor}, baseline half-life ${halfLifeMin} min, verification window ${deadlineMin} min, α ${alpha}, metrics every ${metricsIntervalS} s${memory ? ', memory: GC sawtooth' : ''}${memoryGrowth ? ', memory-growth test on' : ''}`);
 if (cycle !== null) console.log(`daily cycle: latency ×${1 + cycle.amplitude} at the peak hour (${cycle.peakHour}:00 UTC, 1 h raised-cosine ramps), ${cycle.earlierDays} earlier days of history, every deploy at the middle of the ${cycle.edge} edge` +
   (todayErrors !== 1 ? `; the deploy day's error ratio ×${todayErrors} the earlier days' (rows relative to today: "clean" = errors ×${todayErrors}, "errors x3" = ×${3 * todayErrors})` : ''));
 console.log(header.map((h, i) => col(h, widths[i])).join(' '));
@@ -235,5 +238,5 @@ console.log('\nTargets:');
 for (const [k, v] of Object.entries(targets)) console.log(`  ${v ? 'met  ' : 'MISSED'} ${k}`);
 console.log(`\n${cells.length} cells, ${cells.length * deploys} deploys in ${seconds.toFixed(1)} s (${cpuSeconds.toFixed(1)} CPU-s)`);
 console.log(JSON.stringify({
-  deploys_per_cell: deploys, ...(cycle !== null ? { daily_amplitude: cycle.amplitude, daily_earlier_days: cycle.earlierDays, daily_edge: cycle.edge, daily_today_errors: todayErrors } : {}), vigil_error_ratio_factor: errorRatioFactor, vigil_baseline_half_life_min: halfLifeMin, vigil_deadline_min: deadlineMin, vigil_alpha: alpha, metrics_interval_s: metricsIntervalS, ...(memory ? { memory_sawtooth: true } : {}), runtime_s: Math.round(seconds * 10) / 10, cpu_s: Math.round(cpuSeconds * 10) / 10, targets, cells,
+  deploys_per_cell: deploys, ...(cycle !== null ? { daily_amplitude: cycle.amplitude, daily_earlier_days: cycle.earlierDays, daily_edge: cycle.edge, daily_today_errors: todayErrors } : {}), vigil_error_ratio_factor: errorRatioFactor, vigil_baseline_half_life_min: halfLifeMin, vigil_deadline_min: deadlineMin, vigil_alpha: alpha, metrics_interval_s: metricsIntervalS, ...(memory ? { memory_sawtooth: true } : {}), vigil_memory_growth: memoryGrowth, runtime_s: Math.round(seconds * 10) / 10, cpu_s: Math.round(cpuSeconds * 10) / 10, targets, cells,
 }));

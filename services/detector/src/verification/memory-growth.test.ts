@@ -4,7 +4,7 @@
 import { describe, expect, test } from 'vitest';
 import { Mulberry32 } from '@vigil/stats';
 import type { VerdictRecord } from '@vigil/records';
-import { arrivals, GC_SAWTOOTH, MetricsSim, request, SIM_VERIFICATION, simulateCandidate, simulatePrelude } from '../bench/verification-sim.js';
+import { arrivals, GC_SAWTOOTH, MetricsSim, request, SIM_VERIFICATION as SIM_DEFAULTS, simulateCandidate, simulatePrelude } from '../bench/verification-sim.js';
 import type { Effect, MemoryShape } from '../bench/verification-sim.js';
 import { formatBytes, growthRates, HistoryBlocks, MEMORY_GROWTH, MemoryGrowthTest } from './memory-growth.js';
 import type { GrowthBaseline } from './memory-growth.js';
@@ -13,6 +13,9 @@ import type { SaturationSample } from './saturation.js';
 import { BernoulliSprt } from './sprt.js';
 import { ServiceVerifier } from './verifier.js';
 import type { ServiceVerifierJSON } from './verifier.js';
+
+// The growth test is switched on (detector.verification.memoryGrowth; off by default).
+const SIM_VERIFICATION = { ...SIM_DEFAULTS, memoryGrowth: true };
 
 const roundTrip = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 const CLEAN: Effect = { kind: 'none' };

@@ -119,11 +119,15 @@ describe('saturation tests on simulated deploys (seeded)', () => {
       const v = verdictOf(seed, 10, CLEAN, 0);
       expect(v.evidence.some((e) => e.check.endsWith('p95_exceedance') && !e.check.startsWith('latency'))).toBe(false);
       const withMetrics = verdictOf(seed, 10, CLEAN, 10_000);
-      // CPU and memory add three tests to the family, memory's growth test the third (their
-      // requests are the same: metrics draw from their own generator).
-      expect(withMetrics.baseline!.tests).toBe(v.baseline!.tests + 3);
+      // CPU and memory add two tests to the family (their requests are the same: metrics draw from
+      // their own generator); with detector.verification.memoryGrowth memory's growth test a third.
+      expect(withMetrics.baseline!.tests).toBe(v.baseline!.tests + 2);
       expect(withMetrics.evidence.filter((e) => e.check === 'cpu_p95_exceedance' || e.check === 'memory_p95_exceedance')).toHaveLength(2);
-      expect(withMetrics.evidence.filter((e) => e.check === 'memory_growth')).toHaveLength(1);
+      expect(withMetrics.evidence.filter((e) => e.check === 'memory_growth')).toHaveLength(0);
+      const growthOn = { ...SIM_VERIFICATION, memoryGrowth: true };
+      const withGrowth = simulateCandidate(simulatePrelude(seed, 10, 20_000, growthOn, 10_000), CLEAN, seed ^ 0x5bd1e995, growthOn).vigil.verdict;
+      expect(withGrowth.baseline!.tests).toBe(v.baseline!.tests + 3);
+      expect(withGrowth.evidence.filter((e) => e.check === 'memory_growth')).toHaveLength(1);
     }
     // Switched off (detector.verification.saturation: false): metrics or not, the spans-only family.
     const off = { ...SIM_VERIFICATION, saturation: false };
