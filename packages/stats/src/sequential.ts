@@ -79,11 +79,7 @@ export class MixtureSprt {
 
   /** log of the equal-weight mixture of the components' likelihood ratios (log-sum-exp). */
   get logMixture(): number {
-    let max = -Infinity;
-    for (const l of this.logLr) if (l > max) max = l;
-    let s = 0;
-    for (const l of this.logLr) s += Math.exp(l - max);
-    return max + Math.log(s / this.logLr.length);
+    return logMeanExp(this.logLr);
   }
 
   /** Always-valid p-value: P(sup Λ ≥ 1/p) ≤ p under H0. */
@@ -219,4 +215,14 @@ export function holmRejections(pValues: readonly number[], alpha: number, weight
     } else break;
   }
   return out;
+}
+
+/** log of the mean of exp(x) over `xs` (log-sum-exp, stable for large x): an equal-weight mixture of likelihood ratios given as logs. */
+export function logMeanExp(xs: readonly number[]): number {
+  let max = -Infinity;
+  for (const l of xs) if (l > max) max = l;
+  if (max === -Infinity) return -Infinity;
+  let s = 0;
+  for (const l of xs) s += Math.exp(l - max);
+  return max + Math.log(s / xs.length);
 }

@@ -1,4 +1,4 @@
-import { normalSf } from '@vigil/stats';
+import { logMeanExp, normalSf } from '@vigil/stats';
 import type { BernoulliSprt } from './sprt.js';
 
 /**
@@ -352,11 +352,7 @@ export class MemoryGrowthTest {
   }
 
   get logMixture(): number {
-    let max = -Infinity;
-    for (const l of this.logLr) if (l > max) max = l;
-    let s = 0;
-    for (const l of this.logLr) s += Math.exp(l - max);
-    return max + Math.log(s / this.logLr.length);
+    return logMeanExp(this.logLr);
   }
 
   /** The noise of one block mean: see the header (history, candidate, AR(1) inflation, floor). */
