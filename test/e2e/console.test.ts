@@ -152,6 +152,14 @@ test('overview → failed deployment on the timeline → its evidence', async ()
   await failed.first().waitFor();
   await expect(page.locator('svg.timeline a.dep-pass').count()).resolves.toBeGreaterThan(0); // few deployments: every mark is a link
   await expect(page.locator('svg.timeline g.rollback').count()).resolves.toBeGreaterThan(0);
+  // The rollback's word never covers a deployment mark (it used to sit on the first-seen v1 beside it).
+  const covered = await page.evaluate(() => {
+    const boxes = (sel: string) => [...document.querySelectorAll<SVGGraphicsElement>(sel)].map((e) => e.getBBox());
+    const marks = boxes('svg.timeline a.dep');
+    return boxes('svg.timeline g.rollback text').flatMap((t) =>
+      marks.filter((m) => m.x < t.x + t.width && t.x < m.x + m.width && m.y < t.y + t.height && t.y < m.y + m.height).map((m) => `text at ${t.x.toFixed(0)}–${(t.x + t.width).toFixed(0)} covers a mark at ${m.x.toFixed(0)}`));
+  });
+  expect(covered).toEqual([]);
   // The versions running when Vigil first met the services are "first seen", not deployments.
   await expect(page.locator('table:has(caption:text("Latest deployments")) .b-firstseen').count()).resolves.toBeGreaterThan(0);
   // …in the services table too: frontend's last deployment is the version Vigil met first.

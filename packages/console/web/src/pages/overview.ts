@@ -77,6 +77,9 @@ function servicesSection(data: Data, route: Route): HTMLElement {
     table(['service', 'state', 'firing alerts', 'verifications running', `failed (${route.range})`, 'last deploy', `anomalies (${route.range})`], rows, 'Services'));
 }
 
+/** Width of the timeline's "↩ rollback" word in viewBox units (10 characters of the 11 px mark label, with a margin). */
+const ROLLBACK_LABEL_W = 66;
+
 function timelineSection(data: Data, route: Route): HTMLElement {
   const services = [...new Set([...data.services.map((x) => x.service), ...data.marks.map((d) => d.service)])].sort();
   const x1 = data.now;
@@ -138,12 +141,21 @@ function timelineSection(data: Data, route: Route): HTMLElement {
   }
   for (const r of data.rollbacks) {
     if (r.atMs < x0) continue;
-    const y = 20 + (lane.get(r.service) ?? 0) * LANE + LANE / 2;
+    const l = lane.get(r.service) ?? 0;
+    const y = 20 + l * LANE + LANE / 2;
+    const xr = X(r.atMs);
     const label = `rollback of ${r.service} ${r.version}: ${r.result}${r.dryRun ? ' (dry run)' : ''} at ${fmtTime(r.atMs)}`;
+    // The word beside the triangle, on the side with room in the chart and no other mark of the
+    // lane under it (a mark is ±6 wide); where both sides are taken, the triangle, its tooltip and
+    // the legend say it.
+    const free = (from: number, to: number) => from >= L && to <= W - 10 && !visible.some((v) => v.lane === l && v.x + 7 >= from && v.x - 7 <= to);
+    const right = free(xr + 14, xr + 14 + ROLLBACK_LABEL_W);
+    const left = free(xr - 14 - ROLLBACK_LABEL_W, xr - 14);
+    const side = xr > W * 0.7 ? (left ? -1 : right ? 1 : 0) : right ? 1 : left ? -1 : 0;
     svg.append(s('g', { class: 'rollback' }, s('title', {}, label),
       // Inside the service's own lane: a triangle just above its mark, the word beside it.
-      s('path', { d: `M${X(r.atMs)},${y - 5}l-5,-6h10z`, fill: COLORS.rollback }),
-      s('text', { x: X(r.atMs) + (X(r.atMs) > W * 0.7 ? -14 : 14), y: y + 4, 'text-anchor': X(r.atMs) > W * 0.7 ? 'end' : 'start', class: 'mlabel', fill: COLORS.rollback }, '↩ rollback')));
+      s('path', { d: `M${xr},${y - 5}l-5,-6h10z`, fill: COLORS.rollback }),
+      side === 0 ? null : s('text', { x: xr + side * 14, y: y + 4, 'text-anchor': side < 0 ? 'end' : 'start', class: 'mlabel', fill: COLORS.rollback }, '↩ rollback')));
   }
   const legend = h('ul', { class: 'legend' },
     ['pass', 'fail', 'running', 'inconclusive'].map((st) => h('li', {}, badge(st))),
