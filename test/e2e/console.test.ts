@@ -153,12 +153,11 @@ test('overview → failed deployment on the timeline → its evidence', async ()
   await expect(page.locator('svg.timeline a.dep-pass').count()).resolves.toBeGreaterThan(0); // few deployments: every mark is a link
   await expect(page.locator('svg.timeline g.rollback').count()).resolves.toBeGreaterThan(0);
   // The rollback's word never covers a deployment mark (it used to sit on the first-seen v1 beside it).
-  const covered = await page.evaluate(() => {
-    const boxes = (sel: string) => [...document.querySelectorAll<SVGGraphicsElement>(sel)].map((e) => e.getBBox());
-    const marks = boxes('svg.timeline a.dep');
-    return boxes('svg.timeline g.rollback text').flatMap((t) =>
-      marks.filter((m) => m.x < t.x + t.width && t.x < m.x + m.width && m.y < t.y + t.height && t.y < m.y + m.height).map((m) => `text at ${t.x.toFixed(0)}–${(t.x + t.width).toFixed(0)} covers a mark at ${m.x.toFixed(0)}`));
-  });
+  type Box = { x: number; y: number; width: number; height: number };
+  const boxes = async (sel: string): Promise<Box[]> => (await Promise.all((await page.locator(sel).all()).map((l) => l.boundingBox()))).filter((b): b is Box => b !== null);
+  const marks = await boxes('svg.timeline a.dep');
+  const covered = (await boxes('svg.timeline g.rollback text')).flatMap((t) =>
+    marks.filter((m) => m.x < t.x + t.width && t.x < m.x + m.width && m.y < t.y + t.height && t.y < m.y + m.height).map((m) => `text at ${t.x.toFixed(0)}–${(t.x + t.width).toFixed(0)} covers a mark at ${m.x.toFixed(0)}`));
   expect(covered).toEqual([]);
   // The versions running when Vigil first met the services are "first seen", not deployments.
   await expect(page.locator('table:has(caption:text("Latest deployments")) .b-firstseen').count()).resolves.toBeGreaterThan(0);
