@@ -420,9 +420,9 @@ export class DeploymentCheck {
   private slots: Slot[] = [];
   private concurrent = new Map<string, ConcurrentOp>();
   private cache = new Map<string, CachedQuantiles>();
-  // earlierDaysAgree's answers by (operation, history errors, history requests): the counts change
+  // earlierDaysAgreement's last answer per series ('' the service): the history's counts change
   // rarely during a check, the hypotheses are asked for on every request.
-  private agreeCache = new Map<string, boolean>();
+  private agreeCache = new Map<string, { errors: number; requests: number; agree: boolean }>();
   /** Error templates of the candidate that the history never saw (first few, for the verdict). */
   private novel: string[] = [];
   /** Why this check runs under the strict policy; null: standard. */
@@ -620,12 +620,13 @@ export class DeploymentCheck {
     const h = this.history.counts(operation);
     const prior = this.season && this.options.earlierDays !== false ? (operation === undefined ? this.season.service : this.season.ops.get(operation))?.prior : undefined;
     if (!prior || h.requests === 0) return { ...h, canary: false };
-    const key = `${operation ?? ''}\u0000${h.errors}\u0000${h.requests}`;
-    let agree = this.agreeCache.get(key);
-    if (agree === undefined) {
-      if (this.agreeCache.size >= 256) this.agreeCache.clear();
-      this.agreeCache.set(key, (agree = earlierDaysAgreement(h.errors, h.requests, prior.errors, prior.requests) >= EARLIER_DAYS_AGREE));
+    const key = operation ?? '';
+    let c = this.agreeCache.get(key);
+    if (!c || c.errors !== h.errors || c.requests !== h.requests) {
+      c = { errors: h.errors, requests: h.requests, agree: earlierDaysAgreement(h.errors, h.requests, prior.errors, prior.requests) >= EARLIER_DAYS_AGREE };
+      this.agreeCache.set(key, c);
     }
+    const agree = c.agree;
     // Rounded: the earlier days' counts are day-weighted, the tests take whole counts.
     return agree ? { errors: h.errors + Math.round(prior.errors), requests: h.requests + Math.round(prior.requests), canary: false, earlier: prior } : { ...h, canary: false };
   }
