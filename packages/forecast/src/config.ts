@@ -53,6 +53,14 @@ export interface ForecasterConfig {
   naiveMember: boolean;
   /** Combination weights are proportional to (recent mean absolute h-step error)^-combinePower. */
   combinePower: number;
+  /**
+   * When the long horizons outrun the daily period (M4's 48 hours): the horizons past one day get
+   * their own member weights, from the members' errors at those horizons only. Past a day the
+   * seasonal naive member repeats the day before yesterday, and the smoothed members lose less to
+   * the longer reach than it does; one set of weights for all horizons gives it the weight it
+   * earned at the short ones.
+   */
+  farWeights: boolean;
   /** Huber bound: errors beyond huberK running scales are clipped before they teach the model. */
   huberK: number;
   /** EWMA rate of the running error scales (mean absolute errors). */
@@ -134,6 +142,7 @@ const DEFAULTS: Readonly<ForecasterConfig> = Object.freeze({
   gammaMulWeekly: 0.05,
   naiveMember: true,
   combinePower: 8,
+  farWeights: true,
   huberK: 3,
   scaleRate: 0.02,
   // One day of 5-minute samples: the request holds for a day, so its spread is a day's.
@@ -197,6 +206,7 @@ export function forecasterConfig(input: Partial<ForecasterConfig> = {}): Readonl
   if (c.sizingBasis !== 'forecast' && c.sizingBasis !== 'recent') throw new ForecastConfigError(`forecast: "sizingBasis" must be "forecast" or "recent", got ${JSON.stringify(c.sizingBasis)}`);
   if (!(c.recentHalfLife > 0)) throw new ForecastConfigError(`forecast: "recentHalfLife" must be > 0, got ${JSON.stringify(c.recentHalfLife)}`);
   if (!(typeof c.intervalWidth95 === 'number' && c.intervalWidth95 >= 1 && c.intervalWidth95 <= 4)) throw new ForecastConfigError(`forecast: "intervalWidth95" must be a number in [1, 4], got ${JSON.stringify(c.intervalWidth95)}`);
+  if (typeof c.farWeights !== 'boolean') throw new ForecastConfigError(`forecast: "farWeights" must be a boolean, got ${JSON.stringify(c.farWeights)}`);
   if (typeof c.naiveMember !== 'boolean') throw new ForecastConfigError(`forecast: "naiveMember" must be a boolean, got ${JSON.stringify(c.naiveMember)}`);
   if (typeof c.combine !== 'boolean') throw new ForecastConfigError(`forecast: "combine" must be a boolean, got ${JSON.stringify(c.combine)}`);
   if (typeof c.warmupGains !== 'boolean') throw new ForecastConfigError(`forecast: "warmupGains" must be a boolean, got ${JSON.stringify(c.warmupGains)}`);

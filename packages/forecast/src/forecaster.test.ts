@@ -106,6 +106,63 @@ describe('forecast combination', () => {
   });
 });
 
+describe('separate weights past one day (farWeights)', () => {
+  // Days alternate between two shapes: the same hour yesterday is the other shape (the seasonal
+  // naive member is poor up to a day ahead), the same hour two days ago is the same shape (past a
+  // day, where it repeats the day before yesterday, it is exact). One set of weights for all 48
+  // horizons gives it the share it earned on average; separate ones give it the far horizons.
+  const series = (i: number): number => {
+    const hour = i % 24, odd = Math.floor(i / 24) % 2 === 1;
+    return 100 + (odd ? 40 : -30) * Math.sin((2 * Math.PI * hour) / 24) + (odd ? 10 : 0);
+  };
+  const run = (cfg: Partial<ForecasterConfig>, n: number): SeasonalForecaster => {
+    const f = new SeasonalForecaster({ longHorizons: 48, ...cfg });
+    for (let i = 0; i < n; i++) f.update((i + 1) * HOUR, series(i));
+    return f;
+  };
+  const farError = (f: SeasonalForecaster, n: number): number => {
+    const fc = f.forecast(n * HOUR).long.slice(24);
+    return fc.reduce((s, st, j) => s + Math.abs(st.point - series(n + 24 + j)), 0) / fc.length;
+  };
+  const N = 24 * 21 + 5;
+
+  it('weighs the members past one day by their errors there, and forecasts those horizons better', () => {
+    const far = run({ farWeights: true }, N);
+    const one = run({ farWeights: false }, N);
+    expect(far.memberWeights()[2]).toBeLessThan(0.1);
+    expect(far.memberWeights(true)[2]).toBeGreaterThan(0.9);
+    expect(one.memberWeights(true)).toEqual(one.memberWeights());
+    expect(farError(far, N)).toBeLessThan(0.5 * farError(one, N));
+    // Up to a day ahead the two agree closely (the near weights learn from the near horizons only).
+    const near = (f: SeasonalForecaster): number[] => f.forecast(N * HOUR).long.slice(0, 24).map((s) => s.point);
+    near(far).forEach((p, j) => expect(Math.abs(p - near(one)[j])).toBeLessThan(0.5 * Math.abs(series(N + j) - near(one)[j]) + 5));
+  });
+
+  it('changes nothing when the horizons stay within a day (the pipeline\'s 24 hours): same forecasts, same state size', () => {
+    const { t, x } = synthetic(10, 5);
+    const a = new SeasonalForecaster({ farWeights: true });
+    const b = new SeasonalForecaster({ farWeights: false });
+    feed(a, t, x);
+    feed(b, t, x);
+    const o = t[t.length - 1] - (t[t.length - 1] % HOUR);
+    expect(a.forecast(o)).toEqual(b.forecast(o));
+    expect(a.stateBytes()).toBe(b.stateBytes());
+  });
+
+  it('round-trips through JSON; a state written before farWeights loads with the far errors afresh', () => {
+    const a = run({ farWeights: true }, 24 * 8);
+    const b = SeasonalForecaster.fromJSON(JSON.parse(JSON.stringify(a)) as SeasonalForecasterJSON);
+    for (let i = 24 * 8; i < N; i++) { a.update((i + 1) * HOUR, series(i)); b.update((i + 1) * HOUR, series(i)); }
+    expect(b.forecast(N * HOUR)).toEqual(a.forecast(N * HOUR));
+    const j = JSON.parse(JSON.stringify(a)) as SeasonalForecasterJSON;
+    expect(j.arrays.errFar).toHaveLength(3);
+    delete j.arrays.errFar;
+    const c = SeasonalForecaster.fromJSON(j);
+    expect(c.memberWeights(true)).toEqual([1 / 3, 1 / 3, 1 / 3]);
+    expect(c.memberWeights()).toEqual(a.memberWeights());
+  });
+});
+
 describe('reference maths', () => {
   it('multiplicative decomposition indices match statsmodels seasonal_decompose', () => {
     const s = multiplicativeIndices(fx.decompose.x, 24);
@@ -367,6 +424,7 @@ describe('bad input and configuration', () => {
     expect(() => forecasterConfig({ alpha: 1.5 })).toThrow(/"alpha" must be a number in \[0, 1\], got 1.5/);
     expect(() => forecasterConfig({ coarseStepSec: 1000 })).toThrow(ForecastConfigError);
     expect(() => forecasterConfig({ naiveMember: 'yes' } as never)).toThrow(/"naiveMember" must be a boolean, got "yes"/);
+    expect(() => forecasterConfig({ farWeights: 1 } as never)).toThrow(/"farWeights" must be a boolean, got 1/);
     expect(() => forecasterConfig({ intervalWidth: 0 })).toThrow(/"intervalWidth" must be a number in \(0, 4\], got 0/);
     expect(() => forecasterConfig({ intervalWarmup: 1 } as never)).toThrow(/"intervalWarmup" must be a boolean, got 1/);
   });

@@ -41,7 +41,8 @@ const MAD_TO_SIGMA = 1.2533141373155001;
  *   Combined online with a multiplicative member (level x daily x weekly seasonal ratios, slow
  *   level, fed the same clipped values) and a seasonal naive one (the clipped value of the same
  *   hour on the latest day): the day-ahead point is the weighted mean of the three, weights proportional to each member's recent mean absolute h-step error (over horizons
- *   1..longHorizons) to the power -combinePower. Forecast combination wins on average (Bates &
+ *   1..longHorizons) to the power -combinePower; with farWeights, horizons past one day (M4's
+ *   25..48) have weights of their own, from the members' errors at those horizons. Forecast combination wins on average (Bates &
  *   Granger 1969; the M4 lesson, Makridakis et al. 2020); inverse-error weights adapt per series
  *   to which form of seasonality it has (Stock & Watson 2004, "Combination forecasts of output
  *   growth", J. Forecasting 23). One configuration; the weights are state.
@@ -270,11 +271,12 @@ export class SeasonalForecaster {
    * absolute h-step error to the power -combinePower, normalised; relative to the smallest error so
    * that they stay finite. A member not yet scored takes an equal share with the others.
    */
-  memberWeights(): [number, number, number] {
+  memberWeights(far = false): [number, number, number] {
     const c = this.config;
     if (!c.combine) return [1, 0, 0];
     const p = c.combinePower;
-    const e = [this.errA, this.errM, c.naiveMember ? this.errS : NaN];
+    const F = this.L.errFar;
+    const e = far && this.L.EF ? [this.g[F], this.g[F + 1], c.naiveMember ? this.g[F + 2] : NaN] : [this.errA, this.errM, c.naiveMember ? this.errS : NaN];
     const used = e.map((x) => !Number.isNaN(x));
     if (e.some((x, i) => used[i] && !(x > 0))) {
       // Before every member has been scored (or a member forecasts perfectly): the perfect ones, or equal shares.
@@ -320,9 +322,11 @@ export class SeasonalForecaster {
     const H = c.longHorizons;
     // Errors of the forecasts made 1..H bins ago for this bin (reconstructed from the ring).
     if (this.coarseN > 0) {
-      const w = this.memberWeights();
+      const D = this.L.D, EF = this.L.EF;
+      const w0 = this.memberWeights(), w1 = EF ? this.memberWeights(true) : w0;
       const naive = c.combine && c.naiveMember;
-      let sa = 0, sm = 0, ss = 0, n = 0;
+      // Sums of the members' absolute errors: horizons up to a day, and (farWeights) past a day.
+      let sa = 0, sm = 0, ss = 0, n = 0, fa = 0, fm = 0, fs = 0, fn = 0;
       for (let j = 1; j <= H; j++) {
         const r = mod(K - j, H);
         if (this.g[this.L.ringBin + r] !== K - j) continue;
@@ -335,11 +339,17 @@ export class SeasonalForecaster {
           // training windows by 0.002.
           const pm = this.levelM * this.ratioMAsOf(K, K - j);
           let ps = naive ? this.pointS(K, K - j) : NaN;
-          sm += Math.abs(y - pm);
+          const w = EF && j > D ? w1 : w0;
           if (Number.isNaN(ps)) {
             p = (w[0] * pa + w[1] * pm) / (w[0] + w[1]);
             ps = p;
           } else p = w[0] * pa + w[1] * pm + w[2] * ps;
+          if (EF && j > D) {
+            fa += Math.abs(y - pa); fm += Math.abs(y - pm); fs += Math.abs(y - ps); fn++;
+            this.recordError(this.L.longScale, this.longHist, j - 1, y - p, this.coarseN);
+            continue;
+          }
+          sm += Math.abs(y - pm);
           ss += Math.abs(y - ps);
         }
         sa += Math.abs(y - pa);
@@ -358,6 +368,14 @@ export class SeasonalForecaster {
         if (naive) {
           const capS = this.errS > 0 ? 2 * c.huberK * this.errS : Infinity;
           this.errS += rate * (Math.min(ss / n, capS) - this.errS);
+        }
+      }
+      if (fn > 0) {
+        const rate = Math.max(c.scaleRate, 1 / this.coarseN);
+        const F = this.L.errFar, sums = [fa, fm, fs];
+        for (let i = 0; i < 3; i++) {
+          const e = this.g[F + i], cap = e > 0 ? 2 * c.huberK * e : Infinity;
+          this.g[F + i] = e + rate * (Math.min(sums[i] / fn, cap) - e);
         }
       }
     }
@@ -624,11 +642,11 @@ export class SeasonalForecaster {
     }
     const Ko = Math.floor(originSec / c.coarseStepSec);
     const ql = this.blockQuantiles(this.longHist);
-    const w = this.memberWeights();
+    const w0 = this.memberWeights(), w1 = this.L.EF ? this.memberWeights(true) : w0;
     for (let j = 1; j <= c.longHorizons; j++) {
       const K = Ko + j;
       const s = Math.max(1, K - this.lastCoarse);
-      const p = this.coarsePoint(K, this.lastCoarse, this.level, this.trend, this.lastError, this.levelM, w);
+      const p = this.coarsePoint(K, this.lastCoarse, this.level, this.trend, this.lastError, this.levelM, s > this.L.D ? w1 : w0);
       out.long.push(this.step(K * c.coarseStepSec, p, this.horizonScale(this.L.longScale, c.longHorizons, Math.min(s, c.longHorizons) - 1), ql));
     }
     return out;
@@ -697,7 +715,7 @@ export class SeasonalForecaster {
   private view(k: (typeof ARRAY_FIELDS)[number]): Float64Array | Float32Array {
     const L = this.L;
     const n = k === 'daily' || k === 'spreadByHour' ? L.D : k === 'weekly' ? L.W : k === 'dailyM' ? L.DM : k === 'weeklyM' ? L.WM
-      : k === 'ringTrend' ? L.HT : k === 'dDeltaA' ? L.HD : k === 'dFactorM' ? (this.config.combine ? L.HD : 0) : k === 'ringY' ? L.RY
+      : k === 'ringTrend' ? L.HT : k === 'dDeltaA' ? L.HD : k === 'dFactorM' ? (this.config.combine ? L.HD : 0) : k === 'ringY' ? L.RY : k === 'errFar' ? L.EF
       : k.startsWith('f') || k === 'shortScale' ? L.S : L.H;
     return F32_FIELDS.has(k) ? this.g.subarray(L[k], L[k] + n) : this.f.subarray(L[k], L[k] + n);
   }
@@ -724,6 +742,8 @@ export class SeasonalForecaster {
       if (older && (k === 'dailyM' || k === 'weeklyM' || (k === 'ringTrend' && dst.length === 0))) continue;
       // States written before the daily-slot changes were kept: nothing to undo yet (left neutral).
       if ((k === 'dDeltaA' || k === 'dFactorM' || k === 'ringY') && src === undefined) continue;
+      // Written before farWeights: the far horizons' member errors start afresh.
+      if (k === 'errFar' && src === undefined) continue;
       if (!Array.isArray(src) || src.length !== dst.length) throw new Error(`forecast: state array "${k}" must have ${dst.length} values, got ${Array.isArray(src) ? src.length : typeof src}`);
       src.forEach((v, i) => (dst[i] = v === null ? -Infinity : v));
     }
@@ -747,7 +767,7 @@ export class SeasonalForecaster {
 const SCALAR_FIELDS = ['fineBin', 'fineSum', 'fineCount', 'coarseBin', 'coarseSum', 'coarseCount', 'coarseN', 'level', 'trend', 'lastError',
   'coarseScale', 'lastCoarse', 'fineN', 'fineLevel', 'fineLast', 'fineDevScale', 'lastFine', 'sampleCycle', 'shortCycle', 'levelM', 'errA', 'errM', 'errS', 'recentTop'] as const;
 const ARRAY_FIELDS = ['daily', 'weekly', 'ringLevel', 'ringTrend', 'ringErr', 'ringBin', 'longScale', 'fRingLevel', 'fRingLast', 'fRingBin',
-  'shortScale', 'spreadByHour', 'dailyM', 'weeklyM', 'dDeltaA', 'dFactorM', 'ringY'] as const;
+  'shortScale', 'spreadByHour', 'dailyM', 'weeklyM', 'dDeltaA', 'dFactorM', 'ringY', 'errFar'] as const;
 
 export interface SeasonalForecasterJSON {
   v: 1;
@@ -782,10 +802,11 @@ function quantiles(h: ErrorHistogram): Quantiles {
 const ERROR_BUCKETS = 32;
 
 const F32_FIELDS = new Set<string>(['weekly', 'longScale', 'shortScale', 'spreadByHour', 'ringTrend', 'ringErr', 'ringLevel', 'ringBin',
-  'fRingLevel', 'fRingLast', 'fRingBin', 'dailyM', 'weeklyM', 'dDeltaA', 'dFactorM', 'ringY']);
+  'fRingLevel', 'fRingLast', 'fRingBin', 'dailyM', 'weeklyM', 'dDeltaA', 'dFactorM', 'ringY', 'errFar']);
 
 interface Layout {
   D: number; W: number; H: number; S: number; DM: number; WM: number; HT: number; HD: number; dDeltaA: number; dFactorM: number; RY: number; ringY: number;
+  EF: number; errFar: number;
   daily: number; weekly: number; ringLevel: number; ringBin: number; longScale: number;
   fRingLevel: number; fRingLast: number; fRingBin: number; shortScale: number; spreadByHour: number; f64Len: number;
   ringTrend: number; ringErr: number; hists: number; dailyM: number; weeklyM: number; f32Len: number;
@@ -799,7 +820,9 @@ function layoutFor(c: Readonly<ForecasterConfig>): Layout {
   // The last change of each daily slot, kept only when the long horizons outrun the daily period.
   const HD = c.dailyPeriod && H > D ? D : 0;
   const RY = c.combine && c.naiveMember ? H : 0; // the seasonal naive member's ring of values
-  const key = `${D},${W},${H},${S},${DM},${HT},${HD},${RY}`;
+  // farWeights: the members' errors past one day (additive, multiplicative, seasonal naive).
+  const EF = c.combine && c.farWeights && c.dailyPeriod && H > D ? 3 : 0;
+  const key = `${D},${W},${H},${S},${DM},${HT},${HD},${RY},${EF}`;
   let L = LAYOUTS.get(key);
   if (!L) {
     let o = 0;
@@ -814,8 +837,8 @@ function layoutFor(c: Readonly<ForecasterConfig>): Layout {
     o = 0;
     const f32 = { weekly: at(W), longScale: at(H), shortScale: at(S), spreadByHour: at(D), ringTrend: at(HT), ringErr: at(H), hists: at(2 * ERROR_BUCKETS + HISTOGRAM_BUCKETS),
       ringLevel: at(H), ringBin: at(H), fRingLevel: at(S), fRingLast: at(S), fRingBin: at(S), dailyM: at(DM), weeklyM: at(WM),
-      dDeltaA: at(HD), dFactorM: at(c.combine ? HD : 0), ringY: at(RY) };
-    L = { D, W, H, S, DM, WM, HT, HD, RY, ...f64, f64Len, ...f32, f32Len: o };
+      dDeltaA: at(HD), dFactorM: at(c.combine ? HD : 0), ringY: at(RY), errFar: at(EF) };
+    L = { D, W, H, S, DM, WM, HT, HD, RY, EF, ...f64, f64Len, ...f32, f32Len: o };
     if (LAYOUTS.size < 64) LAYOUTS.set(key, L);
   }
   return L;

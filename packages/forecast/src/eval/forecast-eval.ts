@@ -332,7 +332,7 @@ function m4Forecasts(train: Map<string, number[]>, cfg: ForecasterConfig): Map<s
 }
 
 // The combination's constants (the multiplicative member, the seasonal naive member, the weights'
-// power) and the day-ahead interval width, chosen by rolling-origin cross-validation on M4 TRAINING
+// power, separate weights past one day) and the day-ahead interval width, chosen by rolling-origin cross-validation on M4 TRAINING
 // windows: each series cut 48 and 96 points before the end of the training values this command is
 // given (which, in validation, already exclude the held-back 48), forecast 48 ahead. The held-back
 // points never choose anything. Two folds of series (odd / even position): each fold is scored with
@@ -340,10 +340,11 @@ function m4Forecasts(train: Map<string, number[]>, cfg: ForecasterConfig): Map<s
 function m4Grid(): Partial<ForecasterConfig>[] {
   const g: Partial<ForecasterConfig>[] = [];
   for (const naiveMember of [false, true])
-    for (const combinePower of [4, 8, 16])
-      for (const alphaMul of [0.002, 0.005, 0.02])
-        for (const gammaMulDaily of [0.1, 0.2, 0.3])
-          for (const gammaMulWeekly of [0.05, 0.2]) g.push({ naiveMember, combinePower, alphaMul, gammaMulDaily, gammaMulWeekly });
+    for (const farWeights of [false, true])
+      for (const combinePower of [4, 8, 16])
+        for (const alphaMul of [0.002, 0.005, 0.02])
+          for (const gammaMulDaily of [0.1, 0.2, 0.3])
+            for (const gammaMulWeekly of [0.05, 0.2]) g.push({ naiveMember, farWeights, combinePower, alphaMul, gammaMulDaily, gammaMulWeekly });
   return g;
 }
 const M4_INTERVALS: Partial<ForecasterConfig>[] = [];
@@ -390,7 +391,7 @@ function m4CrossValidate(train: Map<string, number[]>, base: ForecasterConfig): 
     }
     return bestA;
   };
-  const picked = (cfg: ForecasterConfig): Partial<ForecasterConfig> => ({ naiveMember: cfg.naiveMember, combinePower: cfg.combinePower, alphaMul: cfg.alphaMul, gammaMulDaily: cfg.gammaMulDaily, gammaMulWeekly: cfg.gammaMulWeekly, intervalWidth: cfg.intervalWidth, intervalWidth95: cfg.intervalWidth95 });
+  const picked = (cfg: ForecasterConfig): Partial<ForecasterConfig> => ({ naiveMember: cfg.naiveMember, farWeights: cfg.farWeights, combinePower: cfg.combinePower, alphaMul: cfg.alphaMul, gammaMulDaily: cfg.gammaMulDaily, gammaMulWeekly: cfg.gammaMulWeekly, intervalWidth: cfg.intervalWidth, intervalWidth95: cfg.intervalWidth95 });
   const picks: string[] = [];
   const oof: Record<string, number>[] = [];
   for (let k = 0; k < 2; k++) {
