@@ -44,6 +44,20 @@ describe('config', () => {
     }
   });
 
+  test("verification's day of week: on by default in UTC; the zone's offset is whole quarter-hours within UTC-12 to UTC+14", () => {
+    const v = parseConfig({}).detector.verification;
+    expect([v.dayOfWeek, v.weekOffsetMinutes]).toEqual([true, 0]);
+    const set = (weekOffsetMinutes: unknown, dayOfWeek: unknown = true) => parseConfig({ detector: { verification: { dayOfWeek, weekOffsetMinutes } } }).detector.verification;
+    expect([set(345, false).dayOfWeek, set(345).weekOffsetMinutes, set(-300).weekOffsetMinutes, set(-720).weekOffsetMinutes, set(840).weekOffsetMinutes]).toEqual([false, 345, -300, -720, 840]);
+    expect(() => set(100)).toThrow(/detector\.verification\.weekOffsetMinutes: must be a multiple of 15 minutes .*\(got 100\)/);
+    expect(() => set(-735)).toThrow(/detector\.verification\.weekOffsetMinutes: must be at least -720 .*\(got -735\)/);
+    expect(() => set(855)).toThrow(/detector\.verification\.weekOffsetMinutes: must be at most 840 .*\(got 855\)/);
+    expect(() => set(7.5)).toThrow(/detector\.verification\.weekOffsetMinutes: .*\(got 7\.5\)/);
+    expect(() => set('120')).toThrow(/detector\.verification\.weekOffsetMinutes: .*\(got "120"\)/);
+    expect(() => set(0, 'yes')).toThrow(/detector\.verification\.dayOfWeek: .*\(got "yes"\)/);
+    expect(loadConfig({ file: null, env: { VIGIL_DETECTOR__VERIFICATION__WEEK_OFFSET_MINUTES: '-300', VIGIL_DETECTOR__VERIFICATION__DAY_OF_WEEK: 'false' } }).detector.verification).toMatchObject({ weekOffsetMinutes: -300, dayOfWeek: false });
+  });
+
   test('secrets are not echoed in errors', () => {
     expect(() => parseConfig({ store: { server: { password: 42 } } })).toThrow(/\[redacted\]/);
   });

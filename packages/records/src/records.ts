@@ -183,9 +183,11 @@ export interface VerdictBaseline {
   /**
    * A history baseline adjusted by the service's time of day: the thresholds and error-rate nulls
    * moved by how the same quarter-hours of `days` earlier days moved between the baseline's time
-   * (`fromHour`, UTC) and the deploy's (`hour`); ratios of the service at the deploy. Absent: not adjusted.
+   * (`fromHour`, UTC) and the deploy's (`hour`); ratios of the service at the deploy. `dayClass`:
+   * which earlier days — the weekdays or the weekend days (the deploy's kind, day-of-week
+   * profile), or all of them (absent in verdicts written before day of week). Absent: not adjusted.
    */
-  seasonal?: { days: number; hour: number; fromHour: number; slotMinutes: number; latencyRatio: number; errorRatio: number };
+  seasonal?: { days: number; dayClass?: 'weekday' | 'weekend' | 'all'; hour: number; fromHour: number; slotMinutes: number; latencyRatio: number; errorRatio: number };
   /**
    * The earlier days' verified-good error counts (the time-of-day profile's, day-weighted) added to
    * the history's service-level error baseline, because the error rate is flat through the day and

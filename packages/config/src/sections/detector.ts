@@ -49,6 +49,24 @@ export const detectorSchema = z
          */
         earlierDays: z.boolean().default(true),
         /**
+         * Read the time-of-day profile from the earlier days of the deploy's kind — weekdays
+         * (Monday to Friday) or weekend days — once that kind has 2 days of traffic at the
+         * deploy's time; until then from all earlier days (detector README, "Seasonality").
+         */
+        dayOfWeek: z.boolean().default(true),
+        /**
+         * The services' zone for their weekdays and weekend, in minutes east of UTC (UTC+2: 120,
+         * New York in winter: -300, Kathmandu: 345). Every zone's offset is a whole number of
+         * quarter-hours, and the profile's slots are quarter-hours of UTC. Fixed: no daylight saving.
+         */
+        weekOffsetMinutes: z
+          .number()
+          .int()
+          .min(-720, { message: 'must be at least -720 (UTC-12:00)' })
+          .max(840, { message: 'must be at most 840 (UTC+14:00)' })
+          .multipleOf(15, { message: 'must be a multiple of 15 minutes (UTC+5:45 is 345)' })
+          .default(0),
+        /**
          * Also test the CPU and memory metrics a service reports with service.version against its
          * history (detector verification/saturation.ts); a pass then waits for them. false: spans only.
          */

@@ -6,13 +6,15 @@ import { describe, expect, test } from 'vitest';
 import { Mulberry32 } from '@vigil/stats';
 import type { VerdictRecord } from '@vigil/records';
 import { ServiceVerifier } from '../verification/verifier.js';
-import { DEFAULT_CYCLE, dailyMultiplier, simulateDailyPrelude, todayEffect } from './seasonal-sim.js';
+import { DEFAULT_CYCLE, dailyMultiplier, deployTime, isWeekend, simulateDailyPrelude, todayEffect, WEEKLY_EARLIER_DAYS } from './seasonal-sim.js';
 import type { DailyCycle } from './seasonal-sim.js';
 import { arrivals, request, SIM_VERIFICATION, simulateCandidate, simulatePrelude } from './verification-sim.js';
 import type { DeployOutcome, Effect } from './verification-sim.js';
 
+const DAY_MS = 86_400_000;
 const NO_PROFILE = { ...SIM_VERIFICATION, seasonal: false };
 const NO_EARLIER_DAYS = { ...SIM_VERIFICATION, earlierDays: false };
+const NO_DAY_OF_WEEK = { ...SIM_VERIFICATION, dayOfWeek: false };
 
 /** `deploys` seeded deploys at the rising edge; each candidate judged with the profile and without it (same requests). */
 function deploysAtPeak(rps: number, effect: Effect, deploys: number, seed0: number, cycle: DailyCycle = DEFAULT_CYCLE): Array<{ with: DeployOutcome; without: DeployOutcome }> {
@@ -158,5 +160,40 @@ describe('seasonality-aware verification (seeded daily cycle, latency ×1.5 at t
     const restored = ServiceVerifier.fromJSON(JSON.parse(JSON.stringify(simulateDailyPrelude(1, 2, 20_000, DEFAULT_CYCLE).verifier)) as ReturnType<ServiceVerifier['toJSON']>, SIM_VERIFICATION);
     expect(restored.history.seasonal.ops.size).toBe(3);
     expect(restored.history.seasonal.table('POST /pay', 2)).not.toBeNull();
+  }, 240_000);
+
+  test('(g) a weekday cycle and a flat weekend: clean deploys on a Monday\'s rising edge pass with the day-of-week profile, and fail clearly more often with all earlier days pooled; p99 ×2 is still found', () => {
+    // Latency ×2 at the peak hour on weekdays, flat on Saturdays and Sundays; 7 earlier days
+    // (Monday to Sunday) and the deploy on the Monday after them.
+    const weekly: DailyCycle = { ...DEFAULT_CYCLE, amplitude: 1, weekend: 'flat', earlierDays: WEEKLY_EARLIER_DAYS };
+    const deployMs = deployTime(weekly);
+    expect(new Date(deployMs).toISOString()).toBe('1970-01-12T11:30:00.000Z');
+    expect(new Date(deployMs).getUTCDay()).toBe(1);
+    expect([isWeekend(deployMs - DAY_MS), isWeekend(deployMs - 2 * DAY_MS), isWeekend(deployMs - 3 * DAY_MS), isWeekend(deployMs)]).toEqual([true, true, false, false]);
+    expect(dailyMultiplier(weekly, deployMs - DAY_MS + 30 * 60_000)).toBe(1);
+    expect(dailyMultiplier(weekly, deployMs - 3 * DAY_MS + 30 * 60_000)).toBe(2);
+    const judged = (effect: Effect, deploys: number, seed0: number) => {
+      const shape = (t: number) => dailyMultiplier(weekly, t);
+      const out: Array<{ with: DeployOutcome; without: DeployOutcome }> = [];
+      for (let d = 0; d < deploys; d++) {
+        const seed = seed0 + 7919 * d;
+        const prelude = simulateDailyPrelude(seed, 2, d % 2 === 0 ? 20_000 : 30 * 60_000, weekly);
+        out.push({ with: simulateCandidate(prelude, effect, seed + 1, SIM_VERIFICATION, shape), without: simulateCandidate(prelude, effect, seed + 1, NO_DAY_OF_WEEK, shape) });
+      }
+      return out;
+    };
+    const clean = judged({ kind: 'none' }, 60, 31_000);
+    const withDays = fails(clean.map((o) => o.with));
+    const pooled = fails(clean.map((o) => o.without));
+    // Seeds 31000…: 0 of 60 with the day-of-week profile, 12 pooled (bench:verification -- --daily-amplitude 1 --weekend flat).
+    expect(withDays).toBeLessThanOrEqual(2);
+    expect(pooled).toBeGreaterThanOrEqual(withDays + 6);
+    for (const o of clean) {
+      expect(o.with.vigil.verdict.baseline?.seasonal).toMatchObject({ days: 5, dayClass: 'weekday', hour: 11.5 });
+      expect(o.without.vigil.verdict.baseline?.seasonal).toMatchObject({ days: 7, dayClass: 'all' });
+    }
+    const slow = judged({ kind: 'latency', factor: 2 }, 20, 32_000);
+    expect(fails(slow.map((o) => o.with))).toBeGreaterThanOrEqual(17);
+    for (const v of slow.map((o) => o.with.vigil.verdict).filter((v) => v.status === 'fail')) expect(v.summary).toMatch(/seasonal: same 15 min of 5 earlier weekdays/);
   }, 240_000);
 });

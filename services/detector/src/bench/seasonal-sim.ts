@@ -10,6 +10,11 @@
 // Earlier days carry traffic only from 90 min before the deploy's time of day to 45 min after it
 // (the slots a check reads); a real service has traffic all day, which changes nothing for these
 // slots and would cost 10 times the simulation time.
+//
+// A weekly shape (`weekend: 'flat'`, `--weekend flat`): Saturdays and Sundays (UTC) have no
+// cycle, the weekdays have it, and the candidate is deployed on a Monday's rising edge after
+// WEEKLY_EARLIER_DAYS days (Monday to Sunday) — the Monday morning a profile of all earlier days
+// reads mostly from the flat weekend (Sunday weighs 1, Saturday 0.8, Friday 0.64, …).
 import { Mulberry32 } from '@vigil/stats';
 import { ServiceVerifier } from '../verification/verifier.js';
 import { StepSeries } from './reference-judges.js';
@@ -34,7 +39,12 @@ export interface DailyCycle {
    * good as today's versions then carries the same factor (`todayEffect`).
    */
   todayErrors?: number;
+  /** 'flat': no cycle on Saturdays and Sundays (UTC), and the deploy on a Monday (default: every day alike, the deploy on day `earlierDays`). */
+  weekend?: 'flat';
 }
+
+/** Earlier days of the weekly shape: one of each day of the week, so the deploy's Monday has the week behind it. */
+export const WEEKLY_EARLIER_DAYS = 7;
 
 /** The effect on a candidate of a cycle whose deploy day has `todayErrors`: errors multiply, a clean candidate is as today's versions. */
 export function todayEffect(c: DailyCycle, e: Effect): Effect {
@@ -52,8 +62,15 @@ const RAMP_MS = HOUR_MS;
 /** v0's traffic on the deploy day before v1 (as in the simulator without a cycle). */
 const HISTORY_MS = 20 * 60_000;
 
+/** Is `timeMs` on a Saturday or a Sunday (UTC; day 0, 1970-01-01, was a Thursday)? */
+export function isWeekend(timeMs: number): boolean {
+  const dayOfWeek = (((Math.floor(timeMs / DAY_MS) + 4) % 7) + 7) % 7;
+  return dayOfWeek === 0 || dayOfWeek === 6;
+}
+
 /** The latency multiplier at `timeMs`. */
 export function dailyMultiplier(c: DailyCycle, timeMs: number): number {
+  if (c.weekend === 'flat' && isWeekend(timeMs)) return 1;
   const x = (((timeMs % DAY_MS) + DAY_MS) % DAY_MS) - c.peakHour * HOUR_MS;
   let g = 0;
   if (x >= -RAMP_MS && x < 0) g = 0.5 * (1 - Math.cos((Math.PI * (x + RAMP_MS)) / RAMP_MS));
@@ -62,9 +79,13 @@ export function dailyMultiplier(c: DailyCycle, timeMs: number): number {
   return 1 + c.amplitude * g;
 }
 
-/** The deploy time: the middle of the rising (or falling) edge on the day after the earlier days. */
+/**
+ * The deploy time: the middle of the rising (or falling) edge on the day after the earlier days —
+ * with a flat weekend, on the first Monday from day `earlierDays` on (1970-01-05 was a Monday).
+ */
 export function deployTime(c: DailyCycle): number {
-  return c.earlierDays * DAY_MS + c.peakHour * HOUR_MS + (c.edge === 'falling' ? HOUR_MS + RAMP_MS / 2 : -RAMP_MS / 2);
+  const day = c.weekend === 'flat' ? 4 + 7 * Math.ceil((c.earlierDays - 4) / 7) : c.earlierDays;
+  return day * DAY_MS + c.peakHour * HOUR_MS + (c.edge === 'falling' ? HOUR_MS + RAMP_MS / 2 : -RAMP_MS / 2);
 }
 
 /** Everything up to the candidate's deploy, with the daily cycle (the counterpart of simulatePrelude). */

@@ -18,6 +18,9 @@
 // --today-errors F (with --daily-amplitude): the deploy day's error ratio of the affected operation is F times the earlier
 // days' (a service whose error rate moved since yesterday); the rows are then "clean" (a candidate as good as today's
 // versions: errors ×F against the earlier days) and errors ×3 on top of today's.
+// --weekend flat (with --daily-amplitude): a weekly shape — no cycle on Saturdays and Sundays, the cycle on weekdays, 7
+// earlier days (Monday to Sunday) and every candidate deployed on the Monday after them; one more column shows Vigil with its
+// time-of-day profile read from all earlier days (dayOfWeek: false) on the same requests.
 // --metrics-interval-s S (the simulated service exports process.cpu.utilization and process.memory.usage every S seconds; default 0: no
 // metrics, no saturation tests and no "cpu x1.5" and "leak +1%/min" rows — the spans-only grid of earlier sessions). An ORACLE column (oracle.ts) shows what any test could reach.
 // --memory-growth (with metrics): Vigil's memory-growth test on (detector.verification.memoryGrowth, off by default).
@@ -25,7 +28,7 @@
 // instead of the default 3 % slow wander.
 import { effectName, GC_SAWTOOTH, SIM_VERIFICATION, simulateCandidate, simulatePrelude } from './verification-sim.js';
 import type { DeployOutcome, Effect } from './verification-sim.js';
-import { DEFAULT_CYCLE, dailyMultiplier, simulateDailyPrelude, todayEffect } from './seasonal-sim.js';
+import { DEFAULT_CYCLE, dailyMultiplier, simulateDailyPrelude, todayEffect, WEEKLY_EARLIER_DAYS } from './seasonal-sim.js';
 import type { DailyCycle } from './seasonal-sim.js';
 
 const argValue = (name: string): string | undefined => {
@@ -101,7 +104,13 @@ if (!(todayErrors > 0) || (todayArg !== undefined && dailyAmplitude === null)) {
   console.error(`bench:verification: --today-errors must be a number > 0, with --daily-amplitude; got "${todayArg}"`);
   process.exit(2);
 }
-const cycle: DailyCycle | null = dailyAmplitude === null ? null : { ...DEFAULT_CYCLE, amplitude: dailyAmplitude, edge, todayErrors };
+const weekendArg = argValue('weekend');
+if ((weekendArg !== undefined && weekendArg !== 'flat') || (weekendArg !== undefined && dailyAmplitude === null)) {
+  console.error(`bench:verification: --weekend takes flat (weekdays with the daily cycle, weekends without), with --daily-amplitude; got "${weekendArg}"`);
+  process.exit(2);
+}
+const weekly = weekendArg === 'flat';
+const cycle: DailyCycle | null = dailyAmplitude === null ? null : { ...DEFAULT_CYCLE, amplitude: dailyAmplitude, edge, todayErrors, ...(weekly ? { weekend: 'flat' as const, earlierDays: WEEKLY_EARLIER_DAYS } : {}) };
 const shape = cycle === null ? undefined : (t: number) => dailyMultiplier(cycle, t);
 const LIFETIMES_MS = [20_000, 30 * 60_000];
 const EFFECTS: Effect[] = cycle !== null ? (todayErrors !== 1 ? [{ kind: 'none' }, { kind: 'errors', factor: 3 }] : [{ kind: 'none' }, { kind: 'errors', factor: 3 }, { kind: 'latency', factor: 1.3 }, { kind: 'latency', factor: 2 }]) : [
@@ -132,6 +141,8 @@ interface Cell {
   vigil_no_profile?: JudgeFigures;
   /** --daily-amplitude: Vigil without the earlier days' error counts (earlierDays: false) on the same requests. */
   vigil_no_earlier_days?: JudgeFigures;
+  /** --weekend flat: Vigil with its profile read from all earlier days (dayOfWeek: false) on the same requests. */
+  vigil_no_day_of_week?: JudgeFigures;
 }
 
 function quantile(xs: number[], q: number): number | null {
@@ -163,6 +174,7 @@ for (const rps of RATES) {
     const byEffect = EFFECTS.map(() => [] as DeployOutcome[]);
     const noProfile = EFFECTS.map(() => [] as DeployOutcome[]);
     const noEarlier = EFFECTS.map(() => [] as DeployOutcome[]);
+    const noDayOfWeek = EFFECTS.map(() => [] as DeployOutcome[]);
     for (let d = 0; d < deploys; d++) {
       const seed = 1_000_003 * (d + 1) + Math.round(rps * 100) * 7 + lifetime;
       const prelude = cycle !== null ? simulateDailyPrelude(seed, rps, lifetime, cycle, options) : simulatePrelude(seed, rps, lifetime, options, metricsIntervalMs, memory);
@@ -172,6 +184,7 @@ for (const rps of RATES) {
         EFFECTS.forEach((e, i) => noProfile[i].push(simulateCandidate(prelude, actual(e), seed ^ 0x5bd1e995, { ...options, seasonal: false }, shape)));
         EFFECTS.forEach((e, i) => noEarlier[i].push(simulateCandidate(prelude, actual(e), seed ^ 0x5bd1e995, { ...options, earlierDays: false }, shape)));
       }
+      if (weekly) EFFECTS.forEach((e, i) => noDayOfWeek[i].push(simulateCandidate(prelude, actual(e), seed ^ 0x5bd1e995, { ...options, dayOfWeek: false }, shape)));
     }
     EFFECTS.forEach((e, i) => {
       const clean = e.kind === 'none';
@@ -180,10 +193,11 @@ for (const rps of RATES) {
         vigil: figures(byEffect[i], 'vigil', clean), kayenta: figures(byEffect[i], 'kayenta', clean), threshold: figures(byEffect[i], 'threshold', clean),
         oracle: { ...figures(byEffect[i], 'oracle', clean), np_fail_rate: byEffect[i].filter((o) => o.oracle.npFail).length / deploys },
         ...(cycle !== null ? { vigil_no_profile: figures(noProfile[i], 'vigil', clean), vigil_no_earlier_days: figures(noEarlier[i], 'vigil', clean) } : {}),
+        ...(weekly ? { vigil_no_day_of_week: figures(noDayOfWeek[i], 'vigil', clean) } : {}),
       });
     });
     const b = byEffect[0][0].vigil.verdict.baseline;
-    const season = (b?.seasonal ? `; seasonal: ${b.seasonal.days} earlier days, ${b.seasonal.slotMinutes}-min slots, deploy at ${b.seasonal.hour} h UTC, latency ×${b.seasonal.latencyRatio}, errors ×${b.seasonal.errorRatio}` : '') +
+    const season = (b?.seasonal ? `; seasonal: ${b.seasonal.days} earlier days (${b.seasonal.dayClass ?? 'all'}), ${b.seasonal.slotMinutes}-min slots, deploy at ${b.seasonal.hour} h UTC, latency ×${b.seasonal.latencyRatio}, errors ×${b.seasonal.errorRatio}` : '') +
       (b?.earlierDays ? `; earlier days' errors: ${b.earlierDays.errors} in ${b.earlierDays.requests} requests` : '');
     if (b) baselineNotes.set(`${rps}/${lifetime / 1000}`, `${b.source}: ${b.versions.map((v) => `${v.version} ${v.requests}`).join(', ')}; ${b.tests} tests, alpha ${b.alpha}${season}`);
   }
@@ -195,10 +209,11 @@ const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const sec = (x: number | null) => (x === null ? '-' : `${x}`);
 const col = (s: string, w: number) => s.padStart(w);
-const header = ['rps', 'prev', 'effect', 'Vigil fail', 'med s', 'p90 s', 'Kayenta fail', 'med s', 'p90 s', 'Argo fail', 'med s', 'p90 s', 'Oracle SPRT', 'med s', 'NP@deadline', ...(cycle !== null ? ['No-profile fail', 'med s', 'No-earlier-days fail', 'med s'] : [])];
-const widths = [5, 6, 20, 11, 7, 7, 13, 7, 7, 10, 7, 7, 12, 7, 12, 16, 7, 21, 7];
+const header = ['rps', 'prev', 'effect', 'Vigil fail', 'med s', 'p90 s', 'Kayenta fail', 'med s', 'p90 s', 'Argo fail', 'med s', 'p90 s', 'Oracle SPRT', 'med s', 'NP@deadline', ...(cycle !== null ? ['No-profile fail', 'med s', 'No-earlier-days fail', 'med s'] : []), ...(weekly ? ['No-day-of-week fail', 'med s'] : [])];
+const widths = [5, 6, 20, 11, 7, 7, 13, 7, 7, 10, 7, 7, 12, 7, 12, 16, 7, 21, 7, 20, 7];
 console.log(`bench:verification — ${deploys} deploys per cell, seeded simulator (event time); "fail" = detection rate, or the false-fail rate on clean rows; Vigil errorRatioFactor ${errorRatioFactor}, baseline half-life ${halfLifeMin} min, verification window ${deadlineMin} min, α ${alpha}, metrics every ${metricsIntervalS} s${memory ? ', memory: GC sawtooth' : ''}${memoryGrowth ? ', memory-growth test on' : ''}`);
 if (cycle !== null) console.log(`daily cycle: latency ×${1 + cycle.amplitude} at the peak hour (${cycle.peakHour}:00 UTC, 1 h raised-cosine ramps), ${cycle.earlierDays} earlier days of history, every deploy at the middle of the ${cycle.edge} edge` +
+  (weekly ? ' of a Monday; Saturdays and Sundays flat (no cycle)' : '') +
   (todayErrors !== 1 ? `; the deploy day's error ratio ×${todayErrors} the earlier days' (rows relative to today: "clean" = errors ×${todayErrors}, "errors x3" = ×${3 * todayErrors})` : ''));
 console.log(header.map((h, i) => col(h, widths[i])).join(' '));
 for (const c of cells) {
@@ -207,6 +222,7 @@ for (const c of cells) {
   row.push(pct(c.oracle.fail_rate), sec(c.oracle.median_s), pct(c.oracle.np_fail_rate));
   if (c.vigil_no_profile) row.push(pct(c.vigil_no_profile.fail_rate), sec(c.vigil_no_profile.median_s));
   if (c.vigil_no_earlier_days) row.push(pct(c.vigil_no_earlier_days.fail_rate), sec(c.vigil_no_earlier_days.median_s));
+  if (c.vigil_no_day_of_week) row.push(pct(c.vigil_no_day_of_week.fail_rate), sec(c.vigil_no_day_of_week.median_s));
   console.log(row.map((s, i) => col(s, widths[i])).join(' '));
 }
 console.log(`Oracle: knows the affected operation, the effect and the true rates; SPRT (fail at likelihood ratio 1/α, α ${options.alpha}) = the fastest detection any test could reach, NP@deadline = the most any test could detect by the ${options.maxDurationMs / 1000} s deadline at that false-fail rate (clean rows: the error ×3 tests' false fails)`);
@@ -238,5 +254,5 @@ console.log('\nTargets:');
 for (const [k, v] of Object.entries(targets)) console.log(`  ${v ? 'met  ' : 'MISSED'} ${k}`);
 console.log(`\n${cells.length} cells, ${cells.length * deploys} deploys in ${seconds.toFixed(1)} s (${cpuSeconds.toFixed(1)} CPU-s)`);
 console.log(JSON.stringify({
-  deploys_per_cell: deploys, ...(cycle !== null ? { daily_amplitude: cycle.amplitude, daily_earlier_days: cycle.earlierDays, daily_edge: cycle.edge, daily_today_errors: todayErrors } : {}), vigil_error_ratio_factor: errorRatioFactor, vigil_baseline_half_life_min: halfLifeMin, vigil_deadline_min: deadlineMin, vigil_alpha: alpha, metrics_interval_s: metricsIntervalS, ...(memory ? { memory_sawtooth: true } : {}), vigil_memory_growth: memoryGrowth, runtime_s: Math.round(seconds * 10) / 10, cpu_s: Math.round(cpuSeconds * 10) / 10, targets, cells,
+  deploys_per_cell: deploys, ...(cycle !== null ? { daily_amplitude: cycle.amplitude, daily_earlier_days: cycle.earlierDays, daily_edge: cycle.edge, daily_today_errors: todayErrors, ...(weekly ? { weekend: 'flat' } : {}) } : {}), vigil_error_ratio_factor: errorRatioFactor, vigil_baseline_half_life_min: halfLifeMin, vigil_deadline_min: deadlineMin, vigil_alpha: alpha, metrics_interval_s: metricsIntervalS, ...(memory ? { memory_sawtooth: true } : {}), vigil_memory_growth: memoryGrowth, runtime_s: Math.round(seconds * 10) / 10, cpu_s: Math.round(cpuSeconds * 10) / 10, targets, cells,
 }));

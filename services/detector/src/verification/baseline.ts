@@ -54,7 +54,7 @@ export function quantileKey(epochMs: number, n: number): string {
  * only when the current one holds traffic: when the service goes quiet its last traffic stays the
  * baseline (the verdict says how old it is). Error templates are counted for the novelty test.
  * Memory: two sketches (≤ 512 bins) per operation, ≤ 500 templates, and the time-of-day profile
- * of time-of-day.ts (≤ 33 series of 6.9 KB).
+ * of time-of-day.ts (≤ 33 series of 14.6 KB).
  */
 export class HistoryBaseline {
   epochStartMs = -1;
@@ -67,10 +67,13 @@ export class HistoryBaseline {
   /** Error spans with a template (Good-Turing's N). */
   templateErrors = 0;
   /** The verified-good traffic by time of day (time-of-day.ts): the seasonal adjustment of before/after checks. */
-  seasonal = new TimeOfDayProfile();
+  seasonal: TimeOfDayProfile;
   private cache = new Map<string, CachedQuantiles>();
 
-  constructor(private readonly halfLifeMs: number) {}
+  /** `weekOffsetMinutes`: the service's zone for the profile's weekdays and weekend (UTC + offset). */
+  constructor(private readonly halfLifeMs: number, private readonly weekOffsetMinutes = 0) {
+    this.seasonal = new TimeOfDayProfile(weekOffsetMinutes);
+  }
 
   rotate(timeMs: number): void {
     if (this.epochStartMs < 0) this.epochStartMs = timeMs;
@@ -214,8 +217,8 @@ export class HistoryBaseline {
     };
   }
 
-  static fromJSON(j: HistoryBaselineJSON, halfLifeMs: number): HistoryBaseline {
-    const b = new HistoryBaseline(halfLifeMs);
+  static fromJSON(j: HistoryBaselineJSON, halfLifeMs: number, weekOffsetMinutes = 0): HistoryBaseline {
+    const b = new HistoryBaseline(halfLifeMs, weekOffsetMinutes);
     b.epochStartMs = j.epochStartMs;
     b.prevStartMs = j.prevStartMs;
     b.lastMs = j.lastMs;
@@ -228,7 +231,7 @@ export class HistoryBaseline {
     b.templateErrors = j.templateErrors;
     b.cache = new Map(j.cache);
     // State written before the profile existed starts an empty one (seasonal adjustment after 2 days).
-    if (j.seasonal) b.seasonal = TimeOfDayProfile.fromJSON(j.seasonal);
+    if (j.seasonal) b.seasonal = TimeOfDayProfile.fromJSON(j.seasonal, weekOffsetMinutes);
     return b;
   }
 }

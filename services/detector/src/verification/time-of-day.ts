@@ -5,7 +5,9 @@
 // weight of a day depends on how busy it was, it cannot say how many days a slot has seen, and
 // it cannot leave out today (whose slot just before the deploy IS the recent baseline). Here
 // each slot keeps the finished days (exponentially weighted by day, Holt–Winters' seasonal
-// smoothing, Winters 1960) apart from the day in progress.
+// smoothing, Winters 1960) apart from the day in progress — all of them pooled, and the weekdays
+// and the weekend days of the service's calendar apart, so that a Monday morning is read from
+// weekdays, not from the flat Sunday and Saturday before it.
 
 /** Width of a slot: 15 minutes, so a peak that ramps up within an hour is still followed. */
 export const SLOT_MS = 15 * 60_000;
@@ -28,17 +30,27 @@ const MIN_SLOT_REQUESTS = 60;
 /** Latency durations below this (ms) are taken as this in the log level. */
 const MIN_DURATION_MS = 1e-3;
 
-// Per slot, FIELDS numbers: the finished days (day-weighted requests, errors, sum of ln duration;
-// the last day folded in; days that had MIN_DAY_REQUESTS), then the day in progress (its day,
-// requests, errors, sum of ln duration).
-const FIELDS = 9;
+// Per slot, FIELDS numbers: the finished days of all kinds (day-weighted requests, errors, sum of
+// ln duration; the last day folded in; days that had MIN_DAY_REQUESTS), the day in progress (its
+// day, requests, errors, sum of ln duration), then the same five numbers of the finished days for
+// the weekdays alone (K_WEEKDAY) and for the weekend days alone (K_WEEKEND). The pooled numbers are
+// kept as they were before day of week (not summed from the two classes): a check that falls back
+// to them reads bit for bit what it read then, and a checkpoint of that time (9 numbers per slot)
+// loads into them.
+const FIELDS = 19;
+/** The numbers per slot of a checkpoint written before day of week (pooled and day in progress). */
+const POOLED_FIELDS = 9;
 const P_N = 0, P_E = 1, P_L = 2, P_LAST = 3, P_DAYS = 4, C_DAY = 5, C_N = 6, C_E = 7, C_L = 8;
+/** Offsets of a class's five numbers (laid out as P_N…P_DAYS) within a slot. */
+const K_WEEKDAY = 9, K_WEEKEND = 14;
 
 function newSeries(): Float64Array {
   const a = new Float64Array(SLOTS_PER_DAY * FIELDS);
   for (let s = 0; s < SLOTS_PER_DAY; s++) {
     a[s * FIELDS + P_LAST] = -1;
     a[s * FIELDS + C_DAY] = -1;
+    a[s * FIELDS + K_WEEKDAY + P_LAST] = -1;
+    a[s * FIELDS + K_WEEKEND + P_LAST] = -1;
   }
   return a;
 }
@@ -46,8 +58,40 @@ function newSeries(): Float64Array {
 export const dayOf = (timeMs: number): number => Math.floor(timeMs / DAY_MS);
 export const slotOf = (timeMs: number): number => Math.floor((((timeMs % DAY_MS) + DAY_MS) % DAY_MS) / SLOT_MS);
 
-/** Fold the day in progress of slot `b` into its finished days. */
-function fold(a: Float64Array, b: number): void {
+/** The days a day-of-week profile keeps apart: Monday to Friday, and Saturday and Sunday. */
+export type DayClass = 'weekday' | 'weekend';
+
+/**
+ * The weekend days d with 0 ≤ d + 4 < k, counted on j = d + 4: day 0 (1970-01-01) was a
+ * Thursday, so j mod 7 is the day of week (0 Sunday … 6 Saturday). A counting function — for
+ * any k1 ≤ k2 (negative too), weekendsBelow(k2) − weekendsBelow(k1) is the number of j in
+ * [k1, k2) with j mod 7 ∈ {0, 6}.
+ */
+function weekendsBelow(k: number): number {
+  const r = ((k % 7) + 7) % 7;
+  return 2 * Math.floor(k / 7) + (r >= 1 ? 1 : 0);
+}
+/** Days of class `c` among the days d with from < d ≤ to (j = d + 4 in [from + 5, to + 5)). */
+function classDaysBetween(c: DayClass, from: number, to: number): number {
+  const weekend = weekendsBelow(to + 5) - weekendsBelow(from + 5);
+  return c === 'weekend' ? weekend : to - from - weekend;
+}
+/** The class of the local calendar day `localDay` (days since 1970-01-01 in the service's zone). */
+export function dayClassOf(localDay: number): DayClass {
+  const dayOfWeek = (((localDay + 4) % 7) + 7) % 7;
+  return dayOfWeek === 0 || dayOfWeek === 6 ? 'weekend' : 'weekday';
+}
+const classOffset = (c: DayClass): number => (c === 'weekday' ? K_WEEKDAY : K_WEEKEND);
+
+/**
+ * Fold the day in progress of a slot (its numbers at `b`) into its finished days: the pooled
+ * ones and those of its day's class. `shift` is the slot's local day minus its UTC day (shiftOf):
+ * offsets are whole quarter-hours, so a UTC quarter-hour lies within one local day.
+ * A class's days are weighted by days of that class — a Monday's weekdays are Friday (1),
+ * Thursday (0.8) … and last Friday (0.33), not 0.8 per calendar day, which would leave a weekend
+ * class two days' worth of weight (the weekend before last 0.21) and a noisy level.
+ */
+function fold(a: Float64Array, b: number, shift: number): void {
   const n = a[b + C_N];
   if (n === 0) return;
   const w = a[b + P_LAST] < 0 ? 0 : DAY_DECAY ** (a[b + C_DAY] - a[b + P_LAST]);
@@ -56,16 +100,28 @@ function fold(a: Float64Array, b: number): void {
   a[b + P_L] = a[b + P_L] * w + a[b + C_L];
   a[b + P_LAST] = a[b + C_DAY];
   if (n >= MIN_DAY_REQUESTS) a[b + P_DAYS]++;
+  const c = dayClassOf(a[b + C_DAY] + shift);
+  const k = b + classOffset(c);
+  const wc = a[k + P_LAST] < 0 ? 0 : DAY_DECAY ** classDaysBetween(c, a[k + P_LAST] + shift, a[b + C_DAY] + shift);
+  a[k + P_N] = a[k + P_N] * wc + n;
+  a[k + P_E] = a[k + P_E] * wc + a[b + C_E];
+  a[k + P_L] = a[k + P_L] * wc + a[b + C_L];
+  a[k + P_LAST] = a[b + C_DAY];
+  if (n >= MIN_DAY_REQUESTS) a[k + P_DAYS]++;
   a[b + C_N] = a[b + C_E] = a[b + C_L] = 0;
 }
 
-function record(a: Float64Array, timeMs: number, logMs: number, isError: boolean): void {
-  const b = slotOf(timeMs) * FIELDS;
+/** Local day minus UTC day of every instant in slot `s`, for a zone at UTC + `offsetMs` (−1, 0 or 1). */
+const shiftOf = (s: number, offsetMs: number): number => Math.floor((s * SLOT_MS + offsetMs) / DAY_MS);
+
+function record(a: Float64Array, timeMs: number, logMs: number, isError: boolean, offsetMs: number): void {
+  const s = slotOf(timeMs);
+  const b = s * FIELDS;
   const day = dayOf(timeMs);
   // A span of a later day closes the slot's day in progress; one of an earlier day (late data)
   // joins the day in progress, so the profile never rewrites a finished day.
   if (day > a[b + C_DAY]) {
-    fold(a, b);
+    fold(a, b, shiftOf(s, offsetMs));
     a[b + C_DAY] = day;
   }
   a[b + C_N]++;
@@ -81,14 +137,18 @@ interface SlotView {
   days: number;
 }
 
-function view(a: Float64Array, s: number, day: number): SlotView {
+/** The pooled days of slot `s` (class undefined) or those of one class, as seen from UTC day `day`. */
+function view(a: Float64Array, s: number, day: number, c: DayClass | undefined, offsetMs: number): SlotView {
   const b = s * FIELDS;
-  let n = a[b + P_N];
-  let errors = a[b + P_E];
-  let sumLog = a[b + P_L];
-  let days = a[b + P_DAYS];
-  if (a[b + C_N] > 0 && a[b + C_DAY] < day) {
-    const w = a[b + P_LAST] < 0 ? 0 : DAY_DECAY ** (a[b + C_DAY] - a[b + P_LAST]);
+  const k = c === undefined ? b : b + classOffset(c);
+  let n = a[k + P_N];
+  let errors = a[k + P_E];
+  let sumLog = a[k + P_L];
+  let days = a[k + P_DAYS];
+  const shift = shiftOf(s, offsetMs);
+  if (a[b + C_N] > 0 && a[b + C_DAY] < day && (c === undefined || dayClassOf(a[b + C_DAY] + shift) === c)) {
+    const gap = c === undefined ? a[b + C_DAY] - a[k + P_LAST] : classDaysBetween(c, a[k + P_LAST] + shift, a[b + C_DAY] + shift);
+    const w = a[k + P_LAST] < 0 ? 0 : DAY_DECAY ** gap;
     n = n * w + a[b + C_N];
     errors = errors * w + a[b + C_E];
     sumLog = sumLog * w + a[b + C_L];
@@ -113,6 +173,8 @@ export interface SeasonalTable {
    * baseline may pool with its recent history (EarlierDaysPrior in verifier.ts). Absent otherwise.
    */
   prior?: { errors: number; requests: number };
+  /** The days the table was read from: one class of days (day-of-week profile), or absent: all earlier days pooled. */
+  dayClass?: DayClass;
 }
 
 /** Value of a table's series at `timeMs`: linear between slot centres (the slot itself must be known). */
@@ -185,44 +247,70 @@ function shrunkRates(slots: SlotView[], usable: (v: SlotView) => boolean): { rat
 
 /**
  * Per operation (and for the whole service), 96 quarter-hour slots of the day; each keeps the
- * earlier days' requests, errors and sum of ln latency, weighted by day, and the day in progress.
- * Memory: 9 numbers per slot, 6.9 KB per series (Float64Array), at most 33 series per service
- * (228 KB). Fed with the stable version's requests only (the verified-good traffic); pure and
- * ordered by the input, so a replay rebuilds the same profile.
+ * earlier days' requests, errors and sum of ln latency, weighted by day — all days pooled, and
+ * the weekdays and the weekend days apart — and the day in progress.
+ * Memory: 19 numbers per slot (9 before day of week), 14.6 KB per series (Float64Array:
+ * 96 × 19 × 8 bytes = 14,592 B), at most 33 series per service (482 KB; was 228 KB). Fed with the
+ * stable version's requests only (the verified-good traffic); pure and ordered by the input, so a
+ * replay rebuilds the same profile.
  */
 export class TimeOfDayProfile {
   service = newSeries();
   ops = new Map<string, Float64Array>();
+  private readonly offsetMs: number;
+
+  /**
+   * @param weekOffsetMinutes the zone whose calendar days are the service's (local = UTC + offset;
+   *   a whole number of quarter-hours, as every zone's is): it says where a weekend begins and ends.
+   */
+  constructor(readonly weekOffsetMinutes = 0) {
+    this.offsetMs = weekOffsetMinutes * 60_000;
+  }
 
   add(operation: string, durationMs: number, isError: boolean, timeMs: number): void {
     if (!Number.isFinite(timeMs) || !Number.isFinite(durationMs)) return;
     const logMs = Math.log(Math.max(MIN_DURATION_MS, durationMs));
-    record(this.service, timeMs, logMs, isError);
+    record(this.service, timeMs, logMs, isError, this.offsetMs);
     let a = this.ops.get(operation);
     if (!a) {
       if (this.ops.size >= MAX_PROFILED_OPERATIONS) return;
       this.ops.set(operation, (a = newSeries()));
     }
-    record(a, timeMs, logMs, isError);
+    record(a, timeMs, logMs, isError, this.offsetMs);
   }
 
-  /** The table of one series as seen on day `day` (earlier days only), or null when no slot is usable. */
-  table(operation: string | undefined, day: number): SeasonalTable | null {
+  /** The class of the service's local calendar day at `timeMs`. */
+  dayClassAt(timeMs: number): DayClass {
+    return dayClassOf(dayOf(timeMs + this.offsetMs));
+  }
+
+  /**
+   * The table of one series as seen on UTC day `day` (earlier days only) — of the days of class
+   * `dayClass`, or of all of them when absent — or null when no slot is usable.
+   */
+  table(operation: string | undefined, day: number, dayClass?: DayClass): SeasonalTable | null {
     const a = operation === undefined ? this.service : this.ops.get(operation);
     if (!a) return null;
-    const slots = Array.from({ length: SLOTS_PER_DAY }, (_, s) => view(a, s, day));
+    const slots = Array.from({ length: SLOTS_PER_DAY }, (_, s) => view(a, s, day, dayClass, this.offsetMs));
     const usable = (v: SlotView) => v.days >= MIN_SEASONAL_DAYS && v.n >= MIN_SLOT_REQUESTS;
     if (!slots.some(usable)) return null;
+    // The earlier days' error prior comes from the same days as the table (the class's): it is
+    // offered only when the χ² test of those days says their rate is flat, and it stands for the
+    // rate of the days the check is compared with — a weekday's errors are better told by the
+    // weekdays than by a weekend with other clients. It holds fewer requests than the pooled
+    // days' (about 3.4 day-weights of weekdays on a Monday against 4.3 for the last 9 days), a
+    // small loss of power; the agreement gate (EARLIER_DAYS_AGREE) then tests like against like.
     const { rate, prior } = shrunkRates(slots, usable);
     return {
       level: slots.map((v) => (usable(v) ? v.sumLog / v.n : null)),
       rate,
       days: slots.map((v) => v.days),
       ...(prior ? { prior } : {}),
+      ...(dayClass ? { dayClass } : {}),
     };
   }
 
-  /** Only the slots that saw traffic, each as [slot, its 9 numbers] (a service quiet at night stores less). */
+  /** Only the slots that saw traffic, each as [slot, its 19 numbers] (a service quiet at night stores less). */
   toJSON(): TimeOfDayProfileJSON {
     const sparse = (a: Float64Array) => {
       const out: number[][] = [];
@@ -232,14 +320,25 @@ export class TimeOfDayProfile {
       }
       return out;
     };
-    return { service: sparse(this.service), ops: [...this.ops].map(([k, a]) => [k, sparse(a)]) };
+    return { weekOffsetMinutes: this.weekOffsetMinutes, service: sparse(this.service), ops: [...this.ops].map(([k, a]) => [k, sparse(a)]) };
   }
 
-  static fromJSON(j: TimeOfDayProfileJSON): TimeOfDayProfile {
-    const p = new TimeOfDayProfile();
+  /**
+   * A profile saved before day of week (9 numbers per slot) loads its days as pooled ones: the
+   * classes start empty, and a check reads the pooled days until a class has MIN_SEASONAL_DAYS
+   * of its own. So do the classes of a profile saved under another weekOffsetMinutes (its days
+   * were classed by another calendar).
+   */
+  static fromJSON(j: TimeOfDayProfileJSON, weekOffsetMinutes = 0): TimeOfDayProfile {
+    const p = new TimeOfDayProfile(weekOffsetMinutes);
+    const classed = j.weekOffsetMinutes === weekOffsetMinutes;
     const series = (rows: number[][]) => {
       const a = newSeries();
-      for (const [s, ...xs] of rows) if (Number.isInteger(s) && s >= 0 && s < SLOTS_PER_DAY && xs.length === FIELDS) a.set(xs, s * FIELDS);
+      for (const [s, ...xs] of rows) {
+        if (!Number.isInteger(s) || s < 0 || s >= SLOTS_PER_DAY) continue;
+        if (xs.length === FIELDS && classed) a.set(xs, s * FIELDS);
+        else if (xs.length === FIELDS || xs.length === POOLED_FIELDS) a.set(xs.slice(0, POOLED_FIELDS), s * FIELDS);
+      }
       return a;
     };
     p.service = series(j.service);
@@ -249,6 +348,8 @@ export class TimeOfDayProfile {
 }
 
 export interface TimeOfDayProfileJSON {
+  /** The zone the days were classed in (absent: saved before day of week, no classes). */
+  weekOffsetMinutes?: number;
   service: number[][];
   ops: Array<[string, number[][]]>;
 }
@@ -276,18 +377,34 @@ export interface CheckSeasonJSON {
   ops: Array<[string, SeasonalRow[]]>;
   /** The tables' earlier-day error counts, as [operation ('' for the service), errors, requests]. */
   priors?: Array<[string, number, number]>;
+  /** The tables read from one class of days, as [operation ('' for the service), class]; the others pooled. */
+  classes?: Array<[string, DayClass]>;
 }
 
 /**
  * The season of a check deployed at `deployMs` against a history whose middle is `refMs`, or
  * null — no adjustment at all, the check runs exactly as without a profile — unless the
  * service's profile knows both times from at least MIN_SEASONAL_DAYS earlier days.
+ *
+ * With `dayOfWeek`, each series (the service, each operation) is read from the earlier days of
+ * the deploy's class — weekdays for a deploy on a weekday, weekend days on a weekend, in the
+ * service's zone — when those know both times (MIN_SEASONAL_DAYS days of that class with the
+ * request minimums in the deploy's and in the baseline's quarter-hour), else from all earlier
+ * days pooled, as without it. One class per series, that of the deploy: a baseline across the
+ * weekend's edge (a deploy at 00:05 on Monday against Sunday 23:50) is read from weekdays too, so
+ * the ratio is of one set of days, never weekdays over a pooled or a weekend level.
  */
-export function checkSeason(profile: TimeOfDayProfile, refMs: number, deployMs: number, untilMs: number): CheckSeason | null {
+export function checkSeason(profile: TimeOfDayProfile, refMs: number, deployMs: number, untilMs: number, dayOfWeek = true): CheckSeason | null {
   if (!(refMs >= 0) || !(deployMs >= 0)) return null;
   const day = dayOf(deployMs);
-  const service = profile.table(undefined, day);
-  if (!service || at(service.level, deployMs) === null || at(service.level, refMs) === null) return null;
+  const knows = (t: SeasonalTable | null): t is SeasonalTable => t !== null && at(t.level, deployMs) !== null && at(t.level, refMs) !== null;
+  const dayClass = dayOfWeek ? profile.dayClassAt(deployMs) : undefined;
+  const read = (operation: string | undefined): SeasonalTable | null => {
+    const own = dayClass ? profile.table(operation, day, dayClass) : null;
+    return knows(own) ? own : profile.table(operation, day);
+  };
+  const service = read(undefined);
+  if (!knows(service)) return null;
   // Only the slots from the baseline's time to the deadline (and one on each side, for the
   // interpolation) are ever read: the rest are dropped, so a running check's state stays small.
   const first = Math.floor(Math.min(refMs, deployMs) / SLOT_MS) - 1;
@@ -299,21 +416,23 @@ export function checkSeason(profile: TimeOfDayProfile, refMs: number, deployMs: 
     rate: t.rate.map((v, i) => (keep.has(i) ? v : null)),
     days: t.days.map((v, i) => (keep.has(i) ? v : 0)),
     ...(t.prior ? { prior: t.prior } : {}),
+    ...(t.dayClass ? { dayClass: t.dayClass } : {}),
   });
   const ops = new Map<string, SeasonalTable>();
   for (const op of profile.ops.keys()) {
-    const t = profile.table(op, day);
+    const t = read(op);
     if (t) ops.set(op, trim(t));
   }
   return { refMs, deployMs, service: trim(service), ops };
 }
 
-/** What a verdict says about the season (VerdictBaseline.seasonal). */
-export function seasonSummary(s: CheckSeason): { days: number; hour: number; fromHour: number; slotMinutes: number; latencyRatio: number; errorRatio: number } {
+/** What a verdict says about the season (VerdictBaseline.seasonal); `dayClass` 'all': the service's table pooled every earlier day. */
+export function seasonSummary(s: CheckSeason): { days: number; dayClass: DayClass | 'all'; hour: number; fromHour: number; slotMinutes: number; latencyRatio: number; errorRatio: number } {
   const hour = (t: number) => (slotOf(t) * SLOT_MS) / 3_600_000;
   const r = (x: number) => Math.round(x * 1000) / 1000;
   return {
     days: Math.min(seasonalDays(s.service, s.deployMs), seasonalDays(s.service, s.refMs)),
+    dayClass: s.service.dayClass ?? 'all',
     hour: hour(s.deployMs), fromHour: hour(s.refMs), slotMinutes: SLOT_MS / 60_000,
     latencyRatio: r(seasonalFactor(s.service, 'level', s.refMs, s.deployMs)),
     errorRatio: r(seasonalFactor(s.service, 'rate', s.refMs, s.deployMs)),
@@ -332,7 +451,13 @@ export function checkSeasonToJSON(s: CheckSeason): CheckSeasonJSON {
   const priors: NonNullable<CheckSeasonJSON['priors']> = [];
   if (s.service.prior) priors.push(['', s.service.prior.errors, s.service.prior.requests]);
   for (const [k, t] of s.ops) if (t.prior) priors.push([k, t.prior.errors, t.prior.requests]);
-  return { refMs: s.refMs, deployMs: s.deployMs, service: rows(s.service), ops: [...s.ops].map(([k, t]) => [k, rows(t)]), ...(priors.length ? { priors } : {}) };
+  const classes: NonNullable<CheckSeasonJSON['classes']> = [];
+  if (s.service.dayClass) classes.push(['', s.service.dayClass]);
+  for (const [k, t] of s.ops) if (t.dayClass) classes.push([k, t.dayClass]);
+  return {
+    refMs: s.refMs, deployMs: s.deployMs, service: rows(s.service), ops: [...s.ops].map(([k, t]) => [k, rows(t)]),
+    ...(priors.length ? { priors } : {}), ...(classes.length ? { classes } : {}),
+  };
 }
 
 export function checkSeasonFromJSON(j: CheckSeasonJSON): CheckSeason {
@@ -351,6 +476,11 @@ export function checkSeasonFromJSON(j: CheckSeasonJSON): CheckSeason {
   for (const [k, errors, requests] of j.priors ?? []) {
     const t = k === '' ? out.service : out.ops.get(k);
     if (t && errors >= 0 && requests > 0) t.prior = { errors, requests };
+  }
+  // Written before day of week: every table pooled all earlier days (the verdict says so).
+  for (const [k, c] of j.classes ?? []) {
+    const t = k === '' ? out.service : out.ops.get(k);
+    if (t && (c === 'weekday' || c === 'weekend')) t.dayClass = c;
   }
   return out;
 }

@@ -36,6 +36,13 @@ export interface VerificationOptions {
   memoryGrowth?: boolean;
   /** Pool the earlier days' error counts of the time-of-day profile into a history's error baseline when they agree (EARLIER_DAYS_AGREE); absent: true. */
   earlierDays?: boolean;
+  /**
+   * Read the time-of-day profile from the earlier days of the deploy's kind — weekdays (Mon–Fri)
+   * or weekend days — when that kind has 2 days in the slots, else from all earlier days; absent: true.
+   */
+  dayOfWeek?: boolean;
+  /** The service's zone for the weekdays and the weekend, in minutes east of UTC (a multiple of 15); absent: 0, UTC. */
+  weekOffsetMinutes?: number;
   environment?: string;
   /** Stricter verification for a deployment whose CI was not clean (absent: never strict). */
   strict?: StrictOptions;
@@ -214,7 +221,7 @@ export class ServiceVerifier {
     readonly service: string,
     private readonly options: VerificationOptions,
   ) {
-    this.history = new HistoryBaseline(options.baselineHalfLifeMs);
+    this.history = new HistoryBaseline(options.baselineHalfLifeMs, options.weekOffsetMinutes ?? 0);
     this.saturation = new SaturationHistory(options.baselineHalfLifeMs);
   }
 
@@ -359,7 +366,7 @@ export class ServiceVerifier {
     const v = new ServiceVerifier(j.service, options);
     v.stableVersion = j.stableVersion;
     // State written before the history existed (two-epoch counters only) starts a fresh history.
-    if (j.history) v.history = HistoryBaseline.fromJSON(j.history, options.baselineHalfLifeMs);
+    if (j.history) v.history = HistoryBaseline.fromJSON(j.history, options.baselineHalfLifeMs, options.weekOffsetMinutes ?? 0);
     v.watermarkMs = j.watermarkMs ?? -Infinity;
     v.check = j.check && j.check.slots ? DeploymentCheck.fromJSON(j.check, options, v.history) : null;
     v.verified = new Set(j.verified);
@@ -465,7 +472,7 @@ export class DeploymentCheck {
         });
       }
     }
-    if (options.seasonal !== false && history.lastMs >= 0) this.season = checkSeason(history.seasonal, (history.fromMs + history.lastMs) / 2, deployedAtMs, deployedAtMs + options.maxDurationMs);
+    if (options.seasonal !== false && history.lastMs >= 0) this.season = checkSeason(history.seasonal, (history.fromMs + history.lastMs) / 2, deployedAtMs, deployedAtMs + options.maxDurationMs, options.dayOfWeek !== false);
   }
 
   /**
@@ -888,7 +895,8 @@ export class DeploymentCheck {
     const b = this.baselineInfo();
     if (b.source === 'none') return `${this.baselineVersion} (no baseline traffic)`;
     const versions = b.versions.slice(0, 3).map((v) => v.version).join(', ');
-    const season = b.seasonal ? `; seasonal: same ${b.seasonal.slotMinutes} min of ${b.seasonal.days} earlier days, latency ×${b.seasonal.latencyRatio}, errors ×${b.seasonal.errorRatio}` : '';
+    const which = b.seasonal?.dayClass === 'weekday' ? 'weekdays' : b.seasonal?.dayClass === 'weekend' ? 'weekend days' : 'days';
+    const season = b.seasonal ? `; seasonal: same ${b.seasonal.slotMinutes} min of ${b.seasonal.days} earlier ${which}, latency ×${b.seasonal.latencyRatio}, errors ×${b.seasonal.errorRatio}` : '';
     const earlier = b.earlierDays ? `; error ratio with earlier days: ${Math.round(b.earlierDays.errors)} errors in ${Math.round(b.earlierDays.requests)} requests` : '';
     return b.source === 'canary' ? `${this.baselineVersion} (canary)` : `${this.baselineVersion} (history of ${versions}: ${b.requests} requests${season}${earlier})`;
   }
