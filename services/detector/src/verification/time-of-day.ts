@@ -88,8 +88,8 @@ const classOffset = (c: DayClass): number => (c === 'weekday' ? K_WEEKDAY : K_WE
  * ones and those of its day's class. `shift` is the slot's local day minus its UTC day (shiftOf):
  * offsets are whole quarter-hours, so a UTC quarter-hour lies within one local day.
  * A class's days are weighted by days of that class — a Monday's weekdays are Friday (1),
- * Thursday (0.8) … and last Friday (0.33), not 0.8 per calendar day, which would leave a weekend
- * class two days' worth of weight (the weekend before last 0.21) and a noisy level.
+ * Thursday (0.8) … and last Friday (0.33), not 0.8 per calendar day, under which the weekend
+ * before the last would weigh 0.21 and 0.17 of the last Sunday: a weekend level of about two days, noisy.
  */
 function fold(a: Float64Array, b: number, shift: number): void {
   const n = a[b + C_N];
