@@ -16,7 +16,7 @@
 // receiver, temp storage, free port) and exposed as ALERTMANAGER_URL; when missing, setup does
 // not fail but sets ALERTMANAGER_MISSING so tests that need it fail with the install hint.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync, accessSync, constants } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, accessSync, constants } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -38,17 +38,45 @@ const log = (msg: string): void => {
 };
 const seconds = (t0: number): string => ((performance.now() - t0) / 1000).toFixed(1);
 
-/** Reserve `n` distinct free TCP ports on 127.0.0.1 (held open together so they differ). */
+// The kernel's ephemeral range (Linux; 32768–60999 by default). A port handed out by listen(0)
+// comes from it, and so does the local port of every outgoing connection: a port reserved that
+// way, released, and bound again seconds later by a child process could meanwhile be taken by a
+// client socket of the run (one CI run failed so). Ports are drawn below the range instead, where
+// only explicit binds land.
+function ephemeralLow(): number {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 1024 ? low : 32768;
+  } catch {
+    return 32768;
+  }
+}
+
+function listenOn(port: number): Promise<ReturnType<typeof createServer> | null> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(null));
+    s.listen(port, '127.0.0.1', () => resolve(s));
+  });
+}
+
+/**
+ * Reserve `n` distinct free TCP ports on 127.0.0.1 (held open together so they differ), drawn at
+ * random below the ephemeral range (see ephemeralLow); where that range leaves no room, from listen(0).
+ */
 export async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: n }, () =>
-      new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-        const s = createServer();
-        s.once('error', reject);
-        s.listen(0, '127.0.0.1', () => resolve(s));
-      }),
-    ),
-  );
+  const high = ephemeralLow();
+  const low = Math.max(1025, high - 12_000);
+  const servers: Array<ReturnType<typeof createServer>> = [];
+  for (let tries = 0; servers.length < n && tries < 50 * n && high - low > 100; tries++) {
+    const s = await listenOn(low + Math.floor(Math.random() * (high - low)));
+    if (s) servers.push(s);
+  }
+  while (servers.length < n) {
+    const s = await listenOn(0);
+    if (!s) throw new Error('could not reserve a free port on 127.0.0.1');
+    servers.push(s);
+  }
   const ports = servers.map((s) => {
     const a = s.address();
     if (a === null || typeof a === 'string') throw new Error('could not read a free port');
