@@ -292,6 +292,14 @@ export class SeasonalForecaster {
     return [w[0] / t, w[1] / t, w[2] / t];
   }
 
+  // A member's running mean absolute h-step error after a bin whose mean absolute error is `x`:
+  // one bin counts at most 2*huberK of the running error (as in scaleUpdate), so a spike cannot
+  // swing the weights.
+  private memberError(e: number, x: number): number {
+    const rate = Math.max(this.config.scaleRate, 1 / this.coarseN);
+    return e + rate * (Math.min(x, e > 0 ? 2 * this.config.huberK * e : Infinity) - e);
+  }
+
   // Seasonal naive member's forecast of coarse bin T made after bin `from`: the (Huber-clipped)
   // value of the same hour on the latest day at or before `from`; NaN when the ring no longer holds it.
   private pointS(T: number, from: number): number {
@@ -331,6 +339,7 @@ export class SeasonalForecaster {
         const r = mod(K - j, H);
         if (this.g[this.L.ringBin + r] !== K - j) continue;
         const pa = this.pointA(K, K - j, this.g[this.L.ringLevel + r], this.c_trend(r), this.g[this.L.ringErr + r]);
+        const far = EF > 0 && j > D;
         let p = pa;
         if (c.combine) {
           // The multiplicative member's level moves slowly (alphaMul 0.005: at most 12 % of one clipped
@@ -339,44 +348,40 @@ export class SeasonalForecaster {
           // training windows by 0.002.
           const pm = this.levelM * this.ratioMAsOf(K, K - j);
           let ps = naive ? this.pointS(K, K - j) : NaN;
-          const w = EF && j > D ? w1 : w0;
+          const w = far ? w1 : w0;
           if (Number.isNaN(ps)) {
             p = (w[0] * pa + w[1] * pm) / (w[0] + w[1]);
             ps = p;
           } else p = w[0] * pa + w[1] * pm + w[2] * ps;
-          if (EF && j > D) {
-            fa += Math.abs(y - pa); fm += Math.abs(y - pm); fs += Math.abs(y - ps); fn++;
-            this.recordError(this.L.longScale, this.longHist, j - 1, y - p, this.coarseN);
-            continue;
+          if (far) {
+            fm += Math.abs(y - pm);
+            fs += Math.abs(y - ps);
+          } else {
+            sm += Math.abs(y - pm);
+            ss += Math.abs(y - ps);
           }
-          sm += Math.abs(y - pm);
-          ss += Math.abs(y - ps);
         }
-        sa += Math.abs(y - pa);
-        n++;
+        if (far) {
+          fa += Math.abs(y - pa);
+          fn++;
+        } else {
+          sa += Math.abs(y - pa);
+          n++;
+        }
         // The intervals are calibrated on the combination's own h-step errors.
         this.recordError(this.L.longScale, this.longHist, j - 1, y - p, this.coarseN);
       }
       if (c.combine && n > 0) {
-        // Each member's recent mean absolute h-step error; one error counts at most 2*huberK
-        // scales (as in scaleUpdate), so a spike cannot swing the weights.
-        const rate = Math.max(c.scaleRate, 1 / this.coarseN);
-        const capA = this.errA > 0 ? 2 * c.huberK * this.errA : Infinity;
-        const capM = this.errM > 0 ? 2 * c.huberK * this.errM : Infinity;
-        this.errA += rate * (Math.min(sa / n, capA) - this.errA);
-        this.errM += rate * (Math.min(sm / n, capM) - this.errM);
-        if (naive) {
-          const capS = this.errS > 0 ? 2 * c.huberK * this.errS : Infinity;
-          this.errS += rate * (Math.min(ss / n, capS) - this.errS);
-        }
+        // Each member's recent mean absolute h-step error (memberError).
+        this.errA = this.memberError(this.errA, sa / n);
+        this.errM = this.memberError(this.errM, sm / n);
+        if (naive) this.errS = this.memberError(this.errS, ss / n);
       }
       if (fn > 0) {
-        const rate = Math.max(c.scaleRate, 1 / this.coarseN);
-        const F = this.L.errFar, sums = [fa, fm, fs];
-        for (let i = 0; i < 3; i++) {
-          const e = this.g[F + i], cap = e > 0 ? 2 * c.huberK * e : Infinity;
-          this.g[F + i] = e + rate * (Math.min(sums[i] / fn, cap) - e);
-        }
+        const F = this.L.errFar;
+        this.g[F] = this.memberError(this.g[F], fa / fn);
+        this.g[F + 1] = this.memberError(this.g[F + 1], fm / fn);
+        this.g[F + 2] = this.memberError(this.g[F + 2], fs / fn);
       }
     }
     let yClip = y; // the value as the members learn it (Huber-clipped around the additive forecast)

@@ -119,6 +119,14 @@ const EFFECTS: Effect[] = cycle !== null ? (todayErrors !== 1 ? [{ kind: 'none' 
   ...(metricsIntervalMs > 0 ? [{ kind: 'cpu', factor: 1.5 } as const, { kind: 'leak', perMin: 0.01 } as const] : []),
 ];
 const JUDGES = ['vigil', 'kayenta', 'threshold'] as const;
+// Side columns: Vigil with one part switched off, on the same requests (the daily modes only).
+const VARIANTS: Array<{ key: 'vigil_no_profile' | 'vigil_no_earlier_days' | 'vigil_no_day_of_week'; header: string; options: Partial<typeof options> }> = [
+  ...(cycle !== null ? [
+    { key: 'vigil_no_profile', header: 'No-profile fail', options: { seasonal: false } },
+    { key: 'vigil_no_earlier_days', header: 'No-earlier-days fail', options: { earlierDays: false } },
+  ] as const : []),
+  ...(weekly ? [{ key: 'vigil_no_day_of_week', header: 'No-day-of-week fail', options: { dayOfWeek: false } }] as const : []),
+];
 type Judge = (typeof JUDGES)[number];
 
 interface JudgeFigures {
@@ -172,19 +180,13 @@ const baselineNotes = new Map<string, string>();
 for (const rps of RATES) {
   for (const lifetime of LIFETIMES_MS) {
     const byEffect = EFFECTS.map(() => [] as DeployOutcome[]);
-    const noProfile = EFFECTS.map(() => [] as DeployOutcome[]);
-    const noEarlier = EFFECTS.map(() => [] as DeployOutcome[]);
-    const noDayOfWeek = EFFECTS.map(() => [] as DeployOutcome[]);
+    const byVariant = VARIANTS.map(() => EFFECTS.map(() => [] as DeployOutcome[]));
     for (let d = 0; d < deploys; d++) {
       const seed = 1_000_003 * (d + 1) + Math.round(rps * 100) * 7 + lifetime;
       const prelude = cycle !== null ? simulateDailyPrelude(seed, rps, lifetime, cycle, options) : simulatePrelude(seed, rps, lifetime, options, metricsIntervalMs, memory);
       const actual = (e: Effect): Effect => (cycle !== null ? todayEffect(cycle, e) : e);
       EFFECTS.forEach((e, i) => byEffect[i].push(simulateCandidate(prelude, actual(e), seed ^ 0x5bd1e995, options, shape)));
-      if (cycle !== null) {
-        EFFECTS.forEach((e, i) => noProfile[i].push(simulateCandidate(prelude, actual(e), seed ^ 0x5bd1e995, { ...options, seasonal: false }, shape)));
-        EFFECTS.forEach((e, i) => noEarlier[i].push(simulateCandidate(prelude, actual(e), seed ^ 0x5bd1e995, { ...options, earlierDays: false }, shape)));
-      }
-      if (weekly) EFFECTS.forEach((e, i) => noDayOfWeek[i].push(simulateCandidate(prelude, actual(e), seed ^ 0x5bd1e995, { ...options, dayOfWeek: false }, shape)));
+      VARIANTS.forEach((v, k) => EFFECTS.forEach((e, i) => byVariant[k][i].push(simulateCandidate(prelude, actual(e), seed ^ 0x5bd1e995, { ...options, ...v.options }, shape))));
     }
     EFFECTS.forEach((e, i) => {
       const clean = e.kind === 'none';
@@ -192,8 +194,7 @@ for (const rps of RATES) {
         rps, prev_lifetime_s: lifetime / 1000, effect: effectName(e), deploys,
         vigil: figures(byEffect[i], 'vigil', clean), kayenta: figures(byEffect[i], 'kayenta', clean), threshold: figures(byEffect[i], 'threshold', clean),
         oracle: { ...figures(byEffect[i], 'oracle', clean), np_fail_rate: byEffect[i].filter((o) => o.oracle.npFail).length / deploys },
-        ...(cycle !== null ? { vigil_no_profile: figures(noProfile[i], 'vigil', clean), vigil_no_earlier_days: figures(noEarlier[i], 'vigil', clean) } : {}),
-        ...(weekly ? { vigil_no_day_of_week: figures(noDayOfWeek[i], 'vigil', clean) } : {}),
+        ...Object.fromEntries(VARIANTS.map((v, k) => [v.key, figures(byVariant[k][i], 'vigil', clean)])),
       });
     });
     const b = byEffect[0][0].vigil.verdict.baseline;
@@ -209,7 +210,7 @@ const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const sec = (x: number | null) => (x === null ? '-' : `${x}`);
 const col = (s: string, w: number) => s.padStart(w);
-const header = ['rps', 'prev', 'effect', 'Vigil fail', 'med s', 'p90 s', 'Kayenta fail', 'med s', 'p90 s', 'Argo fail', 'med s', 'p90 s', 'Oracle SPRT', 'med s', 'NP@deadline', ...(cycle !== null ? ['No-profile fail', 'med s', 'No-earlier-days fail', 'med s'] : []), ...(weekly ? ['No-day-of-week fail', 'med s'] : [])];
+const header = ['rps', 'prev', 'effect', 'Vigil fail', 'med s', 'p90 s', 'Kayenta fail', 'med s', 'p90 s', 'Argo fail', 'med s', 'p90 s', 'Oracle SPRT', 'med s', 'NP@deadline', ...VARIANTS.flatMap((v) => [v.header, 'med s'])];
 const widths = [5, 6, 20, 11, 7, 7, 13, 7, 7, 10, 7, 7, 12, 7, 12, 16, 7, 21, 7, 20, 7];
 console.log(`bench:verification — ${deploys} deploys per cell, seeded simulator (event time); "fail" = detection rate, or the false-fail rate on clean rows; Vigil errorRatioFactor ${errorRatioFactor}, baseline half-life ${halfLifeMin} min, verification window ${deadlineMin} min, α ${alpha}, metrics every ${metricsIntervalS} s${memory ? ', memory: GC sawtooth' : ''}${memoryGrowth ? ', memory-growth test on' : ''}`);
 if (cycle !== null) console.log(`daily cycle: latency ×${1 + cycle.amplitude} at the peak hour (${cycle.peakHour}:00 UTC, 1 h raised-cosine ramps), ${cycle.earlierDays} earlier days of history, every deploy at the middle of the ${cycle.edge} edge` +
@@ -220,9 +221,10 @@ for (const c of cells) {
   const row = [String(c.rps), c.prev_lifetime_s >= 60 ? `${c.prev_lifetime_s / 60}m` : `${c.prev_lifetime_s}s`, c.effect];
   for (const j of JUDGES) row.push(pct(c[j].fail_rate), sec(c[j].median_s), sec(c[j].p90_s));
   row.push(pct(c.oracle.fail_rate), sec(c.oracle.median_s), pct(c.oracle.np_fail_rate));
-  if (c.vigil_no_profile) row.push(pct(c.vigil_no_profile.fail_rate), sec(c.vigil_no_profile.median_s));
-  if (c.vigil_no_earlier_days) row.push(pct(c.vigil_no_earlier_days.fail_rate), sec(c.vigil_no_earlier_days.median_s));
-  if (c.vigil_no_day_of_week) row.push(pct(c.vigil_no_day_of_week.fail_rate), sec(c.vigil_no_day_of_week.median_s));
+  for (const v of VARIANTS) {
+    const f = c[v.key] as JudgeFigures;
+    row.push(pct(f.fail_rate), sec(f.median_s));
+  }
   console.log(row.map((s, i) => col(s, widths[i])).join(' '));
 }
 console.log(`Oracle: knows the affected operation, the effect and the true rates; SPRT (fail at likelihood ratio 1/α, α ${options.alpha}) = the fastest detection any test could reach, NP@deadline = the most any test could detect by the ${options.maxDurationMs / 1000} s deadline at that false-fail rate (clean rows: the error ×3 tests' false fails)`);
