@@ -22,5 +22,5 @@ export type { RefractoryOptions, RefractoryStep } from './refractory.js';
 export { ValueNovelty, VALUE_NOVELTY_DEFAULTS } from './value-novelty.js';
 export type { ValueNoveltyOptions, ValueNoveltyJSON } from './value-novelty.js';
 export { binomialSf, binomialLogPmf, logGamma } from './binomial.js';
-export { MixtureSprt, MIXTURE_ODDS_RATIOS, oddsShift, holmRejections, RateRatioSprt, rateRatioLogMixture, logMeanExp } from './sequential.js';
+export { MixtureSprt, MIXTURE_ODDS_RATIOS, oddsShift, holmRejections, RateRatioSprt, rateRatioLogMixture, rateBelowLogMixture, RATE_BELOW_FRACTIONS, logMeanExp } from './sequential.js';
 export type { MixtureSprtJSON, RateRatioSprtJSON } from './sequential.js';

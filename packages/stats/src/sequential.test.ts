@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { Mulberry32 } from './rng.js';
-import { holmRejections, MixtureSprt, oddsShift, RateRatioSprt, rateRatioLogMixture } from './sequential.js';
+import { holmRejections, MixtureSprt, oddsShift, RateRatioSprt, rateBelowLogMixture, rateRatioLogMixture } from './sequential.js';
 
 /** A JSON round trip, typed as what went in (the test then checks it really is). */
 const roundTrip = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
@@ -128,6 +128,63 @@ describe('RateRatioSprt', () => {
     const b = RateRatioSprt.fromJSON(roundTrip(a.toJSON()));
     expect(b.toJSON()).toEqual(a.toJSON());
     expect(() => RateRatioSprt.fromJSON({ maxLog: Number.NaN, n: 0, ones: 0 })).toThrow(/must be numbers/);
+  });
+});
+
+describe('rateBelowLogMixture', () => {
+  test('the mixture of one-sample binomial likelihood ratios matches scipy', () => {
+    // Reference (scipy 1.17):
+    //   from scipy.stats import binom; import numpy as np
+    //   lm = lambda x, n, c: np.log(np.mean([binom.pmf(x, n, f*c) / binom.pmf(x, n, c) for f in [0.5, 0.125]]))
+    const cases: Array<[number, number, number, number]> = [
+      [0, 400, 0.01, 3.0272312026606887],
+      [4, 400, 0.01, -1.4535913992694285],
+      [2, 600, 0.018, 4.906866862870017],
+      [30, 1000, 0.05, 3.708659213896274],
+      [0, 50, 0.2, 9.216251546636842],
+    ];
+    for (const [x, n, c, ref] of cases) expect(rateBelowLogMixture(x, n, c)).toBeCloseTo(ref, 9);
+    // No errors in 400 requests rule out a 1 % rate at β = 0.1; 4 in 400 (1 %) do not.
+    expect(rateBelowLogMixture(0, 400, 0.01)).toBeGreaterThan(Math.log(10));
+    expect(rateBelowLogMixture(4, 400, 0.01)).toBeLessThan(0);
+    expect(rateBelowLogMixture(0, 0, 0.01)).toBe(0);
+    expect(rateBelowLogMixture(0, 100, 0)).toBe(0);
+    expect(rateBelowLogMixture(0, 100, 1)).toBe(0);
+  });
+
+  test('at the ceiling and above, looking after every trial reaches log(1/β) in at most β of the runs (Ville)', () => {
+    const beta = 0.1;
+    for (const [ceiling, truth] of [[0.01, 0.01], [0.05, 0.05], [0.01, 0.015]] as const) {
+      const rng = new Mulberry32(Math.round(ceiling * 1e4 + truth * 1e6));
+      let passed = 0;
+      const runs = 1000;
+      for (let r = 0; r < runs; r++) {
+        let ones = 0;
+        for (let n = 1; n <= 4000; n++) {
+          if (rng.next() < truth) ones++;
+          if (rateBelowLogMixture(ones, n, ceiling) >= Math.log(1 / beta)) {
+            passed++;
+            break;
+          }
+        }
+      }
+      expect(passed / runs).toBeLessThanOrEqual(beta);
+      // Well below the ceiling, the same look passes in nearly every run.
+      if (truth === ceiling) {
+        let low = 0;
+        for (let r = 0; r < 100; r++) {
+          let ones = 0;
+          for (let n = 1; n <= 4000; n++) {
+            if (rng.next() < ceiling / 8) ones++;
+            if (rateBelowLogMixture(ones, n, ceiling) >= Math.log(1 / beta)) {
+              low++;
+              break;
+            }
+          }
+        }
+        expect(low).toBeGreaterThanOrEqual(95);
+      }
+    }
   });
 });
 

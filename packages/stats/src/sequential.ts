@@ -150,6 +150,28 @@ export function rateRatioLogMixture(baseErrors: number, baseRequests: number, er
   return max + Math.log(sum / ratios.length);
 }
 
+/**
+ * log of a one-sample statistic for "the rate is below `ceiling`": the equal-weight mixture over
+ * rates q = f·ceiling (f in `fractions`) of Bin(x; n, q) / Bin(x; n, ceiling), for `ones` events
+ * in `n` trials. Per trial each term's factor has expectation p·f + (1 − p)(1 − q)/(1 − ceiling)
+ * under a true rate p, which is 1 at p = ceiling and falls as p rises (q < ceiling): under any rate
+ * at or above the ceiling the statistic is a non-negative supermartingale, and by Ville's
+ * inequality it ever reaches log(1/β) with probability at most β. It needs no baseline errors:
+ * 0 errors in 400 requests rule out a 1 % rate, where a test conditioned on the errors seen has
+ * nothing to condition on. Fractions below 1 only; the default pair covers true rates near half
+ * and near an eighth of the ceiling at a cost of log 2.
+ */
+export function rateBelowLogMixture(ones: number, n: number, ceiling: number, fractions: readonly number[] = RATE_BELOW_FRACTIONS): number {
+  if (n <= 0 || ceiling <= 0 || ceiling >= 1) return 0;
+  const lc = Math.log(ceiling);
+  const l1c = Math.log1p(-ceiling);
+  const terms = fractions.map((f) => ones * (Math.log(f * ceiling) - lc) + (n - ones) * (Math.log1p(-f * ceiling) - l1c));
+  return logMeanExp(terms);
+}
+
+/** The rates below the ceiling that rateBelowLogMixture mixes over, as fractions of it. */
+export const RATE_BELOW_FRACTIONS: readonly number[] = [0.5, 0.125];
+
 export class RateRatioSprt {
   /** Running maximum of the log mixture. */
   maxLog = 0;

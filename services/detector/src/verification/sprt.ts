@@ -85,3 +85,13 @@ export function wilsonUpper(ones: number, n: number, z = 2.326): number {
   const margin = z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
   return Math.min(1, (centre + margin) / (1 + z2 / n));
 }
+
+/** Wilson score interval lower bound for a proportion: the rate a baseline plausibly has at least. */
+export function wilsonLower(ones: number, n: number, z = 2.326): number {
+  if (n <= 0) return 0;
+  const p = ones / n;
+  const z2 = z * z;
+  const centre = p + z2 / (2 * n);
+  const margin = z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  return Math.max(0, (centre - margin) / (1 + z2 / n));
+}

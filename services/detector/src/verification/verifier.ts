@@ -1,10 +1,10 @@
-import { binomialSf, DDSketch, holmRejections, MixtureSprt, MIXTURE_ODDS_RATIOS, RateRatioSprt, rateRatioLogMixture } from '@vigil/stats';
+import { binomialSf, DDSketch, holmRejections, MixtureSprt, MIXTURE_ODDS_RATIOS, RateRatioSprt, rateBelowLogMixture, rateRatioLogMixture } from '@vigil/stats';
 import type { DDSketchJSON, MixtureSprtJSON, RateRatioSprtJSON } from '@vigil/stats';
 import { deploymentIdFor, stableId } from '@vigil/records';
 import type { DeploymentCiQuality, DeploymentRecord, VerdictBaseline, VerdictEvidence, VerdictRecord } from '@vigil/records';
 import { HistoryBaseline, newSketch, quantileKey } from './baseline.js';
 import type { BaselineSpan, CachedQuantiles, HistoryBaselineJSON } from './baseline.js';
-import { BernoulliSprt, wilsonUpper } from './sprt.js';
+import { BernoulliSprt, wilsonLower, wilsonUpper } from './sprt.js';
 import { checkSeason, checkSeasonFromJSON, checkSeasonToJSON, seasonalFactor, seasonSummary } from './time-of-day.js';
 import type { CheckSeason, CheckSeasonJSON } from './time-of-day.js';
 import { formatRatio, insertByTime, MAX_PENDING_SAMPLES, MEMORY_GROWTH_CHECK, SATURATION_CHECK, saturationCheckName, SaturationHistory, saturationMetricKind, saturationNull } from './saturation.js';
@@ -840,13 +840,34 @@ export class DeploymentCheck {
    * early with probability at most β. Until 2026-12-05 this was a Wald test against factor × the baseline's
    * 90% upper bound, which for 2 errors in 180 baseline requests put the "regression worth failing"
    * at five times the baseline's rate, so a threefold rise could pass early.
+   *
+   * That test is conditioned on the errors seen, so with few baseline errors it has little to go
+   * on: an operation with 2 errors in its 2,400 baseline requests and none in the candidate's 600
+   * holds a likelihood ratio of at most 9. An error test therefore also passes when a one-sample
+   * test rules out the candidate's rate reaching the regression worth failing at the baseline's
+   * lower bound (rateBelowLogMixture against max(factor × low, low + minErrorRatioIncrease)): no
+   * baseline errors needed, and 0 errors in 400 requests rule out 1 %. A template test likewise
+   * also passes when new-template errors are ruled out at minErrorRatioIncrease of the candidate's
+   * requests — a new failure mode that adds less than the smallest error-ratio rise worth failing
+   * may pass (the exact final look and the always-valid fail test still see it until then). Each
+   * of the two tests holds β, so the union holds 2β by Boole; simulated at the regression worth
+   * failing (baselines of 600–6,000 requests at 0.1–5 %), early passes stayed at 6–10 % with β 0.1.
    */
   private slotPasses(s: Slot): boolean {
     if (s.kind === 'growth') return (s.mix as MemoryGrowthTest).passes(s.wald);
+    const need = Math.log(1 / this.options.beta);
+    if (s.kind === 'template') {
+      if (s.wald.decision === 'pass') return true;
+      return this.candReq > 0 && rateBelowLogMixture(s.mix.ones, this.candReq, this.policy().minRise) >= need;
+    }
     if (s.kind !== 'error') return s.wald.decision === 'pass';
     const h = this.errorHypotheses(s.operation);
     if (!h || h.requests === 0 || s.mix.n === 0) return false;
-    return rateRatioLogMixture(h.errors, h.requests, s.mix.ones, s.mix.n, h.worth * h.season, [1 / h.worth]) >= Math.log(1 / this.options.beta);
+    if (rateRatioLogMixture(h.errors, h.requests, s.mix.ones, s.mix.n, h.worth * h.season, [1 / h.worth]) >= need) return true;
+    const { factor, minRise } = this.policy();
+    const low = wilsonLower(h.errors, h.requests, SAMPLING_Z);
+    const ceiling = Math.min(0.999, Math.max(factor * low, low + minRise) * h.season);
+    return rateBelowLogMixture(s.mix.ones, s.mix.n, ceiling) >= need;
   }
 
   /** A verdict once the data decide (the deadline is the watermark's business: see timeout()). */
