@@ -39,7 +39,7 @@ describe('verification on simulated traffic (seeded)', () => {
 
   test('clean deploys pass on evidence well before the deadline at 10 and 40 requests/s', () => {
     // An error test with few baseline errors also passes by ruling out the candidate's own rate at
-    // the regression worth failing (bench, 100 deploys: median 900 s → 284–344 s at 10 req/s,
+    // the regression worth failing (bench, 100 deploys: median 900 s → 294–344 s at 10 req/s,
     // 139–153 s → 59–67 s at 40 req/s; before, GET /status's 2 baseline errors held every pass).
     const passMedianS = (os: DeployOutcome[]) => median(os.map((o) => (o.vigil.status === 'pass' ? o.vigil.afterMs / 1000 : Infinity)));
     expect(passMedianS(cell(10, 20_000, { kind: 'none' }, 15, 1200))).toBeLessThan(600);
