@@ -95,8 +95,10 @@ describe('deployment verification', () => {
     expect(fails).toBeLessThanOrEqual(1);
     expect(passes).toBeGreaterThanOrEqual(95);
     // A 5-minute baseline holds about 30 errors: a doubling can be ruled out two-sample in some
-    // deploys within the 15 minutes (measured 45 of 100 within 10 minutes), the rest pass at the deadline.
-    expect(early).toBeGreaterThanOrEqual(25);
+    // deploys within the 15 minutes (measured 45 of 100 within 10 minutes); the one-sample test of
+    // the candidate's own rate against 1 % over the baseline's lower bound (2026-12-05) rules it out
+    // in the rest: measured 100 of 100 early.
+    expect(early).toBeGreaterThanOrEqual(85);
     // Thousands of seeded deploys of 15 minutes: about 30–45 s alone, more on a shared machine.
   }, 180_000);
 
@@ -242,8 +244,9 @@ describe('strict policy for a deploy whose CI was not clean', () => {
     }
     expect(fails).toBeLessThanOrEqual(4);
     // A strict pass must rule out a 1.5× error rise two-sample, against the baseline's own
-    // counts (20 minutes, 10–20 of them kept: 60–120 baseline errors); measured 61 of 100 within
-    // the 15 minutes, the rest inconclusive. (Until 2026-12-05 the pass compared with 1.5 × the
+    // counts (20 minutes, 10–20 of them kept: 60–120 baseline errors), or one-sample against
+    // 0.5 % over the baseline's lower bound; measured 69 of 100 within the 15 minutes (61 with the
+    // two-sample rule alone), the rest inconclusive. (Until 2026-12-05 the pass compared with 1.5 × the
     // baseline's 90% upper bound — easier, and ≥ 90 passed with a 5-minute baseline, a claim the
     // baseline's 30 errors could not support.)
     expect(passes).toBeGreaterThanOrEqual(45);
