@@ -72,26 +72,24 @@ function clampP(p: number): number {
   return Math.min(1 - 1e-9, Math.max(1e-9, p));
 }
 
-/**
- * Wilson score interval upper bound for a proportion (Wilson 1927): a baseline error ratio
- * estimated from few requests is taken at its plausible worst, so noise in the baseline does
- * not turn into false fails.
- */
-export function wilsonUpper(ones: number, n: number, z = 2.326): number {
-  if (n <= 0) return 1;
+/** The Wilson score interval (Wilson 1927) of `ones` in `n` at z: [lower, upper]. */
+function wilsonInterval(ones: number, n: number, z: number): [number, number] {
   const p = ones / n;
   const z2 = z * z;
   const centre = p + z2 / (2 * n);
   const margin = z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
-  return Math.min(1, (centre + margin) / (1 + z2 / n));
+  return [Math.max(0, (centre - margin) / (1 + z2 / n)), Math.min(1, (centre + margin) / (1 + z2 / n))];
+}
+
+/**
+ * Wilson score interval upper bound for a proportion: a baseline error ratio estimated from few
+ * requests is taken at its plausible worst, so noise in the baseline does not turn into false fails.
+ */
+export function wilsonUpper(ones: number, n: number, z = 2.326): number {
+  return n <= 0 ? 1 : wilsonInterval(ones, n, z)[1];
 }
 
 /** Wilson score interval lower bound for a proportion: the rate a baseline plausibly has at least. */
 export function wilsonLower(ones: number, n: number, z = 2.326): number {
-  if (n <= 0) return 0;
-  const p = ones / n;
-  const z2 = z * z;
-  const centre = p + z2 / (2 * n);
-  const margin = z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
-  return Math.max(0, (centre - margin) / (1 + z2 / n));
+  return n <= 0 ? 0 : wilsonInterval(ones, n, z)[0];
 }
