@@ -117,6 +117,8 @@ describe('deployment verification', () => {
       if (clean.status === 'pass' && clean.afterMs < 15 * 60_000) {
         cleanEarly++;
         for (const e of clean.verdict!.evidence) if (e.check === 'error_ratio' && e.candidate > 0) expect(e.decided).toBe('pass');
+        // The evidence says which pass test decided and what it ruled out.
+        expect(clean.verdict!.evidence.some((e) => /; passed: a rate of [\d.]+ % or more ruled out by the candidate's own requests$/.test(e.detail))).toBe(true);
       }
       const worse = runDeploy(seed, { errorRatio: 0.012, latencyFactor: 1 }, 960, 0.001);
       if (worse.status === 'pass' && worse.afterMs < 15 * 60_000) worthEarly++;
