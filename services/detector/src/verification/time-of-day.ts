@@ -94,21 +94,29 @@ const classOffset = (c: DayClass): number => (c === 'weekday' ? K_WEEKDAY : K_WE
 function fold(a: Float64Array, b: number, shift: number): void {
   const n = a[b + C_N];
   if (n === 0) return;
-  const w = a[b + P_LAST] < 0 ? 0 : DAY_DECAY ** (a[b + C_DAY] - a[b + P_LAST]);
-  a[b + P_N] = a[b + P_N] * w + n;
-  a[b + P_E] = a[b + P_E] * w + a[b + C_E];
-  a[b + P_L] = a[b + P_L] * w + a[b + C_L];
-  a[b + P_LAST] = a[b + C_DAY];
-  if (n >= MIN_DAY_REQUESTS) a[b + P_DAYS]++;
+  foldInto(a, b, b, undefined, shift);
   const c = dayClassOf(a[b + C_DAY] + shift);
-  const k = b + classOffset(c);
-  const wc = a[k + P_LAST] < 0 ? 0 : DAY_DECAY ** classDaysBetween(c, a[k + P_LAST] + shift, a[b + C_DAY] + shift);
-  a[k + P_N] = a[k + P_N] * wc + n;
-  a[k + P_E] = a[k + P_E] * wc + a[b + C_E];
-  a[k + P_L] = a[k + P_L] * wc + a[b + C_L];
-  a[k + P_LAST] = a[b + C_DAY];
-  if (n >= MIN_DAY_REQUESTS) a[k + P_DAYS]++;
+  foldInto(a, b, b + classOffset(c), c, shift);
   a[b + C_N] = a[b + C_E] = a[b + C_L] = 0;
+}
+
+/**
+ * The weight of the finished days at `k` (pooled: class undefined; else one class's) on the day
+ * `day`: DAY_DECAY per calendar day since the last one folded in, or per day of the class.
+ */
+function decayTo(a: Float64Array, k: number, day: number, c: DayClass | undefined, shift: number): number {
+  if (a[k + P_LAST] < 0) return 0;
+  return DAY_DECAY ** (c === undefined ? day - a[k + P_LAST] : classDaysBetween(c, a[k + P_LAST] + shift, day + shift));
+}
+
+/** Add the day in progress of the slot at `b` to the finished days at `k`, decayed to its day. */
+function foldInto(a: Float64Array, b: number, k: number, c: DayClass | undefined, shift: number): void {
+  const w = decayTo(a, k, a[b + C_DAY], c, shift);
+  a[k + P_N] = a[k + P_N] * w + a[b + C_N];
+  a[k + P_E] = a[k + P_E] * w + a[b + C_E];
+  a[k + P_L] = a[k + P_L] * w + a[b + C_L];
+  a[k + P_LAST] = a[b + C_DAY];
+  if (a[b + C_N] >= MIN_DAY_REQUESTS) a[k + P_DAYS]++;
 }
 
 /** Local day minus UTC day of every instant in slot `s`, for a zone at UTC + `offsetMs` (−1, 0 or 1). */
@@ -147,8 +155,7 @@ function view(a: Float64Array, s: number, day: number, c: DayClass | undefined, 
   let days = a[k + P_DAYS];
   const shift = shiftOf(s, offsetMs);
   if (a[b + C_N] > 0 && a[b + C_DAY] < day && (c === undefined || dayClassOf(a[b + C_DAY] + shift) === c)) {
-    const gap = c === undefined ? a[b + C_DAY] - a[k + P_LAST] : classDaysBetween(c, a[k + P_LAST] + shift, a[b + C_DAY] + shift);
-    const w = a[k + P_LAST] < 0 ? 0 : DAY_DECAY ** gap;
+    const w = decayTo(a, k, a[b + C_DAY], c, shift);
     n = n * w + a[b + C_N];
     errors = errors * w + a[b + C_E];
     sumLog = sumLog * w + a[b + C_L];

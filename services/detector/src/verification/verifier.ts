@@ -821,12 +821,12 @@ export class DeploymentCheck {
         detail = `${s.mix.ones}/${s.mix.n} candidate errors with a message never seen in the baseline${this.novel.length ? `: "${this.novel[0].slice(0, 120)}"` : ''}`;
       }
       const effect = baseline > 0 ? rate / baseline : rate > 0 ? 1e9 : 1;
-      const passed = failing.has(i) ? null : this.passReason(s);
+      const passed = failing.has(i) ? null : this.passedBy(s);
       const decided: VerdictEvidence['decided'] = failing.has(i) ? 'fail' : passed !== null ? 'pass' : 'undecided';
       return {
         check: s.check, ...(s.operation !== undefined ? { operation: s.operation } : {}), baseline, candidate: rate,
         effect: Number.isFinite(effect) ? effect : 1e9, statistic: s.mix.maxLog, bound: Math.log(m / this.alpha), decided,
-        detail: `${detail}; always-valid p = ${s.mix.pValue.toPrecision(3)}${passed !== null && s.kind !== 'latency' ? `; passed: ${passed}` : ''}`,
+        detail: `${detail}; always-valid p = ${s.mix.pValue.toPrecision(3)}${passed !== null && passed.by !== 'wald' ? `; passed: ${describePass(passed)}` : ''}`,
       };
     });
   }
@@ -855,28 +855,28 @@ export class DeploymentCheck {
    * failing (baselines of 600–6,000 requests at 0.1–5 %), early passes stayed at 6–10 % with β 0.1.
    */
   private slotPasses(s: Slot): boolean {
-    return this.passReason(s) !== null;
+    return this.passedBy(s) !== null;
   }
 
-  /** slotPasses, saying what was ruled out (error and template tests; the verdict's evidence), or null. */
-  private passReason(s: Slot): string | null {
-    if (s.kind === 'growth') return (s.mix as MemoryGrowthTest).passes(s.wald) ? 'ruled out' : null;
+  /** Which pass test ruled the regression out, with the figures the evidence names; null: none yet. Called per slot per span: no strings here. */
+  private passedBy(s: Slot): PassedBy | null {
+    if (s.kind === 'growth') return (s.mix as MemoryGrowthTest).passes(s.wald) ? { by: 'wald' } : null;
     const need = Math.log(1 / this.options.beta);
     if (s.kind === 'template') {
-      if (s.wald.decision === 'pass') return `new messages in ${formatPercent(Math.max(0.1, s.p0 * 2))} of the errors ruled out`;
+      if (s.wald.decision === 'pass') return { by: 'template-share', share: Math.max(0.1, s.p0 * 2) };
       const minRise = this.policy().minRise;
-      return this.candReq > 0 && rateBelowLogMixture(s.mix.ones, this.candReq, minRise) >= need ? `errors with a new message in ${formatPercent(minRise)} of the requests ruled out` : null;
+      return this.candReq > 0 && rateBelowLogMixture(s.mix.ones, this.candReq, minRise) >= need ? { by: 'template-rate', rate: minRise } : null;
     }
-    if (s.kind !== 'error') return s.wald.decision === 'pass' ? 'ruled out' : null;
+    if (s.kind !== 'error') return s.wald.decision === 'pass' ? { by: 'wald' } : null;
     const h = this.errorHypotheses(s.operation);
     if (!h || h.requests === 0 || s.mix.n === 0) return null;
     if (rateRatioLogMixture(h.errors, h.requests, s.mix.ones, s.mix.n, h.worth * h.season, [1 / h.worth]) >= need) {
-      return `×${formatRatio(h.worth)} the baseline's rate ruled out against its ${Math.round(h.errors)} errors in ${Math.round(h.requests)} requests`;
+      return { by: 'ratio', worth: h.worth, errors: h.errors, requests: h.requests };
     }
     const { factor, minRise } = this.policy();
     const low = wilsonLower(h.errors, h.requests, SAMPLING_Z);
     const ceiling = Math.min(0.999, Math.max(factor * low, low + minRise) * h.season);
-    return rateBelowLogMixture(s.mix.ones, s.mix.n, ceiling) >= need ? `a rate of ${formatPercent(ceiling)} or more ruled out by the candidate's own requests` : null;
+    return rateBelowLogMixture(s.mix.ones, s.mix.n, ceiling) >= need ? { by: 'own-rate', rate: ceiling } : null;
   }
 
   /** A verdict once the data decide (the deadline is the watermark's business: see timeout()). */
@@ -1014,6 +1014,24 @@ function slotTestFromJSON(s: SlotJSON): Slot['mix'] {
   if (s.kind === 'error') return RateRatioSprt.fromJSON(s.mix as RateRatioSprtJSON);
   if (s.kind === 'growth') return MemoryGrowthTest.fromJSON(s.mix as MemoryGrowthJSON);
   return MixtureSprt.fromJSON(s.mix as MixtureSprtJSON, MIXTURE_ODDS_RATIOS);
+}
+
+/** What ruled a test's regression out (DeploymentCheck.passedBy). */
+type PassedBy =
+  | { by: 'wald' }
+  | { by: 'template-share'; share: number }
+  | { by: 'template-rate'; rate: number }
+  | { by: 'ratio'; worth: number; errors: number; requests: number }
+  | { by: 'own-rate'; rate: number };
+
+/** The evidence's words for a pass of an error or template test. */
+function describePass(p: Exclude<PassedBy, { by: 'wald' }>): string {
+  switch (p.by) {
+    case 'template-share': return `new messages in ${formatPercent(p.share)} of the errors ruled out`;
+    case 'template-rate': return `errors with a new message in ${formatPercent(p.rate)} of the requests ruled out`;
+    case 'ratio': return `×${formatRatio(p.worth)} the baseline's rate ruled out against its ${Math.round(p.errors)} errors in ${Math.round(p.requests)} requests`;
+    case 'own-rate': return `a rate of ${formatPercent(p.rate)} or more ruled out by the candidate's own requests`;
+  }
 }
 
 /** A share as a percentage, two significant digits: 1.1 %, 0.25 %, 10 %. */
