@@ -198,6 +198,16 @@ export class DDSketch {
     return devs[devs.length - 1][0];
   }
 
+  /**
+   * A rank table of the sketch as it is now (later adds do not change it): `midRank(x)` is the
+   * share of the sketch's values below x plus half the share in x's bucket — the mid-rank, so for
+   * a value drawn from the same distribution its mean is exactly 1/2 whatever the ties. Exact 0
+   * below the minimum and 1 above the maximum. Cost O(bins) to build, O(1) per lookup.
+   */
+  ranks(): SketchRanks {
+    return new SketchRanks(this.count, this.minValue, this.maxValue, this.minIndexable, this.lnGamma, this.pos, this.neg, this.zero);
+  }
+
   /** Adds `other` into this sketch. Both must share relativeAccuracy (same bucket boundaries). */
   merge(other: DDSketch): this {
     if (other.relativeAccuracy !== this.relativeAccuracy) {
@@ -260,4 +270,75 @@ export interface DDSketchJSON {
   min: number;
   max: number;
   sum: number;
+}
+
+/**
+ * Mid-ranks of values among a sketch's (DDSketch.ranks). Values in the same bucket as x (within
+ * the sketch's relative accuracy of it) count half, so the table's resolution is the sketch's.
+ */
+export class SketchRanks {
+  /** Cumulative counts before each bucket, per sign (neg: from the largest magnitude down). */
+  private readonly posBefore: Float64Array;
+  private readonly negBefore: Float64Array;
+  private readonly posCounts: readonly number[];
+  private readonly negCounts: readonly number[];
+  private readonly posOffset: number;
+  private readonly negOffset: number;
+  private readonly negTotal: number;
+
+  /** @internal built by DDSketch.ranks() */
+  constructor(
+    readonly count: number,
+    private readonly minValue: number,
+    private readonly maxValue: number,
+    private readonly minIndexable: number,
+    private readonly lnGamma: number,
+    pos: { counts: number[]; offset: number; total: number },
+    neg: { counts: number[]; offset: number; total: number },
+    private readonly zero: number,
+  ) {
+    this.posCounts = pos.counts.slice();
+    this.negCounts = neg.counts.slice();
+    this.posOffset = pos.offset;
+    this.negOffset = neg.offset;
+    this.negTotal = neg.total;
+    this.posBefore = new Float64Array(this.posCounts.length);
+    let acc = 0;
+    for (let i = 0; i < this.posCounts.length; i++) {
+      this.posBefore[i] = acc;
+      acc += this.posCounts[i];
+    }
+    // Negative values: a larger magnitude (a higher index) is a smaller value.
+    this.negBefore = new Float64Array(this.negCounts.length);
+    acc = 0;
+    for (let i = this.negCounts.length - 1; i >= 0; i--) {
+      this.negBefore[i] = acc;
+      acc += this.negCounts[i];
+    }
+  }
+
+  /** The mid-rank of x in [0, 1]; NaN for an empty sketch or a non-finite x. */
+  midRank(x: number): number {
+    const n = this.count;
+    if (n === 0 || !Number.isFinite(x)) return NaN;
+    if (x < this.minValue) return 0;
+    if (x > this.maxValue) return 1;
+    let below: number;
+    let at: number;
+    if (x > this.minIndexable) {
+      const i = Math.ceil(Math.log(x) / this.lnGamma) - this.posOffset;
+      const base = this.negTotal + this.zero;
+      if (i < 0) [below, at] = [base, 0];
+      else if (i >= this.posCounts.length) [below, at] = [n, 0];
+      else [below, at] = [base + this.posBefore[i], this.posCounts[i]];
+    } else if (x < -this.minIndexable) {
+      const i = Math.ceil(Math.log(-x) / this.lnGamma) - this.negOffset;
+      if (i >= this.negCounts.length) [below, at] = [0, 0];
+      else if (i < 0) [below, at] = [this.negTotal, 0];
+      else [below, at] = [this.negBefore[i], this.negCounts[i]];
+    } else {
+      [below, at] = [this.negTotal, this.zero];
+    }
+    return (below + at / 2) / n;
+  }
 }

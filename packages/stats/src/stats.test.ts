@@ -128,6 +128,38 @@ describe('DDSketch', () => {
       ),
     );
   });
+  it('mid-ranks lie between the exact mid-ranks a relative accuracy below and above (negatives and zeros included)', () => {
+    const exactMid = (xs: number[], y: number) => (xs.filter((v) => v < y).length + xs.filter((v) => v === y).length / 2) / xs.length;
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.constant(0)), { minLength: 1, maxLength: 200 }),
+        fc.double({ min: -2e6, max: 2e6, noNaN: true }),
+        (xs, y) => {
+          const s = new DDSketch();
+          xs.forEach((x) => s.add(x));
+          const r = s.ranks().midRank(y);
+          const slack = 0.021 * Math.abs(y) + 1e-9;
+          expect(r).toBeGreaterThanOrEqual(exactMid(xs, y - slack) - 1e-12);
+          expect(r).toBeLessThanOrEqual(exactMid(xs, y + slack) + 1e-12);
+        },
+      ),
+    );
+    // Ties count half, so a value drawn from the sketch's own values ranks 1/2 on average.
+    const s = new DDSketch();
+    [5, 5, 5, 5].forEach((x) => s.add(x));
+    expect(s.ranks().midRank(5)).toBe(0.5);
+    const t = new DDSketch();
+    const values = [1, 2, 2, 3, 10, 10, 10, 40];
+    values.forEach((x) => t.add(x));
+    const table = t.ranks();
+    expect(values.reduce((a, x) => a + table.midRank(x), 0) / values.length).toBeCloseTo(0.5, 12);
+    expect(table.midRank(0.5)).toBe(0);
+    expect(table.midRank(41)).toBe(1);
+    expect(Number.isNaN(new DDSketch().ranks().midRank(1))).toBe(true);
+    // The table is the sketch as it was: later adds do not move it.
+    t.add(0.1);
+    expect(table.midRank(1)).toBeCloseTo(0.5 / 8, 12);
+  });
   it('round-trips through JSON', () => {
     const s = new DDSketch();
     [-3, 0, 2, 5, 1e-12, 100].forEach((x) => s.add(x));

@@ -1,5 +1,5 @@
 import { DDSketch } from '@vigil/stats';
-import type { DDSketchJSON } from '@vigil/stats';
+import type { DDSketchJSON, SketchRanks } from '@vigil/stats';
 import { TimeOfDayProfile } from './time-of-day.js';
 import type { TimeOfDayProfileJSON } from './time-of-day.js';
 
@@ -69,6 +69,8 @@ export class HistoryBaseline {
   /** The verified-good traffic by time of day (time-of-day.ts): the seasonal adjustment of before/after checks. */
   seasonal: TimeOfDayProfile;
   private cache = new Map<string, CachedQuantiles>();
+  /** Rank tables per operation (not serialised: rebuilt from the sketches). */
+  private rankCache = new Map<string, { key: string; ranks: SketchRanks }>();
 
   /** `weekOffsetMinutes`: the service's zone for the profile's weekdays and weekend (UTC + offset). */
   constructor(private readonly halfLifeMs: number, private readonly weekOffsetMinutes = 0) {
@@ -90,6 +92,7 @@ export class HistoryBaseline {
     this.versionsPrev = this.versionsCur;
     this.versionsCur = new Map();
     this.cache.clear();
+    this.rankCache.clear();
   }
 
   add(span: BaselineSpan): void {
@@ -187,6 +190,22 @@ export class HistoryBaseline {
     const qk = String(q);
     if (c.q[qk] === undefined) c.q[qk] = newSketch().merge(op.prev.sketch).merge(op.cur.sketch).quantile(q);
     return { value: c.q[qk], n: c.n };
+  }
+
+  /**
+   * Mid-ranks among an operation's baseline latencies (SketchRanks), or null with fewer than
+   * `minCount` requests. Rebuilt whenever the baseline changed (a pure function of its state, so a
+   * replay from a snapshot reads the same ranks); a history does not move during a before/after check.
+   */
+  ranks(operation: string, minCount: number): { ranks: SketchRanks; n: number } | null {
+    const op = this.ops.get(operation);
+    if (!op) return null;
+    const n = op.cur.requests + op.prev.requests;
+    if (n < minCount) return null;
+    const key = `${this.epochStartMs}:${n}`;
+    let c = this.rankCache.get(operation);
+    if (!c || c.key !== key) this.rankCache.set(operation, (c = { key, ranks: newSketch().merge(op.prev.sketch).merge(op.cur.sketch).ranks() }));
+    return { ranks: c.ranks, n };
   }
 
   /** Good-Turing estimate of the share of errors whose template was never seen, as (N1 + 1) / (N + 2). */

@@ -1,3 +1,6 @@
+import { BoundedMeanSprt } from '@vigil/stats';
+import type { BoundedMeanSprtJSON } from '@vigil/stats';
+
 /**
  * Wald's sequential probability ratio test on a Bernoulli stream, H0: p = p0 against H1: p = p1
  * (p1 > p0). After each observation the log-likelihood ratio moves by log(p1/p0) for a 1 and by
@@ -92,4 +95,57 @@ export function wilsonUpper(ones: number, n: number, z = 2.326): number {
 /** Wilson score interval lower bound for a proportion: the rate a baseline plausibly has at least. */
 export function wilsonLower(ones: number, n: number, z = 2.326): number {
   return n <= 0 ? 0 : wilsonInterval(ones, n, z)[0];
+}
+
+/**
+ * The latency shift test of an operation (or of all, each request ranked among its own
+ * operation's baseline): its sequential statistic is a bounded-mean betting test
+ * (`@vigil/stats` BoundedMeanSprt) on each candidate request's mid-rank among the baseline's
+ * latencies — the probability that it is slower than a baseline request, 1/2 on average when
+ * nothing changed — against the null "at most m0". It also counts the requests slower than the
+ * baseline median (`ones` of `n`): the exact binomial test of the final look and the evidence
+ * read those, as they did when the median exceedance was the sequential statistic too.
+ */
+export interface ShiftTestJSON {
+  mean: BoundedMeanSprtJSON;
+  n: number;
+  ones: number;
+  m0: number;
+}
+
+export class ShiftTest {
+  mean = new BoundedMeanSprt();
+  n = 0;
+  ones = 0;
+  /** The last null boundary of the mean rank. */
+  m0 = 0;
+
+  /** One request: its mid-rank among the baseline, whether it is slower than the baseline median, the null boundary of the mean rank. */
+  observe(rank: number, slower: 0 | 1, m0: number): void {
+    this.mean.observe(rank, m0);
+    this.m0 = m0;
+    this.n++;
+    this.ones += slower;
+  }
+
+  get maxLog(): number {
+    return this.mean.maxLog;
+  }
+
+  get pValue(): number {
+    return this.mean.pValue;
+  }
+
+  toJSON(): ShiftTestJSON {
+    return { mean: this.mean.toJSON(), n: this.n, ones: this.ones, m0: this.m0 };
+  }
+
+  static fromJSON(j: ShiftTestJSON): ShiftTest {
+    const s = new ShiftTest();
+    s.mean = BoundedMeanSprt.fromJSON(j.mean);
+    s.n = Number(j.n);
+    s.ones = Number(j.ones);
+    s.m0 = Number(j.m0);
+    return s;
+  }
 }

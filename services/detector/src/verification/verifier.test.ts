@@ -127,6 +127,50 @@ describe('deployment verification', () => {
     expect(worthEarly).toBeLessThanOrEqual(3);
   }, 180_000);
 
+  test('a ×1.25 shift of the whole latency distribution fails on the rank test, whose evidence gives the probability of being slower', () => {
+    const r = runDeploy(3, { errorRatio: 0.005, latencyFactor: 1.25 });
+    expect(r.status).toBe('fail');
+    const shift = r.verdict!.evidence.filter((e) => e.check === 'latency_shift');
+    // The pooled test and one per operation (three operations).
+    expect(shift).toHaveLength(4);
+    const failed = shift.filter((e) => e.decided === 'fail');
+    expect(failed.length).toBeGreaterThan(0);
+    // log-normal σ 0.4, ×1.25: P(slower than a baseline request) = Φ(ln 1.25 / (0.4 √2)) ≈ 0.69.
+    const m = /slower than a baseline request with probability (0\.\d\d) \(no shift: 0\.50, tolerated: (0\.5\d)\)/.exec(failed[0].detail);
+    expect(m).not.toBeNull();
+    expect(Number(m![1])).toBeGreaterThan(0.6);
+    expect(Number(m![1])).toBeLessThan(0.8);
+    expect(Number(m![2])).toBeGreaterThanOrEqual(0.55);
+    expect(r.verdict!.summary).toMatch(/latency_shift/);
+  });
+
+  test('a snapshot from before the rank test restores its median-exceedance test and still decides', () => {
+    const rng = new Mulberry32(11);
+    const spans = [...traffic(rng, 0, 300, 20, 'v1', { errorRatio: 0.005, latencyFactor: 1 }), ...traffic(rng, 300_000, 120, 20, 'v2', { errorRatio: 0.005, latencyFactor: 2 })];
+    let v = new ServiceVerifier('s', OPTIONS);
+    const verdicts: string[] = [];
+    spans.forEach((s, i) => {
+      if (i === 6010) {
+        // Rewrite the shift slots as an older detector wrote them: a seven-component mixture on "slower than the p50".
+        const j = JSON.parse(JSON.stringify(v.toJSON())) as ReturnType<typeof v.toJSON>;
+        const slots = j.check!.slots;
+        let rewritten = 0;
+        for (const slot of slots) {
+          if (slot.check !== 'latency_shift') continue;
+          const old = slot.mix as { n: number; ones: number };
+          slot.check = 'latency_p50_exceedance';
+          slot.mix = { logLr: [0, 0, 0, 0, 0, 0, 0], maxLog: 0, n: old.n, ones: old.ones };
+          rewritten++;
+        }
+        expect(rewritten).toBe(4);
+        v = ServiceVerifier.fromJSON(j, OPTIONS);
+      }
+      verdicts.push(...v.observe(s).filter((x) => x.status !== 'running').map((x) => x.status));
+    });
+    expect(verdicts[0]).toBe('fail');
+    expect(v.toJSON().check!.slots.some((slot) => slot.check === 'latency_p50_exceedance')).toBe(true);
+  });
+
   test('state survives a JSON round trip mid-check and reaches the same verdict', () => {
     const rng1 = new Mulberry32(7);
     const spans = [...traffic(rng1, 0, 300, 20, 'v1', { errorRatio: 0.005, latencyFactor: 1 }), ...traffic(rng1, 300_000, 60, 20, 'v2', { errorRatio: 0.05, latencyFactor: 1 })];

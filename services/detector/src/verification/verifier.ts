@@ -1,10 +1,11 @@
 import { binomialSf, DDSketch, holmRejections, MixtureSprt, MIXTURE_ODDS_RATIOS, RateRatioSprt, rateBelowLogMixture, rateRatioLogMixture } from '@vigil/stats';
-import type { DDSketchJSON, MixtureSprtJSON, RateRatioSprtJSON } from '@vigil/stats';
+import type { DDSketchJSON, MixtureSprtJSON, RateRatioSprtJSON, SketchRanks } from '@vigil/stats';
 import { deploymentIdFor, stableId } from '@vigil/records';
 import type { DeploymentCiQuality, DeploymentRecord, VerdictBaseline, VerdictEvidence, VerdictRecord } from '@vigil/records';
 import { HistoryBaseline, newSketch, quantileKey } from './baseline.js';
 import type { BaselineSpan, CachedQuantiles, HistoryBaselineJSON } from './baseline.js';
-import { BernoulliSprt, wilsonLower, wilsonUpper } from './sprt.js';
+import { BernoulliSprt, ShiftTest, wilsonLower, wilsonUpper } from './sprt.js';
+import type { ShiftTestJSON } from './sprt.js';
 import { checkSeason, checkSeasonFromJSON, checkSeasonToJSON, seasonalFactor, seasonSummary } from './time-of-day.js';
 import type { CheckSeason, CheckSeasonJSON } from './time-of-day.js';
 import { formatRatio, insertByTime, MAX_PENDING_SAMPLES, MEMORY_GROWTH_CHECK, SATURATION_CHECK, saturationCheckName, SaturationHistory, saturationMetricKind, saturationNull } from './saturation.js';
@@ -84,15 +85,28 @@ export function strictReason(d: Pick<DeploymentRecord, 'commit' | 'ci'>, o: Stri
 // same operation. With no regression it is 1 - q. The null allows a tolerance (a latency change
 // too small to matter: about +6% at the median, +25% at the tail for a log-normal of σ ≈ 0.5)
 // plus the baseline's sampling error (1.28 standard errors of the exceedance share for n baseline
-// requests); the 2% on the threshold covers the sketch's 1% relative error on each side. The p50
-// test sees a shift of the whole distribution, the p95/p99 tests a heavier tail.
+// requests); the 2% on the threshold covers the sketch's 1% relative error on each side. The
+// first, `latency_shift`, sees a shift of the whole distribution: its always-valid test is on each
+// request's mid-rank among the baseline (ShiftTest, below: SHIFT_TOLERANCE), its exact final look
+// and its pass on the share slower than the baseline's p50; the p95/p99 tests see a heavier tail.
 // `p1`: the alternative of the Wald test that decides a pass (as before; strict: a quarter closer).
 const LATENCY_CHECKS = [
-  { check: 'latency_p50_exceedance', q: 0.5, tol: 0.12, p1: 0.7, strictP1: 0.65, minBaseline: 50, perOperation: true },
+  { check: 'latency_shift', q: 0.5, tol: 0.12, p1: 0.7, strictP1: 0.65, minBaseline: 50, perOperation: true },
   { check: 'latency_p95_exceedance', q: 0.95, tol: 0.3, p1: 0.2, strictP1: 0.15, minBaseline: 100, perOperation: true },
   { check: 'latency_p99_exceedance', q: 0.99, tol: 0.6, p1: 0.06, strictP1: 0.045, minBaseline: 200, perOperation: false },
 ] as const;
 const SAMPLING_Z = 1.28;
+/**
+ * The latency shift test's null: a candidate request is slower than a baseline request of its
+ * operation with probability at most 1/2 + SHIFT_TOLERANCE (+ 1.28 standard errors of the
+ * baseline's ranks, √(1/12n)). Until 2026-12-06 the shift test was "slower than the baseline
+ * p50" with the null 0.5 × 1.12 at a threshold 2% above the p50 — for a log-normal of σ 0.3–1
+ * the shift that null tolerates (×1.08–1.19) puts the probability of being slower at 0.548–0.561;
+ * 0.05 tolerates the same. The rank uses the whole value where the old test used one bit of it:
+ * a ×1.3 shift of a log-normal (σ 0.5) is found after about 170 requests of the operation
+ * instead of 300 (Pitman efficiency of a sign test against a rank test, 2/3 for normal data).
+ */
+const SHIFT_TOLERANCE = 0.05;
 /** Operations with their own tests (the busiest of the baseline); the rest are in the pooled tests. */
 const MAX_TESTED_OPERATIONS = 4;
 /** Baseline requests an operation needs for its own error-ratio test. */
@@ -169,8 +183,8 @@ interface Slot {
   li?: number;
   /** Saturation and growth slots: the metric tested (saturation.ts). */
   metric?: string;
-  /** Error slots: the two-sample rate-ratio test; growth slots: the slope test (memory-growth.ts); the others: the one-sample mixture SPRT. */
-  mix: MixtureSprt | RateRatioSprt | MemoryGrowthTest;
+  /** Error slots: the two-sample rate-ratio test; growth slots: the slope test (memory-growth.ts); the latency shift: the rank test; the others: the one-sample mixture SPRT. */
+  mix: MixtureSprt | RateRatioSprt | MemoryGrowthTest | ShiftTest;
   /** The Wald test whose lower bound says "no regression of the size worth failing" (a pass needs every tested one; growth slots: Gaussian steps). */
   wald: BernoulliSprt;
   /** The last null boundary used (evidence). */
@@ -183,7 +197,7 @@ interface SlotJSON {
   operation?: string;
   li?: number;
   metric?: string;
-  mix: MixtureSprtJSON | RateRatioSprtJSON | MemoryGrowthJSON;
+  mix: MixtureSprtJSON | RateRatioSprtJSON | MemoryGrowthJSON | ShiftTestJSON;
   wald: ReturnType<BernoulliSprt['toJSON']>;
   p0: number;
 }
@@ -427,6 +441,8 @@ export class DeploymentCheck {
   private slots: Slot[] = [];
   private concurrent = new Map<string, ConcurrentOp>();
   private cache = new Map<string, CachedQuantiles>();
+  /** The canary's rank tables per operation (not serialised: rebuilt from its sketches). */
+  private canaryRanks = new Map<string, { n: number; ranks: SketchRanks }>();
   // earlierDaysAgreement's last answer per series ('' the service): the history's counts change
   // rarely during a check, the hypotheses are asked for on every request.
   private agreeCache = new Map<string, { errors: number; requests: number; agree: boolean }>();
@@ -458,7 +474,9 @@ export class DeploymentCheck {
     // The family of tests is fixed when the check starts, so its size (and each test's share of
     // α) does not depend on what the candidate does.
     const waldAlpha = options.alpha / 4;
-    const slot = (kind: SlotKind, check: string, extra: Partial<Slot> = {}): Slot => ({ kind, check, mix: kind === 'error' ? new RateRatioSprt() : new MixtureSprt(), wald: new BernoulliSprt(waldAlpha, options.beta), p0: 0, ...extra });
+    const slot = (kind: SlotKind, check: string, extra: Partial<Slot> = {}): Slot => ({
+      kind, check, mix: kind === 'error' ? new RateRatioSprt() : kind === 'latency' && extra.li === 0 ? new ShiftTest() : new MixtureSprt(), wald: new BernoulliSprt(waldAlpha, options.beta), p0: 0, ...extra,
+    });
     this.slots.push(slot('error', 'error_ratio'));
     LATENCY_CHECKS.forEach((c, li) => this.slots.push(slot('latency', c.check, { li })));
     this.slots.push(slot('template', 'new_error_template'));
@@ -654,6 +672,26 @@ export class DeploymentCheck {
     return h && this.season ? { value: h.value * this.seasonal('level', operation, timeMs), n: h.n } : h;
   }
 
+  /**
+   * The candidate request's mid-rank among its operation's baseline latencies (the canary's
+   * concurrent requests once they are enough, else the history's, moved by the time-of-day level
+   * ratio like its quantiles), with the baseline's size; null without a baseline of the shift
+   * test's minimum size.
+   */
+  private baselineRank(operation: string, durationMs: number, timeMs: number): { rank: number; n: number } | null {
+    const conc = this.concurrent.get(operation);
+    if (conc && conc.requests >= MIN_CANARY_OPERATION) {
+      let r = this.canaryRanks.get(operation);
+      // Rebuilt whenever the canary grew: a function of its counts, so a replay reads the same ranks.
+      if (!r || r.n !== conc.requests) this.canaryRanks.set(operation, (r = { n: conc.requests, ranks: conc.sketch.ranks() }));
+      return { rank: r.ranks.midRank(durationMs), n: r.n };
+    }
+    const h = this.history.ranks(operation, LATENCY_CHECKS[0].minBaseline);
+    if (!h) return null;
+    const level = this.season ? this.seasonal('level', operation, timeMs) : 1;
+    return { rank: h.ranks.midRank(durationMs / level), n: h.n };
+  }
+
   private policy(): { factor: number; minRise: number } {
     const st = this.strictReason !== null ? this.options.strict : undefined;
     return st ? { factor: st.errorRatioFactor, minRise: st.minErrorRatioIncrease } : { factor: this.options.errorRatioFactor, minRise: this.options.minErrorRatioIncrease };
@@ -717,6 +755,7 @@ export class DeploymentCheck {
     this.lastCandidateMs = Math.max(this.lastCandidateMs, span.timeMs);
     const strict = this.strictReason !== null;
     const quantiles = new Map<number, { value: number; n: number } | null>();
+    let rank: { rank: number; n: number } | null | undefined;
     for (const s of this.slots) {
       if (s.kind === 'saturation' || s.kind === 'growth') continue;
       if (s.operation !== undefined && s.operation !== span.operation) continue;
@@ -736,7 +775,13 @@ export class DeploymentCheck {
         const p0 = this.latencyNull(li, q.n);
         s.p0 = p0;
         const x = span.durationMs > q.value * 1.02 ? 1 : 0;
-        (s.mix as MixtureSprt).observe(x, 1, p0);
+        if (s.mix instanceof ShiftTest) {
+          if (rank === undefined) rank = this.baselineRank(span.operation, span.durationMs, span.timeMs);
+          if (rank === null) continue;
+          s.mix.observe(rank.rank, x, Math.min(0.95, 0.5 + SHIFT_TOLERANCE + SAMPLING_Z * Math.sqrt(1 / (12 * rank.n))));
+        } else {
+          (s.mix as MixtureSprt).observe(x, 1, p0);
+        }
         s.wald.observe(x, 1, p0, Math.max(strict ? c.strictP1 : c.p1, p0 * 1.05));
       } else if (span.isError && span.errorTemplate !== undefined) {
         const p0 = this.templateNull();
@@ -793,6 +838,7 @@ export class DeploymentCheck {
         const c = LATENCY_CHECKS[s.li as number];
         baseline = 1 - c.q;
         detail = `${s.mix.ones}/${s.mix.n} candidate requests slower than the baseline p${Math.round(c.q * 100)}${s.operation ? ` of ${s.operation}` : ''}`;
+        if (s.mix instanceof ShiftTest && s.mix.n > 0) detail += `; slower than a baseline request with probability ${s.mix.mean.mean.toFixed(2)} (no shift: 0.50, tolerated: ${s.mix.m0.toFixed(2)})`;
       } else if (s.kind === 'growth') {
         // Evidence of a growth test: the baseline p95, the level projected an hour ahead (effect: their ratio), the slope.
         const base = this.saturation?.growthBaseline(s.metric as string) ?? null;
@@ -1013,6 +1059,8 @@ export class DeploymentCheck {
 function slotTestFromJSON(s: SlotJSON): Slot['mix'] {
   if (s.kind === 'error') return RateRatioSprt.fromJSON(s.mix as RateRatioSprtJSON);
   if (s.kind === 'growth') return MemoryGrowthTest.fromJSON(s.mix as MemoryGrowthJSON);
+  // A latency shift slot; a snapshot from before the rank test restores its median-exceedance mixture.
+  if (s.kind === 'latency' && 'mean' in s.mix) return ShiftTest.fromJSON(s.mix);
   return MixtureSprt.fromJSON(s.mix as MixtureSprtJSON, MIXTURE_ODDS_RATIOS);
 }
 
