@@ -90,10 +90,11 @@ export function strictReason(d: Pick<DeploymentRecord, 'commit' | 'ci'>, o: Stri
 // request's mid-rank among the baseline (ShiftTest, below: SHIFT_TOLERANCE), its exact final look
 // and its pass on the share slower than the baseline's p50; the p95/p99 tests see a heavier tail.
 // `p1`: the alternative of the Wald test that decides a pass (as before; strict: a quarter closer).
+// `ranked`: the always-valid test is the rank test (ShiftTest), else the exceedance mixture.
 const LATENCY_CHECKS = [
-  { check: 'latency_shift', q: 0.5, tol: 0.12, p1: 0.7, strictP1: 0.65, minBaseline: 50, perOperation: true },
-  { check: 'latency_p95_exceedance', q: 0.95, tol: 0.3, p1: 0.2, strictP1: 0.15, minBaseline: 100, perOperation: true },
-  { check: 'latency_p99_exceedance', q: 0.99, tol: 0.6, p1: 0.06, strictP1: 0.045, minBaseline: 200, perOperation: false },
+  { check: 'latency_shift', q: 0.5, tol: 0.12, p1: 0.7, strictP1: 0.65, minBaseline: 50, perOperation: true, ranked: true },
+  { check: 'latency_p95_exceedance', q: 0.95, tol: 0.3, p1: 0.2, strictP1: 0.15, minBaseline: 100, perOperation: true, ranked: false },
+  { check: 'latency_p99_exceedance', q: 0.99, tol: 0.6, p1: 0.06, strictP1: 0.045, minBaseline: 200, perOperation: false, ranked: false },
 ] as const;
 const SAMPLING_Z = 1.28;
 /**
@@ -476,7 +477,7 @@ export class DeploymentCheck {
     // α) does not depend on what the candidate does.
     const waldAlpha = options.alpha / 4;
     const slot = (kind: SlotKind, check: string, extra: Partial<Slot> = {}): Slot => ({
-      kind, check, mix: kind === 'error' ? new RateRatioSprt() : kind === 'latency' && extra.li === 0 ? new ShiftTest() : new MixtureSprt(), wald: new BernoulliSprt(waldAlpha, options.beta), p0: 0, ...extra,
+      kind, check, mix: kind === 'error' ? new RateRatioSprt() : kind === 'latency' && LATENCY_CHECKS[extra.li as number].ranked ? new ShiftTest() : new MixtureSprt(), wald: new BernoulliSprt(waldAlpha, options.beta), p0: 0, ...extra,
     });
     this.slots.push(slot('error', 'error_ratio'));
     LATENCY_CHECKS.forEach((c, li) => this.slots.push(slot('latency', c.check, { li })));
@@ -679,7 +680,7 @@ export class DeploymentCheck {
    * ratio like its quantiles), with the baseline's size; null without a baseline of the shift
    * test's minimum size.
    */
-  private baselineRank(operation: string, durationMs: number, timeMs: number): { rank: number; n: number } | null {
+  private baselineRank(operation: string, durationMs: number, timeMs: number, minBaseline: number): { rank: number; n: number } | null {
     const conc = this.concurrent.get(operation);
     if (conc && conc.requests >= MIN_CANARY_OPERATION) {
       let r = this.canaryRanks.get(operation);
@@ -687,7 +688,7 @@ export class DeploymentCheck {
       if (!r || r.n !== conc.requests) this.canaryRanks.set(operation, (r = { n: conc.requests, ranks: conc.sketch.ranks() }));
       return { rank: r.ranks.midRank(durationMs), n: r.n };
     }
-    const h = this.history.ranks(operation, LATENCY_CHECKS[0].minBaseline);
+    const h = this.history.ranks(operation, minBaseline);
     if (!h) return null;
     const level = this.season ? this.seasonal('level', operation, timeMs) : 1;
     return { rank: h.ranks.midRank(durationMs / level), n: h.n };
@@ -777,7 +778,7 @@ export class DeploymentCheck {
         s.p0 = p0;
         const x = span.durationMs > q.value * 1.02 ? 1 : 0;
         if (s.mix instanceof ShiftTest) {
-          if (rank === undefined) rank = this.baselineRank(span.operation, span.durationMs, span.timeMs);
+          if (rank === undefined) rank = this.baselineRank(span.operation, span.durationMs, span.timeMs, c.minBaseline);
           if (rank === null) continue;
           s.mix.observe(rank.rank, x, Math.min(0.95, 0.5 + SHIFT_TOLERANCE + SAMPLING_Z * Math.sqrt(1 / (12 * rank.n))));
         } else {
